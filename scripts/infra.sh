@@ -1,0 +1,326 @@
+#!/usr/bin/env bash
+# Local infrastructure of the platform as plain processes on 127.0.0.1: MariaDB, etcd,
+# a Kafka broker (KRaft), Elasticsearch and BIND. No Docker.
+#
+#   infra.sh up              install what is missing, start what is not answering, wait for all
+#   infra.sh down            stop what `up` started here (by pid file), nothing else
+#   infra.sh status          one line per server
+#   infra.sh stop NAME       stop one server (fault drills in tests); NAME in: mariadb etcd kafka elasticsearch bind
+#   infra.sh start NAME      start one server again and wait for it
+#
+# Data lives under $PLATFORM_DATA (default: <checkout>/.data). Ports: scripts/infra/ports.env.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+INFRA=$ROOT/scripts/infra
+# shellcheck source=infra/ports.env
+source "$INFRA/ports.env"
+
+SERVERS=(mariadb etcd kafka elasticsearch bind)
+KAFKA_VERSION=4.1.2
+ES_VERSION=8.17.0
+DATABASES=(gateway cluster app build dns audit)
+
+log() { printf '[infra] %s\n' "$*"; }
+die() { printf '[infra] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# MariaDB, Elasticsearch and BIND drop root; their folders must be reachable by other users.
+# A checkout under a private home (e.g. /root) is not, so data then goes below /var/tmp.
+default_data_dir() {
+  local dir=$ROOT/.data
+  mkdir -p "$dir"
+  if [ "$(id -u)" = 0 ] && ! runuser -u nobody -- test -x "$dir" 2>/dev/null; then
+    dir=/var/tmp/container-cloud-$(printf '%s' "$ROOT" | md5sum | cut -c1-8)
+  fi
+  printf '%s' "$dir"
+}
+DATA=${PLATFORM_DATA:-$(default_data_dir)}
+RUN=$DATA/run
+LOGS=$DATA/logs
+DIST=$DATA/dist
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+APT_UPDATED=
+need_packages() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  if [ -z "$APT_UPDATED" ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+port_of() {
+  case $1 in
+    mariadb) echo "$MARIADB_PORT" ;; etcd) echo "$ETCD_PORT" ;; kafka) echo "$KAFKA_PORT" ;;
+    elasticsearch) echo "$ES_PORT" ;; bind) echo "$BIND_PORT" ;; *) die "unknown server '$1'" ;;
+  esac
+}
+pid_file() { echo "$RUN/$1.pid"; }
+log_file() { echo "$LOGS/$1.log"; }
+own_pid() { local f; f=$(pid_file "$1"); [ -s "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
+holder_of() { ss -Hlntup "( sport = :$1 )" 2>/dev/null | head -n 3; }
+
+# --- MariaDB -------------------------------------------------------------------------
+mariadb_install() { need_packages mariadb-server mariadb-client; }
+mariadb_ready() {
+  mariadb-admin --no-defaults --protocol=tcp -h127.0.0.1 -P"$MARIADB_PORT" -uroot --connect-timeout=1 ping >/dev/null 2>&1
+}
+mariadb_start() {
+  local dir=$DATA/mariadb
+  mkdir -p "$dir/run"
+  if [ ! -d "$dir/data/mysql" ]; then
+    mkdir -p "$dir/data"
+    chown -R mysql:mysql "$dir"
+    mariadb-install-db --no-defaults --user=mysql --datadir="$dir/data" \
+      --auth-root-authentication-method=normal --skip-test-db >>"$(log_file mariadb)" 2>&1
+  fi
+  chown -R mysql:mysql "$dir"
+  mariadbd --no-defaults --user=mysql --datadir="$dir/data" --socket="$dir/run/mysqld.sock" \
+    --pid-file="$dir/run/mysqld.pid" --port="$MARIADB_PORT" --bind-address=127.0.0.1 \
+    --innodb-buffer-pool-size=128M --max-connections=500 --character-set-server=utf8mb4 \
+    --collation-server=utf8mb4_bin >>"$(log_file mariadb)" 2>&1 &
+  echo $! >"$(pid_file mariadb)"
+}
+# Databases per ARCHITECTURE.md and the local account every service uses (tests create *_test ones).
+mariadb_prepare() {
+  local sql="CREATE USER IF NOT EXISTS 'platform'@'127.0.0.1' IDENTIFIED BY 'platform';
+GRANT ALL PRIVILEGES ON *.* TO 'platform'@'127.0.0.1';"
+  for db in "${DATABASES[@]}"; do sql+=" CREATE DATABASE IF NOT EXISTS \`$db\`;"; done
+  mariadb --no-defaults --protocol=tcp -h127.0.0.1 -P"$MARIADB_PORT" -uroot -e "$sql"
+}
+
+# --- etcd ----------------------------------------------------------------------------
+etcd_install() { need_packages etcd-server etcd-client; }
+etcd_ready() {
+  ETCDCTL_API=3 etcdctl --endpoints="http://127.0.0.1:$ETCD_PORT" --dial-timeout=1s endpoint health >/dev/null 2>&1
+}
+etcd_start() {
+  mkdir -p "$DATA/etcd"
+  etcd --name platform --data-dir "$DATA/etcd" \
+    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster "platform=http://127.0.0.1:$ETCD_PEER_PORT" >>"$(log_file etcd)" 2>&1 &
+  echo $! >"$(pid_file etcd)"
+}
+
+# --- Kafka (KRaft, combined broker and controller) -------------------------------------
+KAFKA_HOME() { echo "$DIST/kafka-$KAFKA_VERSION"; }
+kafka_install() {
+  need_packages openjdk-17-jre-headless maven
+  local lib; lib=$(KAFKA_HOME)/lib
+  if [ ! -f "$lib/.complete" ]; then
+    log "copying the Kafka $KAFKA_VERSION broker from Maven Central"
+    mkdir -p "$lib"
+    mvn -B -q -ntp -f "$INFRA/kafka-pom.xml" dependency:copy-dependencies -DoutputDirectory="$lib" \
+      >"$LOGS/kafka-install.log" 2>&1 || { tail -n 20 "$LOGS/kafka-install.log"; die "could not fetch Kafka"; }
+    touch "$lib/.complete"
+  fi
+}
+kafka_ready() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_PORT") 2>/dev/null || return 1
+  timeout 20 java -cp "$(KAFKA_HOME)/lib/*" -Dlog4j2.configurationFile="$INFRA/log4j2.properties" \
+    -Dlog4j2.level=error org.apache.kafka.tools.BrokerApiVersionsCommand \
+    --bootstrap-server "127.0.0.1:$KAFKA_PORT" 2>/dev/null | grep -q "127.0.0.1:$KAFKA_PORT"
+}
+kafka_start() {
+  local dir=$DATA/kafka
+  mkdir -p "$dir/data"
+  cat >"$dir/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$dir/data
+num.partitions=3
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+EOF
+  if [ ! -f "$dir/data/meta.properties" ]; then
+    local id; id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+    java -cp "$(KAFKA_HOME)/lib/*" -Dlog4j2.configurationFile="$INFRA/log4j2.properties" kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" >>"$(log_file kafka)" 2>&1
+  fi
+  java -Xms256m -Xmx512m -cp "$(KAFKA_HOME)/lib/*" -Dlog4j2.configurationFile="$INFRA/log4j2.properties" \
+    kafka.Kafka "$dir/server.properties" >>"$(log_file kafka)" 2>&1 &
+  echo $! >"$(pid_file kafka)"
+}
+
+# --- Elasticsearch (integ-test zip from Maven Central, run as nobody) -------------------
+ES_HOME() { echo "$DIST/elasticsearch-$ES_VERSION"; }
+elasticsearch_install() {
+  need_packages openjdk-17-jre-headless maven unzip
+  if [ ! -x "$(ES_HOME)/bin/elasticsearch" ]; then
+    log "copying Elasticsearch $ES_VERSION from Maven Central"
+    mvn -B -q -ntp dependency:copy \
+      -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" \
+      -DoutputDirectory="$DIST" >"$LOGS/elasticsearch-install.log" 2>&1 \
+      || { tail -n 20 "$LOGS/elasticsearch-install.log"; die "could not fetch Elasticsearch"; }
+    (cd "$DIST" && unzip -q -o "elasticsearch-$ES_VERSION.zip" && rm -f "elasticsearch-$ES_VERSION.zip")
+  fi
+}
+elasticsearch_ready() {
+  curl -fsS --max-time 2 "http://127.0.0.1:$ES_PORT/_cluster/health" 2>/dev/null | grep -q '"cluster_name"'
+}
+elasticsearch_start() {
+  local dir=$DATA/elasticsearch home; home=$(ES_HOME)
+  mkdir -p "$dir/data" "$dir/logs"
+  cat >"$home/config/elasticsearch.yml" <<EOF
+cluster.name: container-cloud-local
+node.name: local
+discovery.type: single-node
+network.host: 127.0.0.1
+http.port: $ES_PORT
+transport.port: $ES_TRANSPORT_PORT
+path.data: $dir/data
+path.logs: $dir/logs
+xpack.security.enabled: false
+cluster.routing.allocation.disk.threshold_enabled: false
+action.destructive_requires_name: false
+EOF
+  chown -R nobody:nogroup "$home" "$dir"
+  rm -f "$dir/es.pid"
+  # -d returns once the node is up (or failed); its pid file is written by the node itself.
+  if ! runuser -u nobody -- env ES_JAVA_HOME="$(java_home)" ES_JAVA_OPTS="-Xms512m -Xmx512m" \
+      "$home/bin/elasticsearch" -d -p "$dir/es.pid" >>"$(log_file elasticsearch)" 2>&1; then
+    tail -n 30 "$dir/logs/container-cloud-local.log" >>"$(log_file elasticsearch)" 2>/dev/null || true
+  fi
+  [ -s "$dir/es.pid" ] && cp "$dir/es.pid" "$(pid_file elasticsearch)"
+  return 0
+}
+java_home() { dirname "$(dirname "$(readlink -f "$(command -v java)")")"; }
+
+# --- BIND ----------------------------------------------------------------------------
+bind_install() { need_packages bind9 bind9-utils bind9-dnsutils; }
+bind_ready() {
+  dig @127.0.0.1 -p "$BIND_PORT" platform.test SOA +short +time=1 +tries=1 2>/dev/null | grep -q '^ns1\.platform\.test\. '
+}
+# The test zone starts empty at every start: the journal of earlier runs is dropped.
+bind_start() {
+  local dir=$DATA/bind
+  mkdir -p "$dir/zones"
+  rm -f "$dir"/zones/*.jnl
+  cat >"$dir/zones/platform.test.db" <<'EOF'
+$TTL 60
+@    IN SOA ns1.platform.test. hostmaster.platform.test. ( 1 60 60 3600 60 )
+     IN NS  ns1.platform.test.
+ns1  IN A   127.0.0.1
+EOF
+  cat >"$dir/named.conf" <<EOF
+include "$INFRA/tsig.key";
+options {
+  directory "$dir";
+  pid-file "$dir/named.pid";
+  listen-on port $BIND_PORT { 127.0.0.1; };
+  listen-on-v6 { none; };
+  recursion no;
+  dnssec-validation no;
+  allow-transfer { key platform-key; };
+};
+controls { };
+logging { category update { null; }; category update-security { null; }; };
+zone "platform.test" {
+  type primary;
+  file "$dir/zones/platform.test.db";
+  allow-update { key platform-key; };
+};
+EOF
+  named -c "$dir/named.conf" -f -u root >>"$(log_file bind)" 2>&1 &
+  echo $! >"$(pid_file bind)"
+}
+
+# --- generic ---------------------------------------------------------------------------
+STARTED_NOW=()
+wait_ready() {
+  local name=$1 limit=$2 waited=0
+  until "${name}_ready"; do
+    if ! own_pid "$name" >/dev/null && [ "$waited" -gt 3 ]; then break; fi
+    [ "$waited" -ge "$limit" ] && break
+    sleep 1; waited=$((waited + 1))
+  done
+  "${name}_ready"
+}
+
+up_one() {
+  local name=$1 port; port=$(port_of "$name")
+  if "${name}_ready"; then
+    if own_pid "$name" >/dev/null; then log "$name already running on 127.0.0.1:$port"
+    else log "$name answers on 127.0.0.1:$port (started elsewhere): reusing it"; fi
+    return 0
+  fi
+  local holder; holder=$(holder_of "$port")
+  if [ -n "$holder" ]; then
+    die "$name: port $port is taken by another process: $holder"
+  fi
+  "${name}_install"
+  log "starting $name on 127.0.0.1:$port"
+  STARTED_NOW+=("$name")
+  "${name}_start"
+  if ! wait_ready "$name" 90; then
+    printf '[infra] ERROR: %s did not answer on 127.0.0.1:%s; last lines of %s:\n' "$name" "$port" "$(log_file "$name")" >&2
+    tail -n 25 "$(log_file "$name")" >&2 || true
+    return 1
+  fi
+}
+
+stop_one() {
+  local name=$1 pid
+  pid=$(own_pid "$name") || { rm -f "$(pid_file "$name")"; return 0; }
+  log "stopping $name (pid $pid)"
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  if kill -0 "$pid" 2>/dev/null; then log "$name did not stop in 30 s: killing it"; kill -9 "$pid" 2>/dev/null || true; fi
+  rm -f "$(pid_file "$name")"
+}
+
+# A failed `up` leaves nothing half-started behind: what this run started is stopped again.
+rollback() {
+  local i
+  for ((i = ${#STARTED_NOW[@]} - 1; i >= 0; i--)); do stop_one "${STARTED_NOW[$i]}"; done
+}
+
+prerequisites() {
+  need_packages curl iproute2 procps ca-certificates
+  mkdir -p "$RUN" "$LOGS" "$DIST"
+}
+
+cmd_up() {
+  prerequisites
+  local t0=$SECONDS name
+  for name in "${SERVERS[@]}"; do
+    if ! up_one "$name"; then rollback; exit 1; fi
+  done
+  mariadb_prepare || { rollback; die "could not create the databases in MariaDB"; }
+  log "all servers answer ($((SECONDS - t0)) s); data in $DATA"
+}
+
+cmd_status() {
+  local name port pid state rc=0
+  for name in "${SERVERS[@]}"; do
+    port=$(port_of "$name")
+    pid=$(own_pid "$name" || true)
+    if "${name}_ready"; then state=up; else state=down; rc=1; fi
+    if [ -n "$pid" ]; then pid="pid $pid (started here)"; elif [ $state = up ]; then pid="(started elsewhere)"; fi
+    printf '%-14s 127.0.0.1:%-6s %-5s %s\n' "$name" "$port" "$state" "$pid"
+  done
+  return $rc
+}
+
+case ${1:-} in
+  up) cmd_up ;;
+  down) for ((i = ${#SERVERS[@]} - 1; i >= 0; i--)); do stop_one "${SERVERS[$i]}"; done ;;
+  status) cmd_status ;;
+  stop) [ -n "${2:-}" ] || die "usage: infra.sh stop NAME"; port_of "$2" >/dev/null; stop_one "$2" ;;
+  start) [ -n "${2:-}" ] || die "usage: infra.sh start NAME"; prerequisites; up_one "$2" || exit 1 ;;
+  data-dir) echo "$DATA" ;;
+  *) echo "usage: $0 up|down|status|stop NAME|start NAME|data-dir" >&2; exit 2 ;;
+esac
