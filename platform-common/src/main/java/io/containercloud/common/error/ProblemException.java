@@ -1,0 +1,68 @@
+package io.containercloud.common.error;
+
+import java.util.List;
+import org.springframework.http.HttpStatus;
+
+/**
+ * A refusal a service answers with RFC 9457 problem details: its HTTP status, a stable
+ * {@code code} (also the last segment of the {@code type} URI) and, for bad input, the fields.
+ *
+ * <p>Throw it from any layer; the shared advice turns it into the response. Use the named
+ * factories so the same situation always carries the same status and code.
+ */
+public final class ProblemException extends RuntimeException {
+
+  private final HttpStatus status;
+  private final String code;
+  private final List<FieldViolation> violations;
+
+  private ProblemException(HttpStatus status, String code, String detail, List<FieldViolation> violations) {
+    super(detail);
+    this.status = status;
+    this.code = code;
+    this.violations = List.copyOf(violations);
+  }
+
+  /** 400: the request is malformed; names each offending field. */
+  public static ProblemException invalid(List<FieldViolation> violations) {
+    return new ProblemException(
+        HttpStatus.BAD_REQUEST, "validation-failed", "The request has invalid fields.", violations);
+  }
+
+  /** 400 for one field. */
+  public static ProblemException invalid(String field, String reason) {
+    return invalid(List.of(new FieldViolation(field, reason)));
+  }
+
+  /** 404: the named object does not exist (or is not visible to the caller). */
+  public static ProblemException notFound(String what, String id) {
+    return new ProblemException(HttpStatus.NOT_FOUND, "not-found", what + " '" + id + "' does not exist.", List.of());
+  }
+
+  /** 409: the request conflicts with the current state (a stale version, a duplicate name). */
+  public static ProblemException conflict(String code, String detail) {
+    return new ProblemException(HttpStatus.CONFLICT, code, detail, List.of());
+  }
+
+  /** 422: well-formed, but cannot be done (for example no cluster has room for it). */
+  public static ProblemException unprocessable(String code, String detail, List<FieldViolation> violations) {
+    return new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, code, detail, violations);
+  }
+
+  /** 403: the caller may not do this. */
+  public static ProblemException forbidden(String detail) {
+    return new ProblemException(HttpStatus.FORBIDDEN, "forbidden", detail, List.of());
+  }
+
+  public HttpStatus status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public List<FieldViolation> violations() {
+    return violations;
+  }
+}

@@ -1,0 +1,67 @@
+package io.containercloud.common.event;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Instant;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A CloudEvents 1.0 envelope in structured JSON mode, with the platform's {@code tenant}
+ * extension attribute.
+ *
+ * <p>Every event a service emits travels in this envelope, so consumers can deduplicate on
+ * {@link #id()}, route on {@link #type()} and check tenancy without knowing the payload. The
+ * payload stays a JSON tree: each consumer maps it to its own record, which keeps producers and
+ * consumers free to evolve separately.
+ *
+ * @param specversion always {@code 1.0}
+ * @param id unique per event; consumers remember it to stay idempotent
+ * @param source the producing service, for example {@code /cluster-service}
+ * @param type a dotted name such as {@code app.started}, taken from an {@link EventType}
+ * @param time when the change happened
+ * @param subject the aggregate the event is about (also the Kafka key)
+ * @param tenant the tenant owning the aggregate, or {@code platform} for platform-wide events
+ * @param datacontenttype always {@code application/json}
+ * @param data the payload
+ */
+public record CloudEvent(
+    @NotBlank String specversion,
+    @NotBlank String id,
+    @NotBlank String source,
+    @NotBlank String type,
+    @NotNull Instant time,
+    @NotBlank String subject,
+    @NotBlank String tenant,
+    String datacontenttype,
+    JsonNode data) {
+
+  public static final String SPEC_VERSION = "1.0";
+
+  /** The content type of a structured-mode CloudEvent, sent as the Kafka {@code content-type} header. */
+  public static final String STRUCTURED_CONTENT_TYPE = "application/cloudevents+json";
+
+  /** A new event with a fresh id and the current time. */
+  public static CloudEvent of(
+      String source, EventType type, String subject, String tenant, JsonNode data) {
+    return new CloudEvent(
+        SPEC_VERSION,
+        UUID.randomUUID().toString(),
+        source,
+        type.value(),
+        Instant.now(),
+        subject,
+        tenant,
+        "application/json",
+        data);
+  }
+
+  public String toJson(JsonMapper mapper) {
+    return mapper.writeValueAsString(this);
+  }
+
+  public static CloudEvent fromJson(JsonMapper mapper, String json) {
+    return mapper.readValue(json, CloudEvent.class);
+  }
+}

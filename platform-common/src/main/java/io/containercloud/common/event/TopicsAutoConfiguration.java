@@ -1,0 +1,54 @@
+package io.containercloud.common.event;
+
+import jakarta.validation.constraints.Min;
+import java.util.Arrays;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Declares the platform's topics so that whichever service starts first creates them with the
+ * right partitions and, for {@link Topic#ENDPOINT_EVENTS}, compaction; Boot's {@link KafkaAdmin}
+ * creates missing ones and leaves existing ones alone.
+ */
+@AutoConfiguration
+@ConditionalOnClass(KafkaAdmin.class)
+@EnableConfigurationProperties(TopicsAutoConfiguration.TopicProperties.class)
+class TopicsAutoConfiguration {
+
+  @Bean
+  KafkaAdmin.NewTopics platformTopics(TopicProperties properties) {
+    return new KafkaAdmin.NewTopics(
+        Arrays.stream(Topic.values()).map(t -> newTopic(t, properties)).toArray(NewTopic[]::new));
+  }
+
+  private static NewTopic newTopic(Topic topic, TopicProperties properties) {
+    TopicBuilder builder =
+        TopicBuilder.name(topic.topicName())
+            .partitions(properties.partitions())
+            .replicas(properties.replicationFactor());
+    if (topic.compacted()) {
+      builder.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    }
+    return builder.build();
+  }
+
+  /**
+   * Topic layout ({@code platform.kafka.*}).
+   *
+   * @param partitions partitions per topic; events of one aggregate stay in one partition
+   * @param replicationFactor 1 locally, 3 in production
+   */
+  @Validated
+  @ConfigurationProperties("platform.kafka")
+  record TopicProperties(
+      @Min(1) @DefaultValue("3") int partitions, @Min(1) @DefaultValue("1") int replicationFactor) {}
+}

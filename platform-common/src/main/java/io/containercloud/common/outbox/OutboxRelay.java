@@ -1,0 +1,223 @@
+package io.containercloud.common.outbox;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+import io.containercloud.common.event.CloudEvent;
+
+/**
+ * Publishes committed outbox rows to Kafka in {@code seq} order and marks them sent.
+ *
+ * <p>One round locks the oldest unsent rows ({@code FOR UPDATE} at READ COMMITTED, so writers
+ * inserting new rows are never blocked and a second instance waits instead of publishing the same
+ * rows out of order), sends them with an idempotent producer, waits for every acknowledgement
+ * and marks the acknowledged prefix sent. A failure stops the round at the first unacknowledged
+ * row; the next round starts there, so per-key order holds and nothing is skipped. Delivery is at
+ * least once: a crash between acknowledgement and commit publishes a row twice, which the
+ * consumers' idempotence absorbs.
+ */
+final class OutboxRelay implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+  private static final RecordHeader CONTENT_TYPE =
+      new RecordHeader("content-type", CloudEvent.STRUCTURED_CONTENT_TYPE.getBytes());
+  private static final Duration PURGE_EVERY = Duration.ofMinutes(10);
+  private static final Duration ERROR_LOG_WINDOW = Duration.ofMinutes(1);
+
+  private final JdbcTemplate jdbc;
+  private final TransactionTemplate tx;
+  private final Producer<String, String> producer;
+  private final OutboxProperties properties;
+  private final Clock clock;
+  private final Semaphore wake = new Semaphore(0);
+  private volatile boolean running;
+  private Thread thread;
+  private Instant lastPurge = Instant.EPOCH;
+  private Instant lastErrorLog = Instant.EPOCH;
+
+  OutboxRelay(
+      JdbcTemplate jdbc,
+      TransactionTemplate tx,
+      Producer<String, String> producer,
+      OutboxProperties properties,
+      Clock clock) {
+    this.jdbc = jdbc;
+    this.tx = tx;
+    this.producer = producer;
+    this.properties = properties;
+    this.clock = clock;
+  }
+
+  /** Called after a commit that wrote events, so they leave without waiting for the next poll. */
+  void wake() {
+    wake.release();
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    thread = new Thread(this::loop, "outbox-relay");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    if (thread != null) {
+      thread.interrupt();
+      try {
+        thread.join(properties.sendTimeout().toMillis() + 1_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    producer.close(Duration.ofSeconds(5));
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  private void loop() {
+    Duration backoff = Duration.ZERO;
+    while (running) {
+      try {
+        int published = relayOnce();
+        backoff = Duration.ZERO;
+        purgeIfDue();
+        if (published < properties.batchSize()) {
+          wake.tryAcquire(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+          wake.drainPermits();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        backoff = nextBackoff(backoff);
+        logThrottled(e, backoff);
+        try {
+          Thread.sleep(backoff.toMillis());
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Publishes one batch; returns how many rows it marked sent. */
+  int relayOnce() {
+    Round round = tx.execute(status -> publishBatch());
+    // thrown only after the acknowledged prefix is committed as sent
+    if (round.failure() != null) {
+      throw round.failure();
+    }
+    return round.sent();
+  }
+
+  private Round publishBatch() {
+    List<Row> rows =
+        jdbc.query(
+            "SELECT seq, topic, event_key, payload FROM outbox_event WHERE sent_at IS NULL"
+                + " ORDER BY seq LIMIT ? FOR UPDATE",
+            (rs, i) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)),
+            properties.batchSize());
+    if (rows.isEmpty()) {
+      return new Round(0, null);
+    }
+    List<Future<?>> acks = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      ProducerRecord<String, String> record =
+          new ProducerRecord<>(row.topic(), null, row.key(), row.payload(), List.of(CONTENT_TYPE));
+      acks.add(producer.send(record));
+    }
+    List<Long> sent = new ArrayList<>(rows.size());
+    RuntimeException failure = null;
+    long deadline = System.nanoTime() + properties.sendTimeout().toNanos();
+    for (int i = 0; i < rows.size() && failure == null; i++) {
+      try {
+        acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        sent.add(rows.get(i).seq());
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        failure = new IllegalStateException("Kafka did not acknowledge outbox event " + rows.get(i).seq(), e);
+      }
+    }
+    markSent(sent);
+    return new Round(sent.size(), failure);
+  }
+
+  private void markSent(List<Long> seqs) {
+    if (seqs.isEmpty()) {
+      return;
+    }
+    Timestamp now = Timestamp.from(clock.instant());
+    jdbc.batchUpdate(
+        "UPDATE outbox_event SET sent_at = ? WHERE seq = ?",
+        seqs,
+        seqs.size(),
+        (ps, seq) -> {
+          ps.setTimestamp(1, now);
+          ps.setLong(2, seq);
+        });
+  }
+
+  private void purgeIfDue() {
+    Instant now = clock.instant();
+    if (Duration.between(lastPurge, now).compareTo(PURGE_EVERY) < 0) {
+      return;
+    }
+    lastPurge = now;
+    int purged =
+        jdbc.update(
+            "DELETE FROM outbox_event WHERE sent_at IS NOT NULL AND sent_at < ? LIMIT 10000",
+            Timestamp.from(now.minus(properties.retention())));
+    if (purged > 0) {
+      log.debug("purged {} sent outbox events", purged);
+    }
+  }
+
+  private Duration nextBackoff(Duration current) {
+    Duration next = current.isZero() ? properties.pollInterval() : current.multipliedBy(2);
+    return next.compareTo(properties.maxBackoff()) > 0 ? properties.maxBackoff() : next;
+  }
+
+  // While Kafka is away every round fails; one line a minute says so without flooding the log.
+  private void logThrottled(RuntimeException e, Duration backoff) {
+    Instant now = clock.instant();
+    if (Duration.between(lastErrorLog, now).compareTo(ERROR_LOG_WINDOW) >= 0) {
+      lastErrorLog = now;
+      log.warn("outbox relay cannot publish, retrying in {} ms: {}", backoff.toMillis(), rootMessage(e));
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  private record Round(int sent, RuntimeException failure) {}
+
+  private record Row(long seq, String topic, String key, String payload) {}
+}

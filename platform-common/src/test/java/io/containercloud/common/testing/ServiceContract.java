@@ -1,0 +1,73 @@
+package io.containercloud.common.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.containercloud.common.security.Role;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * What every service promises on its port, checked over real HTTP: probes and metrics open,
+ * the OpenAPI document served, and errors as problem details for unknown paths and missing
+ * tokens.
+ */
+public final class ServiceContract {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private ServiceContract() {}
+
+  public static void assertHonoured(int port) {
+    String base = "http://127.0.0.1:" + port;
+    assertThat(get(base + "/actuator/health/liveness", null).body()).contains("\"UP\"");
+    assertThat(get(base + "/actuator/health/readiness", null).body()).contains("\"UP\"");
+    HttpResponse<String> metrics = get(base + "/actuator/prometheus", null);
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("jvm_memory_used_bytes");
+    HttpResponse<String> openapi = get(base + "/v3/api-docs", null);
+    assertThat(openapi.statusCode()).isEqualTo(200);
+    assertThat(openapi.body()).contains("\"openapi\"");
+
+    HttpResponse<String> anonymous = get(base + "/no/such/path", null);
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertProblem(anonymous, "unauthorized");
+
+    String token = TestTokens.token("alice", "tenant-a", Role.PLATFORM_ADMIN);
+    HttpResponse<String> unknown = get(base + "/no/such/path", token);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertProblem(unknown, "not-found");
+  }
+
+  public static void assertProblem(HttpResponse<String> response, String code) {
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+        type -> assertThat(type).startsWith("application/problem+json"));
+    assertThat(response.body())
+        .contains("\"type\":\"https://containercloud.io/problems/" + code + "\"")
+        .contains("\"code\":\"" + code + "\"")
+        .contains("\"status\":" + response.statusCode());
+  }
+
+  public static HttpResponse<String> get(String url, String token) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return send(request.GET().build());
+  }
+
+  public static HttpResponse<String> send(HttpRequest request) {
+    try {
+      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
