@@ -22,7 +22,26 @@ public final class ServiceContract {
 
   private ServiceContract() {}
 
+  /** The whole contract, with a token from {@link TestTokens} for the authenticated part. */
   public static void assertHonoured(int port) {
+    assertHonoured(port, TestTokens.token("alice", "tenant-a", Role.PLATFORM_ADMIN));
+  }
+
+  /** The whole contract, with {@code token} accepted by the service on {@code port}. */
+  public static void assertHonoured(int port, String token) {
+    assertOperational(port);
+    String base = "http://127.0.0.1:" + port;
+    HttpResponse<String> anonymous = get(base + "/no/such/path", null);
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertProblem(anonymous, "unauthorized");
+
+    HttpResponse<String> unknown = get(base + "/no/such/path", token);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertProblem(unknown, "not-found");
+  }
+
+  /** Probes up (so every dependency in the readiness group answers), metrics and OpenAPI served. */
+  public static void assertOperational(int port) {
     String base = "http://127.0.0.1:" + port;
     assertThat(get(base + "/actuator/health/liveness", null).body()).contains("\"UP\"");
     assertThat(get(base + "/actuator/health/readiness", null).body()).contains("\"UP\"");
@@ -32,15 +51,6 @@ public final class ServiceContract {
     HttpResponse<String> openapi = get(base + "/v3/api-docs", null);
     assertThat(openapi.statusCode()).isEqualTo(200);
     assertThat(openapi.body()).contains("\"openapi\"");
-
-    HttpResponse<String> anonymous = get(base + "/no/such/path", null);
-    assertThat(anonymous.statusCode()).isEqualTo(401);
-    assertProblem(anonymous, "unauthorized");
-
-    String token = TestTokens.token("alice", "tenant-a", Role.PLATFORM_ADMIN);
-    HttpResponse<String> unknown = get(base + "/no/such/path", token);
-    assertThat(unknown.statusCode()).isEqualTo(404);
-    assertProblem(unknown, "not-found");
   }
 
   public static void assertProblem(HttpResponse<String> response, String code) {

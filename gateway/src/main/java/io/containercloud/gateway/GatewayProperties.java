@@ -1,0 +1,45 @@
+package io.containercloud.gateway;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The gateway's settings ({@code platform.gateway.*}). The bootstrap admin's password is not
+ * here on purpose: it comes from {@code PLATFORM_ADMIN_PASSWORD} and is never kept.
+ *
+ * @param services each service's base URI; {@code /api/<name>/**} is routed to it
+ * @param accessTokenTtl lifetime of an access token
+ * @param issuer the {@code iss} of issued tokens, which every service checks
+ * @param audience the {@code aud} of issued tokens, which every service checks
+ * @param signingKey a PKCS#8 PEM RSA private key; when absent a key is generated at start (tokens
+ *     then do not survive a restart: set it everywhere but on a laptop)
+ * @param bootstrapAdmin the platform admin created on first start
+ */
+@Validated
+@ConfigurationProperties("platform.gateway")
+public record GatewayProperties(
+    @NotEmpty Map<@Pattern(regexp = "[a-z][a-z0-9-]{0,40}") String, @NotNull URI> services,
+    @NotNull @DefaultValue("15m") Duration accessTokenTtl,
+    @NotBlank @DefaultValue("container-cloud-gateway") String issuer,
+    @NotBlank @DefaultValue("container-cloud") String audience,
+    Path signingKey,
+    @Valid @NotNull @DefaultValue BootstrapAdmin bootstrapAdmin) {
+
+  /**
+   * @param username the admin's login
+   * @param tenant the tenant the admin is bound to as {@code platform-admin}
+   */
+  public record BootstrapAdmin(
+      @NotBlank @DefaultValue("admin") String username,
+      @NotBlank @DefaultValue("platform") String tenant) {}
+}

@@ -1,0 +1,84 @@
+package io.containercloud.gateway.login;
+
+import io.containercloud.common.error.ProblemException;
+import io.containercloud.common.security.Caller;
+import io.containercloud.common.security.Role;
+import io.containercloud.gateway.token.TokenIssuer;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/** Exchanges a username and password for an access token. */
+@RestController
+class LoginResource {
+
+  private final UserStore users;
+  private final PasswordEncoder encoder;
+  private final TokenIssuer issuer;
+  // Checked when the user does not exist, so both failures cost one hash comparison.
+  private final String absentUserHash;
+
+  LoginResource(UserStore users, PasswordEncoder encoder, TokenIssuer issuer) {
+    this.users = users;
+    this.encoder = encoder;
+    this.issuer = issuer;
+    this.absentUserHash = encoder.encode(java.util.UUID.randomUUID().toString());
+  }
+
+  record LoginRequest(
+      @NotBlank @Size(max = 64) String username,
+      @NotBlank @Size(max = 256) String password,
+      @Pattern(regexp = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?", message = "must be a tenant name") String tenant) {}
+
+  record TokenResponse(String access_token, String token_type, long expires_in, String tenant, List<String> roles) {}
+
+  @PostMapping("/api/auth/login")
+  Mono<TokenResponse> login(@Valid @RequestBody LoginRequest request) {
+    return Mono.fromCallable(() -> authenticate(request)).subscribeOn(Schedulers.boundedElastic());
+  }
+
+  private TokenResponse authenticate(LoginRequest request) {
+    String hash = users.passwordHash(request.username()).orElse(null);
+    boolean matches = encoder.matches(request.password(), hash == null ? absentUserHash : hash);
+    if (hash == null || !matches) {
+      throw new ResponseStatusException(HttpStatus.UNAUTHORIZED, "Unknown user or wrong password.");
+    }
+    Caller caller = callerIn(request.username(), request.tenant());
+    TokenIssuer.IssuedToken token = issuer.issue(caller);
+    return new TokenResponse(
+        token.value(), "Bearer", token.expiresIn(), caller.tenant(),
+        caller.roles().stream().map(Role::claim).sorted().toList());
+  }
+
+  private Caller callerIn(String username, String requestedTenant) {
+    List<UserStore.Binding> bindings = users.bindings(username);
+    Set<String> tenants = bindings.stream().map(UserStore.Binding::tenant).collect(Collectors.toSet());
+    String tenant = requestedTenant;
+    if (tenant == null) {
+      if (tenants.size() != 1) {
+        throw ProblemException.invalid("tenant", "you belong to " + tenants.size() + " tenants: name one");
+      }
+      tenant = tenants.iterator().next();
+    }
+    String chosen = tenant;
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    bindings.stream().filter(b -> b.tenant().equals(chosen)).forEach(b -> roles.add(b.role()));
+    if (roles.isEmpty()) {
+      throw ProblemException.forbidden("You hold no role in tenant '" + chosen + "'.");
+    }
+    return new Caller(username, chosen, roles);
+  }
+}

@@ -1,0 +1,83 @@
+package io.containercloud.gateway.web;
+
+import io.containercloud.gateway.GatewayProperties;
+import io.containercloud.gateway.token.TokenIssuer;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+
+/**
+ * Requests to services must carry a token this gateway issued; the services check it again
+ * themselves, so the gateway is a first filter, not the only one. Login, the JWKS, probes,
+ * metrics and the OpenAPI document are open.
+ */
+@Configuration(proxyBeanMethods = false)
+class GatewaySecurity {
+
+  @Bean
+  PasswordEncoder passwordEncoder() {
+    return new BCryptPasswordEncoder();
+  }
+
+  @Bean
+  ReactiveJwtDecoder gatewayJwtDecoder(TokenIssuer issuer, GatewayProperties properties) {
+    NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withPublicKey(issuer.publicKey()).build();
+    OAuth2Error wrongAudience = new OAuth2Error("invalid_token", "The token is not meant for this platform", null);
+    decoder.setJwtValidator(
+        new DelegatingOAuth2TokenValidator<Jwt>(
+            JwtValidators.createDefaultWithIssuer(properties.issuer()),
+            jwt -> {
+              List<String> aud = jwt.getAudience();
+              return aud != null && aud.contains(properties.audience())
+                  ? OAuth2TokenValidatorResult.success()
+                  : OAuth2TokenValidatorResult.failure(wrongAudience);
+            }));
+    return decoder;
+  }
+
+  @Bean
+  SecurityWebFilterChain gatewaySecurityChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder, ProblemWriter problems) {
+    return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+        .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+        .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+        .authorizeExchange(
+            a ->
+                a.pathMatchers(
+                        "/api/auth/login", "/.well-known/jwks.json", "/actuator/health/**",
+                        "/actuator/health", "/actuator/prometheus", "/actuator/info", "/v3/api-docs/**",
+                        "/v3/api-docs")
+                    .permitAll()
+                    .anyExchange()
+                    .authenticated())
+        .oauth2ResourceServer(
+            o ->
+                o.jwt(j -> j.jwtDecoder(decoder))
+                    .authenticationEntryPoint(
+                        (exchange, e) ->
+                            problems.write(exchange, HttpStatus.UNAUTHORIZED, "A valid access token is required.", List.of()))
+                    .accessDeniedHandler(
+                        (exchange, e) ->
+                            problems.write(exchange, HttpStatus.FORBIDDEN, "Your roles do not allow this operation.", List.of())))
+        .exceptionHandling(
+            e ->
+                e.authenticationEntryPoint(
+                        (exchange, ex) ->
+                            problems.write(exchange, HttpStatus.UNAUTHORIZED, "A valid access token is required.", List.of()))
+                    .accessDeniedHandler(
+                        (exchange, ex) ->
+                            problems.write(exchange, HttpStatus.FORBIDDEN, "Your roles do not allow this operation.", List.of())))
+        .build();
+  }
+}

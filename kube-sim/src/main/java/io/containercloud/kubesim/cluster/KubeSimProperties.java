@@ -1,0 +1,35 @@
+package io.containercloud.kubesim.cluster;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The simulated clusters ({@code kube-sim.*}).
+ *
+ * @param clusters how many clusters (machine rooms) to simulate
+ * @param nodes nodes per cluster
+ * @param basePort the first cluster's API port on 127.0.0.1; the next ones follow
+ * @param namePrefix clusters are named {@code <prefix>-1}, {@code <prefix>-2}, ...
+ * @param kubeconfigDir where a kubeconfig per cluster is written
+ * @param nodeCpu allocatable CPU per node, as a Kubernetes quantity
+ * @param nodeMemory allocatable memory per node, as a Kubernetes quantity
+ * @param nodePods allocatable pods per node
+ */
+@Validated
+@ConfigurationProperties("kube-sim")
+public record KubeSimProperties(
+    @Min(1) @Max(50) @DefaultValue("3") int clusters,
+    @Min(1) @Max(500) @DefaultValue("5") int nodes,
+    @Min(1024) @Max(65000) @DefaultValue("16443") int basePort,
+    @NotBlank @Pattern(regexp = "[a-z][a-z0-9-]{0,40}") @DefaultValue("room") String namePrefix,
+    @NotNull Path kubeconfigDir,
+    @NotBlank @DefaultValue("8") String nodeCpu,
+    @NotBlank @DefaultValue("32Gi") String nodeMemory,
+    @Min(1) @DefaultValue("110") int nodePods) {}

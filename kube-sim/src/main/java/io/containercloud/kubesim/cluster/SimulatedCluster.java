@@ -1,0 +1,124 @@
+package io.containercloud.kubesim.cluster;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One simulated cluster: fabric8's in-memory API server in CRUD mode on a fixed loopback port,
+ * holding the cluster's nodes. Anything that speaks the Kubernetes API through fabric8 can use
+ * it through the kubeconfig it writes.
+ */
+final class SimulatedCluster {
+
+  private final String name;
+  private final int port;
+  private final KubernetesMockServer server;
+  private NamespacedKubernetesClient client;
+
+  SimulatedCluster(String name, int port) {
+    this.name = name;
+    this.port = port;
+    this.server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+  }
+
+  void start(KubeSimProperties properties) {
+    try {
+      server.init(InetAddress.getLoopbackAddress(), port);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot start cluster " + name + " on 127.0.0.1:" + port, e);
+    }
+    client = server.createClient();
+    for (int i = 1; i <= properties.nodes(); i++) {
+      client.nodes().resource(node(name + "-node-" + i, properties)).create();
+    }
+  }
+
+  void stop() {
+    if (client != null) {
+      client.close();
+    }
+    server.destroy();
+  }
+
+  String name() {
+    return name;
+  }
+
+  String apiUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  NamespacedKubernetesClient client() {
+    return client;
+  }
+
+  /** Writes a kubeconfig for this cluster and returns its path. */
+  Path writeKubeconfig(Path dir) {
+    String kubeconfig =
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: %1$s
+          cluster:
+            server: %2$s
+        users:
+        - name: %1$s-admin
+          user:
+            token: kube-sim
+        contexts:
+        - name: %1$s
+          context:
+            cluster: %1$s
+            user: %1$s-admin
+        current-context: %1$s
+        """
+            .formatted(name, apiUrl());
+    try {
+      Files.createDirectories(dir);
+      Path file = dir.resolve(name + ".kubeconfig");
+      Files.writeString(file, kubeconfig);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Node node(String nodeName, KubeSimProperties properties) {
+    Map<String, Quantity> resources =
+        Map.of(
+            "cpu", new Quantity(properties.nodeCpu()),
+            "memory", new Quantity(properties.nodeMemory()),
+            "pods", new Quantity(Integer.toString(properties.nodePods())));
+    return new NodeBuilder()
+        .withNewMetadata()
+        .withName(nodeName)
+        .addToLabels("kubernetes.io/hostname", nodeName)
+        .endMetadata()
+        .withNewStatus()
+        .withAllocatable(resources)
+        .withCapacity(resources)
+        .addNewCondition()
+        .withType("Ready")
+        .withStatus("True")
+        .withReason("KubeletReady")
+        .endCondition()
+        .endStatus()
+        .build();
+  }
+}

@@ -1,0 +1,61 @@
+package io.containercloud.kubesim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.containercloud.common.testing.ServiceContract;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "kube-sim.clusters=2",
+      "kube-sim.nodes=3",
+      "kube-sim.base-port=26443",
+      "kube-sim.kubeconfig-dir=target/it-kubeconfigs"
+    })
+class KubeSimApplicationIT {
+
+  @LocalServerPort int port;
+
+  @Test
+  void servesEachClusterThroughItsKubeconfigWithReadyNodes() throws Exception {
+    for (String cluster : List.of("room-1", "room-2")) {
+      String kubeconfig = Files.readString(Path.of("target/it-kubeconfigs", cluster + ".kubeconfig"));
+      try (KubernetesClient client =
+          new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build()) {
+        List<Node> nodes = client.nodes().list().getItems();
+        assertThat(nodes).hasSize(3);
+        assertThat(nodes)
+            .allSatisfy(n -> assertThat(n.getStatus().getConditions())
+                .anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=True")));
+        assertThat(nodes.get(0).getStatus().getAllocatable().get("cpu").toString()).isEqualTo("8");
+      }
+    }
+  }
+
+  @Test
+  void adminApiListsTheClusters() {
+    String body = ServiceContract.get("http://127.0.0.1:" + port + "/clusters", null).body();
+    assertThat(body).contains("\"name\":\"room-1\"").contains("http://127.0.0.1:26444").contains("\"nodes\":3");
+  }
+
+  @Test
+  void exposesProbesMetricsAndOpenApi() {
+    ServiceContract.assertOperational(port);
+  }
+
+  @Test
+  void acceptsTheDocumentedCommandLine() {
+    assertThat(KubeSimApplication.normalize(new String[] {"--clusters", "3", "--nodes=5", "--other=x"}))
+        .containsExactly("--kube-sim.clusters=3", "--kube-sim.nodes=5", "--other=x");
+  }
+}

@@ -1,0 +1,17 @@
+package io.containercloud.nginxmgr;
+
+import io.containercloud.common.testing.ServiceContract;
+import io.containercloud.common.testing.ServiceIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+@ServiceIntegrationTest
+class NginxMgrApplicationIT {
+
+  @LocalServerPort int port;
+
+  @Test
+  void startsAgainstTheRealServersAndHonoursTheServiceContract() {
+    ServiceContract.assertHonoured(port);
+  }
+}
