@@ -1,0 +1,12 @@
+package io.containercloud.nginxagent;
+
+import io.containercloud.common.testing.ArchitectureRules;
+import org.junit.jupiter.api.Test;
+
+class ArchitectureTest {
+
+  @Test
+  void packagesFollowTheLayoutRules() {
+    ArchitectureRules.check("io.containercloud.nginxagent");
+  }
+}
