@@ -13,6 +13,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 INFRA=$ROOT/scripts/infra
+TAG=infra
 # shellcheck source=infra/ports.env
 source "$INFRA/ports.env"
 
@@ -21,35 +22,8 @@ KAFKA_VERSION=4.1.2
 ES_VERSION=8.17.0
 DATABASES=(gateway cluster app build dns audit)
 
-log() { printf '[infra] %s\n' "$*"; }
-die() { printf '[infra] ERROR: %s\n' "$*" >&2; exit 1; }
-
-# MariaDB, Elasticsearch and BIND drop root; their folders must be reachable by other users.
-# A checkout under a private home (e.g. /root) is not, so data then goes below /var/tmp.
-default_data_dir() {
-  local dir=$ROOT/.data
-  mkdir -p "$dir"
-  if [ "$(id -u)" = 0 ] && ! runuser -u nobody -- test -x "$dir" 2>/dev/null; then
-    dir=/var/tmp/container-cloud-$(printf '%s' "$ROOT" | md5sum | cut -c1-8)
-  fi
-  printf '%s' "$dir"
-}
-DATA=${PLATFORM_DATA:-$(default_data_dir)}
-RUN=$DATA/run
-LOGS=$DATA/logs
-DIST=$DATA/dist
-
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-
-APT_UPDATED=
-need_packages() {
-  local missing=()
-  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  log "installing Debian packages: ${missing[*]}"
-  if [ -z "$APT_UPDATED" ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
+# shellcheck source=lib.sh
+source "$ROOT/scripts/lib.sh"
 
 port_of() {
   case $1 in
@@ -59,8 +33,14 @@ port_of() {
 }
 pid_file() { echo "$RUN/$1.pid"; }
 log_file() { echo "$LOGS/$1.log"; }
-own_pid() { local f; f=$(pid_file "$1"); [ -s "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
-holder_of() { ss -Hlntup "( sport = :$1 )" 2>/dev/null | head -n 3; }
+own_pid() { local f; f=$(pid_file "$1"); [ -s "$f" ] && alive "$(cat "$f")" && cat "$f"; }
+# Every port a server binds: a second port taken elsewhere fails it just the same.
+all_ports_of() {
+  case $1 in
+    etcd) echo "$ETCD_PORT $ETCD_PEER_PORT" ;; kafka) echo "$KAFKA_PORT $KAFKA_CONTROLLER_PORT" ;;
+    elasticsearch) echo "$ES_PORT $ES_TRANSPORT_PORT" ;; *) port_of "$1" ;;
+  esac
+}
 
 # --- MariaDB -------------------------------------------------------------------------
 mariadb_install() { need_packages mariadb-server mariadb-client; }
@@ -108,7 +88,7 @@ etcd_start() {
 # --- Kafka (KRaft, combined broker and controller) -------------------------------------
 KAFKA_HOME() { echo "$DIST/kafka-$KAFKA_VERSION"; }
 kafka_install() {
-  need_packages openjdk-17-jre-headless maven
+  need_build_tools
   local lib; lib=$(KAFKA_HOME)/lib
   if [ ! -f "$lib/.complete" ]; then
     log "copying the Kafka $KAFKA_VERSION broker from Maven Central"
@@ -158,7 +138,7 @@ EOF
 # --- Elasticsearch (integ-test zip from Maven Central, run as nobody) -------------------
 ES_HOME() { echo "$DIST/elasticsearch-$ES_VERSION"; }
 elasticsearch_install() {
-  need_packages openjdk-17-jre-headless maven unzip
+  need_build_tools; need_packages unzip
   if [ ! -x "$(ES_HOME)/bin/elasticsearch" ]; then
     log "copying Elasticsearch $ES_VERSION from Maven Central"
     mvn -B -q -ntp dependency:copy \
@@ -257,10 +237,7 @@ up_one() {
     else log "$name answers on 127.0.0.1:$port (started elsewhere): reusing it"; fi
     return 0
   fi
-  local holder; holder=$(holder_of "$port")
-  if [ -n "$holder" ]; then
-    die "$name: port $port is taken by another process: $holder"
-  fi
+  if port_conflict "$name"; then return 1; fi
   "${name}_install"
   log "starting $name on 127.0.0.1:$port"
   STARTED_NOW+=("$name")
@@ -272,13 +249,26 @@ up_one() {
   fi
 }
 
+# True (and says so) when the server does not answer but something else holds its port.
+port_conflict() {
+  local name=$1 port holder conflict=1
+  "${name}_ready" && return 1
+  for port in $(all_ports_of "$name"); do
+    holder=$(holder_of "$port")
+    [ -z "$holder" ] && continue
+    printf '[infra] ERROR: %s: port %s is taken by another process: %s\n' "$name" "$port" "$holder" >&2
+    conflict=0
+  done
+  return $conflict
+}
+
 stop_one() {
   local name=$1 pid
   pid=$(own_pid "$name") || { rm -f "$(pid_file "$name")"; return 0; }
   log "stopping $name (pid $pid)"
   kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  if kill -0 "$pid" 2>/dev/null; then log "$name did not stop in 30 s: killing it"; kill -9 "$pid" 2>/dev/null || true; fi
+  for _ in $(seq 1 60); do alive "$pid" || break; sleep 0.5; done
+  if alive "$pid"; then log "$name did not stop in 30 s: killing it"; kill -9 "$pid" 2>/dev/null || true; fi
   rm -f "$(pid_file "$name")"
 }
 
@@ -295,7 +285,10 @@ prerequisites() {
 
 cmd_up() {
   prerequisites
-  local t0=$SECONDS name
+  local t0=$SECONDS name conflicts=0
+  # Every port is checked before anything starts, so a conflict leaves nothing behind.
+  for name in "${SERVERS[@]}"; do port_conflict "$name" && conflicts=1; done
+  [ "$conflicts" = 0 ] || die "free the ports above (or stop what holds them), then run 'up' again"
   for name in "${SERVERS[@]}"; do
     if ! up_one "$name"; then rollback; exit 1; fi
   done

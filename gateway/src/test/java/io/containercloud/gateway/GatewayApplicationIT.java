@@ -12,6 +12,11 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -34,8 +39,9 @@ class GatewayApplicationIT {
   @LocalServerPort int port;
 
   @DynamicPropertySource
-  static void routes(DynamicPropertyRegistry registry) {
+  static void routesAndKey(DynamicPropertyRegistry registry) {
     registry.add("platform.gateway.services.echo", () -> "http://127.0.0.1:" + backend.getAddress().getPort());
+    registry.add("platform.gateway.signing-key", GatewayApplicationIT::pkcs8KeyFile);
   }
 
   @AfterAll
@@ -131,6 +137,21 @@ class GatewayApplicationIT {
   }
 
   private record Login(String accessToken) {}
+
+  /** A key file as `openssl genpkey -algorithm RSA` writes it, the way scripts/platform.sh makes one. */
+  private static String pkcs8KeyFile() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+          .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
+      Path file = Files.createTempFile("gateway-signing-key", ".pem");
+      Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n");
+      return file.toString();
+    } catch (IOException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   private static HttpServer startBackend() {
     try {

@@ -1,0 +1,43 @@
+# Shared by the scripts in this folder: logging, the data folder, package installation.
+# Expects ROOT (the checkout) to be set by the sourcing script.
+
+log() { printf '[%s] %s\n' "${TAG:-platform}" "$*"; }
+die() { printf '[%s] ERROR: %s\n' "${TAG:-platform}" "$*" >&2; exit 1; }
+
+# MariaDB, Elasticsearch and BIND drop root; their folders must be reachable by other users.
+# A checkout under a private home (e.g. /root) is not, so data then goes below /var/tmp.
+default_data_dir() {
+  local dir=$ROOT/.data
+  mkdir -p "$dir"
+  if [ "$(id -u)" = 0 ] && ! runuser -u nobody -- test -x "$dir" 2>/dev/null; then
+    dir=/var/tmp/container-cloud-$(printf '%s' "$ROOT" | md5sum | cut -c1-8)
+  fi
+  printf '%s' "$dir"
+}
+DATA=${PLATFORM_DATA:-$(default_data_dir)}
+RUN=$DATA/run
+LOGS=$DATA/logs
+DIST=$DATA/dist
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+APT_UPDATED=
+need_packages() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  if [ -z "$APT_UPDATED" ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# A process that exited but was not reaped yet (a zombie) counts as gone.
+alive() { local state; state=$(ps -o stat= -p "$1" 2>/dev/null) && [[ $state != Z* ]]; }
+
+# What listens on a port, with its process, to name it when the port is taken.
+holder_of() { ss -Hlntup "( sport = :$1 )" 2>/dev/null | head -n 3; }
+
+# Java 17 and Maven build the platform; a fresh Debian or Ubuntu has neither.
+need_build_tools() {
+  need_packages openjdk-17-jdk-headless maven
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# The whole platform on this machine: the infrastructure (scripts/infra.sh), simulated
+# Kubernetes clusters (kube-sim) and every service, built from this checkout.
+#
+#   platform.sh up       install what is missing, build, start everything, print how to log in
+#   platform.sh down     stop the services, then the infrastructure this checkout started
+#   platform.sh status   one line per service and server
+#
+# Logs: $DATA/logs/<service>.log (JSON lines). Ports: README.md.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TAG=platform
+# shellcheck source=lib.sh
+source "$ROOT/scripts/lib.sh"
+
+# Start order matters only for kube-sim (clusters first) and the gateway (JWKS before first use).
+SERVICES=(kube-sim:8092 gateway:8080 cluster-service:8081 app-orchestrator:8082 build-service:8083
+  nginx-mgr:8084 dns-service:8085 log-center:8086 audit-service:8087 nginx-agent:8090 log-agent:8091)
+STATE=$DATA/platform
+# Small heaps and a quick JIT: eleven JVMs share two cores on a laptop or CI machine.
+JVM_OPTS=${PLATFORM_JVM_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k}
+
+jar_of() { ls "$ROOT/$1"/target/"$1"-*.jar 2>/dev/null | grep -v -- '-plain\|-tests' | head -n 1; }
+service_pid() { local f=$RUN/$1.pid; [ -s "$f" ] && alive "$(cat "$f")" && cat "$f"; }
+ready() { curl -fsS --max-time 2 "http://127.0.0.1:$1/actuator/health/readiness" >/dev/null 2>&1; }
+
+build() {
+  need_build_tools
+  log "building the services (mvn package, tests skipped: scripts/test.sh runs them)"
+  (cd "$ROOT" && mvn -B -q -ntp package -DskipTests) >"$LOGS/build.log" 2>&1 \
+    || { tail -n 40 "$LOGS/build.log"; die "the build failed; see $LOGS/build.log"; }
+}
+
+# Secrets of the local platform, made once and kept in the data folder.
+secrets() {
+  mkdir -p "$STATE"
+  need_packages openssl
+  [ -s "$STATE/gateway-signing-key.pem" ] \
+    || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$STATE/gateway-signing-key.pem" 2>/dev/null
+  [ -s "$STATE/admin-password" ] || openssl rand -base64 18 | tr -d '/+=' >"$STATE/admin-password"
+  chmod 600 "$STATE/gateway-signing-key.pem" "$STATE/admin-password"
+}
+
+start_service() {
+  local name=$1 port=$2 jar
+  if service_pid "$name" >/dev/null; then log "$name already running on :$port"; return 0; fi
+  if ready "$port"; then die "port $port answers already but $name was not started here: $(holder_of "$port")"; fi
+  jar=$(jar_of "$name") || true
+  [ -n "$jar" ] || die "no jar for $name: run the build"
+  log "starting $name on 127.0.0.1:$port"
+  # shellcheck disable=SC2086
+  env SERVER_PORT="$port" LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs \
+    PLATFORM_ADMIN_PASSWORD="$(cat "$STATE/admin-password")" \
+    PLATFORM_GATEWAY_SIGNINGKEY="$STATE/gateway-signing-key.pem" \
+    KUBE_SIM_KUBECONFIG_DIR="$STATE/kubeconfigs" \
+    PLATFORM_NGINX_PREFIX="$STATE/nginx-agent/local-1" \
+    PLATFORM_LOG_AGENT_STATE_DIR="$STATE/log-agent" \
+    PLATFORM_LOG_AGENT_CONTAINER_LOGS="$STATE/containers" \
+    java $JVM_OPTS -jar "$jar" >>"$LOGS/$name.log" 2>&1 &
+  echo $! >"$RUN/$name.pid"
+}
+
+wait_ready() {
+  local name=$1 port=$2
+  for _ in $(seq 1 180); do
+    ready "$port" && return 0
+    service_pid "$name" >/dev/null || break
+    sleep 1
+  done
+  printf '[platform] ERROR: %s is not ready on :%s; last lines of %s:\n' "$name" "$port" "$LOGS/$name.log" >&2
+  tail -n 30 "$LOGS/$name.log" >&2
+  return 1
+}
+
+stop_service() {
+  local name=$1 pid
+  pid=$(service_pid "$name") || { rm -f "$RUN/$name.pid"; return 0; }
+  log "stopping $name (pid $pid)"
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 40); do alive "$pid" || break; sleep 0.5; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$RUN/$name.pid"
+}
+
+stop_services() {
+  local i
+  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_service "${SERVICES[$i]%%:*}"; done
+}
+
+cmd_up() {
+  local t0=$SECONDS entry
+  bash "$ROOT/scripts/infra.sh" up
+  mkdir -p "$RUN" "$LOGS" "$STATE/containers"
+  [ "${PLATFORM_SKIP_BUILD:-}" = 1 ] || build
+  secrets
+  for entry in "${SERVICES[@]}"; do start_service "${entry%%:*}" "${entry##*:}"; done
+  for entry in "${SERVICES[@]}"; do
+    wait_ready "${entry%%:*}" "${entry##*:}" || { stop_services; exit 1; }
+  done
+  log "platform up in $((SECONDS - t0)) s"
+  cat <<EOF
+
+  Gateway:   http://127.0.0.1:8080
+  Log in:    user 'admin', password '$(cat "$STATE/admin-password")' (kept in $STATE/admin-password)
+
+    TOKEN=\$(curl -s -X POST http://127.0.0.1:8080/api/auth/login \\
+      -H 'Content-Type: application/json' \\
+      -d '{"username":"admin","password":"$(cat "$STATE/admin-password")"}' | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+    curl -s -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:8080/api/clusters/v3/api-docs
+
+  Kubeconfigs of the simulated clusters: $STATE/kubeconfigs
+  Stop everything: bash scripts/platform.sh down
+EOF
+}
+
+cmd_status() {
+  local entry name port pid
+  for entry in "${SERVICES[@]}"; do
+    name=${entry%%:*} port=${entry##*:}
+    pid=$(service_pid "$name" || true)
+    printf '%-17s 127.0.0.1:%-6s %-6s %s\n' "$name" "$port" "$(ready "$port" && echo ready || echo down)" "${pid:+pid $pid}"
+  done
+  bash "$ROOT/scripts/infra.sh" status || true
+}
+
+case ${1:-} in
+  up) cmd_up ;;
+  down) stop_services; bash "$ROOT/scripts/infra.sh" down ;;
+  status) cmd_status ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac
