@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param nodeCpu allocatable CPU per node, as a Kubernetes quantity
  * @param nodeMemory allocatable memory per node, as a Kubernetes quantity
  * @param nodePods allocatable pods per node
+ * @param bindAddress where the API servers listen; loopback unless other hosts must reach them
+ * @param advertisedHost the host name written into kubeconfigs
  */
 @Validated
 @ConfigurationProperties("kube-sim")
@@ -32,4 +34,6 @@ public record KubeSimProperties(
     @NotNull Path kubeconfigDir,
     @NotBlank @DefaultValue("8") String nodeCpu,
     @NotBlank @DefaultValue("32Gi") String nodeMemory,
-    @Min(1) @DefaultValue("110") int nodePods) {}
+    @Min(1) @DefaultValue("110") int nodePods,
+    @NotBlank @DefaultValue("127.0.0.1") String bindAddress,
+    @NotBlank @Pattern(regexp = "[A-Za-z0-9.-]{1,253}") @DefaultValue("127.0.0.1") String advertisedHost) {}

@@ -25,26 +25,29 @@ final class SimulatedCluster {
 
   private final String name;
   private final int port;
+  private final KubeSimProperties properties;
   private final KubernetesMockServer server;
   private NamespacedKubernetesClient client;
+  private Path kubeconfig;
 
-  SimulatedCluster(String name, int port) {
+  SimulatedCluster(String name, int port, KubeSimProperties properties) {
     this.name = name;
     this.port = port;
+    this.properties = properties;
     this.server =
         new KubernetesMockServer(
             new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
   }
 
-  void start(KubeSimProperties properties) {
+  void start() {
     try {
-      server.init(InetAddress.getLoopbackAddress(), port);
-    } catch (RuntimeException e) {
-      throw new IllegalStateException("cannot start cluster " + name + " on 127.0.0.1:" + port, e);
+      server.init(InetAddress.getByName(properties.bindAddress()), port);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("cannot start cluster " + name + " on " + properties.bindAddress() + ":" + port, e);
     }
     client = server.createClient();
     for (int i = 1; i <= properties.nodes(); i++) {
-      client.nodes().resource(node(name + "-node-" + i, properties)).create();
+      client.nodes().resource(node(name + "-node-" + i)).create();
     }
   }
 
@@ -60,16 +63,21 @@ final class SimulatedCluster {
   }
 
   String apiUrl() {
-    return "http://127.0.0.1:" + port;
+    return "http://" + properties.advertisedHost() + ":" + port;
+  }
+
+  Path kubeconfig() {
+    return kubeconfig;
   }
 
   NamespacedKubernetesClient client() {
     return client;
   }
 
-  /** Writes a kubeconfig for this cluster and returns its path. */
-  Path writeKubeconfig(Path dir) {
-    String kubeconfig =
+  /** Writes a kubeconfig for this cluster into {@code kube-sim.kubeconfig-dir}. */
+  void writeKubeconfig() {
+    Path dir = properties.kubeconfigDir();
+    String text =
         """
         apiVersion: v1
         kind: Config
@@ -92,14 +100,14 @@ final class SimulatedCluster {
     try {
       Files.createDirectories(dir);
       Path file = dir.resolve(name + ".kubeconfig");
-      Files.writeString(file, kubeconfig);
-      return file;
+      Files.writeString(file, text);
+      kubeconfig = file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static Node node(String nodeName, KubeSimProperties properties) {
+  private Node node(String nodeName) {
     Map<String, Quantity> resources =
         Map.of(
             "cpu", new Quantity(properties.nodeCpu()),

@@ -1,6 +1,5 @@
 package io.containercloud.kubesim.cluster;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -26,12 +25,12 @@ class SimulatedClusters implements SmartLifecycle {
   public void start() {
     for (int i = 0; i < properties.clusters(); i++) {
       SimulatedCluster cluster =
-          new SimulatedCluster(properties.namePrefix() + "-" + (i + 1), properties.basePort() + i);
+          new SimulatedCluster(properties.namePrefix() + "-" + (i + 1), properties.basePort() + i, properties);
       clusters.add(cluster);
-      cluster.start(properties);
-      Path kubeconfig = cluster.writeKubeconfig(properties.kubeconfigDir());
+      cluster.start();
+      cluster.writeKubeconfig();
       log.info("cluster {} serves {} with {} nodes; kubeconfig {}", cluster.name(), cluster.apiUrl(),
-          properties.nodes(), kubeconfig);
+          properties.nodes(), cluster.kubeconfig());
     }
     running = true;
   }
@@ -50,7 +49,7 @@ class SimulatedClusters implements SmartLifecycle {
 
   List<ClusterView> views() {
     return clusters.stream()
-        .map(c -> new ClusterView(c.name(), c.apiUrl(), properties.kubeconfigDir().resolve(c.name() + ".kubeconfig").toString(),
+        .map(c -> new ClusterView(c.name(), c.apiUrl(), c.kubeconfig().toString(),
             c.client().nodes().list().getItems().size()))
         .toList();
   }

@@ -1,0 +1,35 @@
+# syntax=docker/dockerfile:1
+# The image of every module, built from its jar (mvn package -DskipTests first):
+#   docker build --build-arg MODULE=dns-service -t container-cloud/dns-service .
+# One recipe for all modules on purpose: the hardening (non-root user, layered jar, health
+# check, memory-aware JVM) must not drift between eleven copies.
+ARG JAVA_IMAGE=eclipse-temurin:17-jre-jammy
+
+FROM ${JAVA_IMAGE} AS layers
+ARG MODULE
+WORKDIR /build
+COPY ${MODULE}/target/${MODULE}-*.jar app.jar
+RUN java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted
+
+FROM ${JAVA_IMAGE}
+ARG MODULE
+# nginx-agent drives a local nginx; the other modules need only curl for the health check.
+ARG EXTRA_PACKAGES=""
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl ${EXTRA_PACKAGES} \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 platform \
+ && useradd --system --uid 10001 --gid platform --no-create-home --shell /usr/sbin/nologin platform
+WORKDIR /app
+# Least-changing layers first, so a code change rebuilds only the last one.
+COPY --from=layers /build/extracted/dependencies/ ./
+COPY --from=layers /build/extracted/spring-boot-loader/ ./
+COPY --from=layers /build/extracted/snapshot-dependencies/ ./
+COPY --from=layers /build/extracted/application/ ./
+USER 10001:10001
+ENV SERVICE=${MODULE} \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
+    LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs
+HEALTHCHECK --interval=10s --timeout=3s --start-period=90s --retries=5 \
+  CMD curl -fsS "http://127.0.0.1:${SERVER_PORT:-8080}/actuator/health/readiness" || exit 1
+ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
