@@ -14,8 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The gateway's settings ({@code platform.gateway.*}). The bootstrap admin's password is not
- * here on purpose: it comes from {@code PLATFORM_ADMIN_PASSWORD} and is never kept.
+ * The gateway's settings ({@code platform.gateway.*}). The bootstrap admin's password is not here
+ * on purpose: it comes from {@code PLATFORM_ADMIN_PASSWORD} and is never kept.
  *
  * @param services each service's base URI; {@code /api/<name>/**} is routed to it
  * @param accessTokenTtl lifetime of an access token

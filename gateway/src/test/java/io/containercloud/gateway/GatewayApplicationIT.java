@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +39,9 @@ class GatewayApplicationIT {
 
   @DynamicPropertySource
   static void routesAndKey(DynamicPropertyRegistry registry) {
-    registry.add("platform.gateway.services.echo", () -> "http://127.0.0.1:" + backend.getAddress().getPort());
+    registry.add(
+        "platform.gateway.services.echo",
+        () -> "http://127.0.0.1:" + backend.getAddress().getPort());
     registry.add("platform.gateway.signing-key", GatewayApplicationIT::pkcs8KeyFile);
   }
 
@@ -57,7 +58,8 @@ class GatewayApplicationIT {
   @Test
   void issuesTokensServicesCanVerifyAgainstItsJwks() {
     Login login = login("admin", "test-admin-secret");
-    NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(url("/.well-known/jwks.json")).build();
+    NimbusJwtDecoder decoder =
+        NimbusJwtDecoder.withJwkSetUri(url("/.well-known/jwks.json")).build();
     Jwt jwt = decoder.decode(login.accessToken());
     assertThat(jwt.getSubject()).isEqualTo("admin");
     assertThat(jwt.getClaimAsString("tenant")).isEqualTo("platform");
@@ -69,7 +71,8 @@ class GatewayApplicationIT {
 
   @Test
   void wrongPasswordAndUnknownUserGetTheSameAnswer() {
-    HttpResponse<String> wrongPassword = postLogin("{\"username\":\"admin\",\"password\":\"nope\"}");
+    HttpResponse<String> wrongPassword =
+        postLogin("{\"username\":\"admin\",\"password\":\"nope\"}");
     HttpResponse<String> unknownUser = postLogin("{\"username\":\"nobody\",\"password\":\"nope\"}");
     assertThat(wrongPassword.statusCode()).isEqualTo(401);
     assertThat(unknownUser.statusCode()).isEqualTo(401);
@@ -80,7 +83,8 @@ class GatewayApplicationIT {
 
   @Test
   void invalidLoginBodyNamesTheFields() {
-    HttpResponse<String> response = postLogin("{\"username\":\"\",\"password\":\"x\",\"tenant\":\"Bad;Tenant\"}");
+    HttpResponse<String> response =
+        postLogin("{\"username\":\"\",\"password\":\"x\",\"tenant\":\"Bad;Tenant\"}");
     assertThat(response.statusCode()).isEqualTo(400);
     assertProblem(response, "validation-failed");
     assertThat(response.body()).contains("\"field\":\"tenant\"").contains("\"field\":\"username\"");
@@ -138,15 +142,20 @@ class GatewayApplicationIT {
 
   private record Login(String accessToken) {}
 
-  /** A key file as `openssl genpkey -algorithm RSA` writes it, the way scripts/platform.sh makes one. */
+  /**
+   * A key file as `openssl genpkey -algorithm RSA` writes it, the way scripts/platform.sh makes
+   * one.
+   */
   private static String pkcs8KeyFile() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
-      String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-          .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
+      String base64 =
+          Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+              .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
       Path file = Files.createTempFile("gateway-signing-key", ".pem");
-      Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n");
+      Files.writeString(
+          file, "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n");
       return file.toString();
     } catch (IOException | NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -159,9 +168,17 @@ class GatewayApplicationIT {
       server.createContext(
           "/",
           exchange -> {
-            StringBuilder seen = new StringBuilder(exchange.getRequestMethod() + " " + exchange.getRequestURI() + "\n");
-            exchange.getRequestHeaders()
-                .forEach((name, values) -> seen.append(name.toLowerCase()).append(": ").append(String.join(",", values)).append('\n'));
+            StringBuilder seen =
+                new StringBuilder(
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI() + "\n");
+            exchange
+                .getRequestHeaders()
+                .forEach(
+                    (name, values) ->
+                        seen.append(name.toLowerCase())
+                            .append(": ")
+                            .append(String.join(",", values))
+                            .append('\n'));
             lastBackendRequest.set(seen.toString());
             byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);

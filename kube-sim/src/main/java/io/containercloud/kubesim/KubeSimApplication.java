@@ -18,14 +18,18 @@ public class KubeSimApplication {
     SpringApplication.run(KubeSimApplication.class, normalize(args));
   }
 
-  /** Accepts {@code --clusters 3 --nodes 5} as documented, besides Spring's {@code --kube-sim.clusters=3}. */
+  /**
+   * Accepts {@code --clusters 3 --nodes 5} as documented, besides Spring's {@code
+   * --kube-sim.clusters=3}.
+   */
   static String[] normalize(String[] args) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg.startsWith("--") ? arg.substring(2).split("=", 2)[0] : "";
       if (SHORT_OPTIONS.contains(name)) {
-        String value = arg.contains("=") ? arg.split("=", 2)[1] : (i + 1 < args.length ? args[++i] : "");
+        String value =
+            arg.contains("=") ? arg.split("=", 2)[1] : (i + 1 < args.length ? args[++i] : "");
         out.add("--kube-sim." + name + "=" + value);
       } else {
         out.add(arg);

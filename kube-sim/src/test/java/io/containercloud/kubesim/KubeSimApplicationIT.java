@@ -29,14 +29,20 @@ class KubeSimApplicationIT {
   @Test
   void servesEachClusterThroughItsKubeconfigWithReadyNodes() throws Exception {
     for (String cluster : List.of("room-1", "room-2")) {
-      String kubeconfig = Files.readString(Path.of("target/it-kubeconfigs", cluster + ".kubeconfig"));
+      String kubeconfig =
+          Files.readString(Path.of("target/it-kubeconfigs", cluster + ".kubeconfig"));
       try (KubernetesClient client =
           new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build()) {
         List<Node> nodes = client.nodes().list().getItems();
         assertThat(nodes).hasSize(3);
         assertThat(nodes)
-            .allSatisfy(n -> assertThat(n.getStatus().getConditions())
-                .anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=True")));
+            .allSatisfy(
+                n ->
+                    assertThat(n.getStatus().getConditions())
+                        .anySatisfy(
+                            c ->
+                                assertThat(c.getType() + "=" + c.getStatus())
+                                    .isEqualTo("Ready=True")));
         assertThat(nodes.get(0).getStatus().getAllocatable().get("cpu").toString()).isEqualTo("8");
       }
     }
@@ -45,7 +51,10 @@ class KubeSimApplicationIT {
   @Test
   void adminApiListsTheClusters() {
     String body = ServiceContract.get("http://127.0.0.1:" + port + "/clusters", null).body();
-    assertThat(body).contains("\"name\":\"room-1\"").contains("http://127.0.0.1:26444").contains("\"nodes\":3");
+    assertThat(body)
+        .contains("\"name\":\"room-1\"")
+        .contains("http://127.0.0.1:26444")
+        .contains("\"nodes\":3");
   }
 
   @Test
@@ -55,7 +64,9 @@ class KubeSimApplicationIT {
 
   @Test
   void acceptsTheDocumentedCommandLine() {
-    assertThat(KubeSimApplication.normalize(new String[] {"--clusters", "3", "--nodes=5", "--other=x"}))
+    assertThat(
+            KubeSimApplication.normalize(
+                new String[] {"--clusters", "3", "--nodes=5", "--other=x"}))
         .containsExactly("--kube-sim.clusters=3", "--kube-sim.nodes=5", "--other=x");
   }
 }

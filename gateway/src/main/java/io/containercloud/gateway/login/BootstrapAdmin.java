@@ -12,9 +12,9 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 
 /**
- * On the first start (no platform admin yet) creates one. Its password comes from
- * {@code PLATFORM_ADMIN_PASSWORD}; without it a random one is generated and printed once, to the
- * console only, never to the log files.
+ * On the first start (no platform admin yet) creates one. Its password comes from {@code
+ * PLATFORM_ADMIN_PASSWORD}; without it a random one is generated and printed once, to the console
+ * only, never to the log files.
  */
 @Component
 class BootstrapAdmin implements ApplicationRunner {
@@ -26,7 +26,11 @@ class BootstrapAdmin implements ApplicationRunner {
   private final GatewayProperties properties;
   private final Environment environment;
 
-  BootstrapAdmin(UserStore users, PasswordEncoder encoder, GatewayProperties properties, Environment environment) {
+  BootstrapAdmin(
+      UserStore users,
+      PasswordEncoder encoder,
+      GatewayProperties properties,
+      Environment environment) {
     this.users = users;
     this.encoder = encoder;
     this.properties = properties;
@@ -38,7 +42,9 @@ class BootstrapAdmin implements ApplicationRunner {
     if (users.anyPlatformAdmin()) {
       return;
     }
-    String password = environment.getProperty(PASSWORD_PROPERTY, environment.getProperty("PLATFORM_ADMIN_PASSWORD", ""));
+    String password =
+        environment.getProperty(
+            PASSWORD_PROPERTY, environment.getProperty("PLATFORM_ADMIN_PASSWORD", ""));
     boolean generated = password.isBlank();
     if (generated) {
       byte[] random = new byte[18];
@@ -46,9 +52,11 @@ class BootstrapAdmin implements ApplicationRunner {
       password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
     GatewayProperties.BootstrapAdmin admin = properties.bootstrapAdmin();
-    users.createUser(admin.username(), encoder.encode(password), admin.tenant(), Set.of(Role.PLATFORM_ADMIN));
+    users.createUser(
+        admin.username(), encoder.encode(password), admin.tenant(), Set.of(Role.PLATFORM_ADMIN));
     if (generated) {
-      System.out.println("Created platform admin '" + admin.username() + "' with generated password: " + password);
+      System.out.println(
+          "Created platform admin '" + admin.username() + "' with generated password: " + password);
     }
   }
 }

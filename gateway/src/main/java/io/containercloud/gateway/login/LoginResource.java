@@ -41,9 +41,11 @@ class LoginResource {
   record LoginRequest(
       @NotBlank @Size(max = 64) String username,
       @NotBlank @Size(max = 256) String password,
-      @Pattern(regexp = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?", message = "must be a tenant name") String tenant) {}
+      @Pattern(regexp = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?", message = "must be a tenant name")
+          String tenant) {}
 
-  record TokenResponse(String access_token, String token_type, long expires_in, String tenant, List<String> roles) {}
+  record TokenResponse(
+      String access_token, String token_type, long expires_in, String tenant, List<String> roles) {}
 
   @PostMapping("/api/auth/login")
   Mono<TokenResponse> login(@Valid @RequestBody LoginRequest request) {
@@ -59,17 +61,22 @@ class LoginResource {
     Caller caller = callerIn(request.username(), request.tenant());
     TokenIssuer.IssuedToken token = issuer.issue(caller);
     return new TokenResponse(
-        token.value(), "Bearer", token.expiresIn(), caller.tenant(),
+        token.value(),
+        "Bearer",
+        token.expiresIn(),
+        caller.tenant(),
         caller.roles().stream().map(Role::claim).sorted().toList());
   }
 
   private Caller callerIn(String username, String requestedTenant) {
     List<UserStore.Binding> bindings = users.bindings(username);
-    Set<String> tenants = bindings.stream().map(UserStore.Binding::tenant).collect(Collectors.toSet());
+    Set<String> tenants =
+        bindings.stream().map(UserStore.Binding::tenant).collect(Collectors.toSet());
     String tenant = requestedTenant;
     if (tenant == null) {
       if (tenants.size() != 1) {
-        throw ProblemException.invalid("tenant", "you belong to " + tenants.size() + " tenants: name one");
+        throw ProblemException.invalid(
+            "tenant", "you belong to " + tenants.size() + " tenants: name one");
       }
       tenant = tenants.iterator().next();
     }

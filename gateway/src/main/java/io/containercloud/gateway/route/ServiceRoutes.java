@@ -1,6 +1,7 @@
 package io.containercloud.gateway.route;
 
 import io.containercloud.gateway.GatewayProperties;
+import java.net.URI;
 import java.util.Map;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
@@ -8,18 +9,20 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * {@code /api/<service>/**} goes to that service with the prefix removed. Identity headers a
- * client might send are dropped: services believe only the token.
+ * {@code /api/<service>/**} goes to that service with the prefix removed. Identity headers a client
+ * might send are dropped: services believe only the token.
  */
 @Configuration(proxyBeanMethods = false)
 class ServiceRoutes {
 
-  static final String[] IDENTITY_HEADERS = {"X-User", "X-Tenant", "X-Roles", "X-Forwarded-User", "X-Auth-Request-User"};
+  static final String[] IDENTITY_HEADERS = {
+    "X-User", "X-Tenant", "X-Roles", "X-Forwarded-User", "X-Auth-Request-User"
+  };
 
   @Bean
   RouteLocator serviceRouteLocator(RouteLocatorBuilder builder, GatewayProperties properties) {
     RouteLocatorBuilder.Builder routes = builder.routes();
-    for (Map.Entry<String, java.net.URI> service : properties.services().entrySet()) {
+    for (Map.Entry<String, URI> service : properties.services().entrySet()) {
       routes.route(
           service.getKey(),
           r ->

@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's RSA signing key, with a {@code kid} derived from the public key (RFC 7638), so
- * the same key file always publishes the same {@code kid}.
+ * The gateway's RSA signing key, with a {@code kid} derived from the public key (RFC 7638), so the
+ * same key file always publishes the same {@code kid}.
  */
 final class SigningKey {
 
@@ -30,7 +30,8 @@ final class SigningKey {
 
   static RSAKey load(Path pem) {
     if (pem == null) {
-      log.warn("platform.gateway.signing-key is not set: a key was generated; tokens end with this process");
+      log.warn(
+          "platform.gateway.signing-key is not set: a key was generated; tokens end with this process");
       return generate();
     }
     try {
@@ -38,11 +39,20 @@ final class SigningKey {
       RSAPublicKey publicKey =
           (RSAPublicKey)
               KeyFactory.getInstance("RSA")
-                  .generatePublic(new RSAPublicKeySpec(privateKey.getModulus(), privateKey.getPublicExponent()));
-      return new RSAKey.Builder(publicKey).privateKey(privateKey).keyUse(KeyUse.SIGNATURE).keyIDFromThumbprint().build();
+                  .generatePublic(
+                      new RSAPublicKeySpec(
+                          privateKey.getModulus(), privateKey.getPublicExponent()));
+      return new RSAKey.Builder(publicKey)
+          .privateKey(privateKey)
+          .keyUse(KeyUse.SIGNATURE)
+          .keyIDFromThumbprint()
+          .build();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read platform.gateway.signing-key " + pem, e);
-    } catch (GeneralSecurityException | JOSEException | IllegalArgumentException | ClassCastException e) {
+    } catch (GeneralSecurityException
+        | JOSEException
+        | IllegalArgumentException
+        | ClassCastException e) {
       throw new IllegalStateException(
           "platform.gateway.signing-key " + pem + " is not a PKCS#8 PEM RSA private key", e);
     }
@@ -54,14 +64,20 @@ final class SigningKey {
       throw new IllegalArgumentException("not a PKCS#8 PEM (BEGIN PRIVATE KEY)");
     }
     String base64 =
-        pem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "").replaceAll("\\s", "");
+        pem.replace("-----BEGIN PRIVATE KEY-----", "")
+            .replace("-----END PRIVATE KEY-----", "")
+            .replaceAll("\\s", "");
     return (RSAPrivateCrtKey)
-        KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+        KeyFactory.getInstance("RSA")
+            .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
   }
 
   private static RSAKey generate() {
     try {
-      return new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).keyIDFromThumbprint(true).generate();
+      return new RSAKeyGenerator(2048)
+          .keyUse(KeyUse.SIGNATURE)
+          .keyIDFromThumbprint(true)
+          .generate();
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
     }

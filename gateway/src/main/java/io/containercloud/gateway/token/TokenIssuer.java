@@ -55,7 +55,9 @@ public class TokenIssuer {
             .claim(Caller.TENANT_CLAIM, caller.tenant())
             .claim(Caller.ROLES_CLAIM, caller.roles().stream().map(Role::claim).sorted().toList())
             .build();
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
     try {
       jwt.sign(signer);
     } catch (JOSEException e) {

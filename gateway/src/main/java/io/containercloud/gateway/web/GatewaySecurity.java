@@ -20,8 +20,8 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 
 /**
  * Requests to services must carry a token this gateway issued; the services check it again
- * themselves, so the gateway is a first filter, not the only one. Login, the JWKS, probes,
- * metrics and the OpenAPI document are open.
+ * themselves, so the gateway is a first filter, not the only one. Login, the JWKS, probes, metrics
+ * and the OpenAPI document are open.
  */
 @Configuration(proxyBeanMethods = false)
 class GatewaySecurity {
@@ -33,8 +33,10 @@ class GatewaySecurity {
 
   @Bean
   ReactiveJwtDecoder gatewayJwtDecoder(TokenIssuer issuer, GatewayProperties properties) {
-    NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withPublicKey(issuer.publicKey()).build();
-    OAuth2Error wrongAudience = new OAuth2Error("invalid_token", "The token is not meant for this platform", null);
+    NimbusReactiveJwtDecoder decoder =
+        NimbusReactiveJwtDecoder.withPublicKey(issuer.publicKey()).build();
+    OAuth2Error wrongAudience =
+        new OAuth2Error("invalid_token", "The token is not meant for this platform", null);
     decoder.setJwtValidator(
         new DelegatingOAuth2TokenValidator<Jwt>(
             JwtValidators.createDefaultWithIssuer(properties.issuer()),
@@ -48,15 +50,21 @@ class GatewaySecurity {
   }
 
   @Bean
-  SecurityWebFilterChain gatewaySecurityChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder, ProblemWriter problems) {
+  SecurityWebFilterChain gatewaySecurityChain(
+      ServerHttpSecurity http, ReactiveJwtDecoder decoder, ProblemWriter problems) {
     return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
         .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
         .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
         .authorizeExchange(
             a ->
                 a.pathMatchers(
-                        "/api/auth/login", "/.well-known/jwks.json", "/actuator/health/**",
-                        "/actuator/health", "/actuator/prometheus", "/actuator/info", "/v3/api-docs/**",
+                        "/api/auth/login",
+                        "/.well-known/jwks.json",
+                        "/actuator/health/**",
+                        "/actuator/health",
+                        "/actuator/prometheus",
+                        "/actuator/info",
+                        "/v3/api-docs/**",
                         "/v3/api-docs")
                     .permitAll()
                     .anyExchange()
@@ -66,18 +74,34 @@ class GatewaySecurity {
                 o.jwt(j -> j.jwtDecoder(decoder))
                     .authenticationEntryPoint(
                         (exchange, e) ->
-                            problems.write(exchange, HttpStatus.UNAUTHORIZED, "A valid access token is required.", List.of()))
+                            problems.write(
+                                exchange,
+                                HttpStatus.UNAUTHORIZED,
+                                "A valid access token is required.",
+                                List.of()))
                     .accessDeniedHandler(
                         (exchange, e) ->
-                            problems.write(exchange, HttpStatus.FORBIDDEN, "Your roles do not allow this operation.", List.of())))
+                            problems.write(
+                                exchange,
+                                HttpStatus.FORBIDDEN,
+                                "Your roles do not allow this operation.",
+                                List.of())))
         .exceptionHandling(
             e ->
                 e.authenticationEntryPoint(
                         (exchange, ex) ->
-                            problems.write(exchange, HttpStatus.UNAUTHORIZED, "A valid access token is required.", List.of()))
+                            problems.write(
+                                exchange,
+                                HttpStatus.UNAUTHORIZED,
+                                "A valid access token is required.",
+                                List.of()))
                     .accessDeniedHandler(
                         (exchange, ex) ->
-                            problems.write(exchange, HttpStatus.FORBIDDEN, "Your roles do not allow this operation.", List.of())))
+                            problems.write(
+                                exchange,
+                                HttpStatus.FORBIDDEN,
+                                "Your roles do not allow this operation.",
+                                List.of())))
         .build();
   }
 }

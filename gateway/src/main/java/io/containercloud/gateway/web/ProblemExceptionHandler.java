@@ -43,18 +43,34 @@ class ProblemExceptionHandler implements WebExceptionHandler {
               .map(f -> new FieldViolation(f.getField(), f.getDefaultMessage()))
               .sorted(Comparator.comparing(FieldViolation::field))
               .toList();
-      return writer.write(exchange, HttpStatus.BAD_REQUEST, "validation-failed", "The request has invalid fields.", violations);
+      return writer.write(
+          exchange,
+          HttpStatus.BAD_REQUEST,
+          "validation-failed",
+          "The request has invalid fields.",
+          violations);
     }
     if (e instanceof ServerWebInputException input) {
-      return writer.write(exchange, input.getStatusCode(), "malformed-body",
-          "The request body is not valid JSON of the expected shape.", List.of());
+      return writer.write(
+          exchange,
+          input.getStatusCode(),
+          "malformed-body",
+          "The request body is not valid JSON of the expected shape.",
+          List.of());
     }
     if (e instanceof ErrorResponse error) {
-      String detail = error.getBody().getDetail() != null ? error.getBody().getDetail() : error.getBody().getTitle();
+      String detail =
+          error.getBody().getDetail() != null
+              ? error.getBody().getDetail()
+              : error.getBody().getTitle();
       return writer.write(exchange, error.getStatusCode(), detail, List.of());
     }
     log.error("unhandled error on {}", exchange.getRequest().getPath(), e);
-    return writer.write(exchange, HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
-        "The gateway failed to handle the request.", List.of());
+    return writer.write(
+        exchange,
+        HttpStatus.INTERNAL_SERVER_ERROR,
+        "internal-error",
+        "The gateway failed to handle the request.",
+        List.of());
   }
 }

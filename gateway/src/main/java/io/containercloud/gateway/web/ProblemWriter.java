@@ -25,12 +25,20 @@ class ProblemWriter {
     this.mapper = mapper;
   }
 
-  Mono<Void> write(ServerWebExchange exchange, HttpStatusCode status, String detail, List<FieldViolation> violations) {
+  Mono<Void> write(
+      ServerWebExchange exchange,
+      HttpStatusCode status,
+      String detail,
+      List<FieldViolation> violations) {
     return write(exchange, status, Problems.codeFor(status), detail, violations);
   }
 
   Mono<Void> write(
-      ServerWebExchange exchange, HttpStatusCode status, String code, String detail, List<FieldViolation> violations) {
+      ServerWebExchange exchange,
+      HttpStatusCode status,
+      String code,
+      String detail,
+      List<FieldViolation> violations) {
     ServerHttpResponse response = exchange.getResponse();
     if (response.isCommitted()) {
       return Mono.empty();

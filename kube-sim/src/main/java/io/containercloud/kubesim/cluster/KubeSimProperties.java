@@ -36,4 +36,5 @@ public record KubeSimProperties(
     @NotBlank @DefaultValue("32Gi") String nodeMemory,
     @Min(1) @DefaultValue("110") int nodePods,
     @NotBlank @DefaultValue("127.0.0.1") String bindAddress,
-    @NotBlank @Pattern(regexp = "[A-Za-z0-9.-]{1,253}") @DefaultValue("127.0.0.1") String advertisedHost) {}
+    @NotBlank @Pattern(regexp = "[A-Za-z0-9.-]{1,253}") @DefaultValue("127.0.0.1")
+        String advertisedHost) {}

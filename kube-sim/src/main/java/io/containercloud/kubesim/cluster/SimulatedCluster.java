@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * One simulated cluster: fabric8's in-memory API server in CRUD mode on a fixed loopback port,
- * holding the cluster's nodes. Anything that speaks the Kubernetes API through fabric8 can use
- * it through the kubeconfig it writes.
+ * holding the cluster's nodes. Anything that speaks the Kubernetes API through fabric8 can use it
+ * through the kubeconfig it writes.
  */
 final class SimulatedCluster {
 
@@ -36,14 +36,19 @@ final class SimulatedCluster {
     this.properties = properties;
     this.server =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
   }
 
   void start() {
     try {
       server.init(InetAddress.getByName(properties.bindAddress()), port);
     } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException("cannot start cluster " + name + " on " + properties.bindAddress() + ":" + port, e);
+      throw new IllegalStateException(
+          "cannot start cluster " + name + " on " + properties.bindAddress() + ":" + port, e);
     }
     client = server.createClient();
     for (int i = 1; i <= properties.nodes(); i++) {

@@ -25,12 +25,17 @@ class SimulatedClusters implements SmartLifecycle {
   public void start() {
     for (int i = 0; i < properties.clusters(); i++) {
       SimulatedCluster cluster =
-          new SimulatedCluster(properties.namePrefix() + "-" + (i + 1), properties.basePort() + i, properties);
+          new SimulatedCluster(
+              properties.namePrefix() + "-" + (i + 1), properties.basePort() + i, properties);
       clusters.add(cluster);
       cluster.start();
       cluster.writeKubeconfig();
-      log.info("cluster {} serves {} with {} nodes; kubeconfig {}", cluster.name(), cluster.apiUrl(),
-          properties.nodes(), cluster.kubeconfig());
+      log.info(
+          "cluster {} serves {} with {} nodes; kubeconfig {}",
+          cluster.name(),
+          cluster.apiUrl(),
+          properties.nodes(),
+          cluster.kubeconfig());
     }
     running = true;
   }
@@ -49,8 +54,13 @@ class SimulatedClusters implements SmartLifecycle {
 
   List<ClusterView> views() {
     return clusters.stream()
-        .map(c -> new ClusterView(c.name(), c.apiUrl(), c.kubeconfig().toString(),
-            c.client().nodes().list().getItems().size()))
+        .map(
+            c ->
+                new ClusterView(
+                    c.name(),
+                    c.apiUrl(),
+                    c.kubeconfig().toString(),
+                    c.client().nodes().list().getItems().size()))
         .toList();
   }
 

@@ -15,4 +15,5 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("platform.log-agent")
-public record LogAgentProperties(@NotBlank String hostId, @NotNull Path containerLogs, @NotNull Path stateDir) {}
+public record LogAgentProperties(
+    @NotBlank String hostId, @NotNull Path containerLogs, @NotNull Path stateDir) {}

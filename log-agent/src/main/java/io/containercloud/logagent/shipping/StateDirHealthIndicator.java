@@ -21,13 +21,17 @@ class StateDirHealthIndicator implements HealthIndicator {
     try {
       Files.createDirectories(properties.stateDir());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create platform.log-agent.state-dir " + properties.stateDir(), e);
+      throw new UncheckedIOException(
+          "cannot create platform.log-agent.state-dir " + properties.stateDir(), e);
     }
   }
 
   @Override
   public Health health() {
-    boolean writable = Files.isDirectory(properties.stateDir()) && Files.isWritable(properties.stateDir());
-    return (writable ? Health.up() : Health.down()).withDetail("path", properties.stateDir().toString()).build();
+    boolean writable =
+        Files.isDirectory(properties.stateDir()) && Files.isWritable(properties.stateDir());
+    return (writable ? Health.up() : Health.down())
+        .withDetail("path", properties.stateDir().toString())
+        .build();
   }
 }

@@ -21,8 +21,11 @@ class NginxHealthIndicator implements HealthIndicator {
   public Health health() {
     try {
       Process process =
-          new ProcessBuilder(properties.nginxBinary().toString(), "-v").redirectErrorStream(true).start();
-      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+          new ProcessBuilder(properties.nginxBinary().toString(), "-v")
+              .redirectErrorStream(true)
+              .start();
+      String out =
+          new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       if (process.waitFor(5, TimeUnit.SECONDS) && process.exitValue() == 0) {
         return Health.up().withDetail("version", out.replaceFirst("^nginx version: ", "")).build();
       }

@@ -18,7 +18,8 @@ class PlatformDefaults implements EnvironmentPostProcessor {
   private static final String NAME = "platform-defaults";
 
   @Override
-  public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+  public void postProcessEnvironment(
+      ConfigurableEnvironment environment, SpringApplication application) {
     if (environment.getPropertySources().contains(NAME)) {
       return;
     }

@@ -4,8 +4,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Runs a consumer's handling of an event at most once per event id, however often Kafka
- * delivers it.
+ * Runs a consumer's handling of an event at most once per event id, however often Kafka delivers
+ * it.
  *
  * <p>The id is recorded in {@code processed_event} in the same transaction as the handler's own
  * writes: if the handler fails, both roll back and the redelivered event is handled again; if it
@@ -31,7 +31,8 @@ public final class IdempotentConsumer {
   }
 
   /**
-   * Runs {@code handler} in a transaction unless {@code consumer} already processed {@code eventId}.
+   * Runs {@code handler} in a transaction unless {@code consumer} already processed {@code
+   * eventId}.
    *
    * @param consumer a stable name of the consuming logic (not of the instance)
    */

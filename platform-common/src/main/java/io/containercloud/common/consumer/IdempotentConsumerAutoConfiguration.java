@@ -12,14 +12,20 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-@AutoConfiguration(after = {DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class})
+@AutoConfiguration(
+    after = {
+      DataSourceAutoConfiguration.class,
+      DataSourceTransactionManagerAutoConfiguration.class
+    })
 @ConditionalOnClass(JdbcTemplate.class)
 @ConditionalOnBean(DataSource.class)
 class IdempotentConsumerAutoConfiguration {
 
+  /** Takes {@link PlatformSchema} so that {@code processed_event} exists first. */
   @Bean
   IdempotentConsumer idempotentConsumer(
       DataSource dataSource, PlatformTransactionManager transactions, PlatformSchema schema) {
-    return new IdempotentConsumer(new JdbcTemplate(dataSource), new TransactionTemplate(transactions));
+    return new IdempotentConsumer(
+        new JdbcTemplate(dataSource), new TransactionTemplate(transactions));
   }
 }

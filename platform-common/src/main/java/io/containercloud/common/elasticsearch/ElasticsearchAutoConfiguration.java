@@ -17,8 +17,8 @@ import org.springframework.context.annotation.Bean;
  * An Elasticsearch client for services that ship or search logs, with an {@code elasticsearch}
  * health indicator (down when the cluster is red or unreachable).
  *
- * <p>The 8.19 client is used on purpose: it speaks to both 8.x and 9.x servers, so one build
- * serves companies on either major version.
+ * <p>The 8.19 client is used on purpose: it speaks to both 8.x and 9.x servers, so one build serves
+ * companies on either major version.
  */
 @AutoConfiguration
 @ConditionalOnClass(ElasticsearchClient.class)
@@ -27,7 +27,8 @@ class ElasticsearchAutoConfiguration {
 
   @Bean(destroyMethod = "close")
   RestClient elasticsearchRestClient(ElasticsearchProperties properties) {
-    HttpHost[] hosts = properties.uris().stream().map(u -> HttpHost.create(u.toString())).toArray(HttpHost[]::new);
+    HttpHost[] hosts =
+        properties.uris().stream().map(u -> HttpHost.create(u.toString())).toArray(HttpHost[]::new);
     return RestClient.builder(hosts)
         .setRequestConfigCallback(
             c ->

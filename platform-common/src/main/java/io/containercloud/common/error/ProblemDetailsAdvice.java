@@ -1,6 +1,7 @@
 package io.containercloud.common.error;
 
 import jakarta.validation.ConstraintViolationException;
+import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,9 +20,9 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Turns every error a servlet service raises into problem details: Spring MVC's own
- * (unknown path, wrong method, malformed JSON, failed bean validation) and the platform's
- * {@link ProblemException}. Unexpected exceptions become a 500 without internals.
+ * Turns every error a servlet service raises into problem details: Spring MVC's own (unknown path,
+ * wrong method, malformed JSON, failed bean validation) and the platform's {@link
+ * ProblemException}. Unexpected exceptions become a 500 without internals.
  */
 @RestControllerAdvice
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
@@ -39,7 +40,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     List<FieldViolation> violations =
         e.getConstraintViolations().stream()
             .map(v -> new FieldViolation(v.getPropertyPath().toString(), v.getMessage()))
-            .sorted(java.util.Comparator.comparing(FieldViolation::field))
+            .sorted(Comparator.comparing(FieldViolation::field))
             .toList();
     return handleProblem(ProblemException.invalid(violations));
   }
@@ -49,23 +50,31 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     log.error("unhandled error", e);
     HttpStatus status = HttpStatus.INTERNAL_SERVER_ERROR;
     return ResponseEntity.status(status)
-        .body(Problems.of(status, "internal-error", "The service failed to handle the request.", List.of()));
+        .body(
+            Problems.of(
+                status, "internal-error", "The service failed to handle the request.", List.of()));
   }
 
   @Override
   protected ResponseEntity<Object> handleMethodArgumentNotValid(
-      MethodArgumentNotValidException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+      MethodArgumentNotValidException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
     List<FieldViolation> violations =
         e.getBindingResult().getFieldErrors().stream()
             .map(f -> new FieldViolation(f.getField(), f.getDefaultMessage()))
-            .sorted(java.util.Comparator.comparing(FieldViolation::field))
+            .sorted(Comparator.comparing(FieldViolation::field))
             .toList();
     return handleProblem(ProblemException.invalid(violations));
   }
 
   @Override
   protected ResponseEntity<Object> handleHandlerMethodValidationException(
-      HandlerMethodValidationException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+      HandlerMethodValidationException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
     List<FieldViolation> violations =
         e.getParameterValidationResults().stream()
             .flatMap(
@@ -74,16 +83,24 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                         .map(
                             err ->
                                 new FieldViolation(
-                                    r.getMethodParameter().getParameterName(), err.getDefaultMessage())))
+                                    r.getMethodParameter().getParameterName(),
+                                    err.getDefaultMessage())))
             .toList();
     return handleProblem(ProblemException.invalid(violations));
   }
 
   @Override
   protected ResponseEntity<Object> handleHttpMessageNotReadable(
-      HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+      HttpMessageNotReadableException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
     ProblemDetail body =
-        Problems.of(status, "malformed-body", "The request body is not valid JSON of the expected shape.", List.of());
+        Problems.of(
+            status,
+            "malformed-body",
+            "The request body is not valid JSON of the expected shape.",
+            List.of());
     return ResponseEntity.status(status).headers(headers).body(body);
   }
 

@@ -4,11 +4,11 @@ import java.util.List;
 import org.springframework.http.HttpStatus;
 
 /**
- * A refusal a service answers with RFC 9457 problem details: its HTTP status, a stable
- * {@code code} (also the last segment of the {@code type} URI) and, for bad input, the fields.
+ * A refusal a service answers with RFC 9457 problem details: its HTTP status, a stable {@code code}
+ * (also the last segment of the {@code type} URI) and, for bad input, the fields.
  *
- * <p>Throw it from any layer; the shared advice turns it into the response. Use the named
- * factories so the same situation always carries the same status and code.
+ * <p>Throw it from any layer; the shared advice turns it into the response. Use the named factories
+ * so the same situation always carries the same status and code.
  */
 public final class ProblemException extends RuntimeException {
 
@@ -16,7 +16,8 @@ public final class ProblemException extends RuntimeException {
   private final String code;
   private final List<FieldViolation> violations;
 
-  private ProblemException(HttpStatus status, String code, String detail, List<FieldViolation> violations) {
+  private ProblemException(
+      HttpStatus status, String code, String detail, List<FieldViolation> violations) {
     super(detail);
     this.status = status;
     this.code = code;
@@ -36,7 +37,8 @@ public final class ProblemException extends RuntimeException {
 
   /** 404: the named object does not exist (or is not visible to the caller). */
   public static ProblemException notFound(String what, String id) {
-    return new ProblemException(HttpStatus.NOT_FOUND, "not-found", what + " '" + id + "' does not exist.", List.of());
+    return new ProblemException(
+        HttpStatus.NOT_FOUND, "not-found", what + " '" + id + "' does not exist.", List.of());
   }
 
   /** 409: the request conflicts with the current state (a stale version, a duplicate name). */
@@ -45,7 +47,8 @@ public final class ProblemException extends RuntimeException {
   }
 
   /** 422: well-formed, but cannot be done (for example no cluster has room for it). */
-  public static ProblemException unprocessable(String code, String detail, List<FieldViolation> violations) {
+  public static ProblemException unprocessable(
+      String code, String detail, List<FieldViolation> violations) {
     return new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, code, detail, violations);
   }
 

@@ -6,8 +6,8 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 
 /**
- * Builds the platform's problem details: {@code type} is a stable URI ending in the {@code
- * code}, which clients switch on; {@code errors} lists offending fields when there are any.
+ * Builds the platform's problem details: {@code type} is a stable URI ending in the {@code code},
+ * which clients switch on; {@code errors} lists offending fields when there are any.
  */
 public final class Problems {
 
@@ -16,7 +16,8 @@ public final class Problems {
 
   private Problems() {}
 
-  public static ProblemDetail of(HttpStatusCode status, String code, String detail, List<FieldViolation> violations) {
+  public static ProblemDetail of(
+      HttpStatusCode status, String code, String detail, List<FieldViolation> violations) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
     problem.setType(URI.create(TYPE_PREFIX + code));
     problem.setProperty("code", code);

@@ -17,7 +17,8 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(EtcdProperties.class)
 class EtcdAutoConfiguration {
 
-  private static final ByteSequence PROBE_KEY = ByteSequence.from("/health", StandardCharsets.UTF_8);
+  private static final ByteSequence PROBE_KEY =
+      ByteSequence.from("/health", StandardCharsets.UTF_8);
 
   @Bean(destroyMethod = "close")
   Client etcdClient(EtcdProperties properties) {
@@ -29,8 +30,12 @@ class EtcdAutoConfiguration {
     return () -> {
       try {
         long revision =
-            client.getKVClient().get(PROBE_KEY).get(properties.healthTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .getHeader().getRevision();
+            client
+                .getKVClient()
+                .get(PROBE_KEY)
+                .get(properties.healthTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .getHeader()
+                .getRevision();
         return Health.up().withDetail("revision", revision).build();
       } catch (Exception e) {
         if (e instanceof InterruptedException) {

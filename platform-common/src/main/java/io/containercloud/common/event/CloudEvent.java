@@ -8,13 +8,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A CloudEvents 1.0 envelope in structured JSON mode, with the platform's {@code tenant}
- * extension attribute.
+ * A CloudEvents 1.0 envelope in structured JSON mode, with the platform's {@code tenant} extension
+ * attribute.
  *
- * <p>Every event a service emits travels in this envelope, so consumers can deduplicate on
- * {@link #id()}, route on {@link #type()} and check tenancy without knowing the payload. The
- * payload stays a JSON tree: each consumer maps it to its own record, which keeps producers and
- * consumers free to evolve separately.
+ * <p>Every event a service emits travels in this envelope, so consumers can deduplicate on {@link
+ * #id()}, route on {@link #type()} and check tenancy without knowing the payload. The payload stays
+ * a JSON tree: each consumer maps it to its own record, which keeps producers and consumers free to
+ * evolve separately.
  *
  * @param specversion always {@code 1.0}
  * @param id unique per event; consumers remember it to stay idempotent
@@ -39,7 +39,10 @@ public record CloudEvent(
 
   public static final String SPEC_VERSION = "1.0";
 
-  /** The content type of a structured-mode CloudEvent, sent as the Kafka {@code content-type} header. */
+  /**
+   * The content type of a structured-mode CloudEvent, sent as the Kafka {@code content-type}
+   * header.
+   */
   public static final String STRUCTURED_CONTENT_TYPE = "application/cloudevents+json";
 
   /** A new event with a fresh id and the current time. */

@@ -15,9 +15,9 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Declares the platform's topics so that whichever service starts first creates them with the
- * right partitions and, for {@link Topic#ENDPOINT_EVENTS}, compaction; Boot's {@link KafkaAdmin}
- * creates missing ones and leaves existing ones alone.
+ * Declares the platform's topics so that whichever service starts first creates them with the right
+ * partitions and, for {@link Topic#ENDPOINT_EVENTS}, compaction; Boot's {@link KafkaAdmin} creates
+ * missing ones and leaves existing ones alone.
  */
 @AutoConfiguration
 @ConditionalOnClass(KafkaAdmin.class)
@@ -50,5 +50,6 @@ class TopicsAutoConfiguration {
   @Validated
   @ConfigurationProperties("platform.kafka")
   record TopicProperties(
-      @Min(1) @DefaultValue("3") int partitions, @Min(1) @DefaultValue("1") int replicationFactor) {}
+      @Min(1) @DefaultValue("3") int partitions,
+      @Min(1) @DefaultValue("1") int replicationFactor) {}
 }

@@ -13,8 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>The change and its event commit or roll back together; the {@link OutboxRelay} publishes
  * committed events to Kafka later. So publishing never fails the user's action, and an outage of
- * Kafka delays events without losing them. Calling this outside a transaction is a bug and
- * throws: an event written on its own could announce a change that never happened.
+ * Kafka delays events without losing them. Calling this outside a transaction is a bug and throws:
+ * an event written on its own could announce a change that never happened.
  */
 public final class Outbox {
 
@@ -38,7 +38,8 @@ public final class Outbox {
   /** Appends {@code event} to {@code topic} under {@code key}, which orders it among its kin. */
   public void append(Topic topic, String key, CloudEvent event) {
     if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-      throw new IllegalStateException("Outbox.append needs the transaction of the change it describes");
+      throw new IllegalStateException(
+          "Outbox.append needs the transaction of the change it describes");
     }
     String payload = event.toJson(mapper);
     long size = payload.getBytes(StandardCharsets.UTF_8).length;

@@ -38,6 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties(OutboxProperties.class)
 class OutboxAutoConfiguration {
 
+  // Both beans take PlatformSchema only so that the shared tables exist before they run.
+
   @Bean
   @ConditionalOnProperty(prefix = "platform.outbox", name = "enabled", matchIfMissing = true)
   OutboxRelay outboxRelay(
@@ -72,12 +74,14 @@ class OutboxAutoConfiguration {
   }
 
   private static double pending(JdbcTemplate jdbc) {
-    Long n = jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE sent_at IS NULL", Long.class);
+    Long n =
+        jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE sent_at IS NULL", Long.class);
     return n == null ? 0 : n;
   }
 
   // Its own producer: ordering and durability must not depend on a service's producer settings.
-  private static KafkaProducer<String, String> producer(KafkaProperties kafka, OutboxProperties properties) {
+  private static KafkaProducer<String, String> producer(
+      KafkaProperties kafka, OutboxProperties properties) {
     Map<String, Object> config = kafka.buildProducerProperties();
     int timeoutMs = (int) properties.sendTimeout().toMillis();
     config.put(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay-" + ProcessHandle.current().pid());

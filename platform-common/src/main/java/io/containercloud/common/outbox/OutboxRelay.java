@@ -1,5 +1,6 @@
 package io.containercloud.common.outbox;
 
+import io.containercloud.common.event.CloudEvent;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,18 +18,17 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
-import io.containercloud.common.event.CloudEvent;
 
 /**
  * Publishes committed outbox rows to Kafka in {@code seq} order and marks them sent.
  *
  * <p>One round locks the oldest unsent rows ({@code FOR UPDATE} at READ COMMITTED, so writers
  * inserting new rows are never blocked and a second instance waits instead of publishing the same
- * rows out of order), sends them with an idempotent producer, waits for every acknowledgement
- * and marks the acknowledged prefix sent. A failure stops the round at the first unacknowledged
- * row; the next round starts there, so per-key order holds and nothing is skipped. Delivery is at
- * least once: a crash between acknowledgement and commit publishes a row twice, which the
- * consumers' idempotence absorbs.
+ * rows out of order), sends them with an idempotent producer, waits for every acknowledgement and
+ * marks the acknowledged prefix sent. A failure stops the round at the first unacknowledged row;
+ * the next round starts there, so per-key order holds and nothing is skipped. Delivery is at least
+ * once: a crash between acknowledgement and commit publishes a row twice, which the consumers'
+ * idempotence absorbs.
  */
 final class OutboxRelay implements SmartLifecycle {
 
@@ -158,7 +158,9 @@ final class OutboxRelay implements SmartLifecycle {
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }
-        failure = new IllegalStateException("Kafka did not acknowledge outbox event " + rows.get(i).seq(), e);
+        failure =
+            new IllegalStateException(
+                "Kafka did not acknowledge outbox event " + rows.get(i).seq(), e);
       }
     }
     markSent(sent);
@@ -205,7 +207,8 @@ final class OutboxRelay implements SmartLifecycle {
     Instant now = clock.instant();
     if (Duration.between(lastErrorLog, now).compareTo(ERROR_LOG_WINDOW) >= 0) {
       lastErrorLog = now;
-      log.warn("outbox relay cannot publish, retrying in {} ms: {}", backoff.toMillis(), rootMessage(e));
+      log.warn(
+          "outbox relay cannot publish, retrying in {} ms: {}", backoff.toMillis(), rootMessage(e));
     }
   }
 

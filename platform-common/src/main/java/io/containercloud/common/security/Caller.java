@@ -50,7 +50,9 @@ public record Caller(String user, String tenant, Set<Role> roles) {
     return roles.contains(role);
   }
 
-  /** Whether the caller may see objects of {@code objectTenant}: its own, or any as platform admin. */
+  /**
+   * Whether the caller may see objects of {@code objectTenant}: its own, or any as platform admin.
+   */
   public boolean canSee(String objectTenant) {
     return has(Role.PLATFORM_ADMIN) || tenant.equals(objectTenant);
   }

@@ -34,7 +34,8 @@ final class ProblemSecurityHandlers {
         write(response, HttpStatus.FORBIDDEN, "Your roles do not allow this operation.");
   }
 
-  private void write(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
+  private void write(HttpServletResponse response, HttpStatus status, String detail)
+      throws IOException {
     ProblemDetail problem = Problems.of(status, Problems.codeFor(status), detail, List.of());
     // written by hand: outside MVC, no message converter adds ProblemDetail's JSON mix-in
     Map<String, Object> body = new LinkedHashMap<>();

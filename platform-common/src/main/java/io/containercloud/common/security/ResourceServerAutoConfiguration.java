@@ -26,10 +26,10 @@ import org.springframework.security.web.SecurityFilterChain;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The security every servlet service shares: stateless, every request needs an access token
- * signed by the gateway (verified against its JWKS, with issuer and audience checked), except
- * health probes, metrics and the OpenAPI document. Role checks per endpoint stay in each
- * service, next to the code they protect.
+ * The security every servlet service shares: stateless, every request needs an access token signed
+ * by the gateway (verified against its JWKS, with issuer and audience checked), except health
+ * probes, metrics and the OpenAPI document. Role checks per endpoint stay in each service, next to
+ * the code they protect.
  */
 @AutoConfiguration(before = ServletWebSecurityAutoConfiguration.class)
 @ConditionalOnClass({SecurityFilterChain.class, JwtDecoder.class})
@@ -38,8 +38,13 @@ import tools.jackson.databind.json.JsonMapper;
 class ResourceServerAutoConfiguration {
 
   private static final String[] PUBLIC_PATHS = {
-    "/actuator/health", "/actuator/health/**", "/actuator/prometheus", "/actuator/info",
-    "/v3/api-docs", "/v3/api-docs/**", "/error"
+    "/actuator/health",
+    "/actuator/health/**",
+    "/actuator/prometheus",
+    "/actuator/info",
+    "/v3/api-docs",
+    "/v3/api-docs/**",
+    "/error"
   };
 
   @Bean
@@ -69,7 +74,9 @@ class ResourceServerAutoConfiguration {
                     .authenticationEntryPoint(handlers.unauthorized())
                     .accessDeniedHandler(handlers.forbidden()))
         .exceptionHandling(
-            e -> e.authenticationEntryPoint(handlers.unauthorized()).accessDeniedHandler(handlers.forbidden()));
+            e ->
+                e.authenticationEntryPoint(handlers.unauthorized())
+                    .accessDeniedHandler(handlers.forbidden()));
     return http.build();
   }
 
@@ -86,7 +93,8 @@ class ResourceServerAutoConfiguration {
   }
 
   private static OAuth2TokenValidator<Jwt> audience(String audience) {
-    OAuth2Error error = new OAuth2Error("invalid_token", "The token is not meant for this platform", null);
+    OAuth2Error error =
+        new OAuth2Error("invalid_token", "The token is not meant for this platform", null);
     return jwt -> {
       List<String> aud = jwt.getAudience();
       return aud != null && aud.contains(audience)

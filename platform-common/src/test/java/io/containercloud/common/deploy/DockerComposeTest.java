@@ -18,7 +18,8 @@ import org.yaml.snakeyaml.Yaml;
 class DockerComposeTest {
 
   private static final Path ROOT = LocalInfra.projectRoot();
-  private static final List<String> INFRASTRUCTURE = List.of("mysql", "etcd", "kafka", "elasticsearch", "bind");
+  private static final List<String> INFRASTRUCTURE =
+      List.of("mysql", "etcd", "kafka", "elasticsearch", "bind");
 
   @Test
   void everyModuleIsAServiceBuiltFromItsJarWithHealthCheckAndMemoryLimit() throws IOException {
@@ -75,8 +76,11 @@ class DockerComposeTest {
   }
 
   private static List<String> serviceModules() throws IOException {
-    Matcher m = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(ROOT.resolve("pom.xml")));
-    List<String> modules = m.results().map(r -> r.group(1)).filter(n -> !n.equals("platform-common")).toList();
+    Matcher m =
+        Pattern.compile("<module>([^<]+)</module>")
+            .matcher(Files.readString(ROOT.resolve("pom.xml")));
+    List<String> modules =
+        m.results().map(r -> r.group(1)).filter(n -> !n.equals("platform-common")).toList();
     assertThat(modules).hasSize(11);
     return modules;
   }

@@ -21,8 +21,13 @@ class CloudEventTest {
 
   @Test
   void serializesAsStructuredCloudEventWithTenantExtension() {
-    CloudEvent event = CloudEvent.of("/app-orchestrator", Type.STARTED, "app-42", "tenant-a",
-        mapper.valueToTree(Map.of("services", 3)));
+    CloudEvent event =
+        CloudEvent.of(
+            "/app-orchestrator",
+            Type.STARTED,
+            "app-42",
+            "tenant-a",
+            mapper.valueToTree(Map.of("services", 3)));
     String json = event.toJson(mapper);
     assertThat(json)
         .contains("\"specversion\":\"1.0\"")

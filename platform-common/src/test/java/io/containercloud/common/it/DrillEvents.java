@@ -48,7 +48,12 @@ class DrillEvents {
   private final JsonMapper mapper;
   private final IdempotentConsumer idempotent;
 
-  DrillEvents(Outbox outbox, JdbcTemplate jdbc, TransactionTemplate tx, JsonMapper mapper, IdempotentConsumer idempotent) {
+  DrillEvents(
+      Outbox outbox,
+      JdbcTemplate jdbc,
+      TransactionTemplate tx,
+      JsonMapper mapper,
+      IdempotentConsumer idempotent) {
     this.outbox = outbox;
     this.jdbc = jdbc;
     this.tx = tx;
@@ -62,7 +67,11 @@ class DrillEvents {
         status -> {
           jdbc.update("INSERT INTO widget (name) VALUES (?)", key + "-" + seq);
           CloudEvent event =
-              CloudEvent.of("/common-test", Type.CREATED, key, "tenant-a",
+              CloudEvent.of(
+                  "/common-test",
+                  Type.CREATED,
+                  key,
+                  "tenant-a",
                   mapper.valueToTree(Map.of("seq", seq, "run", run)));
           outbox.append(Topic.APP_EVENTS, event);
           return event;
@@ -83,6 +92,20 @@ class DrillEvents {
 
   CloudEvent parse(String json) {
     return CloudEvent.fromJson(mapper, json);
+  }
+
+  /** The records one test run wrote, told apart by the {@code run} in their data. */
+  List<ConsumerRecord<String, String>> ofRun(
+      List<ConsumerRecord<String, String>> records, String run) {
+    return records.stream()
+        .filter(
+            r -> {
+              CloudEvent e = parse(r.value());
+              return e.data() != null
+                  && e.data().has("run")
+                  && run.equals(e.data().get("run").asString());
+            })
+        .toList();
   }
 
   /** A consumer in a fresh group reading {@link Topic#APP_EVENTS} from the start. */

@@ -15,7 +15,8 @@ class HealthIT {
 
   @Test
   void readinessReflectsTheRealDatabaseEtcdAndElasticsearch() {
-    HttpResponse<String> readiness = ServiceContract.get("http://127.0.0.1:" + port + "/actuator/health/readiness", null);
+    HttpResponse<String> readiness =
+        ServiceContract.get("http://127.0.0.1:" + port + "/actuator/health/readiness", null);
     assertThat(readiness.statusCode()).isEqualTo(200);
     assertThat(readiness.body())
         .contains("\"db\":{\"status\":\"UP\"")
@@ -25,7 +26,8 @@ class HealthIT {
 
   @Test
   void metricsIncludeTheOutboxBacklog() {
-    String metrics = ServiceContract.get("http://127.0.0.1:" + port + "/actuator/prometheus", null).body();
+    String metrics =
+        ServiceContract.get("http://127.0.0.1:" + port + "/actuator/prometheus", null).body();
     assertThat(metrics).contains("platform_outbox_pending");
   }
 }

@@ -3,6 +3,7 @@ package io.containercloud.common.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.containercloud.common.consumer.IdempotentConsumer;
 import io.containercloud.common.consumer.IdempotentConsumer.Outcome;
 import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.Topic;
@@ -26,6 +27,7 @@ class OutboxIT {
   @Autowired Outbox outbox;
   @Autowired JdbcTemplate jdbc;
   @Autowired TransactionTemplate tx;
+  @Autowired IdempotentConsumer idempotent;
 
   @Test
   void publishesCommittedEventsInOrderPerKeyAsStructuredCloudEvents() {
@@ -35,15 +37,18 @@ class OutboxIT {
     }
     try (KafkaConsumer<String, String> consumer = DrillEvents.newConsumer()) {
       List<ConsumerRecord<String, String>> read =
-          DrillEvents.pollUntil(consumer, r -> ofRun(r, run).size() == 20, Duration.ofSeconds(60));
-      List<ConsumerRecord<String, String>> mine = ofRun(read, run);
+          DrillEvents.pollUntil(
+              consumer, r -> drill.ofRun(r, run).size() == 20, Duration.ofSeconds(60));
+      List<ConsumerRecord<String, String>> mine = drill.ofRun(read, run);
       assertThat(mine).hasSize(20);
       for (String key : List.of("order-" + run + "-0", "order-" + run + "-1")) {
         List<Integer> seqs = mine.stream().filter(r -> r.key().equals(key)).map(this::seq).toList();
         assertThat(seqs).hasSize(10).isSorted();
       }
       ConsumerRecord<String, String> first = mine.get(0);
-      assertThat(new String(first.headers().lastHeader("content-type").value(), StandardCharsets.UTF_8))
+      assertThat(
+              new String(
+                  first.headers().lastHeader("content-type").value(), StandardCharsets.UTF_8))
           .isEqualTo("application/cloudevents+json");
       CloudEvent event = drill.parse(first.value());
       assertThat(event.specversion()).isEqualTo("1.0");
@@ -67,13 +72,24 @@ class OutboxIT {
         .hasMessageContaining("business rule");
     drill.createWidget("rollback-" + run, 1, run);
 
-    assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE event_id = ?", Integer.class, rolledBackId[0]))
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT COUNT(*) FROM outbox_event WHERE event_id = ?",
+                Integer.class,
+                rolledBackId[0]))
         .isZero();
-    assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM widget WHERE name = ?", Integer.class, "rollback-" + run + "-0"))
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT COUNT(*) FROM widget WHERE name = ?",
+                Integer.class,
+                "rollback-" + run + "-0"))
         .isZero();
     try (KafkaConsumer<String, String> consumer = DrillEvents.newConsumer()) {
       List<ConsumerRecord<String, String>> mine =
-          ofRun(DrillEvents.pollUntil(consumer, r -> !ofRun(r, run).isEmpty(), Duration.ofSeconds(60)), run);
+          drill.ofRun(
+              DrillEvents.pollUntil(
+                  consumer, r -> !drill.ofRun(r, run).isEmpty(), Duration.ofSeconds(60)),
+              run);
       assertThat(mine).extracting(this::seq).containsExactly(1);
     }
   }
@@ -92,38 +108,32 @@ class OutboxIT {
     CloudEvent event = drill.createWidget("idem-" + UUID.randomUUID(), 0, "idem");
     assertThat(drill.apply(event)).isEqualTo(Outcome.PROCESSED);
     assertThat(drill.apply(event)).isEqualTo(Outcome.DUPLICATE);
-    assertThat(jdbc.queryForObject("SELECT applied FROM consumer_effect WHERE event_id = ?", Integer.class, event.id()))
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT applied FROM consumer_effect WHERE event_id = ?",
+                Integer.class,
+                event.id()))
         .isEqualTo(1);
   }
 
   @Test
   void failingHandlerLeavesTheEventUnprocessed() {
     CloudEvent event = drill.createWidget("fail-" + UUID.randomUUID(), 0, "fail");
-    assertThatThrownBy(
-            () -> drillWithFailingHandler(event))
-        .hasMessageContaining("handler failed");
+    assertThatThrownBy(() -> applyWithFailingHandler(event)).hasMessageContaining("handler failed");
     assertThat(drill.apply(event)).isEqualTo(Outcome.PROCESSED);
   }
 
-  @Autowired io.containercloud.common.consumer.IdempotentConsumer idempotent;
-
-  private void drillWithFailingHandler(CloudEvent event) {
-    idempotent.process("drill", event.id(), () -> {
-      jdbc.update("INSERT INTO consumer_effect (event_id, applied) VALUES (?, 1)", event.id());
-      throw new IllegalStateException("handler failed");
-    });
+  private void applyWithFailingHandler(CloudEvent event) {
+    idempotent.process(
+        "drill",
+        event.id(),
+        () -> {
+          jdbc.update("INSERT INTO consumer_effect (event_id, applied) VALUES (?, 1)", event.id());
+          throw new IllegalStateException("handler failed");
+        });
   }
 
   private int seq(ConsumerRecord<String, String> record) {
     return drill.parse(record.value()).data().get("seq").asInt();
-  }
-
-  private List<ConsumerRecord<String, String>> ofRun(List<ConsumerRecord<String, String>> records, String run) {
-    return records.stream()
-        .filter(r -> {
-          CloudEvent e = drill.parse(r.value());
-          return e.data() != null && e.data().has("run") && run.equals(e.data().get("run").asString());
-        })
-        .toList();
   }
 }

@@ -22,7 +22,11 @@ class ProblemDetailsIT {
 
   @Test
   void validationErrorNamesEachField() {
-    HttpResponse<String> response = post("/widgets", developer, """
+    HttpResponse<String> response =
+        post(
+            "/widgets",
+            developer,
+            """
         {"name": "Bad;Name", "replicas": -1}
         """);
     assertThat(response.statusCode()).isEqualTo(400);
@@ -49,7 +53,11 @@ class ProblemDetailsIT {
 
   @Test
   void validRequestCarriesTheCallerFromTheToken() {
-    HttpResponse<String> response = post("/widgets", developer, """
+    HttpResponse<String> response =
+        post(
+            "/widgets",
+            developer,
+            """
         {"name": "web", "replicas": 3}
         """);
     assertThat(response.statusCode()).isEqualTo(201);
@@ -88,7 +96,11 @@ class ProblemDetailsIT {
   @Test
   void roleCheckFailureIsForbidden() {
     String viewer = TestTokens.token("vic", "tenant-a", Role.VIEWER);
-    HttpResponse<String> response = post("/widgets", viewer, """
+    HttpResponse<String> response =
+        post(
+            "/widgets",
+            viewer,
+            """
         {"name": "web", "replicas": 1}
         """);
     assertThat(response.statusCode()).isEqualTo(403);

@@ -21,7 +21,8 @@ import org.springframework.web.bind.annotation.RestController;
 class WidgetResource {
 
   record WidgetRequest(
-      @NotBlank @Pattern(regexp = "[a-z0-9-]{1,63}", message = "must be a DNS-1123 label") String name,
+      @NotBlank @Pattern(regexp = "[a-z0-9-]{1,63}", message = "must be a DNS-1123 label")
+          String name,
       @Min(0) @Max(100) int replicas) {}
 
   @PostMapping("/widgets")

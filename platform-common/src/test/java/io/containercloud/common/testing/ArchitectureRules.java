@@ -18,22 +18,42 @@ public final class ArchitectureRules {
 
   private ArchitectureRules() {}
 
-  /** Checks the production classes under {@code basePackage}, for example {@code io.containercloud.dns}. */
+  /**
+   * Checks the production classes under {@code basePackage}, for example {@code
+   * io.containercloud.dns}.
+   */
   public static void check(String basePackage) {
     JavaClasses classes =
-        new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(basePackage);
-    slices().matching(basePackage + ".(*)..").should().beFreeOfCycles().allowEmptyShould(true).check(classes);
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages(basePackage);
+    slices()
+        .matching(basePackage + ".(*)..")
+        .should()
+        .beFreeOfCycles()
+        .allowEmptyShould(true)
+        .check(classes);
     noClasses()
-        .that().resideInAPackage("..model..")
-        .should().dependOnClassesThat()
+        .that()
+        .resideInAPackage("..model..")
+        .should()
+        .dependOnClassesThat()
         .resideInAnyPackage(
-            "io.fabric8..", "io.etcd..", "org.apache.kafka..", "org.springframework.jdbc..",
-            "org.springframework.web..", "co.elastic..", "org.xbill..", "java.net.http..", "java.sql..")
+            "io.fabric8..",
+            "io.etcd..",
+            "org.apache.kafka..",
+            "org.springframework.jdbc..",
+            "org.springframework.web..",
+            "co.elastic..",
+            "org.xbill..",
+            "java.net.http..",
+            "java.sql..")
         .allowEmptyShould(true)
         .because("a model turns desired state into objects or text without I/O")
         .check(classes);
     noClasses()
-        .should().dependOnClassesThat(
+        .should()
+        .dependOnClassesThat(
             resideInAPackage("io.containercloud..")
                 .and(not(resideInAnyPackage(basePackage + "..", "io.containercloud.common.."))))
         .because("a service asks another over HTTP or listens to its events, never uses its code")

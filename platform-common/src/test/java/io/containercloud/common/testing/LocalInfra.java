@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The servers {@code scripts/infra.sh} starts for tests, and the fault drills on them: tests stop
- * a real server and start it again through the same script.
+ * The servers {@code scripts/infra.sh} starts for tests, and the fault drills on them: tests stop a
+ * real server and start it again through the same script.
  */
 public final class LocalInfra {
 
@@ -30,15 +30,24 @@ public final class LocalInfra {
 
   /** A JDBC URL for a test database of the local MariaDB; it is created when missing. */
   public static String jdbcUrl(String database) {
-    return "jdbc:mysql://127.0.0.1:" + MARIADB_PORT + "/" + database + "?createDatabaseIfNotExist=true";
+    return "jdbc:mysql://127.0.0.1:"
+        + MARIADB_PORT
+        + "/"
+        + database
+        + "?createDatabaseIfNotExist=true";
   }
 
-  /** Stops one server started by the script; fails if it still answers (for example when not ours). */
+  /**
+   * Stops one server started by the script; fails if it still answers (for example when not ours).
+   */
   public static void stop(String server, int port) {
     script("stop", server);
     if (answers(port)) {
       throw new IllegalStateException(
-          server + " still answers on port " + port + ": it was not started by scripts/infra.sh here");
+          server
+              + " still answers on port "
+              + port
+              + ": it was not started by scripts/infra.sh here");
     }
   }
 
@@ -63,21 +72,26 @@ public final class LocalInfra {
       dir = dir.getParent();
     }
     if (dir == null) {
-      throw new IllegalStateException("scripts/infra.sh not found above " + Path.of("").toAbsolutePath());
+      throw new IllegalStateException(
+          "scripts/infra.sh not found above " + Path.of("").toAbsolutePath());
     }
     return dir;
   }
 
   private static void script(String... args) {
-    List<String> command = new ArrayList<>(List.of("bash", projectRoot().resolve("scripts/infra.sh").toString()));
+    List<String> command =
+        new ArrayList<>(List.of("bash", projectRoot().resolve("scripts/infra.sh").toString()));
     command.addAll(List.of(args));
     try {
       File log = Files.createTempFile("infra", ".log").toFile();
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+      Process process =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
       if (!process.waitFor(3, TimeUnit.MINUTES) || process.exitValue() != 0) {
         process.destroyForcibly();
         throw new IllegalStateException(
-            String.join(" ", command) + " failed:\n" + Files.readString(log.toPath(), StandardCharsets.UTF_8));
+            String.join(" ", command)
+                + " failed:\n"
+                + Files.readString(log.toPath(), StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

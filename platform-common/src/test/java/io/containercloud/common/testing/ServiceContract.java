@@ -12,13 +12,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * What every service promises on its port, checked over real HTTP: probes and metrics open,
- * the OpenAPI document served, and errors as problem details for unknown paths and missing
- * tokens.
+ * What every service promises on its port, checked over real HTTP: probes and metrics open, the
+ * OpenAPI document served, and errors as problem details for unknown paths and missing tokens.
  */
 public final class ServiceContract {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private ServiceContract() {}
 
@@ -54,8 +54,8 @@ public final class ServiceContract {
   }
 
   public static void assertProblem(HttpResponse<String> response, String code) {
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-        type -> assertThat(type).startsWith("application/problem+json"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
     assertThat(response.body())
         .contains("\"type\":\"https://containercloud.io/problems/" + code + "\"")
         .contains("\"code\":\"" + code + "\"")
@@ -63,7 +63,8 @@ public final class ServiceContract {
   }
 
   public static HttpResponse<String> get(String url, String token) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }

@@ -10,9 +10,9 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * A service's integration test: the whole application on a random port against the servers
- * {@code scripts/infra.sh} runs, with the {@code test} profile (test databases) and tokens from
- * {@link TestTokens}.
+ * A service's integration test: the whole application on a random port against the servers {@code
+ * scripts/infra.sh} runs, with the {@code test} profile (test databases) and tokens from {@link
+ * TestTokens}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -47,25 +47,32 @@ public final class TestTokens {
 
   /** A valid five-minute token. */
   public static String token(String user, String tenant, Role... roles) {
-    return sign(KEY, claims(user, tenant, roles, Instant.now().plus(Duration.ofMinutes(5))).build());
+    return sign(
+        KEY, claims(user, tenant, roles, Instant.now().plus(Duration.ofMinutes(5))).build());
   }
 
   /** A token that expired a minute ago. */
   public static String expired(String user, String tenant, Role... roles) {
-    return sign(KEY, claims(user, tenant, roles, Instant.now().minus(Duration.ofMinutes(1))).build());
+    return sign(
+        KEY, claims(user, tenant, roles, Instant.now().minus(Duration.ofMinutes(1))).build());
   }
 
   /** A token for another audience. */
   public static String forAudience(String audience, String user, String tenant, Role... roles) {
-    return sign(KEY, claims(user, tenant, roles, Instant.now().plusSeconds(300)).audience(audience).build());
+    return sign(
+        KEY,
+        claims(user, tenant, roles, Instant.now().plusSeconds(300)).audience(audience).build());
   }
 
   /** A well-formed token signed by a key the JWKS does not hold. */
   public static String signedByStranger(String user, String tenant, Role... roles) {
-    return sign(generate("test-key-1"), claims(user, tenant, roles, Instant.now().plusSeconds(300)).build());
+    return sign(
+        generate("test-key-1"),
+        claims(user, tenant, roles, Instant.now().plusSeconds(300)).build());
   }
 
-  private static JWTClaimsSet.Builder claims(String user, String tenant, Role[] roles, Instant expiry) {
+  private static JWTClaimsSet.Builder claims(
+      String user, String tenant, Role[] roles, Instant expiry) {
     return new JWTClaimsSet.Builder()
         .issuer(ISSUER)
         .audience(AUDIENCE)
@@ -79,7 +86,9 @@ public final class TestTokens {
 
   private static String sign(RSAKey key, JWTClaimsSet claims) {
     try {
-      SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+      SignedJWT jwt =
+          new SignedJWT(
+              new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
       jwt.sign(new RSASSASigner(key));
       return jwt.serialize();
     } catch (JOSEException e) {
@@ -109,7 +118,8 @@ public final class TestTokens {
             }
           });
       server.start();
-      return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/.well-known/jwks.json");
+      return URI.create(
+          "http://127.0.0.1:" + server.getAddress().getPort() + "/.well-known/jwks.json");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
