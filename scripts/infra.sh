@@ -279,7 +279,8 @@ rollback() {
 }
 
 prerequisites() {
-  need_packages curl iproute2 procps ca-certificates
+  # nginx is installed, not started: each nginx-agent runs its own instance (-p prefix).
+  need_packages curl iproute2 procps ca-certificates nginx
   mkdir -p "$RUN" "$LOGS" "$DIST"
 }
 

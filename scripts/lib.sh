@@ -23,12 +23,26 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 APT_UPDATED=
 need_packages() {
-  local missing=()
+  local missing=() p
   for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing Debian packages: ${missing[*]}"
   if [ -z "$APT_UPDATED" ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  for p in "${missing[@]}"; do disable_packaged_service "$p"; done
+}
+
+# Debian starts a freshly installed server on its default port (MariaDB 3306, etcd 2379, BIND 53,
+# nginx 80). The platform runs its own instances on other ports, so the packaged ones that it
+# just installed are stopped and disabled; ones installed before are left alone.
+disable_packaged_service() {
+  local unit
+  case $1 in
+    mariadb-server) unit=mariadb ;; etcd-server) unit=etcd ;; bind9) unit=named ;; nginx) unit=nginx ;;
+    *) return 0 ;;
+  esac
+  [ -d /run/systemd/system ] || return 0
+  as_root systemctl disable --now "$unit" >/dev/null 2>&1 || true
 }
 
 # A process that exited but was not reaped yet (a zombie) counts as gone.
