@@ -184,17 +184,31 @@ bind_install() { need_packages bind9 bind9-utils bind9-dnsutils; }
 bind_ready() {
   dig @127.0.0.1 -p "$BIND_PORT" platform.test SOA +short +time=1 +tries=1 2>/dev/null | grep -q '^ns1\.platform\.test\. '
 }
-# The test zone starts empty at every start: the journal of earlier runs is dropped.
+# The test zone starts empty at every `up` (the journal of earlier runs is dropped); a `start`
+# after a `stop` keeps it, as a real restart would.
 bind_start() {
   local dir=$DATA/bind
   mkdir -p "$dir/zones"
-  rm -f "$dir"/zones/*.jnl
-  cat >"$dir/zones/platform.test.db" <<'EOF'
+  if [ "${FRESH_ZONE:-}" = 1 ] || [ ! -f "$dir/zones/platform.test.db" ]; then
+    rm -f "$dir"/zones/*.jnl
+    write_zone "$dir/zones/platform.test.db"
+  fi
+  write_named_conf "$dir"
+  named -c "$dir/named.conf" -f -u root >>"$(log_file bind)" 2>&1 &
+  echo $! >"$(pid_file bind)"
+}
+
+write_zone() {
+  cat >"$1" <<'EOF'
 $TTL 60
 @    IN SOA ns1.platform.test. hostmaster.platform.test. ( 1 60 60 3600 60 )
      IN NS  ns1.platform.test.
 ns1  IN A   127.0.0.1
 EOF
+}
+
+write_named_conf() {
+  local dir=$1
   cat >"$dir/named.conf" <<EOF
 include "$INFRA/tsig.key";
 options {
@@ -214,8 +228,6 @@ zone "platform.test" {
   allow-update { key platform-key; };
 };
 EOF
-  named -c "$dir/named.conf" -f -u root >>"$(log_file bind)" 2>&1 &
-  echo $! >"$(pid_file bind)"
 }
 
 # --- generic ---------------------------------------------------------------------------
@@ -310,7 +322,7 @@ cmd_status() {
 }
 
 case ${1:-} in
-  up) cmd_up ;;
+  up) FRESH_ZONE=1 cmd_up ;;
   down) for ((i = ${#SERVERS[@]} - 1; i >= 0; i--)); do stop_one "${SERVERS[$i]}"; done ;;
   status) cmd_status ;;
   stop) [ -n "${2:-}" ] || die "usage: infra.sh stop NAME"; port_of "$2" >/dev/null; stop_one "$2" ;;

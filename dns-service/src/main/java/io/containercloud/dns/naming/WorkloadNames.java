@@ -1,0 +1,106 @@
+package io.containercloud.dns.naming;
+
+import io.containercloud.dns.model.RecordType;
+import io.containercloud.dns.record.RecordService;
+import io.containercloud.dns.record.RecordService.Draft;
+import io.containercloud.dns.record.RecordService.Upsert;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps a name per workload: {@code <service>.<application>.<tenant>.<zone>} (pattern configurable)
+ * points at the addresses the latest event carried, as an A and/or AAAA set owned by {@code
+ * workload:<tenant>/<application>/<service>}. A name someone else owns (an operator's manual
+ * record) is never touched; the conflict is logged.
+ */
+@Component
+class WorkloadNames {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkloadNames.class);
+  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+  private final RecordService records;
+  private final NamingProperties properties;
+
+  WorkloadNames(RecordService records, NamingProperties properties) {
+    this.records = records;
+    this.properties = properties;
+  }
+
+  /** A workload as events describe it; labels are checked before they become a name. */
+  record Workload(String tenant, String application, String service) {
+
+    boolean valid() {
+      return LABEL.matcher(nz(tenant)).matches()
+          && LABEL.matcher(nz(application)).matches()
+          && LABEL.matcher(nz(service)).matches();
+    }
+
+    String owner() {
+      return "workload:" + tenant + "/" + application + "/" + service;
+    }
+
+    private static String nz(String s) {
+      return s == null ? "" : s;
+    }
+  }
+
+  /** Points the workload's name at {@code addresses} (IPv4 and IPv6 literals). */
+  void placed(Workload workload, List<String> addresses) {
+    String name = nameOf(workload);
+    List<String> v4 = new ArrayList<>();
+    List<String> v6 = new ArrayList<>();
+    addresses.forEach(a -> (a.contains(":") ? v6 : v4).add(a));
+    Set<RecordType> unused = EnumSet.noneOf(RecordType.class);
+    apply(workload, name, RecordType.A, v4, unused);
+    apply(workload, name, RecordType.AAAA, v6, unused);
+    if (!unused.isEmpty()) {
+      records.deleteOwned(workload.owner(), unused);
+    }
+  }
+
+  /** Removes every name of the workload. */
+  void removed(Workload workload) {
+    records.deleteOwned(workload.owner(), EnumSet.of(RecordType.A, RecordType.AAAA));
+  }
+
+  private void apply(
+      Workload workload,
+      String name,
+      RecordType type,
+      List<String> addresses,
+      Set<RecordType> unused) {
+    if (addresses.isEmpty()) {
+      unused.add(type);
+      return;
+    }
+    Upsert outcome =
+        records.upsertOwned(
+            new Draft(name, type.name(), properties.ttl(), addresses),
+            workload.owner(),
+            workload.tenant());
+    if (outcome == Upsert.OWNED_ELSEWHERE) {
+      log.warn(
+          "{} {} is owned by someone else: left as it is, not pointed at {}",
+          type,
+          name,
+          workload.owner());
+    }
+  }
+
+  String nameOf(Workload workload) {
+    return properties
+            .pattern()
+            .replace("{service}", workload.service())
+            .replace("{application}", workload.application())
+            .replace("{tenant}", workload.tenant())
+        + "."
+        + properties.zone();
+  }
+}

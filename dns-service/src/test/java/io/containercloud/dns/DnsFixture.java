@@ -1,0 +1,148 @@
+package io.containercloud.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.containercloud.common.security.Role;
+import io.containercloud.common.testing.LocalInfra;
+import io.containercloud.common.testing.ServiceContract;
+import io.containercloud.common.testing.TestTokens;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Update;
+
+/** The dns-service API over HTTP and the local BIND over DNS, as the tests use them. */
+final class DnsFixture {
+
+  static final String ZONE = "platform.test";
+  static final String ADMIN = TestTokens.token("root", "platform", Role.PLATFORM_ADMIN);
+  // the key of scripts/infra/tsig.key, to change BIND behind the platform's back
+  private static final TSIG LOCAL_KEY =
+      new TSIG(TSIG.HMAC_SHA256, "platform-key", "Gw3Ym8K+Wh7OnwWUhOzFcAuYwqCGSQrULw4vOqLgcUQ=");
+
+  private final int port;
+
+  DnsFixture(int port) {
+    this.port = port;
+  }
+
+  static String uniqueName(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "." + ZONE;
+  }
+
+  void ensureZone() {
+    HttpResponse<String> response =
+        send(
+            "POST",
+            "/zones",
+            ADMIN,
+            """
+            {"name": "platform.test", "serverHost": "127.0.0.1", "serverPort": 10053,
+             "tsigKey": "platform-key", "defaultTtl": 300}
+            """);
+    assertThat(response.statusCode()).as(response.body()).isIn(201, 409);
+  }
+
+  HttpResponse<String> send(String method, String path, String token, String json) {
+    return sendWithIfMatch(method, path, token, null, json);
+  }
+
+  HttpResponse<String> sendWithIfMatch(
+      String method, String path, String token, String ifMatch, String json) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (ifMatch != null) {
+      request.header("If-Match", ifMatch);
+    }
+    request.method(
+        method,
+        json == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(json));
+    return ServiceContract.send(request.build());
+  }
+
+  /** Creates a set as {@code token}; returns its id. */
+  long create(String token, String name, String type, String... values) {
+    String list = String.join("\", \"", values);
+    HttpResponse<String> response =
+        send(
+            "POST",
+            "/records",
+            token,
+            "{\"name\": \""
+                + name
+                + "\", \"type\": \""
+                + type
+                + "\", \"ttl\": 60, \"values\": [\""
+                + list
+                + "\"]}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return Long.parseLong(response.body().replaceAll("^\\{\"id\":(\\d+),.*", "$1"));
+  }
+
+  String syncStatus(long id) {
+    String body = send("GET", "/records/" + id, ADMIN, null).body();
+    return body.replaceAll(".*\"sync\":\\{\"status\":\"([A-Z]+)\".*", "$1");
+  }
+
+  /** What BIND answers for a name and type, values as the API writes them, sorted. */
+  static List<String> answer(String name, int type) {
+    try {
+      SimpleResolver resolver = new SimpleResolver(InetAddress.getLoopbackAddress());
+      resolver.setPort(LocalInfra.BIND_PORT);
+      resolver.setTimeout(Duration.ofSeconds(2));
+      Message response =
+          resolver.send(
+              Message.newQuery(Record.newRecord(Name.fromString(name + "."), type, DClass.IN)));
+      return response.getSection(Section.ANSWER).stream()
+          .filter(r -> r.getType() == type)
+          .map(r -> r.rdataToString().toLowerCase(Locale.ROOT))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Replaces a set in BIND directly, as an operator with nsupdate would. */
+  static void changeBehindThePlatform(String name, int type, String value) {
+    try {
+      Update update = new Update(Name.fromString(ZONE + "."));
+      update.replace(Name.fromString(name + "."), type, 60, value);
+      SimpleResolver resolver = new SimpleResolver(InetAddress.getLoopbackAddress());
+      resolver.setPort(LocalInfra.BIND_PORT);
+      resolver.setTCP(true);
+      resolver.setTSIGKey(LOCAL_KEY);
+      assertThat(resolver.send(update).getRcode()).isZero();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static final int A = Type.A;
+  static final int AAAA = Type.AAAA;
+  static final int TXT = Type.TXT;
+}
