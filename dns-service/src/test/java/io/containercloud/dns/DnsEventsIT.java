@@ -1,0 +1,66 @@
+package io.containercloud.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.containercloud.common.event.Topic;
+import io.containercloud.common.security.Role;
+import io.containercloud.common.testing.LocalInfra;
+import io.containercloud.common.testing.ServiceIntegrationTest;
+import io.containercloud.common.testing.TestTokens;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+@ServiceIntegrationTest
+class DnsEventsIT {
+
+  @LocalServerPort int port;
+
+  @Test
+  void everyChangeIsPublishedOnDnsEvents() {
+    DnsFixture dns = new DnsFixture(port);
+    dns.ensureZone();
+    String token = TestTokens.token("dana", "tenant-a", Role.DEVELOPER);
+    String name = DnsFixture.uniqueName("evt");
+    long id = dns.create(token, name, "A", "10.70.0.1");
+    dns.send("PUT", "/records/" + id, token, "{\"values\": [\"10.70.0.2\"]}");
+    dns.send("DELETE", "/records/" + id, token, null);
+
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalInfra.KAFKA_BOOTSTRAP);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "dns-events-" + UUID.randomUUID());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    List<String> mine = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+      consumer.subscribe(List.of(Topic.DNS_EVENTS.topicName()));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                consumer
+                    .poll(Duration.ofMillis(200))
+                    .forEach(
+                        r -> {
+                          if (r.value().contains("\"name\":\"" + name + "\"")) {
+                            mine.add(
+                                r.value().replaceAll(".*\"type\":\"(dns\\.[a-z.-]+)\".*", "$1"));
+                          }
+                        });
+                return mine.size() >= 3;
+              });
+    }
+    assertThat(mine)
+        .containsExactly(
+            "dns.record-set.created", "dns.record-set.updated", "dns.record-set.deleted");
+  }
+}
