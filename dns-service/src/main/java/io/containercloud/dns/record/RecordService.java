@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
@@ -76,7 +77,13 @@ public class RecordService {
       id = existing.get().id();
       records.replace(id, spec.ttl(), spec.values(), owner, tenant);
     } else {
-      id = records.insert(spec, owner, tenant);
+      try {
+        id = records.insert(spec, owner, tenant);
+      } catch (DuplicateKeyException e) {
+        throw ProblemException.conflict(
+            "record-set-exists",
+            "A " + spec.type() + " set for " + spec.name() + " was just created by someone else.");
+      }
     }
     return announce(DnsEventType.RECORD_SET_CREATED, id);
   }

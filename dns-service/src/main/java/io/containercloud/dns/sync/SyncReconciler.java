@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Pushes pending record sets to BIND.
@@ -40,6 +41,7 @@ public class SyncReconciler implements SmartLifecycle {
   private final ZoneRepository zones;
   private final BindClient bind;
   private final DnsSyncProperties properties;
+  private final TransactionTemplate tx;
   private final Semaphore wake = new Semaphore(0);
   private volatile boolean running;
   private Thread thread;
@@ -48,11 +50,13 @@ public class SyncReconciler implements SmartLifecycle {
       RecordRepository records,
       ZoneRepository zones,
       BindClient bind,
-      DnsSyncProperties properties) {
+      DnsSyncProperties properties,
+      TransactionTemplate tx) {
     this.records = records;
     this.zones = zones;
     this.bind = bind;
     this.properties = properties;
+    this.tx = tx;
   }
 
   /** Called after a commit that changed desired state. */
@@ -124,12 +128,13 @@ public class SyncReconciler implements SmartLifecycle {
     UpdateOutcome outcome =
         bind.apply(zone.target(), sets.stream().map(SyncReconciler::change).toList());
     if (outcome instanceof UpdateOutcome.Applied) {
-      sets.forEach(records::markApplied);
+      tx.executeWithoutResult(
+          status -> sets.forEach(records::markApplied)); // one commit per message
     } else if (outcome instanceof UpdateOutcome.PrerequisiteFailed && sets.size() > 1) {
       sets.forEach(set -> pushZone(zoneName, List.of(set)));
     } else {
       String reason = reason(outcome);
-      sets.forEach(set -> fail(set, reason));
+      tx.executeWithoutResult(status -> sets.forEach(set -> fail(set, reason)));
     }
   }
 
