@@ -57,6 +57,7 @@ start_service() {
     PLATFORM_NGINX_PREFIX="$STATE/nginx-agent/local-1" \
     PLATFORM_LOG_AGENT_STATE_DIR="$STATE/log-agent" \
     PLATFORM_LOG_AGENT_CONTAINER_LOGS="$STATE/containers" \
+    PLATFORM_DNS_TSIG_SECRET="$(sed -n 's/.*secret "\(.*\)";/\1/p' "$ROOT/scripts/infra/tsig.key")" \
     java $JVM_OPTS -jar "$jar" >>"$LOGS/$name.log" 2>&1 &
   echo $! >"$RUN/$name.pid"
 }
@@ -98,6 +99,7 @@ cmd_up() {
   for entry in "${SERVICES[@]}"; do
     wait_ready "${entry%%:*}" "${entry##*:}" || { stop_services; exit 1; }
   done
+  register_local_objects
   log "platform up in $((SECONDS - t0)) s"
   cat <<EOF
 
@@ -107,11 +109,35 @@ cmd_up() {
     TOKEN=\$(curl -s -X POST http://127.0.0.1:8080/api/auth/login \\
       -H 'Content-Type: application/json' \\
       -d '{"username":"admin","password":"$(cat "$STATE/admin-password")"}' | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
-    curl -s -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:8080/api/clusters/v3/api-docs
+    curl -s -X POST http://127.0.0.1:8080/api/dns/records -H "Authorization: Bearer \$TOKEN" \
+      -H 'Content-Type: application/json' \
+      -d '{"name":"hello.platform.test","type":"A","ttl":60,"values":["10.0.0.42"]}'
+    dig @127.0.0.1 -p 10053 hello.platform.test +short
 
   Kubeconfigs of the simulated clusters: $STATE/kubeconfigs
   Stop everything: bash scripts/platform.sh down
 EOF
+}
+
+admin_token() {
+  curl -fsS -X POST http://127.0.0.1:8080/api/auth/login -H 'Content-Type: application/json' \
+    -d "{\"username\":\"admin\",\"password\":\"$(cat "$STATE/admin-password")\"}" \
+    | sed 's/.*"access_token":"\([^"]*\)".*/\1/'
+}
+
+# What the local platform manages from the start, registered through the gateway like any
+# operator would: the local BIND's zone.
+register_local_objects() {
+  local token status
+  token=$(admin_token) || die "cannot log in as admin through the gateway"
+  status=$(curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:8080/api/dns/zones \
+    -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d '{"name":"platform.test","serverHost":"127.0.0.1","serverPort":10053,"tsigKey":"platform-key","defaultTtl":300}')
+  case $status in
+    201) log "registered DNS zone platform.test (BIND on 127.0.0.1:10053)" ;;
+    409) ;;
+    *) die "registering DNS zone platform.test answered HTTP $status" ;;
+  esac
 }
 
 cmd_status() {
