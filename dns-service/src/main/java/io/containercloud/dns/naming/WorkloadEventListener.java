@@ -51,7 +51,7 @@ class WorkloadEventListener {
 
   @KafkaListener(
       topics = {"cluster-events", "app-events"},
-      groupId = "dns-service-workload-names")
+      groupId = "${platform.dns.naming.consumer-group:dns-service-workload-names}")
   void onEvent(ConsumerRecord<String, String> record) {
     CloudEvent event = parse(record.value());
     boolean placed = PLACED.contains(event.type());

@@ -143,11 +143,14 @@ public class RecordRepository {
     return jdbc.query(sql.toString(), mapper, args.toArray());
   }
 
-  /** Sets waiting for BIND, oldest first. */
-  public List<RecordSet> due(int limit) {
+  /**
+   * Claims the sets waiting for BIND, oldest first, for the rest of the transaction. Sets another
+   * instance claimed are skipped, so two instances never push the same set at once.
+   */
+  public List<RecordSet> claimDue(int limit) {
     return jdbc.query(
         "SELECT * FROM dns_record_set WHERE sync_status <> 'APPLIED' AND next_attempt_at <= CURRENT_TIMESTAMP(6)"
-            + " ORDER BY next_attempt_at, id LIMIT ?",
+            + " ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED",
         mapper,
         limit);
   }

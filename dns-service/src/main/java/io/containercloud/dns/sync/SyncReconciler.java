@@ -25,6 +25,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Pushes pending record sets to BIND.
  *
+ * <p>Safe with several instances: each round claims its sets with {@code SKIP LOCKED}.
+ *
  * <p>Each round takes the due sets (oldest first), groups them by zone and sends each group as one
  * dynamic update, so a burst of changes costs one message per zone. Every set in the message is
  * guarded by what the platform last applied (RFC 2136 prerequisites): a set someone changed in BIND
@@ -111,7 +113,14 @@ public class SyncReconciler implements SmartLifecycle {
 
   /** One round: pushes every due set; returns how many it tried. */
   public int pushDue() {
-    List<RecordSet> due = records.due(properties.batchSize());
+    Integer pushed = tx.execute(status -> pushClaimed());
+    return pushed == null ? 0 : pushed;
+  }
+
+  // The claim's row locks last for the round (a few milliseconds per message): an API change to
+  // a set being pushed waits for it, then finds the set applied and queues the new version.
+  private int pushClaimed() {
+    List<RecordSet> due = records.claimDue(properties.batchSize());
     Map<String, List<RecordSet>> byZone = new LinkedHashMap<>();
     due.forEach(
         set -> byZone.computeIfAbsent(set.zone(), z -> new java.util.ArrayList<>()).add(set));
@@ -134,7 +143,7 @@ public class SyncReconciler implements SmartLifecycle {
       sets.forEach(set -> pushZone(zoneName, List.of(set)));
     } else {
       String reason = reason(outcome);
-      tx.executeWithoutResult(status -> sets.forEach(set -> fail(set, reason)));
+      sets.forEach(set -> fail(set, reason));
     }
   }
 
