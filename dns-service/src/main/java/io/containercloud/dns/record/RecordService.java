@@ -93,21 +93,7 @@ public class RecordService {
   public RecordSet update(RecordSet current, Draft draft, Long expectedVersion) {
     RecordSetSpec spec =
         validate(new Draft(current.name(), current.type().name(), draft.ttl(), draft.values()));
-    RecordSet locked =
-        records
-            .lock(current.zone(), current.name(), current.type())
-            .filter(r -> !r.deleted())
-            .orElseThrow(
-                () -> ProblemException.notFound("record set", Long.toString(current.id())));
-    if (expectedVersion != null && expectedVersion != locked.version()) {
-      throw ProblemException.conflict(
-          "stale-version",
-          "The set changed since version "
-              + expectedVersion
-              + "; it is at "
-              + locked.version()
-              + ".");
-    }
+    RecordSet locked = lockAt(current, expectedVersion);
     if (locked.ttl() == spec.ttl() && locked.values().equals(spec.values())) {
       return locked;
     }
@@ -118,6 +104,13 @@ public class RecordService {
   /** Marks a set for deletion; it disappears once BIND no longer holds it. */
   @Transactional
   public RecordSet delete(RecordSet current, Long expectedVersion) {
+    RecordSet locked = lockAt(current, expectedVersion);
+    records.markDeleted(locked.id());
+    return announce(DnsEventType.RECORD_SET_DELETED, locked.id());
+  }
+
+  /** Locks the set again and checks it is still the version the caller saw, when given. */
+  private RecordSet lockAt(RecordSet current, Long expectedVersion) {
     RecordSet locked =
         records
             .lock(current.zone(), current.name(), current.type())
@@ -133,8 +126,7 @@ public class RecordService {
               + locked.version()
               + ".");
     }
-    records.markDeleted(locked.id());
-    return announce(DnsEventType.RECORD_SET_DELETED, locked.id());
+    return locked;
   }
 
   /** The outcome of making a set true for an automatic owner. */

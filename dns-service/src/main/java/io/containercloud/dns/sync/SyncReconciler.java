@@ -1,5 +1,6 @@
 package io.containercloud.dns.sync;
 
+import io.containercloud.common.loop.WakeableLoop;
 import io.containercloud.dns.bind.BindClient;
 import io.containercloud.dns.bind.RRsetChange;
 import io.containercloud.dns.bind.UpdateOutcome;
@@ -13,8 +14,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -44,9 +43,7 @@ public class SyncReconciler implements SmartLifecycle {
   private final BindClient bind;
   private final DnsSyncProperties properties;
   private final TransactionTemplate tx;
-  private final Semaphore wake = new Semaphore(0);
-  private volatile boolean running;
-  private Thread thread;
+  private final WakeableLoop loop;
 
   SyncReconciler(
       RecordRepository records,
@@ -59,6 +56,14 @@ public class SyncReconciler implements SmartLifecycle {
     this.bind = bind;
     this.properties = properties;
     this.tx = tx;
+    // a round that throws failed on the database itself; BIND failures are recorded per set
+    this.loop =
+        new WakeableLoop(
+            "dns-sync",
+            () -> pushDue() == properties.batchSize(),
+            properties.pollInterval(),
+            properties.initialBackoff(),
+            properties.maxBackoff());
   }
 
   /** Called after a commit that changed desired state. */
@@ -68,47 +73,22 @@ public class SyncReconciler implements SmartLifecycle {
   }
 
   void wake() {
-    wake.release();
+    loop.wake();
   }
 
   @Override
   public void start() {
-    running = true;
-    thread = new Thread(this::loop, "dns-sync");
-    thread.setDaemon(true);
-    thread.start();
+    loop.start();
   }
 
   @Override
   public void stop() {
-    running = false;
-    if (thread != null) {
-      thread.interrupt();
-    }
+    loop.stop(Duration.ofSeconds(5));
   }
 
   @Override
   public boolean isRunning() {
-    return running;
-  }
-
-  private void loop() {
-    while (running) {
-      try {
-        int pushed = pushDue();
-        if (pushed < properties.batchSize()) {
-          wake.tryAcquire(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-          wake.drainPermits();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        // the database itself failed: wait a little, state is intact in MySQL
-        log.warn("dns sync round failed: {}", e.toString());
-        sleepQuietly(properties.initialBackoff());
-      }
-    }
+    return loop.isRunning();
   }
 
   /** One round: pushes every due set; returns how many it tried. */
@@ -180,13 +160,5 @@ public class SyncReconciler implements SmartLifecycle {
       return unreachable.reason();
     }
     throw new IllegalArgumentException(outcome.toString());
-  }
-
-  private static void sleepQuietly(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

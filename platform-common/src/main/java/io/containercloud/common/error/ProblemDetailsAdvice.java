@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -44,21 +43,6 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             .sorted(Comparator.comparing(FieldViolation::field))
             .toList();
     return handleProblem(ProblemException.invalid(violations));
-  }
-
-  /** A deadlock or lock timeout: nothing was changed, and the same request may well succeed. */
-  @ExceptionHandler(TransientDataAccessException.class)
-  ResponseEntity<Object> handleTransient(TransientDataAccessException e) {
-    log.warn("transient database failure: {}", e.getMostSpecificCause().getMessage());
-    HttpStatus status = HttpStatus.SERVICE_UNAVAILABLE;
-    return ResponseEntity.status(status)
-        .header("Retry-After", "1")
-        .body(
-            Problems.of(
-                status,
-                "retry",
-                "A concurrent change got in the way; nothing was changed. Retry.",
-                List.of()));
   }
 
   @ExceptionHandler(Exception.class)

@@ -1,6 +1,7 @@
 package io.containercloud.common.outbox;
 
 import io.containercloud.common.event.CloudEvent;
+import io.containercloud.common.loop.WakeableLoop;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,18 +36,14 @@ final class OutboxRelay implements SmartLifecycle {
   private static final RecordHeader CONTENT_TYPE =
       new RecordHeader("content-type", CloudEvent.STRUCTURED_CONTENT_TYPE.getBytes());
   private static final Duration PURGE_EVERY = Duration.ofMinutes(10);
-  private static final Duration ERROR_LOG_WINDOW = Duration.ofMinutes(1);
 
   private final JdbcTemplate jdbc;
   private final TransactionTemplate tx;
   private final Producer<String, String> producer;
   private final OutboxProperties properties;
   private final Clock clock;
-  private final Semaphore wake = new Semaphore(0);
-  private volatile boolean running;
-  private Thread thread;
+  private final WakeableLoop loop;
   private Instant lastPurge = Instant.EPOCH;
-  private Instant lastErrorLog = Instant.EPOCH;
 
   OutboxRelay(
       JdbcTemplate jdbc,
@@ -60,65 +56,41 @@ final class OutboxRelay implements SmartLifecycle {
     this.producer = producer;
     this.properties = properties;
     this.clock = clock;
+    this.loop =
+        new WakeableLoop(
+            "outbox-relay",
+            this::round,
+            properties.pollInterval(),
+            properties.pollInterval(),
+            properties.maxBackoff());
   }
 
   /** Called after a commit that wrote events, so they leave without waiting for the next poll. */
   void wake() {
-    wake.release();
+    loop.wake();
   }
 
   @Override
   public void start() {
-    running = true;
-    thread = new Thread(this::loop, "outbox-relay");
-    thread.setDaemon(true);
-    thread.start();
+    loop.start();
   }
 
   @Override
   public void stop() {
-    running = false;
-    if (thread != null) {
-      thread.interrupt();
-      try {
-        thread.join(properties.sendTimeout().toMillis() + 1_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    loop.stop(properties.sendTimeout().plusSeconds(1));
     producer.close(Duration.ofSeconds(5));
   }
 
   @Override
   public boolean isRunning() {
-    return running;
+    return loop.isRunning();
   }
 
-  private void loop() {
-    Duration backoff = Duration.ZERO;
-    while (running) {
-      try {
-        int published = relayOnce();
-        backoff = Duration.ZERO;
-        purgeIfDue();
-        if (published < properties.batchSize()) {
-          wake.tryAcquire(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-          wake.drainPermits();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        backoff = nextBackoff(backoff);
-        logThrottled(e, backoff);
-        try {
-          Thread.sleep(backoff.toMillis());
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
+  /** One round: publishes a batch and purges old rows; true when a full batch went out. */
+  private boolean round() {
+    int published = relayOnce();
+    purgeIfDue();
+    return published == properties.batchSize();
   }
 
   /** Publishes one batch; returns how many rows it marked sent. */
@@ -195,29 +167,6 @@ final class OutboxRelay implements SmartLifecycle {
     if (purged > 0) {
       log.debug("purged {} sent outbox events", purged);
     }
-  }
-
-  private Duration nextBackoff(Duration current) {
-    Duration next = current.isZero() ? properties.pollInterval() : current.multipliedBy(2);
-    return next.compareTo(properties.maxBackoff()) > 0 ? properties.maxBackoff() : next;
-  }
-
-  // While Kafka is away every round fails; one line a minute says so without flooding the log.
-  private void logThrottled(RuntimeException e, Duration backoff) {
-    Instant now = clock.instant();
-    if (Duration.between(lastErrorLog, now).compareTo(ERROR_LOG_WINDOW) >= 0) {
-      lastErrorLog = now;
-      log.warn(
-          "outbox relay cannot publish, retrying in {} ms: {}", backoff.toMillis(), rootMessage(e));
-    }
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 
   private record Round(int sent, RuntimeException failure) {}
