@@ -1,20 +1,15 @@
 package io.containercloud.dns.naming;
 
 import io.containercloud.common.consumer.IdempotentConsumer;
+import io.containercloud.common.consumer.UnreadableEventException;
 import io.containercloud.common.event.CloudEvent;
 import io.containercloud.dns.naming.WorkloadNames.Workload;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.stereotype.Component;
-import org.springframework.util.backoff.ExponentialBackOff;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,7 +29,6 @@ import tools.jackson.databind.json.JsonMapper;
 class WorkloadEventListener {
 
   static final String CONSUMER = "dns-workload-names";
-  private static final Logger log = LoggerFactory.getLogger(WorkloadEventListener.class);
   private static final Set<String> PLACED =
       Set.of("workload.placed", "workload.migrated", "workload.scaled", "app.service.deployed");
   private static final Set<String> REMOVED = Set.of("workload.deleted", "app.service.removed");
@@ -60,7 +54,7 @@ class WorkloadEventListener {
     }
     Workload workload = workload(event.data());
     if (!workload.valid()) {
-      throw new MalformedEventException(
+      throw new UnreadableEventException(
           "event " + event.id() + " names no valid tenant/application/service");
     }
     List<String> addresses = placed ? addresses(event.data()) : List.of();
@@ -80,7 +74,7 @@ class WorkloadEventListener {
     try {
       return CloudEvent.fromJson(json, value);
     } catch (JacksonException e) {
-      throw new MalformedEventException("not a CloudEvent: " + e.getOriginalMessage());
+      throw new UnreadableEventException("not a CloudEvent: " + e.getOriginalMessage());
     }
   }
 
@@ -103,37 +97,5 @@ class WorkloadEventListener {
   private static String text(JsonNode data, String field) {
     JsonNode node = data.get(field);
     return node == null || !node.isString() ? null : node.asString();
-  }
-
-  /** An event that can never be handled; skipped instead of retried. */
-  static final class MalformedEventException extends RuntimeException {
-    MalformedEventException(String message) {
-      super(message);
-    }
-  }
-
-  @Configuration(proxyBeanMethods = false)
-  static class ErrorHandling {
-
-    /**
-     * Retries what may succeed later (the database is down) without end; skips malformed events.
-     */
-    @Bean
-    DefaultErrorHandler kafkaErrorHandler() {
-      ExponentialBackOff backOff = new ExponentialBackOff(500, 2);
-      backOff.setMaxInterval(30_000);
-      DefaultErrorHandler handler =
-          new DefaultErrorHandler(
-              (record, e) ->
-                  log.warn(
-                      "skipped event at {}-{}@{}: {}",
-                      record.topic(),
-                      record.partition(),
-                      record.offset(),
-                      e.getMessage()),
-              backOff);
-      handler.addNotRetryableExceptions(MalformedEventException.class);
-      return handler;
-    }
   }
 }
