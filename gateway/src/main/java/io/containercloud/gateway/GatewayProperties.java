@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -24,6 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * @param signingKey a PKCS#8 PEM RSA private key; when absent a key is generated at start (tokens
  *     then do not survive a restart: set it everywhere but on a laptop)
  * @param bootstrapAdmin the platform admin created on first start
+ * @param maxRequestSize larger request bodies are refused with 413 before reaching a service
  */
 @Validated
 @ConfigurationProperties("platform.gateway")
@@ -33,7 +35,8 @@ public record GatewayProperties(
     @NotBlank @DefaultValue("container-cloud-gateway") String issuer,
     @NotBlank @DefaultValue("container-cloud") String audience,
     Path signingKey,
-    @Valid @NotNull @DefaultValue BootstrapAdmin bootstrapAdmin) {
+    @Valid @NotNull @DefaultValue BootstrapAdmin bootstrapAdmin,
+    @NotNull @DefaultValue("1MB") DataSize maxRequestSize) {
 
   /**
    * @param username the admin's login

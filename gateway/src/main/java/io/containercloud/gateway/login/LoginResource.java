@@ -3,13 +3,18 @@ package io.containercloud.gateway.login;
 import io.containercloud.common.error.ProblemException;
 import io.containercloud.common.security.Caller;
 import io.containercloud.common.security.Role;
+import io.containercloud.gateway.audit.AuditEmitter;
 import io.containercloud.gateway.token.TokenIssuer;
+import io.containercloud.gateway.web.CorrelationIdFilter;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.net.InetSocketAddress;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
@@ -18,6 +23,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -28,13 +34,15 @@ class LoginResource {
   private final UserStore users;
   private final PasswordEncoder encoder;
   private final TokenIssuer issuer;
+  private final AuditEmitter audit;
   // Checked when the user does not exist, so both failures cost one hash comparison.
   private final String absentUserHash;
 
-  LoginResource(UserStore users, PasswordEncoder encoder, TokenIssuer issuer) {
+  LoginResource(UserStore users, PasswordEncoder encoder, TokenIssuer issuer, AuditEmitter audit) {
     this.users = users;
     this.encoder = encoder;
     this.issuer = issuer;
+    this.audit = audit;
     this.absentUserHash = encoder.encode(java.util.UUID.randomUUID().toString());
   }
 
@@ -47,9 +55,45 @@ class LoginResource {
   record TokenResponse(
       String access_token, String token_type, long expires_in, String tenant, List<String> roles) {}
 
+  /** Every attempt, successful or not, goes to the audit trail before the answer does. */
   @PostMapping("/api/auth/login")
-  Mono<TokenResponse> login(@Valid @RequestBody LoginRequest request) {
-    return Mono.fromCallable(() -> authenticate(request)).subscribeOn(Schedulers.boundedElastic());
+  Mono<TokenResponse> login(@Valid @RequestBody LoginRequest request, ServerWebExchange exchange) {
+    return Mono.fromCallable(() -> authenticate(request))
+        .subscribeOn(Schedulers.boundedElastic())
+        .flatMap(
+            r -> audit(exchange, AuditEmitter.Type.LOGIN, request, r.tenant(), 200).thenReturn(r))
+        .onErrorResume(
+            e ->
+                audit(exchange, AuditEmitter.Type.LOGIN_FAILED, request, "platform", statusOf(e))
+                    .then(Mono.error(e)));
+  }
+
+  private Mono<Void> audit(
+      ServerWebExchange exchange,
+      AuditEmitter.Type type,
+      LoginRequest request,
+      String tenant,
+      int status) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("user", request.username());
+    data.put("service", "gateway");
+    data.put("method", "POST");
+    data.put("path", "/api/auth/login");
+    data.put("status", status);
+    InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+    data.put("clientIp", remote == null ? "" : remote.getAddress().getHostAddress());
+    data.put("correlationId", CorrelationIdFilter.of(exchange));
+    return audit.emit(type, tenant, CorrelationIdFilter.of(exchange), data);
+  }
+
+  private static int statusOf(Throwable e) {
+    if (e instanceof ResponseStatusException r) {
+      return r.getStatusCode().value();
+    }
+    if (e instanceof ProblemException p) {
+      return p.status().value();
+    }
+    return 500;
   }
 
   private TokenResponse authenticate(LoginRequest request) {

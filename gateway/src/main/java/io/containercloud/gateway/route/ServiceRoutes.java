@@ -30,6 +30,7 @@ class ServiceRoutes {
                   .filters(
                       f -> {
                         f.stripPrefix(2);
+                        f.setRequestSize(properties.maxRequestSize());
                         for (String header : IDENTITY_HEADERS) {
                           f.removeRequestHeader(header);
                         }
