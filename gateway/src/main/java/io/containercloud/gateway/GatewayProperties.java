@@ -26,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  *     then do not survive a restart: set it everywhere but on a laptop)
  * @param bootstrapAdmin the platform admin created on first start
  * @param maxRequestSize larger request bodies are refused with 413 before reaching a service
+ * @param routeTimeout how long a service may take to answer before the client gets a 503
  */
 @Validated
 @ConfigurationProperties("platform.gateway")
@@ -36,7 +37,8 @@ public record GatewayProperties(
     @NotBlank @DefaultValue("container-cloud") String audience,
     Path signingKey,
     @Valid @NotNull @DefaultValue BootstrapAdmin bootstrapAdmin,
-    @NotNull @DefaultValue("1MB") DataSize maxRequestSize) {
+    @NotNull @DefaultValue("1MB") DataSize maxRequestSize,
+    @NotNull @DefaultValue("10s") Duration routeTimeout) {
 
   /**
    * @param username the admin's login

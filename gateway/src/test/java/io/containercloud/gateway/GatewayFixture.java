@@ -71,6 +71,14 @@ final class GatewayFixture {
     }
   }
 
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis); // a slow service, on purpose
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static HttpServer startBackend() {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -92,6 +100,9 @@ final class GatewayFixture {
                 .append(
                     new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             lastBackendRequest.set(seen.toString());
+            if (exchange.getRequestURI().getPath().startsWith("/slow")) {
+              sleep(3_000);
+            }
             int status = exchange.getRequestMethod().equals("POST") ? 201 : 200;
             byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, body.length);
@@ -99,7 +110,7 @@ final class GatewayFixture {
               out.write(body);
             }
           });
-      server.setExecutor(null);
+      server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
       server.start();
       return server;
     } catch (IOException e) {

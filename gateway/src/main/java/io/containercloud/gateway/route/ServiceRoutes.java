@@ -1,16 +1,26 @@
 package io.containercloud.gateway.route;
 
 import io.containercloud.gateway.GatewayProperties;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
+import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
+import org.springframework.cloud.client.circuitbreaker.Customizer;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 
 /**
  * {@code /api/<service>/**} goes to that service with the prefix removed. Identity headers a client
- * might send are dropped: services believe only the token.
+ * might send are dropped: services believe only the token. Each route has a circuit breaker (named
+ * after the service) whose fallback answers 503 problem details at once, a timeout, a body-size
+ * limit, and retries for safe methods only (GET, HEAD, OPTIONS), so a change is never sent twice.
  */
 @Configuration(proxyBeanMethods = false)
 class ServiceRoutes {
@@ -23,10 +33,11 @@ class ServiceRoutes {
   RouteLocator serviceRouteLocator(RouteLocatorBuilder builder, GatewayProperties properties) {
     RouteLocatorBuilder.Builder routes = builder.routes();
     for (Map.Entry<String, URI> service : properties.services().entrySet()) {
+      String name = service.getKey();
       routes.route(
-          service.getKey(),
+          name,
           r ->
-              r.path("/api/" + service.getKey() + "/**")
+              r.path("/api/" + name + "/**")
                   .filters(
                       f -> {
                         f.stripPrefix(2);
@@ -34,10 +45,43 @@ class ServiceRoutes {
                         for (String header : IDENTITY_HEADERS) {
                           f.removeRequestHeader(header);
                         }
+                        f.retry(
+                            retry ->
+                                retry
+                                    .setRetries(2)
+                                    .setMethods(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS)
+                                    .setStatuses(
+                                        HttpStatus.BAD_GATEWAY, HttpStatus.GATEWAY_TIMEOUT));
+                        f.circuitBreaker(
+                            cb -> cb.setName(name).setFallbackUri("forward:/fallback/" + name));
                         return f;
                       })
+                  .metadata("response-timeout", properties.routeTimeout().toMillis())
+                  .metadata("connect-timeout", 2_000)
                   .uri(service.getValue()));
     }
     return routes.build();
+  }
+
+  /** Opens after half of 20 calls failed; the time limit is the route timeout. */
+  @Bean
+  Customizer<ReactiveResilience4JCircuitBreakerFactory> circuitBreakerDefaults(
+      GatewayProperties properties) {
+    return factory ->
+        factory.configureDefault(
+            id ->
+                new Resilience4JConfigBuilder(id)
+                    .circuitBreakerConfig(
+                        CircuitBreakerConfig.custom()
+                            .slidingWindowSize(20)
+                            .minimumNumberOfCalls(10)
+                            .failureRateThreshold(50)
+                            .waitDurationInOpenState(Duration.ofSeconds(10))
+                            .build())
+                    .timeLimiterConfig(
+                        TimeLimiterConfig.custom()
+                            .timeoutDuration(properties.routeTimeout())
+                            .build())
+                    .build());
   }
 }

@@ -1,0 +1,31 @@
+package io.containercloud.gateway.web;
+
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/** Where a route's circuit breaker sends requests its service cannot take now. */
+@RestController
+class FallbackResource {
+
+  private final ProblemWriter problems;
+
+  FallbackResource(ProblemWriter problems) {
+    this.problems = problems;
+  }
+
+  @RequestMapping("/fallback/{service}")
+  Mono<Void> unavailable(@PathVariable String service, ServerWebExchange exchange) {
+    exchange.getResponse().getHeaders().set("Retry-After", "5");
+    return problems.write(
+        exchange,
+        HttpStatus.SERVICE_UNAVAILABLE,
+        "service-unavailable",
+        "Service '" + service + "' is unavailable or did not answer in time. Try again later.",
+        List.of());
+  }
+}
