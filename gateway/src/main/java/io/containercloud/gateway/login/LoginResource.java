@@ -4,6 +4,7 @@ import io.containercloud.common.error.ProblemException;
 import io.containercloud.common.security.Caller;
 import io.containercloud.common.security.Role;
 import io.containercloud.gateway.audit.AuditEmitter;
+import io.containercloud.gateway.limit.RateLimits;
 import io.containercloud.gateway.token.TokenIssuer;
 import io.containercloud.gateway.web.CorrelationIdFilter;
 import jakarta.validation.Valid;
@@ -35,14 +36,21 @@ class LoginResource {
   private final PasswordEncoder encoder;
   private final TokenIssuer issuer;
   private final AuditEmitter audit;
+  private final RateLimits limits;
   // Checked when the user does not exist, so both failures cost one hash comparison.
   private final String absentUserHash;
 
-  LoginResource(UserStore users, PasswordEncoder encoder, TokenIssuer issuer, AuditEmitter audit) {
+  LoginResource(
+      UserStore users,
+      PasswordEncoder encoder,
+      TokenIssuer issuer,
+      AuditEmitter audit,
+      RateLimits limits) {
     this.users = users;
     this.encoder = encoder;
     this.issuer = issuer;
     this.audit = audit;
+    this.limits = limits;
     this.absentUserHash = encoder.encode(java.util.UUID.randomUUID().toString());
   }
 
@@ -58,7 +66,7 @@ class LoginResource {
   /** Every attempt, successful or not, goes to the audit trail before the answer does. */
   @PostMapping("/api/auth/login")
   Mono<TokenResponse> login(@Valid @RequestBody LoginRequest request, ServerWebExchange exchange) {
-    return Mono.fromCallable(() -> authenticate(request))
+    return Mono.fromCallable(() -> authenticate(request, exchange))
         .subscribeOn(Schedulers.boundedElastic())
         .flatMap(
             r -> audit(exchange, AuditEmitter.Type.LOGIN, request, r.tenant(), 200).thenReturn(r))
@@ -80,10 +88,14 @@ class LoginResource {
     data.put("method", "POST");
     data.put("path", "/api/auth/login");
     data.put("status", status);
-    InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-    data.put("clientIp", remote == null ? "" : remote.getAddress().getHostAddress());
+    data.put("clientIp", clientIp(exchange));
     data.put("correlationId", CorrelationIdFilter.of(exchange));
     return audit.emit(type, tenant, CorrelationIdFilter.of(exchange), data);
+  }
+
+  private static String clientIp(ServerWebExchange exchange) {
+    InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+    return remote == null ? "" : remote.getAddress().getHostAddress();
   }
 
   private static int statusOf(Throwable e) {
@@ -96,7 +108,13 @@ class LoginResource {
     return 500;
   }
 
-  private TokenResponse authenticate(LoginRequest request) {
+  private TokenResponse authenticate(LoginRequest request, ServerWebExchange exchange) {
+    long wait = limits.login(request.username(), clientIp(exchange));
+    if (wait > 0) {
+      exchange.getResponse().getHeaders().set("Retry-After", Long.toString(wait));
+      throw new ResponseStatusException(
+          HttpStatus.TOO_MANY_REQUESTS, "Too many login attempts; retry in " + wait + " s.");
+    }
     String hash = users.passwordHash(request.username()).orElse(null);
     boolean matches = encoder.matches(request.password(), hash == null ? absentUserHash : hash);
     if (hash == null || !matches) {
