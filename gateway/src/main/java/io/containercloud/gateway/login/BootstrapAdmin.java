@@ -2,6 +2,7 @@ package io.containercloud.gateway.login;
 
 import io.containercloud.common.security.Role;
 import io.containercloud.gateway.GatewayProperties;
+import io.containercloud.gateway.identity.IdentityStore;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
@@ -21,13 +22,13 @@ class BootstrapAdmin implements ApplicationRunner {
 
   static final String PASSWORD_PROPERTY = "platform.gateway.bootstrap-admin-password";
 
-  private final UserStore users;
+  private final IdentityStore users;
   private final PasswordEncoder encoder;
   private final GatewayProperties properties;
   private final Environment environment;
 
   BootstrapAdmin(
-      UserStore users,
+      IdentityStore users,
       PasswordEncoder encoder,
       GatewayProperties properties,
       Environment environment) {

@@ -4,6 +4,7 @@ import io.containercloud.common.error.ProblemException;
 import io.containercloud.common.security.Caller;
 import io.containercloud.common.security.Role;
 import io.containercloud.gateway.audit.AuditEmitter;
+import io.containercloud.gateway.identity.IdentityStore;
 import io.containercloud.gateway.limit.RateLimits;
 import io.containercloud.gateway.token.TokenIssuer;
 import io.containercloud.gateway.web.CorrelationIdFilter;
@@ -32,7 +33,7 @@ import reactor.core.scheduler.Schedulers;
 @RestController
 class LoginResource {
 
-  private final UserStore users;
+  private final IdentityStore users;
   private final PasswordEncoder encoder;
   private final TokenIssuer issuer;
   private final AuditEmitter audit;
@@ -41,7 +42,7 @@ class LoginResource {
   private final String absentUserHash;
 
   LoginResource(
-      UserStore users,
+      IdentityStore users,
       PasswordEncoder encoder,
       TokenIssuer issuer,
       AuditEmitter audit,
@@ -131,9 +132,9 @@ class LoginResource {
   }
 
   private Caller callerIn(String username, String requestedTenant) {
-    List<UserStore.Binding> bindings = users.bindings(username);
+    List<IdentityStore.Binding> bindings = users.bindings(username);
     Set<String> tenants =
-        bindings.stream().map(UserStore.Binding::tenant).collect(Collectors.toSet());
+        bindings.stream().map(IdentityStore.Binding::tenant).collect(Collectors.toSet());
     String tenant = requestedTenant;
     if (tenant == null) {
       if (tenants.size() != 1) {

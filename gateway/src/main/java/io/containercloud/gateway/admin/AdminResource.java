@@ -1,0 +1,189 @@
+package io.containercloud.gateway.admin;
+
+import io.containercloud.common.error.FieldViolation;
+import io.containercloud.common.error.ProblemException;
+import io.containercloud.common.security.Role;
+import io.containercloud.gateway.identity.IdentityStore;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Tenants, users and role bindings. A platform admin manages everything; a tenant admin manages the
+ * users of its own tenant and can grant every role but platform-admin.
+ */
+@RestController
+class AdminResource {
+
+  private static final String NAME = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
+  private static final String USER = "[a-z0-9][a-z0-9._-]{0,63}";
+
+  private final IdentityStore identities;
+  private final PasswordEncoder encoder;
+
+  AdminResource(IdentityStore identities, PasswordEncoder encoder) {
+    this.identities = identities;
+    this.encoder = encoder;
+  }
+
+  record TenantRequest(
+      @NotBlank @Pattern(regexp = NAME, message = "must be a DNS-1123 label") String name) {}
+
+  record UserRequest(
+      @NotBlank
+          @Pattern(
+              regexp = USER,
+              message = "must be 1-64 lower-case letters, digits, '.', '_' or '-'")
+          String username,
+      @NotBlank @Size(min = 12, max = 256, message = "must have 12 to 256 characters")
+          String password,
+      @NotBlank @Pattern(regexp = NAME, message = "must be a tenant name") String tenant,
+      @NotEmpty
+          List<
+                  @Pattern(
+                      regexp = "platform-admin|tenant-admin|developer|viewer",
+                      message = "must be a role")
+                  String>
+              roles) {}
+
+  record BindingRequest(
+      @NotBlank @Pattern(regexp = NAME, message = "must be a tenant name") String tenant,
+      @NotEmpty
+          List<
+                  @Pattern(
+                      regexp = "platform-admin|tenant-admin|developer|viewer",
+                      message = "must be a role")
+                  String>
+              roles) {}
+
+  @GetMapping("/api/admin/tenants")
+  Mono<List<String>> tenants(JwtAuthenticationToken caller) {
+    requirePlatformAdmin(caller);
+    return blocking(identities::tenants);
+  }
+
+  @PostMapping("/api/admin/tenants")
+  @ResponseStatus(HttpStatus.CREATED)
+  Mono<TenantRequest> createTenant(
+      JwtAuthenticationToken caller, @Valid @RequestBody TenantRequest request) {
+    requirePlatformAdmin(caller);
+    return blocking(
+        () -> {
+          if (!identities.createTenant(request.name())) {
+            throw ProblemException.conflict(
+                "tenant-exists", "Tenant '" + request.name() + "' exists already.");
+          }
+          return request;
+        });
+  }
+
+  @GetMapping("/api/admin/users")
+  Mono<List<IdentityStore.UserView>> users(
+      JwtAuthenticationToken caller,
+      @RequestParam(required = false) @Pattern(regexp = NAME) String tenant) {
+    String visible =
+        isPlatformAdmin(caller)
+            ? tenant
+            : requireTenantAdmin(caller, tenant == null ? tenantOf(caller) : tenant);
+    return blocking(() -> identities.users(visible));
+  }
+
+  @PostMapping("/api/admin/users")
+  @ResponseStatus(HttpStatus.CREATED)
+  Mono<IdentityStore.UserView> createUser(
+      JwtAuthenticationToken caller, @Valid @RequestBody UserRequest request) {
+    Set<Role> roles = grantable(caller, request.tenant(), request.roles());
+    String hash = encoder.encode(request.password());
+    return blocking(
+        () -> {
+          if (!identities.tenantExists(request.tenant())) {
+            throw ProblemException.unprocessable(
+                "unknown-tenant",
+                "Tenant '" + request.tenant() + "' does not exist.",
+                List.of(new FieldViolation("tenant", "does not exist")));
+          }
+          if (!identities.createUser(request.username(), hash, request.tenant(), roles)) {
+            throw ProblemException.conflict(
+                "user-exists", "User '" + request.username() + "' exists already.");
+          }
+          return identities.user(request.username()).orElseThrow();
+        });
+  }
+
+  @PutMapping("/api/admin/users/{username}/bindings")
+  Mono<IdentityStore.UserView> bind(
+      JwtAuthenticationToken caller,
+      @PathVariable @Pattern(regexp = USER) String username,
+      @Valid @RequestBody BindingRequest request) {
+    Set<Role> roles = grantable(caller, request.tenant(), request.roles());
+    return blocking(
+        () -> {
+          if (!identities.tenantExists(request.tenant())
+              || !identities.replaceBindings(username, request.tenant(), roles)) {
+            throw ProblemException.notFound("user", username);
+          }
+          return identities.user(username).orElseThrow();
+        });
+  }
+
+  private Set<Role> grantable(JwtAuthenticationToken caller, String tenant, List<String> claims) {
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    claims.forEach(c -> roles.add(Role.fromClaim(c).orElseThrow()));
+    if (!isPlatformAdmin(caller)) {
+      requireTenantAdmin(caller, tenant);
+      if (roles.contains(Role.PLATFORM_ADMIN)) {
+        throw ProblemException.forbidden("Only a platform admin can grant platform-admin.");
+      }
+    }
+    return roles;
+  }
+
+  private static boolean isPlatformAdmin(JwtAuthenticationToken caller) {
+    List<String> roles = caller.getToken().getClaimAsStringList("roles");
+    return roles != null && roles.contains(Role.PLATFORM_ADMIN.claim());
+  }
+
+  private static void requirePlatformAdmin(JwtAuthenticationToken caller) {
+    if (!isPlatformAdmin(caller)) {
+      throw ProblemException.forbidden("Managing tenants needs the platform-admin role.");
+    }
+  }
+
+  private static String requireTenantAdmin(JwtAuthenticationToken caller, String tenant) {
+    List<String> roles = caller.getToken().getClaimAsStringList("roles");
+    if (roles == null
+        || !roles.contains(Role.TENANT_ADMIN.claim())
+        || !tenantOf(caller).equals(tenant)) {
+      throw ProblemException.forbidden(
+          "Managing users needs the tenant-admin role in that tenant.");
+    }
+    return tenant;
+  }
+
+  private static String tenantOf(JwtAuthenticationToken caller) {
+    String tenant = caller.getToken().getClaimAsString("tenant");
+    return tenant == null ? "" : tenant;
+  }
+
+  private static <T> Mono<T> blocking(java.util.concurrent.Callable<T> work) {
+    return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
+  }
+}

@@ -1,0 +1,108 @@
+package io.containercloud.gateway;
+
+import static io.containercloud.common.testing.ServiceContract.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.containercloud.common.testing.ServiceContract;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+class GatewayAdminIT {
+
+  private static final String PASSWORD = "correct-horse-battery";
+
+  @LocalServerPort int port;
+
+  @DynamicPropertySource
+  static void routesAndKey(DynamicPropertyRegistry registry) {
+    GatewayFixture.properties(registry);
+  }
+
+  @Test
+  void platformAdminCreatesATenantAndItsAdminWhoManagesItsOwnUsersOnly() {
+    String admin = GatewayFixture.login(port, "admin", "test-admin-secret");
+    String tenant = "shop-" + UUID.randomUUID().toString().substring(0, 6);
+    assertThat(post("/api/admin/tenants", admin, "{\"name\":\"" + tenant + "\"}").statusCode())
+        .isEqualTo(201);
+    assertThat(post("/api/admin/tenants", admin, "{\"name\":\"" + tenant + "\"}").statusCode())
+        .isEqualTo(409);
+    HttpResponse<String> created =
+        post("/api/admin/users", admin, user("boss-" + tenant, tenant, "tenant-admin"));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(created.body()).contains(tenant + ":tenant-admin").doesNotContain(PASSWORD);
+
+    String boss = GatewayFixture.login(port, "boss-" + tenant, PASSWORD);
+    Jwt jwt =
+        NimbusJwtDecoder.withJwkSetUri("http://127.0.0.1:" + port + "/.well-known/jwks.json")
+            .build()
+            .decode(boss);
+    assertThat(jwt.getClaimAsString("tenant")).isEqualTo(tenant);
+    assertThat(jwt.getClaimAsStringList("roles")).containsExactly("tenant-admin");
+
+    assertThat(
+            post("/api/admin/users", boss, user("dev-" + tenant, tenant, "developer")).statusCode())
+        .isEqualTo(201);
+    HttpResponse<String> escalation =
+        post("/api/admin/users", boss, user("root-" + tenant, tenant, "platform-admin"));
+    assertThat(escalation.statusCode()).isEqualTo(403);
+    assertProblem(escalation, "forbidden");
+    assertThat(
+            post("/api/admin/users", boss, user("spy-" + tenant, "platform", "viewer"))
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(post("/api/admin/tenants", boss, "{\"name\":\"other\"}").statusCode())
+        .isEqualTo(403);
+    assertThat(ServiceContract.get("http://127.0.0.1:" + port + "/api/admin/users", boss).body())
+        .contains("dev-" + tenant)
+        .doesNotContain("\"username\":\"admin\"");
+  }
+
+  @Test
+  void badUserRequestsNameTheFields() {
+    String admin = GatewayFixture.login(port, "admin", "test-admin-secret");
+    HttpResponse<String> response =
+        post(
+            "/api/admin/users",
+            admin,
+            """
+            {"username": "Bad Name;", "password": "short", "tenant": "platform", "roles": ["god"]}
+            """);
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertProblem(response, "validation-failed");
+    assertThat(response.body())
+        .contains("\"field\":\"username\"", "\"field\":\"password\"", "\"field\":\"roles[0]\"");
+  }
+
+  private static String user(String name, String tenant, String role) {
+    return "{\"username\":\""
+        + name
+        + "\",\"password\":\""
+        + PASSWORD
+        + "\",\"tenant\":\""
+        + tenant
+        + "\",\"roles\":[\""
+        + role
+        + "\"]}";
+  }
+
+  private HttpResponse<String> post(String path, String token, String json) {
+    return ServiceContract.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+}
