@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -27,6 +28,7 @@ import org.springframework.validation.annotation.Validated;
  * @param bootstrapAdmin the platform admin created on first start
  * @param maxRequestSize larger request bodies are refused with 413 before reaching a service
  * @param routeTimeout how long a service may take to answer before the client gets a 503
+ * @param corsOrigins browser origins (the console's) allowed to call the API; none by default
  */
 @Validated
 @ConfigurationProperties("platform.gateway")
@@ -38,7 +40,9 @@ public record GatewayProperties(
     Path signingKey,
     @Valid @NotNull @DefaultValue BootstrapAdmin bootstrapAdmin,
     @NotNull @DefaultValue("1MB") DataSize maxRequestSize,
-    @NotNull @DefaultValue("10s") Duration routeTimeout) {
+    @NotNull @DefaultValue("10s") Duration routeTimeout,
+    @NotNull @DefaultValue
+        List<@Pattern(regexp = "https?://[A-Za-z0-9.-]+(:\\d{1,5})?") String> corsOrigins) {
 
   /**
    * @param username the admin's login

@@ -97,6 +97,33 @@ class GatewayApplicationIT {
     assertProblem(response, "unauthorized");
   }
 
+  @Test
+  void browsersFromTheConsoleOnlyMayCall() {
+    HttpResponse<String> allowed = preflight(GatewayFixture.CONSOLE);
+    assertThat(allowed.statusCode()).isEqualTo(200);
+    assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin"))
+        .hasValue(GatewayFixture.CONSOLE);
+    assertThat(preflight("https://evil.example.com").statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void routedRequestsAreMeasuredPerRoute() {
+    String token = GatewayFixture.login(port, "admin", "test-admin-secret");
+    ServiceContract.get(url("/api/echo/measured"), token);
+    assertThat(ServiceContract.get(url("/actuator/prometheus"), null).body())
+        .containsPattern("spring_cloud_gateway_requests_seconds_count\\{[^}]*routeId=\"echo\"");
+  }
+
+  private HttpResponse<String> preflight(String origin) {
+    return ServiceContract.send(
+        HttpRequest.newBuilder(URI.create(url("/api/echo/things")))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "authorization,content-type")
+            .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+            .build());
+  }
+
   private String url(String path) {
     return "http://127.0.0.1:" + port + path;
   }

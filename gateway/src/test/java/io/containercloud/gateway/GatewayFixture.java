@@ -28,6 +28,7 @@ final class GatewayFixture {
   /** What the backend saw last: request line, then headers, then the body. */
   static final AtomicReference<String> lastBackendRequest = new AtomicReference<>();
 
+  static final String CONSOLE = "https://console.example.com";
   private static final HttpServer BACKEND = startBackend();
   private static final String KEY_FILE = pkcs8KeyFile();
 
@@ -38,6 +39,7 @@ final class GatewayFixture {
         "platform.gateway.services.echo",
         () -> "http://127.0.0.1:" + BACKEND.getAddress().getPort());
     registry.add("platform.gateway.signing-key", () -> KEY_FILE);
+    registry.add("platform.gateway.cors-origins[0]", () -> CONSOLE);
   }
 
   static String login(int port, String user, String password) {

@@ -17,6 +17,8 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 
 /**
  * Requests to services must carry a token this gateway issued; the services check it again
@@ -51,8 +53,12 @@ class GatewaySecurity {
 
   @Bean
   SecurityWebFilterChain gatewaySecurityChain(
-      ServerHttpSecurity http, ReactiveJwtDecoder decoder, ProblemWriter problems) {
+      ServerHttpSecurity http,
+      ReactiveJwtDecoder decoder,
+      ProblemWriter problems,
+      GatewayProperties properties) {
     return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+        .cors(c -> c.configurationSource(cors(properties)))
         .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
         .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
         .authorizeExchange(
@@ -103,5 +109,19 @@ class GatewaySecurity {
                                 "Your roles do not allow this operation.",
                                 List.of())))
         .build();
+  }
+
+  /** Only the configured console origins; credentials travel as bearer tokens, never cookies. */
+  private static UrlBasedCorsConfigurationSource cors(GatewayProperties properties) {
+    CorsConfiguration config = new CorsConfiguration();
+    config.setAllowedOrigins(properties.corsOrigins());
+    config.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
+    config.setAllowedHeaders(
+        List.of("Authorization", "Content-Type", "If-Match", "X-Correlation-Id"));
+    config.setExposedHeaders(List.of("ETag", "Location", "Retry-After", "X-Correlation-Id"));
+    config.setMaxAge(3600L);
+    UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+    source.registerCorsConfiguration("/**", config);
+    return source;
   }
 }
