@@ -94,6 +94,27 @@ class ProblemDetailsIT {
   }
 
   @Test
+  void theGatewaysCorrelationIdReachesTheLogContextAndOnlyAsAPlainToken() {
+    HttpResponse<String> tagged =
+        ServiceContract.send(
+            HttpRequest.newBuilder(URI.create(url("/log-context")))
+                .header("Authorization", "Bearer " + developer)
+                .header("X-Correlation-Id", "corr-1234-abcd")
+                .GET()
+                .build());
+    assertThat(tagged.body()).contains("\"correlationId\":\"corr-1234-abcd\"");
+    assertThat(tagged.headers().firstValue("X-Correlation-Id")).hasValue("corr-1234-abcd");
+    HttpResponse<String> forged =
+        ServiceContract.send(
+            HttpRequest.newBuilder(URI.create(url("/log-context")))
+                .header("Authorization", "Bearer " + developer)
+                .header("X-Correlation-Id", "x\",\"level\":\"ERROR")
+                .GET()
+                .build());
+    assertThat(forged.body()).contains("\"correlationId\":\"\"");
+  }
+
+  @Test
   void roleCheckFailureIsForbidden() {
     String viewer = TestTokens.token("vic", "tenant-a", Role.VIEWER);
     HttpResponse<String> response =

@@ -35,6 +35,13 @@ class WidgetResource {
     return Map.of("name", request.name(), "tenant", caller.tenant(), "user", caller.user());
   }
 
+  /** What the logging context holds while this request is handled. */
+  @GetMapping("/log-context")
+  Map<String, String> logContext() {
+    String id = org.slf4j.MDC.get("correlationId");
+    return Map.of("correlationId", id == null ? "" : id);
+  }
+
   @GetMapping("/whoami")
   Caller whoami() {
     return Caller.current();
