@@ -29,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRequestSize larger request bodies are refused with 413 before reaching a service
  * @param routeTimeout how long a service may take to answer before the client gets a 503
  * @param corsOrigins browser origins (the console's) allowed to call the API; none by default
+ * @param refreshTokenTtl lifetime of a refresh token (each use replaces it)
  */
 @Validated
 @ConfigurationProperties("platform.gateway")
@@ -42,7 +43,8 @@ public record GatewayProperties(
     @NotNull @DefaultValue("1MB") DataSize maxRequestSize,
     @NotNull @DefaultValue("10s") Duration routeTimeout,
     @NotNull @DefaultValue
-        List<@Pattern(regexp = "https?://[A-Za-z0-9.-]+(:\\d{1,5})?") String> corsOrigins) {
+        List<@Pattern(regexp = "https?://[A-Za-z0-9.-]+(:\\d{1,5})?") String> corsOrigins,
+    @NotNull @DefaultValue("12h") Duration refreshTokenTtl) {
 
   /**
    * @param username the admin's login

@@ -4,6 +4,7 @@ import io.containercloud.common.error.FieldViolation;
 import io.containercloud.common.error.ProblemException;
 import io.containercloud.common.security.Role;
 import io.containercloud.gateway.identity.IdentityStore;
+import io.containercloud.gateway.identity.RefreshTokens;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -11,10 +12,12 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -38,10 +41,12 @@ class AdminResource {
 
   private final IdentityStore identities;
   private final PasswordEncoder encoder;
+  private final RefreshTokens refreshTokens;
 
-  AdminResource(IdentityStore identities, PasswordEncoder encoder) {
+  AdminResource(IdentityStore identities, PasswordEncoder encoder, RefreshTokens refreshTokens) {
     this.identities = identities;
     this.encoder = encoder;
+    this.refreshTokens = refreshTokens;
   }
 
   record TenantRequest(
@@ -141,6 +146,27 @@ class AdminResource {
             throw ProblemException.notFound("user", username);
           }
           return identities.user(username).orElseThrow();
+        });
+  }
+
+  /** Ends every session of a user: refresh tokens stop working; access tokens expire soon. */
+  @DeleteMapping("/api/admin/users/{username}/sessions")
+  Mono<Map<String, Integer>> endSessions(
+      JwtAuthenticationToken caller, @PathVariable @Pattern(regexp = USER) String username) {
+    return blocking(
+        () -> {
+          IdentityStore.UserView user =
+              identities
+                  .user(username)
+                  .orElseThrow(() -> ProblemException.notFound("user", username));
+          if (!isPlatformAdmin(caller)) {
+            String tenant = tenantOf(caller);
+            if (user.bindings().stream().noneMatch(b -> b.startsWith(tenant + ":"))) {
+              throw ProblemException.notFound("user", username);
+            }
+            requireTenantAdmin(caller, tenant);
+          }
+          return Map.of("revoked", refreshTokens.revokeAll(username));
         });
   }
 

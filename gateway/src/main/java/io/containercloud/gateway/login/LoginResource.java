@@ -3,8 +3,10 @@ package io.containercloud.gateway.login;
 import io.containercloud.common.error.ProblemException;
 import io.containercloud.common.security.Caller;
 import io.containercloud.common.security.Role;
+import io.containercloud.gateway.GatewayProperties;
 import io.containercloud.gateway.audit.AuditEmitter;
 import io.containercloud.gateway.identity.IdentityStore;
+import io.containercloud.gateway.identity.RefreshTokens;
 import io.containercloud.gateway.limit.RateLimits;
 import io.containercloud.gateway.token.TokenIssuer;
 import io.containercloud.gateway.web.CorrelationIdFilter;
@@ -23,6 +25,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
@@ -38,6 +41,8 @@ class LoginResource {
   private final TokenIssuer issuer;
   private final AuditEmitter audit;
   private final RateLimits limits;
+  private final RefreshTokens refreshTokens;
+  private final GatewayProperties properties;
   // Checked when the user does not exist, so both failures cost one hash comparison.
   private final String absentUserHash;
 
@@ -46,12 +51,16 @@ class LoginResource {
       PasswordEncoder encoder,
       TokenIssuer issuer,
       AuditEmitter audit,
-      RateLimits limits) {
+      RateLimits limits,
+      RefreshTokens refreshTokens,
+      GatewayProperties properties) {
     this.users = users;
     this.encoder = encoder;
     this.issuer = issuer;
     this.audit = audit;
     this.limits = limits;
+    this.refreshTokens = refreshTokens;
+    this.properties = properties;
     this.absentUserHash = encoder.encode(java.util.UUID.randomUUID().toString());
   }
 
@@ -62,7 +71,14 @@ class LoginResource {
           String tenant) {}
 
   record TokenResponse(
-      String access_token, String token_type, long expires_in, String tenant, List<String> roles) {}
+      String access_token,
+      String token_type,
+      long expires_in,
+      String refresh_token,
+      String tenant,
+      List<String> roles) {}
+
+  record RefreshRequest(@NotBlank @Size(max = 100) String refresh_token) {}
 
   /** Every attempt, successful or not, goes to the audit trail before the answer does. */
   @PostMapping("/api/auth/login")
@@ -121,12 +137,49 @@ class LoginResource {
     if (hash == null || !matches) {
       throw new ResponseStatusException(HttpStatus.UNAUTHORIZED, "Unknown user or wrong password.");
     }
-    Caller caller = callerIn(request.username(), request.tenant());
+    return tokensFor(callerIn(request.username(), request.tenant()));
+  }
+
+  /** A new access token for a refresh token, which is spent and replaced. */
+  @PostMapping("/api/auth/refresh")
+  Mono<TokenResponse> refresh(@Valid @RequestBody RefreshRequest request) {
+    return Mono.fromCallable(
+            () -> {
+              RefreshTokens.Session session =
+                  refreshTokens
+                      .spend(request.refresh_token())
+                      .orElseThrow(
+                          () ->
+                              new ResponseStatusException(
+                                  HttpStatus.UNAUTHORIZED, "The refresh token is not valid."));
+              try {
+                return tokensFor(callerIn(session.username(), session.tenant()));
+              } catch (ProblemException e) {
+                throw new ResponseStatusException(
+                    HttpStatus.UNAUTHORIZED, "The refresh token is not valid.");
+              }
+            })
+        .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  /** Ends a session: its refresh token stops working (access tokens expire on their own). */
+  @PostMapping("/api/auth/logout")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  Mono<Void> logout(@Valid @RequestBody RefreshRequest request) {
+    return Mono.fromRunnable(() -> refreshTokens.revoke(request.refresh_token()))
+        .subscribeOn(Schedulers.boundedElastic())
+        .then();
+  }
+
+  private TokenResponse tokensFor(Caller caller) {
     TokenIssuer.IssuedToken token = issuer.issue(caller);
+    String refreshToken =
+        refreshTokens.issue(caller.user(), caller.tenant(), properties.refreshTokenTtl());
     return new TokenResponse(
         token.value(),
         "Bearer",
         token.expiresIn(),
+        refreshToken,
         caller.tenant(),
         caller.roles().stream().map(Role::claim).sorted().toList());
   }

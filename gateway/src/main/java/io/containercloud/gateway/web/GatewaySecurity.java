@@ -65,6 +65,8 @@ class GatewaySecurity {
             a ->
                 a.pathMatchers(
                         "/api/auth/login",
+                        "/api/auth/refresh",
+                        "/api/auth/logout",
                         "/.well-known/jwks.json",
                         "/actuator/health/**",
                         "/actuator/health",
