@@ -30,6 +30,8 @@ import org.springframework.validation.annotation.Validated;
  * @param routeTimeout how long a service may take to answer before the client gets a 503
  * @param corsOrigins browser origins (the console's) allowed to call the API; none by default
  * @param refreshTokenTtl lifetime of a refresh token (each use replaces it)
+ * @param previousSigningKeys keys that signed before the current one, still published in the JWKS
+ *     so their tokens stay valid until they expire; drop one after an access-token lifetime
  */
 @Validated
 @ConfigurationProperties("platform.gateway")
@@ -44,7 +46,8 @@ public record GatewayProperties(
     @NotNull @DefaultValue("10s") Duration routeTimeout,
     @NotNull @DefaultValue
         List<@Pattern(regexp = "https?://[A-Za-z0-9.-]+(:\\d{1,5})?") String> corsOrigins,
-    @NotNull @DefaultValue("12h") Duration refreshTokenTtl) {
+    @NotNull @DefaultValue("12h") Duration refreshTokenTtl,
+    @NotNull @DefaultValue List<@NotNull Path> previousSigningKeys) {
 
   /**
    * @param username the admin's login

@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -11,19 +12,26 @@ import com.nimbusds.jwt.SignedJWT;
 import io.containercloud.common.security.Caller;
 import io.containercloud.common.security.Role;
 import io.containercloud.gateway.GatewayProperties;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
-/** Signs short-lived access tokens (RS256 with {@code kid}) and publishes the public key. */
+/**
+ * Signs short-lived access tokens (RS256 with {@code kid}) and publishes the public keys.
+ *
+ * <p>Rotation without logging anyone out: the new key signs, the previous ones stay in the JWKS
+ * ({@code platform.gateway.previous-signing-keys}) until the tokens they signed have expired.
+ */
 @Component
 public class TokenIssuer {
 
   private final RSAKey key;
+  private final JWKSet publicKeys;
   private final RSASSASigner signer;
   private final GatewayProperties properties;
   private final Clock clock;
@@ -31,6 +39,11 @@ public class TokenIssuer {
   TokenIssuer(GatewayProperties properties) {
     this.properties = properties;
     this.key = SigningKey.load(properties.signingKey());
+    List<JWK> published = new ArrayList<>(List.of(key.toPublicJWK()));
+    properties
+        .previousSigningKeys()
+        .forEach(path -> published.add(SigningKey.load(path).toPublicJWK()));
+    this.publicKeys = new JWKSet(published);
     this.clock = Clock.systemUTC();
     try {
       this.signer = new RSASSASigner(key);
@@ -66,16 +79,15 @@ public class TokenIssuer {
     return new IssuedToken(jwt.serialize(), properties.accessTokenTtl().toSeconds());
   }
 
-  public RSAPublicKey publicKey() {
-    try {
-      return key.toRSAPublicKey();
-    } catch (JOSEException e) {
-      throw new IllegalStateException(e);
-    }
+  /**
+   * Every key a token of this gateway may be signed with: the current one and the previous ones.
+   */
+  public JWKSet verificationKeys() {
+    return publicKeys;
   }
 
   Map<String, Object> jwks() {
-    return new JWKSet(key.toPublicJWK()).toJSONObject();
+    return publicKeys.toJSONObject();
   }
 
   /** A signed token and its lifetime in seconds. */

@@ -12,6 +12,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
@@ -19,6 +20,7 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
+import reactor.core.publisher.Flux;
 
 /**
  * Requests to services must carry a token this gateway issued; the services check it again
@@ -36,7 +38,10 @@ class GatewaySecurity {
   @Bean
   ReactiveJwtDecoder gatewayJwtDecoder(TokenIssuer issuer, GatewayProperties properties) {
     NimbusReactiveJwtDecoder decoder =
-        NimbusReactiveJwtDecoder.withPublicKey(issuer.publicKey()).build();
+        NimbusReactiveJwtDecoder.withJwkSource(
+                jwt -> Flux.fromIterable(issuer.verificationKeys().getKeys()))
+            .jwsAlgorithm(SignatureAlgorithm.RS256)
+            .build();
     OAuth2Error wrongAudience =
         new OAuth2Error("invalid_token", "The token is not meant for this platform", null);
     decoder.setJwtValidator(
