@@ -20,6 +20,9 @@ class FallbackResource {
 
   @RequestMapping("/fallback/{service}")
   Mono<Void> unavailable(@PathVariable String service, ServerWebExchange exchange) {
+    if (exchange.getResponse().isCommitted()) {
+      return Mono.empty(); // the service's answer started before the time limit hit: leave it
+    }
     exchange.getResponse().getHeaders().set("Retry-After", "5");
     return problems.write(
         exchange,
