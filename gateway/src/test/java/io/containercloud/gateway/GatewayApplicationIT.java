@@ -91,6 +91,12 @@ class GatewayApplicationIT {
   }
 
   @Test
+  void aServiceSlowerThanASecondButWithinTheRouteTimeoutIsWaitedFor() {
+    String token = GatewayFixture.login(port, "admin", "test-admin-secret");
+    assertThat(ServiceContract.get(url("/api/echo/slow"), token).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void routesNeedAToken() {
     HttpResponse<String> response = ServiceContract.get(url("/api/echo/things"), null);
     assertThat(response.statusCode()).isEqualTo(401);
