@@ -9,19 +9,16 @@ import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.EventType;
 import io.containercloud.common.event.Topic;
 import io.containercloud.common.security.Role;
-import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.ServiceIntegrationTest;
+import io.containercloud.common.testing.TestKafka;
 import io.containercloud.common.testing.TestTokens;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -86,7 +83,7 @@ class AuditTrailIT {
             tenant,
             Type.WEBSHELL,
             Map.of("user", "bob", "command", "ls -l /tmp", "cluster", "room-1", "pod", "web-1"));
-    try (KafkaProducer<String, String> producer = producer()) {
+    try (KafkaProducer<String, String> producer = TestKafka.producer()) {
       for (CloudEvent e : List.of(first, second, first)) {
         producer
             .send(new ProducerRecord<>(Topic.AUDIT_EVENTS.topicName(), e.subject(), e.toJson(json)))
@@ -194,13 +191,5 @@ class AuditTrailIT {
   private CloudEvent event(String tenant, Type type, Map<String, Object> data) {
     return CloudEvent.of(
         "/gateway", type, "op-" + System.nanoTime(), tenant, json.valueToTree(data));
-  }
-
-  private static KafkaProducer<String, String> producer() {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalInfra.KAFKA_BOOTSTRAP);
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-    return new KafkaProducer<>(props);
   }
 }

@@ -5,18 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.containercloud.common.event.Topic;
 import io.containercloud.common.security.Role;
-import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.ServiceIntegrationTest;
+import io.containercloud.common.testing.TestKafka;
 import io.containercloud.common.testing.TestTokens;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -32,7 +27,8 @@ class DnsEventsIT {
     String token = TestTokens.token("dana", "tenant-a", Role.DEVELOPER);
     String name = DnsFixture.uniqueName("evt");
     List<String> mine = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = consumerAtEnd()) {
+    try (KafkaConsumer<String, String> consumer =
+        TestKafka.consumerAtEnd(Topic.DNS_EVENTS.topicName())) {
       long id = dns.create(token, name, "A", "10.70.0.1");
       dns.send("PUT", "/records/" + id, token, "{\"values\": [\"10.70.0.2\"]}");
       dns.send("DELETE", "/records/" + id, token, null);
@@ -55,23 +51,5 @@ class DnsEventsIT {
     assertThat(mine)
         .containsExactly(
             "dns.record-set.created", "dns.record-set.updated", "dns.record-set.deleted");
-  }
-
-  /** Reads only what is published from now on, however much the topic already holds. */
-  private static KafkaConsumer<String, String> consumerAtEnd() {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalInfra.KAFKA_BOOTSTRAP);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "dns-events-" + UUID.randomUUID());
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props);
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(Topic.DNS_EVENTS.topicName()).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .toList();
-    consumer.assign(partitions);
-    consumer.seekToEnd(partitions);
-    partitions.forEach(consumer::position); // resolves the end offsets now
-    return consumer;
   }
 }

@@ -9,18 +9,15 @@ import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.EventType;
 import io.containercloud.common.event.Topic;
 import io.containercloud.common.security.Role;
-import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.ServiceIntegrationTest;
+import io.containercloud.common.testing.TestKafka;
 import io.containercloud.common.testing.TestTokens;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,11 +59,7 @@ class WorkloadNamesIT {
   void setUp() {
     dns = new DnsFixture(port);
     dns.ensureZone();
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalInfra.KAFKA_BOOTSTRAP);
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-    producer = new KafkaProducer<>(props);
+    producer = TestKafka.producer();
   }
 
   @AfterEach

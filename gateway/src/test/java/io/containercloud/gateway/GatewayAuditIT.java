@@ -6,18 +6,15 @@ import static org.awaitility.Awaitility.await;
 import io.containercloud.common.event.Topic;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.ServiceContract;
+import io.containercloud.common.testing.TestKafka;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -110,7 +107,8 @@ class GatewayAuditIT {
   void changesMadeWhileKafkaIsDownReachAuditEventsWhenItReturns() throws Exception {
     String token = GatewayFixture.login(port, "admin", "test-admin-secret");
     String run = "outage-" + UUID.randomUUID();
-    try (KafkaConsumer<String, String> consumer = consumerAtEnd()) {
+    try (KafkaConsumer<String, String> consumer =
+        TestKafka.consumerAtEnd(Topic.AUDIT_EVENTS.topicName())) {
       LocalInfra.stop("kafka", LocalInfra.KAFKA_PORT);
       try {
         for (int i = 0; i < 20; i++) {
@@ -169,22 +167,5 @@ class GatewayAuditIT {
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(json));
     return ServiceContract.send(request.build());
-  }
-
-  private static KafkaConsumer<String, String> consumerAtEnd() {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalInfra.KAFKA_BOOTSTRAP);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "gateway-audit-" + UUID.randomUUID());
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props);
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(Topic.AUDIT_EVENTS.topicName()).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .toList();
-    consumer.assign(partitions);
-    consumer.seekToEnd(partitions);
-    partitions.forEach(consumer::position);
-    return consumer;
   }
 }
