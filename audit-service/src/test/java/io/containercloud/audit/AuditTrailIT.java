@@ -137,6 +137,25 @@ class AuditTrailIT {
   }
 
   @Test
+  void aTimeWindowIsVerifiedOnItsOwn() {
+    String tenant = AuditFixture.uniqueTenant();
+    Instant start = Instant.parse("2026-01-01T00:00:00Z");
+    audit.chain(tenant, 30, 10, start);
+    String window = "?from=" + start.plusSeconds(10) + "&to=" + start.plusSeconds(20);
+    assertThat(audit.get("/chains/" + tenant + "/verify" + window, ADMIN).body())
+        .contains("\"checked\":10", "\"intact\":true");
+    jdbc.update(
+        "UPDATE audit_record SET payload = '{}' WHERE tenant = ? AND chain_seq = 25", tenant);
+    assertThat(audit.get("/chains/" + tenant + "/verify" + window, ADMIN).body())
+        .contains("\"intact\":true");
+    jdbc.update("UPDATE audit_record SET status = 500 WHERE tenant = ? AND chain_seq = 12", tenant);
+    assertThat(audit.get("/chains/" + tenant + "/verify" + window, ADMIN).body())
+        .contains("\"intact\":false", "\"seq\":12");
+    assertThat(audit.get("/chains/" + tenant + "/verify?from=" + start, ADMIN).statusCode())
+        .isEqualTo(400);
+  }
+
+  @Test
   void retentionRemovesOldRecordsAndTheChainStillVerifies() {
     String tenant = AuditFixture.uniqueTenant();
     Instant start = Instant.now().minus(Duration.ofDays(30));

@@ -148,10 +148,20 @@ class AuditResource {
         .body(body);
   }
 
+  /** The whole chain, or with {@code from} and {@code to} the records of that time window. */
   @GetMapping("/chains/{tenant}/verify")
   VerifyReport verify(
-      @PathVariable @Pattern(regexp = TENANT, message = "must be a tenant name") String tenant) {
-    return chain.verify(visibleTenant(tenant));
+      @PathVariable @Pattern(regexp = TENANT, message = "must be a tenant name") String tenant,
+      @RequestParam(required = false) Instant from,
+      @RequestParam(required = false) Instant to) {
+    String visible = visibleTenant(tenant);
+    if (from == null && to == null) {
+      return chain.verify(visible);
+    }
+    if (from == null || to == null || !from.isBefore(to)) {
+      throw ProblemException.invalid("from", "a window needs both from and to, from before to");
+    }
+    return chain.verify(visible, from, to);
   }
 
   /**
