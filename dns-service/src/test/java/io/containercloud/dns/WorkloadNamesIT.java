@@ -32,22 +32,10 @@ class WorkloadNamesIT {
 
   private static final Duration LIMIT = Duration.ofSeconds(20);
 
-  enum Type implements EventType {
-    PLACED("workload.placed"),
-    DELETED("workload.deleted"),
-    APP_DEPLOYED("app.service.deployed");
-
-    private final String value;
-
-    Type(String value) {
-      this.value = value;
-    }
-
-    @Override
-    public String value() {
-      return value;
-    }
-  }
+  // the event types these tests publish, as the producing services name them
+  private static final EventType PLACED = () -> "workload.placed";
+  private static final EventType DELETED = () -> "workload.deleted";
+  private static final EventType APP_DEPLOYED = () -> "app.service.deployed";
 
   @LocalServerPort int port;
   @Autowired JdbcTemplate jdbc;
@@ -72,7 +60,7 @@ class WorkloadNamesIT {
     String app = "shop" + suffix();
     String name = "cart." + app + ".tenant-b.platform.test";
     CloudEvent placed =
-        event(Type.PLACED, "tenant-b", app, "cart", List.of("10.20.0.1", "10.20.0.2", "fd00::20"));
+        event(PLACED, "tenant-b", app, "cart", List.of("10.20.0.1", "10.20.0.2", "fd00::20"));
     publish(Topic.CLUSTER_EVENTS, placed);
     await()
         .atMost(LIMIT)
@@ -87,14 +75,13 @@ class WorkloadNamesIT {
         .contains("\"tenant\":\"tenant-b\"");
 
     // a migration moves the name; a redelivery of the first event changes nothing
-    publish(
-        Topic.CLUSTER_EVENTS, event(Type.PLACED, "tenant-b", app, "cart", List.of("10.20.1.1")));
+    publish(Topic.CLUSTER_EVENTS, event(PLACED, "tenant-b", app, "cart", List.of("10.20.1.1")));
     await().atMost(LIMIT).until(() -> answer(name, DnsFixture.A).equals(List.of("10.20.1.1")));
     await().atMost(LIMIT).until(() -> answer(name, DnsFixture.AAAA).isEmpty());
     publish(Topic.CLUSTER_EVENTS, placed);
     awaitProcessed(placed.id());
 
-    publish(Topic.CLUSTER_EVENTS, event(Type.DELETED, "tenant-b", app, "cart", List.of()));
+    publish(Topic.CLUSTER_EVENTS, event(DELETED, "tenant-b", app, "cart", List.of()));
     await().atMost(LIMIT).until(() -> answer(name, DnsFixture.A).isEmpty());
     assertThat(answer(name, DnsFixture.A)).isEmpty();
   }
@@ -102,8 +89,7 @@ class WorkloadNamesIT {
   @Test
   void appEventsNameServicesToo() throws Exception {
     String app = "crm" + suffix();
-    publish(
-        Topic.APP_EVENTS, event(Type.APP_DEPLOYED, "tenant-c", app, "api", List.of("10.30.0.9")));
+    publish(Topic.APP_EVENTS, event(APP_DEPLOYED, "tenant-c", app, "api", List.of("10.30.0.9")));
     await()
         .atMost(LIMIT)
         .until(
@@ -120,10 +106,10 @@ class WorkloadNamesIT {
         dns.create(TestTokens.token("ops", "tenant-a", Role.TENANT_ADMIN), name, "A", "10.99.0.1");
     await().atMost(LIMIT).until(() -> answer(name, DnsFixture.A).equals(List.of("10.99.0.1")));
 
-    CloudEvent placed = event(Type.PLACED, "tenant-a", app, "api", List.of("10.40.0.1"));
+    CloudEvent placed = event(PLACED, "tenant-a", app, "api", List.of("10.40.0.1"));
     publish(Topic.CLUSTER_EVENTS, placed);
     awaitProcessed(placed.id());
-    CloudEvent deleted = event(Type.DELETED, "tenant-a", app, "api", List.of());
+    CloudEvent deleted = event(DELETED, "tenant-a", app, "api", List.of());
     publish(Topic.CLUSTER_EVENTS, deleted);
     awaitProcessed(deleted.id());
 
@@ -140,10 +126,8 @@ class WorkloadNamesIT {
         .send(new ProducerRecord<>(Topic.CLUSTER_EVENTS.topicName(), "junk", "{not json"))
         .get();
     String app = "ok" + suffix();
-    publish(
-        Topic.CLUSTER_EVENTS,
-        event(Type.PLACED, "tenant-b", "Bad;Label", "x", List.of("10.0.0.1")));
-    publish(Topic.CLUSTER_EVENTS, event(Type.PLACED, "tenant-b", app, "web", List.of("10.50.0.1")));
+    publish(Topic.CLUSTER_EVENTS, event(PLACED, "tenant-b", "Bad;Label", "x", List.of("10.0.0.1")));
+    publish(Topic.CLUSTER_EVENTS, event(PLACED, "tenant-b", app, "web", List.of("10.50.0.1")));
     await()
         .atMost(LIMIT)
         .until(
@@ -165,7 +149,7 @@ class WorkloadNamesIT {
   }
 
   private CloudEvent event(
-      Type type, String tenant, String app, String service, List<String> addresses) {
+      EventType type, String tenant, String app, String service, List<String> addresses) {
     Map<String, Object> data =
         Map.of("tenant", tenant, "application", app, "service", service, "addresses", addresses);
     return CloudEvent.of(
