@@ -3,10 +3,12 @@
 # through the gateway (JWT validation, rate limits, breaker, metrics on), with wrk, paced at about
 # 2,000 requests/s and at saturation. Last line:
 #   gateway-overhead added_p50_ms=<a> added_p99_ms=<b> direct_rps=<c> gateway_rps=<d>
-# Knobs: DURATION (15s), PACED_CONNECTIONS (20), PACED_DELAY_MS (10), SATURATION_CONNECTIONS (64).
+# Knobs: WARMUP (60s: C2 needs about a minute on two shared cores), DURATION (15s), PACED_CONNECTIONS (20), PACED_DELAY_MS (10), SATURATION_CONNECTIONS (64),
+# GATEWAY_JAVA_OPTS (-Xmx512m).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE=$ROOT/bench/gateway-overhead
+WARMUP=${WARMUP:-60s}
 DURATION=${DURATION:-15s}
 PACED_CONNECTIONS=${PACED_CONNECTIONS:-20}
 PACED_DELAY_MS=${PACED_DELAY_MS:-10}
@@ -50,7 +52,7 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/key.pem
 PASSWORD=bench-$(openssl rand -hex 8)
 SERVER_PORT=$GATEWAY_PORT PLATFORM_ADMIN_PASSWORD=$PASSWORD PLATFORM_GATEWAY_SIGNINGKEY="$WORK/key.pem" \
   PLATFORM_DB_URL="jdbc:mysql://127.0.0.1:13306/gateway_bench?createDatabaseIfNotExist=true" \
-  java -Xmx512m -jar "$ROOT"/gateway/target/gateway-*.jar \
+  java ${GATEWAY_JAVA_OPTS:--Xmx512m} -jar "$ROOT"/gateway/target/gateway-*.jar \
   --platform.gateway.services.bench=http://127.0.0.1:$BACKEND_PORT \
   --platform.gateway.rate-limits.user.capacity=1000000 --platform.gateway.rate-limits.user.per-second=1000000 \
   --platform.gateway.rate-limits.tenant.capacity=1000000 --platform.gateway.rate-limits.tenant.per-second=1000000 \
@@ -59,15 +61,16 @@ echo $! >"$WORK/gateway.pid"
 for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$GATEWAY_PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
 TOKEN=$(curl -fsS -X POST "http://127.0.0.1:$GATEWAY_PORT/api/auth/login" -H 'Content-Type: application/json' \
   -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+echo "$TOKEN" >"$WORK/token" # for profiling with KEEP=1
 DIRECT=http://127.0.0.1:$BACKEND_PORT/ok
 VIA_GATEWAY=http://127.0.0.1:$GATEWAY_PORT/api/bench/ok
 
-measure() { # connections delay_ms url token
-  TOKEN=$4 DELAY_MS=$2 wrk -t2 -c"$1" -d"$DURATION" -s "$HERE/wrk.lua" "$3" | grep '^RESULT'
+measure() { # connections delay_ms url token [duration]
+  TOKEN=$4 DELAY_MS=$2 wrk -t2 -c"$1" -d"${5:-$DURATION}" -s "$HERE/wrk.lua" "$3" | grep '^RESULT'
 }
 value() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
-measure 8 0 "$VIA_GATEWAY" "$TOKEN" >/dev/null   # warm-up: JIT and connection pools
+measure 8 0 "$VIA_GATEWAY" "$TOKEN" "$WARMUP" >/dev/null # warm-up: JIT and connection pools
 direct_paced=$(measure "$PACED_CONNECTIONS" "$PACED_DELAY_MS" "$DIRECT" "")
 gateway_paced=$(measure "$PACED_CONNECTIONS" "$PACED_DELAY_MS" "$VIA_GATEWAY" "$TOKEN")
 direct_max=$(measure "$SATURATION_CONNECTIONS" 0 "$DIRECT" "")

@@ -5,16 +5,22 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
 import org.springframework.cloud.client.circuitbreaker.Customizer;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
 
 /**
  * {@code /api/<service>/**} goes to that service with the prefix removed. Identity headers a client
@@ -42,9 +48,7 @@ class ServiceRoutes {
                       f -> {
                         f.stripPrefix(2);
                         f.setRequestSize(properties.maxRequestSize());
-                        for (String header : IDENTITY_HEADERS) {
-                          f.removeRequestHeader(header);
-                        }
+                        f.filter(ServiceRoutes::withoutIdentityHeaders);
                         f.retry(
                             retry ->
                                 retry
@@ -61,6 +65,22 @@ class ServiceRoutes {
                   .uri(service.getValue()));
     }
     return routes.build();
+  }
+
+  /** One request copy at most, and none for the usual request that carries no such header. */
+  private static Mono<Void> withoutIdentityHeaders(
+      ServerWebExchange exchange, GatewayFilterChain chain) {
+    HttpHeaders headers = exchange.getRequest().getHeaders();
+    if (Arrays.stream(IDENTITY_HEADERS).noneMatch(headers::containsHeader)) {
+      return chain.filter(exchange);
+    }
+    ServerHttpRequest request =
+        exchange
+            .getRequest()
+            .mutate()
+            .headers(h -> Arrays.stream(IDENTITY_HEADERS).forEach(h::remove))
+            .build();
+    return chain.filter(exchange.mutate().request(request).build());
   }
 
   /** Opens after half of 20 calls failed; the time limit is the route timeout. */

@@ -12,12 +12,15 @@ import com.nimbusds.jwt.SignedJWT;
 import io.containercloud.common.security.Caller;
 import io.containercloud.common.security.Role;
 import io.containercloud.gateway.GatewayProperties;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -32,6 +35,7 @@ public class TokenIssuer {
 
   private final RSAKey key;
   private final JWKSet publicKeys;
+  private final Map<String, RSAPublicKey> publicKeysById;
   private final RSASSASigner signer;
   private final GatewayProperties properties;
   private final Clock clock;
@@ -44,6 +48,14 @@ public class TokenIssuer {
         .previousSigningKeys()
         .forEach(path -> published.add(SigningKey.load(path).toPublicJWK()));
     this.publicKeys = new JWKSet(published);
+    this.publicKeysById = new HashMap<>();
+    try {
+      for (JWK jwk : published) {
+        publicKeysById.put(jwk.getKeyID(), jwk.toRSAKey().toRSAPublicKey());
+      }
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
     this.clock = Clock.systemUTC();
     try {
       this.signer = new RSASSASigner(key);
@@ -84,6 +96,11 @@ public class TokenIssuer {
    */
   public JWKSet verificationKeys() {
     return publicKeys;
+  }
+
+  /** The public key with this {@code kid}, converted once: verification runs on every request. */
+  public Optional<RSAPublicKey> verificationKey(String kid) {
+    return Optional.ofNullable(kid).map(publicKeysById::get);
   }
 
   Map<String, Object> jwks() {

@@ -1,18 +1,26 @@
 package io.containercloud.gateway.web;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.containercloud.common.security.TokenClaims;
 import io.containercloud.gateway.GatewayProperties;
 import io.containercloud.gateway.token.TokenIssuer;
+import java.security.Key;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
@@ -20,7 +28,7 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
-import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Requests to services must carry a token this gateway issued; the services check it again
@@ -30,18 +38,43 @@ import reactor.core.publisher.Flux;
 @Configuration(proxyBeanMethods = false)
 class GatewaySecurity {
 
+  /** Spring Security would otherwise wrap each of its filters per request, observed or not. */
+  @Bean
+  SecurityObservationSettings noSecurityObservations() {
+    return SecurityObservationSettings.noObservations();
+  }
+
   @Bean
   PasswordEncoder passwordEncoder() {
     return new BCryptPasswordEncoder();
   }
 
+  /**
+   * Verifies against the issuer's own keys, picked by {@code kid} and converted once (a JWK source
+   * would convert every key on every request); claims are checked by Spring's validators.
+   */
   @Bean
   ReactiveJwtDecoder gatewayJwtDecoder(TokenIssuer issuer, GatewayProperties properties) {
+    DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    processor.setJWSKeySelector(
+        (header, context) ->
+            JWSAlgorithm.RS256.equals(header.getAlgorithm())
+                ? issuer
+                    .verificationKey(header.getKeyID())
+                    .<List<Key>>map(List::of)
+                    .orElse(List.of())
+                : List.of());
+    processor.setJWTClaimsSetVerifier((claims, context) -> {});
     NimbusReactiveJwtDecoder decoder =
-        NimbusReactiveJwtDecoder.withJwkSource(
-                jwt -> Flux.fromIterable(issuer.verificationKeys().getKeys()))
-            .jwsAlgorithm(SignatureAlgorithm.RS256)
-            .build();
+        new NimbusReactiveJwtDecoder(
+            jwt -> {
+              try {
+                return Mono.just(processor.process(jwt, null));
+              } catch (BadJOSEException | JOSEException e) {
+                return Mono.error(new BadJwtException("The token cannot be verified", e));
+              }
+            });
+    decoder.setClaimSetConverter(TokenClaims.converter());
     OAuth2Error wrongAudience =
         new OAuth2Error("invalid_token", "The token is not meant for this platform", null);
     decoder.setJwtValidator(

@@ -53,6 +53,7 @@ class ResourceServerAutoConfiguration {
         NimbusJwtDecoder.withJwkSetUri(properties.jwksUri().toString())
             .jwsAlgorithm(SignatureAlgorithm.RS256)
             .build();
+    decoder.setClaimSetConverter(TokenClaims.converter());
     decoder.setJwtValidator(
         new DelegatingOAuth2TokenValidator<>(
             JwtValidators.createDefaultWithIssuer(properties.issuer()),
