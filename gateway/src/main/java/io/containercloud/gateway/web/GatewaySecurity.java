@@ -19,6 +19,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -26,6 +27,8 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import reactor.core.publisher.Mono;
@@ -51,7 +54,8 @@ class GatewaySecurity {
 
   /**
    * Verifies against the issuer's own keys, picked by {@code kid} and converted once (a JWK source
-   * would convert every key on every request); claims are checked by Spring's validators.
+   * would convert every key on every request); claims are checked by Spring's validators, and each
+   * token's signature is verified once ({@link VerifiedTokens}).
    */
   @Bean
   ReactiveJwtDecoder gatewayJwtDecoder(TokenIssuer issuer, GatewayProperties properties) {
@@ -77,7 +81,7 @@ class GatewaySecurity {
     decoder.setClaimSetConverter(TokenClaims.converter());
     OAuth2Error wrongAudience =
         new OAuth2Error("invalid_token", "The token is not meant for this platform", null);
-    decoder.setJwtValidator(
+    OAuth2TokenValidator<Jwt> validator =
         new DelegatingOAuth2TokenValidator<Jwt>(
             JwtValidators.createDefaultWithIssuer(properties.issuer()),
             jwt -> {
@@ -85,8 +89,9 @@ class GatewaySecurity {
               return aud != null && aud.contains(properties.audience())
                   ? OAuth2TokenValidatorResult.success()
                   : OAuth2TokenValidatorResult.failure(wrongAudience);
-            }));
-    return decoder;
+            });
+    decoder.setJwtValidator(validator);
+    return new VerifiedTokens(decoder, validator);
   }
 
   @Bean
@@ -95,7 +100,11 @@ class GatewaySecurity {
       ReactiveJwtDecoder decoder,
       ProblemWriter problems,
       GatewayProperties properties) {
+    // Stateless: no web session is ever created, looked up or saved (the defaults would create one
+    // per request, on another thread, only to find nothing in it).
     return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+        .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+        .requestCache(c -> c.requestCache(NoOpServerRequestCache.getInstance()))
         .cors(c -> c.configurationSource(cors(properties)))
         .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
         .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
