@@ -32,6 +32,8 @@ import org.springframework.validation.annotation.Validated;
  * @param refreshTokenTtl lifetime of a refresh token (each use replaces it)
  * @param previousSigningKeys keys that signed before the current one, still published in the JWKS
  *     so their tokens stay valid until they expire; drop one after an access-token lifetime
+ * @param oidc an external OpenID Connect issuer whose ID tokens may be exchanged for platform
+ *     tokens; absent by default
  */
 @Validated
 @ConfigurationProperties("platform.gateway")
@@ -47,7 +49,8 @@ public record GatewayProperties(
     @NotNull @DefaultValue
         List<@Pattern(regexp = "https?://[A-Za-z0-9.-]+(:\\d{1,5})?") String> corsOrigins,
     @NotNull @DefaultValue("12h") Duration refreshTokenTtl,
-    @NotNull @DefaultValue List<@NotNull Path> previousSigningKeys) {
+    @NotNull @DefaultValue List<@NotNull Path> previousSigningKeys,
+    @Valid Oidc oidc) {
 
   /**
    * @param username the admin's login
@@ -56,4 +59,34 @@ public record GatewayProperties(
   public record BootstrapAdmin(
       @NotBlank @DefaultValue("admin") String username,
       @NotBlank @DefaultValue("platform") String tenant) {}
+
+  /**
+   * Trust in an external issuer (Keycloak, Dex, ADFS...). Its users are named {@code usernamePrefix
+   * + <usernameClaim>}, so they never meet a local account, and get roles only from their groups.
+   *
+   * @param issuer the {@code iss} of its tokens
+   * @param jwksUri where its signing keys are published
+   * @param audience the {@code aud} its tokens carry for the platform (the client id)
+   * @param usernameClaim the claim naming the user
+   * @param groupsClaim the claim listing the user's groups
+   * @param usernamePrefix prepended to every external user name
+   * @param groupBindings per group, the {@code tenant:role} bindings its members get
+   */
+  public record Oidc(
+      @NotBlank String issuer,
+      @NotNull URI jwksUri,
+      @NotBlank String audience,
+      @NotBlank @DefaultValue("preferred_username") String usernameClaim,
+      @NotBlank @DefaultValue("groups") String groupsClaim,
+      @NotNull @DefaultValue("sso:") @Pattern(regexp = "[a-z0-9._:-]{0,16}") String usernamePrefix,
+      @NotNull @DefaultValue
+          Map<
+                  String,
+                  List<
+                      @Pattern(
+                          regexp =
+                              "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?:(platform-admin|tenant-admin|developer|viewer)",
+                          message = "must be tenant:role")
+                      String>>
+              groupBindings) {}
 }

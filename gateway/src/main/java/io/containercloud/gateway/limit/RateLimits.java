@@ -30,6 +30,11 @@ public class RateLimits {
     return wait > 0 ? wait : accounts.take(account);
   }
 
+  /** Zero when this address may try to log in now, else the seconds to wait. */
+  public long loginFrom(String address) {
+    return addresses.take(address);
+  }
+
   private static TokenBuckets buckets(RateLimitProperties.Bucket bucket) {
     return new TokenBuckets(bucket.capacity(), bucket.perSecond());
   }

@@ -20,7 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -32,7 +34,10 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** Exchanges a username and password for an access token. */
+/**
+ * Exchanges a username and password, or an external issuer's ID token when one is trusted, for an
+ * access token.
+ */
 @RestController
 class LoginResource {
 
@@ -43,6 +48,7 @@ class LoginResource {
   private final RateLimits limits;
   private final RefreshTokens refreshTokens;
   private final GatewayProperties properties;
+  private final ExternalIdentities external; // null unless platform.gateway.oidc is set
   // Checked when the user does not exist, so both failures cost one hash comparison.
   private final String absentUserHash;
 
@@ -53,7 +59,8 @@ class LoginResource {
       AuditEmitter audit,
       RateLimits limits,
       RefreshTokens refreshTokens,
-      GatewayProperties properties) {
+      GatewayProperties properties,
+      ObjectProvider<ExternalIdentities> external) {
     this.users = users;
     this.encoder = encoder;
     this.issuer = issuer;
@@ -61,6 +68,7 @@ class LoginResource {
     this.limits = limits;
     this.refreshTokens = refreshTokens;
     this.properties = properties;
+    this.external = external.getIfAvailable();
     this.absentUserHash = encoder.encode(java.util.UUID.randomUUID().toString());
   }
 
@@ -78,6 +86,11 @@ class LoginResource {
       String tenant,
       List<String> roles) {}
 
+  record OidcRequest(
+      @NotBlank @Size(max = 16_384) String id_token,
+      @Pattern(regexp = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?", message = "must be a tenant name")
+          String tenant) {}
+
   record RefreshRequest(@NotBlank @Size(max = 100) String refresh_token) {}
 
   /** Every attempt, successful or not, goes to the audit trail before the answer does. */
@@ -86,24 +99,74 @@ class LoginResource {
     return Mono.fromCallable(() -> authenticate(request, exchange))
         .subscribeOn(Schedulers.boundedElastic())
         .flatMap(
-            r -> audit(exchange, AuditEmitter.Type.LOGIN, request, r.tenant(), 200).thenReturn(r))
+            r ->
+                audit(exchange, AuditEmitter.Type.LOGIN, request.username(), r.tenant(), 200)
+                    .thenReturn(r))
         .onErrorResume(
             e ->
-                audit(exchange, AuditEmitter.Type.LOGIN_FAILED, request, "platform", statusOf(e))
+                audit(
+                        exchange,
+                        AuditEmitter.Type.LOGIN_FAILED,
+                        request.username(),
+                        "platform",
+                        statusOf(e))
+                    .then(Mono.error(e)));
+  }
+
+  /**
+   * A verified ID token of the trusted external issuer buys an access token for the tenant its
+   * groups bind it to. No refresh token: the issuer keeps the session, the client exchanges again.
+   */
+  @PostMapping("/api/auth/oidc")
+  Mono<TokenResponse> exchange(
+      @Valid @RequestBody OidcRequest request, ServerWebExchange exchange) {
+    if (external == null) {
+      return Mono.error(ProblemException.notFound("identity provider", "oidc"));
+    }
+    long wait = limits.loginFrom(clientIp(exchange));
+    if (wait > 0) {
+      exchange.getResponse().getHeaders().set("Retry-After", Long.toString(wait));
+      return Mono.error(
+          new ResponseStatusException(
+              HttpStatus.TOO_MANY_REQUESTS, "Too many login attempts; retry in " + wait + " s."));
+    }
+    AtomicReference<String> user = new AtomicReference<>("unknown");
+    return external
+        .verify(request.id_token())
+        .map(
+            identity -> {
+              user.set(identity.username());
+              Caller caller =
+                  callerFrom(identity.username(), identity.bindings(), request.tenant());
+              TokenIssuer.IssuedToken token = issuer.issue(caller);
+              return new TokenResponse(
+                  token.value(),
+                  "Bearer",
+                  token.expiresIn(),
+                  null,
+                  caller.tenant(),
+                  caller.roles().stream().map(Role::claim).sorted().toList());
+            })
+        .flatMap(
+            r ->
+                audit(exchange, AuditEmitter.Type.LOGIN, user.get(), r.tenant(), 200).thenReturn(r))
+        .onErrorResume(
+            e ->
+                audit(exchange, AuditEmitter.Type.LOGIN_FAILED, user.get(), "platform", statusOf(e))
                     .then(Mono.error(e)));
   }
 
   private Mono<Void> audit(
       ServerWebExchange exchange,
       AuditEmitter.Type type,
-      LoginRequest request,
+      String username,
       String tenant,
       int status) {
     Map<String, Object> data = new LinkedHashMap<>();
-    data.put("user", request.username());
+    data.put("user", username);
     data.put("service", "gateway");
     data.put("method", "POST");
-    data.put("path", "/api/auth/login");
+    data.put("path", exchange.getRequest().getPath().value());
     data.put("status", status);
     data.put("clientIp", clientIp(exchange));
     data.put("correlationId", CorrelationIdFilter.of(exchange));
@@ -185,7 +248,14 @@ class LoginResource {
   }
 
   private Caller callerIn(String username, String requestedTenant) {
-    List<IdentityStore.Binding> bindings = users.bindings(username);
+    return callerFrom(username, users.bindings(username), requestedTenant);
+  }
+
+  private static Caller callerFrom(
+      String username, List<IdentityStore.Binding> bindings, String requestedTenant) {
+    if (bindings.isEmpty()) {
+      throw ProblemException.forbidden("You hold no role on this platform.");
+    }
     Set<String> tenants =
         bindings.stream().map(IdentityStore.Binding::tenant).collect(Collectors.toSet());
     String tenant = requestedTenant;

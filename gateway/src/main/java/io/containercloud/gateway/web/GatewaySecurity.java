@@ -112,6 +112,7 @@ class GatewaySecurity {
             a ->
                 a.pathMatchers(
                         "/api/auth/login",
+                        "/api/auth/oidc",
                         "/api/auth/refresh",
                         "/api/auth/logout",
                         "/.well-known/jwks.json",

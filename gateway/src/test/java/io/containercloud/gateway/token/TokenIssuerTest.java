@@ -88,7 +88,8 @@ class TokenIssuerTest {
         Duration.ofSeconds(10),
         List.of(),
         Duration.ofHours(12),
-        previous);
+        previous,
+        null);
   }
 
   private static Path pem() throws Exception {
