@@ -3,6 +3,7 @@ package io.containercloud.common.error;
 import jakarta.validation.ConstraintViolationException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -18,6 +19,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
 
 /**
  * Turns every error a servlet service raises into problem details: Spring MVC's own (unknown path,
@@ -100,8 +103,26 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             status,
             "malformed-body",
             "The request body is not valid JSON of the expected shape.",
-            List.of());
+            fieldOf(e)
+                .map(field -> List.of(new FieldViolation(field, "has the wrong type or shape")))
+                .orElse(List.of()));
     return ResponseEntity.status(status).headers(headers).body(body);
+  }
+
+  /** Where in the body Jackson gave up, as {@code a.b[0].c}, when it says. */
+  private static Optional<String> fieldOf(HttpMessageNotReadableException e) {
+    if (!(e.getCause() instanceof DatabindException databind) || databind.getPath().isEmpty()) {
+      return Optional.empty();
+    }
+    StringBuilder field = new StringBuilder();
+    for (JacksonException.Reference reference : databind.getPath()) {
+      if (reference.getPropertyName() != null) {
+        field.append(field.isEmpty() ? "" : ".").append(reference.getPropertyName());
+      } else if (reference.getIndex() >= 0) {
+        field.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    return field.isEmpty() ? Optional.empty() : Optional.of(field.toString());
   }
 
   /** Spring's own errors keep their status and detail and gain the platform's type and code. */

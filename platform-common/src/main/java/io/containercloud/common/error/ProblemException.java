@@ -57,6 +57,23 @@ public final class ProblemException extends RuntimeException {
     return new ProblemException(HttpStatus.FORBIDDEN, "forbidden", detail, List.of());
   }
 
+  /** 428: a change needs the {@code If-Match} of the version the caller read. */
+  public static ProblemException preconditionRequired(String detail) {
+    return new ProblemException(
+        HttpStatus.PRECONDITION_REQUIRED,
+        "precondition-required",
+        detail,
+        List.of(new FieldViolation("If-Match", "is required")));
+  }
+
+  /** 503: a server this service needs did not answer; nothing was changed. */
+  public static ProblemException unavailable(String code, String detail, Throwable cause) {
+    ProblemException problem =
+        new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, code, detail, List.of());
+    problem.initCause(cause);
+    return problem;
+  }
+
   public HttpStatus status() {
     return status;
   }

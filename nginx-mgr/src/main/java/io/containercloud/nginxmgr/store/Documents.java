@@ -1,0 +1,219 @@
+package io.containercloud.nginxmgr.store;
+
+import io.containercloud.common.error.ProblemException;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiPredicate;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * JSON documents in etcd, each versioned by its mod revision (the API's ETag). Every change is one
+ * transaction guarded by the revision the caller saw, so concurrent edits never overwrite each
+ * other; the transaction may carry more operations (an outbox event) that commit with it.
+ */
+@Component
+public class Documents {
+
+  private static final long TIMEOUT_MS = 5_000;
+  private static final int BATCH = 500;
+
+  private final KV kv;
+  private final JsonMapper json;
+
+  Documents(Client client, JsonMapper json) {
+    this.kv = client.getKVClient();
+    this.json = json;
+  }
+
+  /** A document and the revision that last wrote it. */
+  public record Versioned<T>(T value, long revision) {}
+
+  /** One page of a listing; {@code next} is the cursor of the following page, or null. */
+  public record Page<T>(List<Versioned<T>> items, String next) {}
+
+  public <T> Optional<Versioned<T>> get(String key, Class<T> type) {
+    return first(await(kv.get(bytes(key))), type);
+  }
+
+  /** The document as it was at {@code revision}, if etcd still holds that revision. */
+  public <T> Optional<Versioned<T>> at(String key, long revision, Class<T> type) {
+    try {
+      return first(
+          await(kv.get(bytes(key), GetOption.builder().withRevision(revision).build())), type);
+    } catch (ProblemException e) {
+      if (e.getCause() != null && String.valueOf(e.getCause().getMessage()).contains("compacted")) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** The revisions of a document, newest first, as far back as etcd still holds them. */
+  public <T> List<Versioned<T>> history(String key, Class<T> type, int max) {
+    List<Versioned<T>> versions = new ArrayList<>();
+    Optional<KeyValue> current = await(kv.get(bytes(key))).getKvs().stream().findFirst();
+    if (current.isEmpty()) {
+      return versions;
+    }
+    long created = current.get().getCreateRevision();
+    Optional<Versioned<T>> version = Optional.of(versioned(current.get(), type));
+    while (version.isPresent() && versions.size() < max) {
+      versions.add(version.get());
+      long before = version.get().revision() - 1;
+      version = before < created ? Optional.empty() : at(key, before, type);
+    }
+    return versions;
+  }
+
+  /**
+   * Documents under {@code prefix} in key order, after the cursor, that {@code include} accepts
+   * (given the key relative to the prefix and the document).
+   */
+  public <T> Page<T> list(
+      String prefix, Class<T> type, String after, int limit, BiPredicate<String, T> include) {
+    List<Versioned<T>> items = new ArrayList<>();
+    String last = null;
+    ByteSequence end = prefixEnd(prefix);
+    String from = after == null ? prefix : prefix + after + "\0";
+    while (true) {
+      GetResponse batch =
+          await(
+              kv.get(
+                  bytes(from),
+                  GetOption.builder()
+                      .withRange(end)
+                      .withLimit(BATCH)
+                      .withSortField(GetOption.SortTarget.KEY)
+                      .withSortOrder(GetOption.SortOrder.ASCEND)
+                      .build()));
+      for (KeyValue kv : batch.getKvs()) {
+        String relative = kv.getKey().toString(StandardCharsets.UTF_8).substring(prefix.length());
+        Versioned<T> item = versioned(kv, type);
+        if (include.test(relative, item.value())) {
+          if (items.size() == limit) {
+            return new Page<>(items, last); // one more exists: the page is full
+          }
+          items.add(item);
+          last = relative;
+        }
+      }
+      if (!batch.isMore() || batch.getKvs().isEmpty()) {
+        return new Page<>(items, null);
+      }
+      from =
+          batch.getKvs().get(batch.getKvs().size() - 1).getKey().toString(StandardCharsets.UTF_8)
+              + "\0";
+    }
+  }
+
+  /** Writes a new document; 409 when the key exists. Returns the new revision. */
+  public long create(String key, Object value, Op... alsoDo) {
+    TxnResponse response =
+        commit(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0)), put(key, value), alsoDo);
+    if (!response.isSucceeded()) {
+      throw ProblemException.conflict("exists", "'" + key(key) + "' exists already.");
+    }
+    return response.getHeader().getRevision();
+  }
+
+  /** Replaces a document last written at {@code expected}; 404 or 409 otherwise. */
+  public long replace(String key, Object value, long expected, Op... alsoDo) {
+    TxnResponse response = commit(unchangedSince(key, expected), put(key, value), alsoDo);
+    if (!response.isSucceeded()) {
+      throw staleOrMissing(key);
+    }
+    return response.getHeader().getRevision();
+  }
+
+  /** Deletes a document last written at {@code expected}; 404 or 409 otherwise. */
+  public long delete(String key, long expected, Op... alsoDo) {
+    TxnResponse response =
+        commit(
+            unchangedSince(key, expected),
+            Op.delete(bytes(key), DeleteOption.builder().build()),
+            alsoDo);
+    if (!response.isSucceeded()) {
+      throw staleOrMissing(key);
+    }
+    return response.getHeader().getRevision();
+  }
+
+  /** A put operation for a document, to join another document's transaction. */
+  public Op put(String key, Object value) {
+    return Op.put(bytes(key), ByteSequence.from(json.writeValueAsBytes(value)), PutOption.DEFAULT);
+  }
+
+  private TxnResponse commit(Cmp guard, Op op, Op... alsoDo) {
+    Op[] ops = Arrays.copyOf(new Op[] {op}, 1 + alsoDo.length);
+    System.arraycopy(alsoDo, 0, ops, 1, alsoDo.length);
+    return await(kv.txn().If(guard).Then(ops).commit());
+  }
+
+  private static Cmp unchangedSince(String key, long revision) {
+    return new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(revision));
+  }
+
+  private ProblemException staleOrMissing(String key) {
+    if (await(kv.get(bytes(key), GetOption.builder().withCountOnly(true).build())).getCount()
+        == 0) {
+      return ProblemException.notFound("object", key(key));
+    }
+    return ProblemException.conflict(
+        "stale-version",
+        "'" + key(key) + "' changed since the version you sent (If-Match); read it again.");
+  }
+
+  private <T> Optional<Versioned<T>> first(GetResponse response, Class<T> type) {
+    return response.getKvs().stream().findFirst().map(kv -> versioned(kv, type));
+  }
+
+  private <T> Versioned<T> versioned(KeyValue kv, Class<T> type) {
+    return new Versioned<>(json.readValue(kv.getValue().getBytes(), type), kv.getModRevision());
+  }
+
+  private static String key(String key) {
+    return key.substring(key.indexOf("/clusters/") + 1);
+  }
+
+  private static ByteSequence bytes(String text) {
+    return ByteSequence.from(text, StandardCharsets.UTF_8);
+  }
+
+  private static ByteSequence prefixEnd(String prefix) {
+    byte[] end = prefix.getBytes(StandardCharsets.UTF_8);
+    end[end.length - 1]++;
+    return ByteSequence.from(end);
+  }
+
+  private static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ProblemException.unavailable("etcd-unavailable", "Interrupted while asking etcd.", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw ProblemException.unavailable(
+          "etcd-unavailable", "etcd did not answer; nothing was changed. Retry shortly.", e);
+    }
+  }
+}

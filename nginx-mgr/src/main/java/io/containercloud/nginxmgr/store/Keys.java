@@ -1,0 +1,22 @@
+package io.containercloud.nginxmgr.store;
+
+/** The etcd layout (ARCHITECTURE.md, version prefix {@code v1}). */
+public final class Keys {
+
+  public static final String ROOT = "/nginx/v1/";
+  public static final String CLUSTERS = ROOT + "clusters/";
+
+  private Keys() {}
+
+  public static String cluster(String cluster) {
+    return CLUSTERS + cluster;
+  }
+
+  public static String servers(String cluster) {
+    return cluster(cluster) + "/servers/";
+  }
+
+  public static String upstreams(String cluster) {
+    return cluster(cluster) + "/upstreams/";
+  }
+}

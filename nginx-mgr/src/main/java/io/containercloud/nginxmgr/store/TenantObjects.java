@@ -1,0 +1,130 @@
+package io.containercloud.nginxmgr.store;
+
+import io.containercloud.common.error.ProblemException;
+import io.containercloud.common.security.Caller;
+import io.containercloud.common.security.Role;
+import io.containercloud.nginxmgr.store.Documents.Page;
+import io.containercloud.nginxmgr.store.Documents.Versioned;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Objects inside an nginx cluster that belong to a tenant (servers, upstreams): a tenant's users
+ * see and change only their tenant's, platform admins all; viewers change nothing. Another tenant's
+ * object answers 404, as if it did not exist.
+ */
+public final class TenantObjects<T extends TenantObjects.Owned<T>> {
+
+  /** What the store needs of such an object. */
+  public interface Owned<T> {
+    String name();
+
+    String tenant();
+
+    /** A copy that belongs to {@code tenant}. */
+    T ownedBy(String tenant);
+  }
+
+  private final Documents documents;
+  private final Class<T> type;
+  private final String kind;
+  private final Function<String, String> prefixOfCluster;
+
+  public TenantObjects(
+      Documents documents, Class<T> type, String kind, Function<String, String> prefixOfCluster) {
+    this.documents = documents;
+    this.type = type;
+    this.kind = kind;
+    this.prefixOfCluster = prefixOfCluster;
+  }
+
+  public Page<T> list(String cluster, String cursor, int limit) {
+    requireCluster(cluster);
+    Caller caller = Caller.current();
+    return documents.list(
+        prefixOfCluster.apply(cluster), type, cursor, limit, (key, o) -> caller.canSee(o.tenant()));
+  }
+
+  public Versioned<T> get(String cluster, String name) {
+    return documents
+        .get(key(cluster, name), type)
+        .filter(o -> Caller.current().canSee(o.value().tenant()))
+        .orElseThrow(() -> ProblemException.notFound(kind, cluster + "/" + name));
+  }
+
+  /** Creates the object in the caller's tenant (a platform admin may name another). */
+  public Versioned<T> create(String cluster, T object) {
+    requireCluster(cluster);
+    T owned = object.ownedBy(tenantFor(object));
+    return new Versioned<>(owned, documents.create(key(cluster, owned.name()), owned));
+  }
+
+  public Versioned<T> replace(String cluster, String name, String ifMatch, T object) {
+    if (!object.name().equals(name)) {
+      throw ProblemException.invalid("name", "must equal the name in the path");
+    }
+    T current = get(cluster, name).value();
+    requireWriter();
+    long expected = Versions.required(ifMatch);
+    T owned = object.ownedBy(current.tenant()); // objects do not move between tenants
+    return new Versioned<>(owned, documents.replace(key(cluster, name), owned, expected));
+  }
+
+  public void delete(String cluster, String name, String ifMatch) {
+    get(cluster, name);
+    requireWriter();
+    documents.delete(key(cluster, name), Versions.required(ifMatch));
+  }
+
+  public List<Versioned<T>> history(String cluster, String name) {
+    get(cluster, name);
+    return documents.history(key(cluster, name), type, 100);
+  }
+
+  /** Makes an earlier revision current again, as a new revision. */
+  public Versioned<T> rollback(String cluster, String name, long revision, String ifMatch) {
+    T current = get(cluster, name).value();
+    requireWriter();
+    long expected = Versions.required(ifMatch);
+    T earlier =
+        documents
+            .at(key(cluster, name), revision, type)
+            .map(Versioned::value)
+            .filter(o -> o.tenant().equals(current.tenant()))
+            .orElseThrow(
+                () -> ProblemException.notFound("revision of " + kind, Long.toString(revision)));
+    return new Versioned<>(earlier, documents.replace(key(cluster, name), earlier, expected));
+  }
+
+  public String key(String cluster, String name) {
+    return prefixOfCluster.apply(cluster) + name;
+  }
+
+  private void requireCluster(String cluster) {
+    if (documents.get(Keys.cluster(cluster), Object.class).isEmpty()) {
+      throw ProblemException.notFound("nginx cluster", cluster);
+    }
+  }
+
+  private String tenantFor(T object) {
+    Caller caller = requireWriter();
+    if (object.tenant() == null || object.tenant().equals(caller.tenant())) {
+      return caller.tenant();
+    }
+    if (!caller.has(Role.PLATFORM_ADMIN)) {
+      throw ProblemException.forbidden("Only a platform admin creates objects for another tenant.");
+    }
+    return object.tenant();
+  }
+
+  private Caller requireWriter() {
+    Caller caller = Caller.current();
+    if (!caller.has(Role.PLATFORM_ADMIN)
+        && !caller.has(Role.TENANT_ADMIN)
+        && !caller.has(Role.DEVELOPER)) {
+      throw ProblemException.forbidden(
+          "Changing " + kind + "s needs the developer, tenant-admin or platform-admin role.");
+    }
+    return caller;
+  }
+}

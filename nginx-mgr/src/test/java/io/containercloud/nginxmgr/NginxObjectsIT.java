@@ -1,0 +1,260 @@
+package io.containercloud.nginxmgr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.containercloud.common.security.Role;
+import io.containercloud.common.testing.ServiceContract;
+import io.containercloud.common.testing.ServiceIntegrationTest;
+import io.containercloud.common.testing.TestTokens;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** Clusters, servers and upstreams in the real etcd: versions, history, tenants, bad input. */
+@ServiceIntegrationTest
+class NginxObjectsIT {
+
+  private static final String ADMIN = TestTokens.token("root", "platform", Role.PLATFORM_ADMIN);
+  private static final String DEV_A = TestTokens.token("dana", "tenant-a", Role.DEVELOPER);
+  private static final String DEV_B = TestTokens.token("bob", "tenant-b", Role.DEVELOPER);
+  private static final String VIEWER_A = TestTokens.token("vic", "tenant-a", Role.VIEWER);
+
+  @LocalServerPort int port;
+  @Autowired Client etcd;
+
+  private String cluster;
+
+  @BeforeEach
+  void aFreshCluster() {
+    cluster = "edge-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> created = send("POST", "/clusters", ADMIN, null, clusterJson("1.24.0"));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+  }
+
+  @Test
+  void everyChangeIsGuardedByTheVersionItWasMadeFrom() {
+    String first = etag(send("GET", "/clusters/" + cluster, ADMIN, null, null));
+
+    assertThat(send("PUT", "/clusters/" + cluster, ADMIN, null, clusterJson("1.26.0")).statusCode())
+        .isEqualTo(428);
+    HttpResponse<String> changed =
+        send("PUT", "/clusters/" + cluster, ADMIN, first, clusterJson("1.26.0"));
+    assertThat(changed.statusCode()).isEqualTo(200);
+    HttpResponse<String> stale =
+        send("PUT", "/clusters/" + cluster, ADMIN, first, clusterJson("1.25.0"));
+    assertThat(stale.statusCode()).isEqualTo(409);
+    ServiceContract.assertProblem(stale, "stale-version");
+
+    HttpResponse<String> history =
+        send("GET", "/clusters/" + cluster + "/history", ADMIN, null, null);
+    assertThat(history.body()).contains("1.26.0", "1.24.0").doesNotContain("1.25.0");
+
+    String revision = first.replace("\"", "");
+    HttpResponse<String> rolledBack =
+        send(
+            "POST",
+            "/clusters/" + cluster + "/rollback?revision=" + revision,
+            ADMIN,
+            etag(changed),
+            null);
+    assertThat(rolledBack.statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/clusters/" + cluster, ADMIN, null, null).body()).contains("1.24.0");
+  }
+
+  @Test
+  void tenantsSeeAndChangeOnlyTheirOwnAndViewersChangeNothing() {
+    HttpResponse<String> created =
+        send("POST", "/clusters/" + cluster + "/upstreams", DEV_A, null, upstreamJson("shop"));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(created.body()).contains("\"tenant\":\"tenant-a\"");
+    String path = "/clusters/" + cluster + "/upstreams/shop";
+
+    assertThat(send("GET", path, DEV_B, null, null).statusCode()).isEqualTo(404);
+    assertThat(send("GET", "/clusters/" + cluster + "/upstreams", DEV_B, null, null).body())
+        .doesNotContain("shop");
+    assertThat(send("DELETE", path, DEV_B, etag(created), null).statusCode()).isEqualTo(404);
+    assertThat(send("GET", path, VIEWER_A, null, null).statusCode()).isEqualTo(200);
+    assertThat(send("PUT", path, VIEWER_A, etag(created), upstreamJson("shop")).statusCode())
+        .isEqualTo(403);
+    assertThat(send("DELETE", path, VIEWER_A, etag(created), null).statusCode()).isEqualTo(403);
+
+    HttpResponse<String> server =
+        send("POST", "/clusters/" + cluster + "/servers", DEV_A, null, serverJson("shop", "/"));
+    assertThat(server.statusCode()).as(server.body()).isEqualTo(201);
+    assertThat(
+            send(
+                    "DELETE",
+                    "/clusters/" + cluster,
+                    ADMIN,
+                    etag(send("GET", "/clusters/" + cluster, ADMIN, null, null)),
+                    null)
+                .statusCode())
+        .isEqualTo(409);
+    assertThat(send("DELETE", path, DEV_A, etag(created), null).statusCode()).isEqualTo(204);
+  }
+
+  @Test
+  void hostileTextInAnyStringFieldIsRefusedNamingTheFieldAndEtcdIsUntouched() {
+    List<String> hostile =
+        List.of(
+            "a;b",
+            "a{b",
+            "a}b",
+            "a\\nb",
+            "$host",
+            "a\\\"b",
+            "a'b",
+            "include /etc/passwd",
+            "a#b",
+            "caf\u00e9",
+            "x".repeat(10_000));
+    List<String[]> fields =
+        List.of(
+            new String[] {"servers", "serverNames[0]", "SERVER_NAME"},
+            new String[] {"servers", "locations[0].path", "/PATH"},
+            new String[] {"servers", "locations[0].upstream", "UPSTREAM"},
+            new String[] {"servers", "locations[0].readTimeout", "READ"},
+            new String[] {"servers", "locations[0].clientMaxBodySize", "SIZE"},
+            new String[] {"servers", "tls.certificate", "CERT"},
+            new String[] {"servers", "name", "NAME"},
+            new String[] {"upstreams", "vm.members[0].host", "HOST"},
+            new String[] {"upstreams", "vm.members[0].failTimeout", "FAIL"},
+            new String[] {"upstreams", "healthCheck.path", "/HEALTH"},
+            new String[] {"upstreams", "healthCheck.interval", "INTERVAL"},
+            new String[] {"upstreams", "container.service", "SERVICE"},
+            new String[] {"upstreams", "name", "NAME"});
+    long before = etcdRevision();
+    List<String> accepted = new ArrayList<>();
+    for (String[] field : fields) {
+      for (String value : hostile) {
+        String json = fill(field[0].equals("servers") ? SERVER : UPSTREAM, field[2], value);
+        HttpResponse<String> response =
+            send("POST", "/clusters/" + cluster + "/" + field[0], DEV_A, null, json);
+        if (response.statusCode() != 400 || !response.body().contains(field[1])) {
+          accepted.add(
+              field[1]
+                  + " <- "
+                  + value.substring(0, Math.min(20, value.length()))
+                  + ": "
+                  + response.statusCode()
+                  + " "
+                  + response.body());
+        }
+      }
+    }
+    HttpResponse<String> wrongType =
+        send(
+            "POST",
+            "/clusters/" + cluster + "/upstreams",
+            DEV_A,
+            null,
+            fill(UPSTREAM, "NAME", "shop")
+                .replace("\"port\":8080,\"weight\"", "\"port\":\"eighty\",\"weight\""));
+    assertThat(wrongType.statusCode()).isEqualTo(400);
+    assertThat(wrongType.body()).contains("vm.members[0].port");
+
+    assertThat(accepted).isEmpty();
+    assertThat(etcdRevision()).isEqualTo(before);
+  }
+
+  private String clusterJson(String version) {
+    return """
+        {"name":"%s","flavour":"nginx","version":"%s","templateSet":"standard",
+         "defaults":{"httpPort":80,"httpsPort":443}}"""
+        .formatted(cluster, version);
+  }
+
+  /** Valid values of the placeholders in the templates below. */
+  private static final Map<String, String> VALID =
+      Map.ofEntries(
+          Map.entry("NAME", "shop"),
+          Map.entry("SERVER_NAME", "shop.example.com"),
+          Map.entry("/PATH", "/"),
+          Map.entry("UPSTREAM", "shop"),
+          Map.entry("READ", "30s"),
+          Map.entry("SIZE", "10m"),
+          Map.entry("CERT", "shop.crt"),
+          Map.entry("HOST", "10.0.0.7"),
+          Map.entry("FAIL", "10s"),
+          Map.entry("/HEALTH", "/healthz"),
+          Map.entry("INTERVAL", "5s"),
+          Map.entry("SERVICE", "shop-api"));
+
+  private static final String UPSTREAM =
+      """
+      {"name":"NAME","balance":"round-robin","active":"both","weights":{"vm":50,"container":50},
+       "vm":{"members":[{"host":"HOST","port":8080,"weight":1,"maxFails":3,"failTimeout":"FAIL"}]},
+       "container":{"cluster":"room-1","namespace":"shop","service":"SERVICE","port":8080},
+       "healthCheck":{"interval":"INTERVAL","rise":2,"fall":3,"timeout":"1s","path":"/HEALTH",
+                      "expectedStatuses":[200]}}""";
+
+  private static final String SERVER =
+      """
+      {"name":"NAME","serverNames":["SERVER_NAME"],"listen":[{"port":443,"ssl":true}],
+       "tls":{"certificate":"CERT","key":"shop.key"},
+       "locations":[{"path":"/PATH","match":"prefix","upstream":"UPSTREAM","readTimeout":"READ",
+                     "clientMaxBodySize":"SIZE","setHeaders":{"X-Real-IP":"$remote_addr"}}]}""";
+
+  /** The template with {@code placeholder} set to {@code raw} (JSON text) and the rest valid. */
+  private static String fill(String template, String placeholder, String raw) {
+    String json = template.replace("\"" + placeholder + "\"", "\"" + raw + "\"");
+    for (Map.Entry<String, String> valid : VALID.entrySet()) {
+      json = json.replace("\"" + valid.getKey() + "\"", "\"" + valid.getValue() + "\"");
+    }
+    return json;
+  }
+
+  private static String upstreamJson(String name) {
+    return fill(UPSTREAM, "NAME", name);
+  }
+
+  private static String serverJson(String name, String path) {
+    return fill(SERVER, "NAME", name).replace("\"/\"", "\"" + path + "\"");
+  }
+
+  private long etcdRevision() {
+    try {
+      return etcd.getKVClient()
+          .get(ByteSequence.from("/nginx/v1/", StandardCharsets.UTF_8))
+          .get()
+          .getHeader()
+          .getRevision();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String etag(HttpResponse<String> response) {
+    return response.headers().firstValue("ETag").orElseThrow();
+  }
+
+  private HttpResponse<String> send(
+      String method, String path, String token, String ifMatch, String json) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Authorization", "Bearer " + token)
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (ifMatch != null) {
+      request.header("If-Match", ifMatch);
+    }
+    return ServiceContract.send(request.build());
+  }
+}
