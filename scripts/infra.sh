@@ -100,6 +100,8 @@ kafka_install() {
 }
 kafka_ready() {
   (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_PORT") 2>/dev/null || return 1
+  # the probe is a Kafka tool: a checkout reusing another one's broker needs the jars first
+  kafka_install
   timeout 20 java -cp "$(KAFKA_HOME)/lib/*" -Dlog4j2.configurationFile="$INFRA/log4j2.properties" \
     -Dlog4j2.level=error org.apache.kafka.tools.BrokerApiVersionsCommand \
     --bootstrap-server "127.0.0.1:$KAFKA_PORT" 2>/dev/null | grep -q "127.0.0.1:$KAFKA_PORT"
