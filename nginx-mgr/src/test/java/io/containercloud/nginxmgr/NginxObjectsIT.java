@@ -8,13 +8,10 @@ import io.containercloud.common.testing.ServiceIntegrationTest;
 import io.containercloud.common.testing.TestTokens;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +41,7 @@ class NginxObjectsIT {
 
   @Test
   void everyChangeIsGuardedByTheVersionItWasMadeFrom() {
-    String first = etag(send("GET", "/clusters/" + cluster, ADMIN, null, null));
+    String first = NginxApi.etag(send("GET", "/clusters/" + cluster, ADMIN, null, null));
 
     assertThat(send("PUT", "/clusters/" + cluster, ADMIN, null, clusterJson("1.26.0")).statusCode())
         .isEqualTo(428);
@@ -66,7 +63,7 @@ class NginxObjectsIT {
             "POST",
             "/clusters/" + cluster + "/rollback?revision=" + revision,
             ADMIN,
-            etag(changed),
+            NginxApi.etag(changed),
             null);
     assertThat(rolledBack.statusCode()).isEqualTo(200);
     assertThat(send("GET", "/clusters/" + cluster, ADMIN, null, null).body()).contains("1.24.0");
@@ -75,7 +72,12 @@ class NginxObjectsIT {
   @Test
   void tenantsSeeAndChangeOnlyTheirOwnAndViewersChangeNothing() {
     HttpResponse<String> created =
-        send("POST", "/clusters/" + cluster + "/upstreams", DEV_A, null, upstreamJson("shop"));
+        send(
+            "POST",
+            "/clusters/" + cluster + "/upstreams",
+            DEV_A,
+            null,
+            NginxApi.upstreamJson("shop"));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     assertThat(created.body()).contains("\"tenant\":\"tenant-a\"");
     String path = "/clusters/" + cluster + "/upstreams/shop";
@@ -83,25 +85,35 @@ class NginxObjectsIT {
     assertThat(send("GET", path, DEV_B, null, null).statusCode()).isEqualTo(404);
     assertThat(send("GET", "/clusters/" + cluster + "/upstreams", DEV_B, null, null).body())
         .doesNotContain("shop");
-    assertThat(send("DELETE", path, DEV_B, etag(created), null).statusCode()).isEqualTo(404);
+    assertThat(send("DELETE", path, DEV_B, NginxApi.etag(created), null).statusCode())
+        .isEqualTo(404);
     assertThat(send("GET", path, VIEWER_A, null, null).statusCode()).isEqualTo(200);
-    assertThat(send("PUT", path, VIEWER_A, etag(created), upstreamJson("shop")).statusCode())
+    assertThat(
+            send("PUT", path, VIEWER_A, NginxApi.etag(created), NginxApi.upstreamJson("shop"))
+                .statusCode())
         .isEqualTo(403);
-    assertThat(send("DELETE", path, VIEWER_A, etag(created), null).statusCode()).isEqualTo(403);
+    assertThat(send("DELETE", path, VIEWER_A, NginxApi.etag(created), null).statusCode())
+        .isEqualTo(403);
 
     HttpResponse<String> server =
-        send("POST", "/clusters/" + cluster + "/servers", DEV_A, null, serverJson("shop", "/"));
+        send(
+            "POST",
+            "/clusters/" + cluster + "/servers",
+            DEV_A,
+            null,
+            NginxApi.serverJson("shop", "/"));
     assertThat(server.statusCode()).as(server.body()).isEqualTo(201);
     assertThat(
             send(
                     "DELETE",
                     "/clusters/" + cluster,
                     ADMIN,
-                    etag(send("GET", "/clusters/" + cluster, ADMIN, null, null)),
+                    NginxApi.etag(send("GET", "/clusters/" + cluster, ADMIN, null, null)),
                     null)
                 .statusCode())
         .isEqualTo(409);
-    assertThat(send("DELETE", path, DEV_A, etag(created), null).statusCode()).isEqualTo(204);
+    assertThat(send("DELETE", path, DEV_A, NginxApi.etag(created), null).statusCode())
+        .isEqualTo(204);
   }
 
   @Test
@@ -138,7 +150,9 @@ class NginxObjectsIT {
     List<String> accepted = new ArrayList<>();
     for (String[] field : fields) {
       for (String value : hostile) {
-        String json = fill(field[0].equals("servers") ? SERVER : UPSTREAM, field[2], value);
+        String json =
+            NginxApi.fill(
+                field[0].equals("servers") ? NginxApi.SERVER : NginxApi.UPSTREAM, field[2], value);
         HttpResponse<String> response =
             send("POST", "/clusters/" + cluster + "/" + field[0], DEV_A, null, json);
         if (response.statusCode() != 400 || !response.body().contains(field[1])) {
@@ -159,7 +173,7 @@ class NginxObjectsIT {
             "/clusters/" + cluster + "/upstreams",
             DEV_A,
             null,
-            fill(UPSTREAM, "NAME", "shop")
+            NginxApi.fill(NginxApi.UPSTREAM, "NAME", "shop")
                 .replace("\"port\":8080,\"weight\"", "\"port\":\"eighty\",\"weight\""));
     assertThat(wrongType.statusCode()).isEqualTo(400);
     assertThat(wrongType.body()).contains("vm.members[0].port");
@@ -169,58 +183,12 @@ class NginxObjectsIT {
   }
 
   private String clusterJson(String version) {
-    return """
-        {"name":"%s","flavour":"nginx","version":"%s","templateSet":"standard",
-         "defaults":{"httpPort":80,"httpsPort":443}}"""
-        .formatted(cluster, version);
+    return NginxApi.clusterJson(cluster, version);
   }
 
-  /** Valid values of the placeholders in the templates below. */
-  private static final Map<String, String> VALID =
-      Map.ofEntries(
-          Map.entry("NAME", "shop"),
-          Map.entry("SERVER_NAME", "shop.example.com"),
-          Map.entry("/PATH", "/"),
-          Map.entry("UPSTREAM", "shop"),
-          Map.entry("READ", "30s"),
-          Map.entry("SIZE", "10m"),
-          Map.entry("CERT", "shop.crt"),
-          Map.entry("HOST", "10.0.0.7"),
-          Map.entry("FAIL", "10s"),
-          Map.entry("/HEALTH", "/healthz"),
-          Map.entry("INTERVAL", "5s"),
-          Map.entry("SERVICE", "shop-api"));
-
-  private static final String UPSTREAM =
-      """
-      {"name":"NAME","balance":"round-robin","active":"both","weights":{"vm":50,"container":50},
-       "vm":{"members":[{"host":"HOST","port":8080,"weight":1,"maxFails":3,"failTimeout":"FAIL"}]},
-       "container":{"cluster":"room-1","namespace":"shop","service":"SERVICE","port":8080},
-       "healthCheck":{"interval":"INTERVAL","rise":2,"fall":3,"timeout":"1s","path":"/HEALTH",
-                      "expectedStatuses":[200]}}""";
-
-  private static final String SERVER =
-      """
-      {"name":"NAME","serverNames":["SERVER_NAME"],"listen":[{"port":443,"ssl":true}],
-       "tls":{"certificate":"CERT","key":"shop.key"},
-       "locations":[{"path":"/PATH","match":"prefix","upstream":"UPSTREAM","readTimeout":"READ",
-                     "clientMaxBodySize":"SIZE","setHeaders":{"X-Real-IP":"$remote_addr"}}]}""";
-
-  /** The template with {@code placeholder} set to {@code raw} (JSON text) and the rest valid. */
-  private static String fill(String template, String placeholder, String raw) {
-    String json = template.replace("\"" + placeholder + "\"", "\"" + raw + "\"");
-    for (Map.Entry<String, String> valid : VALID.entrySet()) {
-      json = json.replace("\"" + valid.getKey() + "\"", "\"" + valid.getValue() + "\"");
-    }
-    return json;
-  }
-
-  private static String upstreamJson(String name) {
-    return fill(UPSTREAM, "NAME", name);
-  }
-
-  private static String serverJson(String name, String path) {
-    return fill(SERVER, "NAME", name).replace("\"/\"", "\"" + path + "\"");
+  private HttpResponse<String> send(
+      String method, String path, String token, String ifMatch, String json) {
+    return new NginxApi(port).send(method, path, token, ifMatch, json);
   }
 
   private long etcdRevision() {
@@ -233,28 +201,5 @@ class NginxObjectsIT {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static String etag(HttpResponse<String> response) {
-    return response.headers().firstValue("ETag").orElseThrow();
-  }
-
-  private HttpResponse<String> send(
-      String method, String path, String token, String ifMatch, String json) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .header("Authorization", "Bearer " + token)
-            .method(
-                method,
-                json == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(json));
-    if (json != null) {
-      request.header("Content-Type", "application/json");
-    }
-    if (ifMatch != null) {
-      request.header("If-Match", ifMatch);
-    }
-    return ServiceContract.send(request.build());
   }
 }

@@ -52,7 +52,7 @@ class ClusterResource {
       @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
     Documents.Page<NginxCluster> page =
         documents.list(
-            Keys.CLUSTERS, NginxCluster.class, cursor, limit, (key, c) -> !key.contains("/"));
+            Keys.CLUSTERS, NginxCluster.class, cursor, limit, key -> !key.contains("/"), c -> true);
     return new ClusterPage(page.items().stream().map(ClusterView::of).toList(), page.next());
   }
 
@@ -93,7 +93,7 @@ class ClusterResource {
     long expected = Versions.required(ifMatch);
     boolean empty =
         documents
-            .list(Keys.cluster(name) + "/", Object.class, null, 1, (key, value) -> true)
+            .list(Keys.cluster(name) + "/", Object.class, null, 1, key -> true, value -> true)
             .items()
             .isEmpty();
     if (!empty) {

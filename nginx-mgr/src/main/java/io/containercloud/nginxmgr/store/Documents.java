@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -86,11 +86,16 @@ public class Documents {
   }
 
   /**
-   * Documents under {@code prefix} in key order, after the cursor, that {@code include} accepts
-   * (given the key relative to the prefix and the document).
+   * Documents under {@code prefix} in key order, after the cursor, whose key relative to the prefix
+   * {@code keys} accepts (only those are parsed) and that {@code include} accepts.
    */
   public <T> Page<T> list(
-      String prefix, Class<T> type, String after, int limit, BiPredicate<String, T> include) {
+      String prefix,
+      Class<T> type,
+      String after,
+      int limit,
+      Predicate<String> keys,
+      Predicate<T> include) {
     List<Versioned<T>> items = new ArrayList<>();
     String last = null;
     ByteSequence end = prefixEnd(prefix);
@@ -108,8 +113,11 @@ public class Documents {
                       .build()));
       for (KeyValue kv : batch.getKvs()) {
         String relative = kv.getKey().toString(StandardCharsets.UTF_8).substring(prefix.length());
+        if (!keys.test(relative)) {
+          continue;
+        }
         Versioned<T> item = versioned(kv, type);
-        if (include.test(relative, item.value())) {
+        if (include.test(item.value())) {
           if (items.size() == limit) {
             return new Page<>(items, last); // one more exists: the page is full
           }
@@ -156,6 +164,23 @@ public class Documents {
       throw staleOrMissing(key);
     }
     return response.getHeader().getRevision();
+  }
+
+  /**
+   * Marks a change of a cluster's configuration, to join the change's transaction: the marker's mod
+   * revision is the newest revision an agent must have applied, deletions included.
+   */
+  public Op touch(String cluster) {
+    return Op.put(bytes(Keys.changes(cluster)), ByteSequence.EMPTY, PutOption.DEFAULT);
+  }
+
+  /** The revision of the newest change of a cluster's configuration. */
+  public long newestRevision(String cluster) {
+    GetResponse marker = await(kv.get(bytes(Keys.changes(cluster))));
+    GetResponse settings = await(kv.get(bytes(Keys.cluster(cluster))));
+    return Math.max(
+        marker.getKvs().stream().mapToLong(KeyValue::getModRevision).max().orElse(0),
+        settings.getKvs().stream().mapToLong(KeyValue::getModRevision).max().orElse(0));
   }
 
   /** A put operation for a document, to join another document's transaction. */

@@ -16,6 +16,11 @@ public final class Keys {
     return cluster(cluster) + "/servers/";
   }
 
+  /** Touched in every transaction that changes the cluster's configuration. */
+  public static String changes(String cluster) {
+    return ROOT + "changes/" + cluster;
+  }
+
   public static String upstreams(String cluster) {
     return cluster(cluster) + "/upstreams/";
   }

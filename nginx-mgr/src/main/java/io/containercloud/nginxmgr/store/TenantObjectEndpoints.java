@@ -31,6 +31,10 @@ public abstract class TenantObjectEndpoints<T extends TenantObjects.Owned<T>> {
     this.objects = objects;
   }
 
+  protected TenantObjects<T> objects() {
+    return objects;
+  }
+
   /** An object and its revision (the ETag value). */
   public record View<T>(T object, long revision) {
     static <T> View<T> of(Versioned<T> v) {

@@ -5,8 +5,11 @@ import io.containercloud.common.security.Caller;
 import io.containercloud.common.security.Role;
 import io.containercloud.nginxmgr.store.Documents.Page;
 import io.containercloud.nginxmgr.store.Documents.Versioned;
+import io.etcd.jetcd.op.Op;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Objects inside an nginx cluster that belong to a tenant (servers, upstreams): a tenant's users
@@ -23,6 +26,16 @@ public final class TenantObjects<T extends TenantObjects.Owned<T>> {
 
     /** A copy that belongs to {@code tenant}. */
     T ownedBy(String tenant);
+
+    /**
+     * This object as sent by a client, keeping what only the platform writes from {@code current}
+     * (null on create).
+     */
+    default T acceptedOver(T current) {
+      @SuppressWarnings("unchecked")
+      T self = (T) this;
+      return self;
+    }
   }
 
   private final Documents documents;
@@ -42,7 +55,12 @@ public final class TenantObjects<T extends TenantObjects.Owned<T>> {
     requireCluster(cluster);
     Caller caller = Caller.current();
     return documents.list(
-        prefixOfCluster.apply(cluster), type, cursor, limit, (key, o) -> caller.canSee(o.tenant()));
+        prefixOfCluster.apply(cluster),
+        type,
+        cursor,
+        limit,
+        key -> true,
+        o -> caller.canSee(o.tenant()));
   }
 
   public Versioned<T> get(String cluster, String name) {
@@ -55,8 +73,9 @@ public final class TenantObjects<T extends TenantObjects.Owned<T>> {
   /** Creates the object in the caller's tenant (a platform admin may name another). */
   public Versioned<T> create(String cluster, T object) {
     requireCluster(cluster);
-    T owned = object.ownedBy(tenantFor(object));
-    return new Versioned<>(owned, documents.create(key(cluster, owned.name()), owned));
+    T owned = object.acceptedOver(null).ownedBy(tenantFor(object));
+    return new Versioned<>(
+        owned, documents.create(key(cluster, owned.name()), owned, documents.touch(cluster)));
   }
 
   public Versioned<T> replace(String cluster, String name, String ifMatch, T object) {
@@ -66,14 +85,41 @@ public final class TenantObjects<T extends TenantObjects.Owned<T>> {
     T current = get(cluster, name).value();
     requireWriter();
     long expected = Versions.required(ifMatch);
-    T owned = object.ownedBy(current.tenant()); // objects do not move between tenants
-    return new Versioned<>(owned, documents.replace(key(cluster, name), owned, expected));
+    // objects do not move between tenants
+    T owned = object.acceptedOver(current).ownedBy(current.tenant());
+    return new Versioned<>(
+        owned, documents.replace(key(cluster, name), owned, expected, documents.touch(cluster)));
   }
 
   public void delete(String cluster, String name, String ifMatch) {
     get(cluster, name);
     requireWriter();
-    documents.delete(key(cluster, name), Versions.required(ifMatch));
+    documents.delete(key(cluster, name), Versions.required(ifMatch), documents.touch(cluster));
+  }
+
+  /**
+   * Applies {@code change} to the current version and commits it together with what {@code alsoDo}
+   * derives from the versions before and after (an outbox entry). Guarded by {@code If-Match} when
+   * sent, else by the version read here.
+   */
+  public Versioned<T> change(
+      String cluster,
+      String name,
+      String ifMatch,
+      UnaryOperator<T> change,
+      BiFunction<T, T, Op> alsoDo) {
+    Versioned<T> current = get(cluster, name);
+    requireWriter();
+    long expected = ifMatch == null ? current.revision() : Versions.required(ifMatch);
+    T changed = change.apply(current.value()).ownedBy(current.value().tenant());
+    long revision =
+        documents.replace(
+            key(cluster, name),
+            changed,
+            expected,
+            documents.touch(cluster),
+            alsoDo.apply(current.value(), changed));
+    return new Versioned<>(changed, revision);
   }
 
   public List<Versioned<T>> history(String cluster, String name) {
@@ -93,7 +139,9 @@ public final class TenantObjects<T extends TenantObjects.Owned<T>> {
             .filter(o -> o.tenant().equals(current.tenant()))
             .orElseThrow(
                 () -> ProblemException.notFound("revision of " + kind, Long.toString(revision)));
-    return new Versioned<>(earlier, documents.replace(key(cluster, name), earlier, expected));
+    return new Versioned<>(
+        earlier,
+        documents.replace(key(cluster, name), earlier, expected, documents.touch(cluster)));
   }
 
   public String key(String cluster, String name) {

@@ -42,6 +42,30 @@ public record Upstream(
     return new Upstream(name, owner, balance, vm, container, active, weights, healthCheck);
   }
 
+  /** Container members come from endpoint events only, never from a client. */
+  @Override
+  public Upstream acceptedOver(Upstream current) {
+    List<String> members =
+        current != null && current.container() != null && current.container().sameService(container)
+            ? current.container().members()
+            : List.of();
+    return withMembers(members);
+  }
+
+  /** A copy whose container group has these members. */
+  public Upstream withMembers(List<String> members) {
+    ContainerGroup group =
+        container == null
+            ? null
+            : new ContainerGroup(
+                container.cluster(),
+                container.namespace(),
+                container.service(),
+                container.port(),
+                List.copyOf(members));
+    return new Upstream(name, tenant, balance, vm, group, active, weights, healthCheck);
+  }
+
   @AssertTrue(message = "the active group(s) must be defined (vm, container or both)")
   boolean isActiveDefined() {
     return active == null
@@ -92,7 +116,16 @@ public record Upstream(
       @NotNull @Min(1) @Max(65535) Integer port,
       @Size(max = 1024)
           List<@NotNull @Pattern(regexp = Syntax.HOST, message = Syntax.HOST_MESSAGE) String>
-              members) {}
+              members) {
+
+    /** Whether {@code other} names the same Kubernetes service. */
+    public boolean sameService(ContainerGroup other) {
+      return other != null
+          && cluster.equals(other.cluster)
+          && namespace.equals(other.namespace)
+          && service.equals(other.service);
+    }
+  }
 
   /** Relative shares of the two groups when both serve. */
   public record Weights(

@@ -1,0 +1,23 @@
+package io.containercloud.nginxmgr.agent;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What an nginx-agent writes under its lease at {@code /nginx/v1/agents/<cluster>/<host>}; the key
+ * disappears when the agent stops renewing the lease.
+ *
+ * @param host the agent's host id
+ * @param appliedRevision the etcd revision of the configuration nginx serves
+ * @param appliedAt when that configuration was reloaded
+ * @param nginxVersion what {@code nginx -v} said
+ * @param lastError the last failure (for example {@code nginx -t} output), or null
+ * @param health per upstream, per member ({@code host:port}): {@code up} or {@code down}
+ */
+public record AgentReport(
+    String host,
+    long appliedRevision,
+    Instant appliedAt,
+    String nginxVersion,
+    String lastError,
+    Map<String, Map<String, String>> health) {}

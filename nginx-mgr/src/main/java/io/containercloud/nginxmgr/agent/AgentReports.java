@@ -1,0 +1,37 @@
+package io.containercloud.nginxmgr.agent;
+
+import io.containercloud.nginxmgr.store.Documents;
+import io.containercloud.nginxmgr.store.Keys;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/** The reports the agents of a cluster keep in etcd. */
+@Component
+public class AgentReports {
+
+  private final Documents documents;
+
+  AgentReports(Documents documents) {
+    this.documents = documents;
+  }
+
+  public static String key(String cluster, String host) {
+    return Keys.ROOT + "agents/" + cluster + "/" + host;
+  }
+
+  /** Every live agent of the cluster, by host. */
+  public List<AgentReport> of(String cluster) {
+    return documents
+        .list(
+            Keys.ROOT + "agents/" + cluster + "/",
+            AgentReport.class,
+            null,
+            10_000,
+            key -> true,
+            report -> true)
+        .items()
+        .stream()
+        .map(Documents.Versioned::value)
+        .toList();
+  }
+}

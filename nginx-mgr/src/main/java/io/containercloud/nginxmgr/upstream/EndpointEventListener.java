@@ -1,0 +1,158 @@
+package io.containercloud.nginxmgr.upstream;
+
+import io.containercloud.common.consumer.UnreadableEventException;
+import io.containercloud.common.error.ProblemException;
+import io.containercloud.common.event.CloudEvent;
+import io.containercloud.nginxmgr.cluster.NginxCluster;
+import io.containercloud.nginxmgr.store.Documents;
+import io.containercloud.nginxmgr.store.Documents.Versioned;
+import io.containercloud.nginxmgr.store.Keys;
+import io.containercloud.nginxmgr.syntax.Syntax;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.http.HttpStatus;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Keeps container groups' members equal to the ready pod addresses that {@code endpoint-events}
+ * announce (compacted, keyed {@code <cluster>/<namespace>/<service>}; data {@code cluster}, {@code
+ * namespace}, {@code service}, {@code addresses}; a tombstone empties the group). Setting the
+ * members to the announced list is idempotent, so a redelivered event changes nothing. A malformed
+ * event is skipped; etcd being away is retried, so no event is lost.
+ */
+@Component
+class EndpointEventListener {
+
+  private static final Pattern NAME = Pattern.compile(Syntax.NAME);
+  private static final Pattern HOST = Pattern.compile(Syntax.HOST);
+
+  private final Documents documents;
+  private final JsonMapper json;
+
+  EndpointEventListener(Documents documents, JsonMapper json) {
+    this.documents = documents;
+    this.json = json;
+  }
+
+  record Service(String cluster, String namespace, String service) {}
+
+  @KafkaListener(
+      topics = "endpoint-events",
+      groupId = "${platform.nginx.endpoints.consumer-group:nginx-mgr-endpoints}")
+  void onEvent(ConsumerRecord<String, String> record) {
+    if (record.value() == null) {
+      String[] parts = record.key() == null ? new String[0] : record.key().split("/");
+      if (parts.length != 3) {
+        throw new UnreadableEventException("tombstone with key " + record.key());
+      }
+      apply(service(parts[0], parts[1], parts[2]), List.of());
+      return;
+    }
+    JsonNode data = parse(record.value()).data();
+    Service service =
+        service(text(data, "cluster"), text(data, "namespace"), text(data, "service"));
+    List<String> addresses = new ArrayList<>();
+    for (JsonNode address : data.path("addresses")) {
+      String ip = address.asString();
+      if (!HOST.matcher(ip).matches()) {
+        throw new UnreadableEventException("address " + ip + " is not an IP address");
+      }
+      addresses.add(ip);
+    }
+    apply(service, addresses.stream().distinct().sorted().toList());
+  }
+
+  /** Every upstream (any nginx cluster) whose container group is this service gets the members. */
+  void apply(Service service, List<String> members) {
+    List<String> clusters =
+        documents
+            .list(
+                Keys.CLUSTERS,
+                NginxCluster.class,
+                null,
+                100_000,
+                key -> !key.contains("/"),
+                c -> true)
+            .items()
+            .stream()
+            .map(c -> c.value().name())
+            .toList();
+    for (String cluster : clusters) {
+      documents
+          .list(
+              Keys.upstreams(cluster),
+              Upstream.class,
+              null,
+              100_000,
+              key -> true,
+              u -> u.container() != null && u.container().sameService(group(service)))
+          .items()
+          .forEach(upstream -> update(cluster, upstream, members));
+    }
+  }
+
+  private static Upstream.ContainerGroup group(Service service) {
+    return new Upstream.ContainerGroup(
+        service.cluster(), service.namespace(), service.service(), 1, List.of());
+  }
+
+  private void update(String cluster, Versioned<Upstream> upstream, List<String> members) {
+    String key = Keys.upstreams(cluster) + upstream.value().name();
+    Versioned<Upstream> current = upstream;
+    while (!members.equals(current.value().container().members())) {
+      try {
+        documents.replace(
+            key,
+            current.value().withMembers(members),
+            current.revision(),
+            documents.touch(cluster));
+        return;
+      } catch (ProblemException e) {
+        if (e.status() != HttpStatus.CONFLICT && e.status() != HttpStatus.NOT_FOUND) {
+          throw e;
+        }
+        // changed or removed meanwhile: read it again
+        Optional<Versioned<Upstream>> again = documents.get(key, Upstream.class);
+        if (again.isEmpty()
+            || !current.value().container().sameService(again.get().value().container())) {
+          return;
+        }
+        current = again.get();
+      }
+    }
+  }
+
+  private CloudEvent parse(String value) {
+    try {
+      return CloudEvent.fromJson(json, value);
+    } catch (JacksonException e) {
+      throw new UnreadableEventException("not a CloudEvent: " + e.getOriginalMessage());
+    }
+  }
+
+  private static String text(JsonNode data, String field) {
+    return data == null ? "" : data.path(field).asString("");
+  }
+
+  private static Service service(String cluster, String namespace, String service) {
+    if (!NAME.matcher(cluster).matches()
+        || !NAME.matcher(namespace).matches()
+        || !NAME.matcher(service).matches()) {
+      throw new UnreadableEventException(
+          "endpoint event names no valid cluster/namespace/service: "
+              + cluster
+              + "/"
+              + namespace
+              + "/"
+              + service);
+    }
+    return new Service(cluster, namespace, service);
+  }
+}
