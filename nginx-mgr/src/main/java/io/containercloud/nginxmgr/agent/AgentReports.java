@@ -1,7 +1,8 @@
 package io.containercloud.nginxmgr.agent;
 
+import io.containercloud.common.nginx.AgentReport;
+import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.nginxmgr.store.Documents;
-import io.containercloud.nginxmgr.store.Keys;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
@@ -15,20 +16,11 @@ public class AgentReports {
     this.documents = documents;
   }
 
-  public static String key(String cluster, String host) {
-    return Keys.ROOT + "agents/" + cluster + "/" + host;
-  }
-
   /** Every live agent of the cluster, by host. */
   public List<AgentReport> of(String cluster) {
     return documents
         .list(
-            Keys.ROOT + "agents/" + cluster + "/",
-            AgentReport.class,
-            null,
-            10_000,
-            key -> true,
-            report -> true)
+            NginxKeys.agents(cluster), AgentReport.class, null, 10_000, key -> true, report -> true)
         .items()
         .stream()
         .map(Documents.Versioned::value)

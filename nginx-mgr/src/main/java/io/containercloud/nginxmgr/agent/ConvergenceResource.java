@@ -1,8 +1,8 @@
 package io.containercloud.nginxmgr.agent;
 
 import io.containercloud.common.error.ProblemException;
+import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.nginxmgr.store.Documents;
-import io.containercloud.nginxmgr.store.Keys;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -38,7 +38,7 @@ class ConvergenceResource {
 
   @GetMapping("/clusters/{cluster}/convergence")
   Convergence convergence(@PathVariable String cluster) {
-    if (documents.get(Keys.cluster(cluster), Object.class).isEmpty()) {
+    if (documents.get(NginxKeys.cluster(cluster), Object.class).isEmpty()) {
       throw ProblemException.notFound("nginx cluster", cluster);
     }
     long revision = documents.newestRevision(cluster);

@@ -1,13 +1,14 @@
 package io.containercloud.nginxmgr.cluster;
 
 import io.containercloud.common.error.ProblemException;
+import io.containercloud.common.nginx.NginxCluster;
+import io.containercloud.common.nginx.NginxKeys;
+import io.containercloud.common.nginx.Syntax;
 import io.containercloud.common.security.Caller;
 import io.containercloud.common.security.Role;
 import io.containercloud.nginxmgr.store.Documents;
 import io.containercloud.nginxmgr.store.Documents.Versioned;
-import io.containercloud.nginxmgr.store.Keys;
 import io.containercloud.nginxmgr.store.Versions;
-import io.containercloud.nginxmgr.syntax.Syntax;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -52,7 +53,12 @@ class ClusterResource {
       @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
     Documents.Page<NginxCluster> page =
         documents.list(
-            Keys.CLUSTERS, NginxCluster.class, cursor, limit, key -> !key.contains("/"), c -> true);
+            NginxKeys.CLUSTERS,
+            NginxCluster.class,
+            cursor,
+            limit,
+            key -> !key.contains("/"),
+            c -> true);
     return new ClusterPage(page.items().stream().map(ClusterView::of).toList(), page.next());
   }
 
@@ -65,7 +71,7 @@ class ClusterResource {
   @PostMapping("/clusters")
   ResponseEntity<NginxCluster> create(@Valid @RequestBody NginxCluster cluster) {
     requireAdmin();
-    long revision = documents.create(Keys.cluster(cluster.name()), cluster);
+    long revision = documents.create(NginxKeys.cluster(cluster.name()), cluster);
     return ResponseEntity.created(URI.create("/clusters/" + cluster.name()))
         .eTag(Versions.etag(revision))
         .body(cluster);
@@ -81,7 +87,7 @@ class ClusterResource {
       throw ProblemException.invalid(
           "name", "must equal the cluster in the path; clusters are not renamed");
     }
-    long revision = documents.replace(Keys.cluster(name), cluster, Versions.required(ifMatch));
+    long revision = documents.replace(NginxKeys.cluster(name), cluster, Versions.required(ifMatch));
     return ResponseEntity.ok().eTag(Versions.etag(revision)).body(cluster);
   }
 
@@ -93,21 +99,21 @@ class ClusterResource {
     long expected = Versions.required(ifMatch);
     boolean empty =
         documents
-            .list(Keys.cluster(name) + "/", Object.class, null, 1, key -> true, value -> true)
+            .list(NginxKeys.cluster(name) + "/", Object.class, null, 1, key -> true, value -> true)
             .items()
             .isEmpty();
     if (!empty) {
       throw ProblemException.conflict(
           "cluster-not-empty", "Cluster '" + name + "' still has servers or upstreams.");
     }
-    documents.delete(Keys.cluster(name), expected);
+    documents.delete(NginxKeys.cluster(name), expected);
     return ResponseEntity.noContent().build();
   }
 
   @GetMapping("/clusters/{name}/history")
   List<ClusterView> history(@PathVariable String name) {
     find(name);
-    return documents.history(Keys.cluster(name), NginxCluster.class, 100).stream()
+    return documents.history(NginxKeys.cluster(name), NginxCluster.class, 100).stream()
         .map(ClusterView::of)
         .toList();
   }
@@ -122,19 +128,19 @@ class ClusterResource {
     long expected = Versions.required(ifMatch);
     NginxCluster earlier =
         documents
-            .at(Keys.cluster(name), revision, NginxCluster.class)
+            .at(NginxKeys.cluster(name), revision, NginxCluster.class)
             .orElseThrow(
                 () ->
                     ProblemException.notFound(
                         "revision of cluster " + name, Long.toString(revision)))
             .value();
-    long now = documents.replace(Keys.cluster(name), earlier, expected);
+    long now = documents.replace(NginxKeys.cluster(name), earlier, expected);
     return ResponseEntity.ok().eTag(Versions.etag(now)).body(earlier);
   }
 
   private Versioned<NginxCluster> find(String name) {
     return documents
-        .get(Keys.cluster(name), NginxCluster.class)
+        .get(NginxKeys.cluster(name), NginxCluster.class)
         .orElseThrow(() -> ProblemException.notFound("nginx cluster", name));
   }
 

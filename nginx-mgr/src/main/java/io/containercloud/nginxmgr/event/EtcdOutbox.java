@@ -3,7 +3,7 @@ package io.containercloud.nginxmgr.event;
 import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.Topic;
 import io.containercloud.common.loop.WakeableLoop;
-import io.containercloud.nginxmgr.store.Keys;
+import io.containercloud.common.nginx.NginxKeys;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -36,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class EtcdOutbox implements SmartLifecycle {
 
-  static final String PREFIX = Keys.ROOT + "outbox/";
+  static final String PREFIX = NginxKeys.ROOT + "outbox/";
   private static final int BATCH = 100;
   private static final long TIMEOUT_MS = 10_000;
   private static final RecordHeader CONTENT_TYPE =

@@ -1,7 +1,8 @@
 package io.containercloud.nginxmgr.server;
 
+import io.containercloud.common.nginx.NginxKeys;
+import io.containercloud.common.nginx.VirtualServer;
 import io.containercloud.nginxmgr.store.Documents;
-import io.containercloud.nginxmgr.store.Keys;
 import io.containercloud.nginxmgr.store.TenantObjectEndpoints;
 import io.containercloud.nginxmgr.store.TenantObjects;
 import org.springframework.validation.annotation.Validated;
@@ -15,6 +16,6 @@ import org.springframework.web.bind.annotation.RestController;
 class ServerResource extends TenantObjectEndpoints<VirtualServer> {
 
   ServerResource(Documents documents) {
-    super(new TenantObjects<>(documents, VirtualServer.class, "server", Keys::servers));
+    super(new TenantObjects<>(documents, VirtualServer.class, "server", NginxKeys::servers));
   }
 }

@@ -1,6 +1,7 @@
 package io.containercloud.nginxmgr.store;
 
 import io.containercloud.common.error.ProblemException;
+import io.containercloud.common.nginx.NginxKeys;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -171,13 +172,13 @@ public class Documents {
    * revision is the newest revision an agent must have applied, deletions included.
    */
   public Op touch(String cluster) {
-    return Op.put(bytes(Keys.changes(cluster)), ByteSequence.EMPTY, PutOption.DEFAULT);
+    return Op.put(bytes(NginxKeys.changes(cluster)), ByteSequence.EMPTY, PutOption.DEFAULT);
   }
 
   /** The revision of the newest change of a cluster's configuration. */
   public long newestRevision(String cluster) {
-    GetResponse marker = await(kv.get(bytes(Keys.changes(cluster))));
-    GetResponse settings = await(kv.get(bytes(Keys.cluster(cluster))));
+    GetResponse marker = await(kv.get(bytes(NginxKeys.changes(cluster))));
+    GetResponse settings = await(kv.get(bytes(NginxKeys.cluster(cluster))));
     return Math.max(
         marker.getKvs().stream().mapToLong(KeyValue::getModRevision).max().orElse(0),
         settings.getKvs().stream().mapToLong(KeyValue::getModRevision).max().orElse(0));

@@ -1,7 +1,8 @@
 package io.containercloud.nginxmgr.store;
 
+import io.containercloud.common.nginx.Syntax;
+import io.containercloud.common.nginx.TenantOwned;
 import io.containercloud.nginxmgr.store.Documents.Versioned;
-import io.containercloud.nginxmgr.syntax.Syntax;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -23,7 +24,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
  * The HTTP surface of one kind of tenant object in a cluster: paged list, read with ETag, create,
  * replace and delete with If-Match, history and rollback. A subclass names the path.
  */
-public abstract class TenantObjectEndpoints<T extends TenantObjects.Owned<T>> {
+public abstract class TenantObjectEndpoints<T extends TenantOwned<T>> {
 
   private final TenantObjects<T> objects;
 

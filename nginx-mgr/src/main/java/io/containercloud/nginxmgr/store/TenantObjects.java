@@ -1,6 +1,8 @@
 package io.containercloud.nginxmgr.store;
 
 import io.containercloud.common.error.ProblemException;
+import io.containercloud.common.nginx.NginxKeys;
+import io.containercloud.common.nginx.TenantOwned;
 import io.containercloud.common.security.Caller;
 import io.containercloud.common.security.Role;
 import io.containercloud.nginxmgr.store.Documents.Page;
@@ -16,27 +18,7 @@ import java.util.function.UnaryOperator;
  * see and change only their tenant's, platform admins all; viewers change nothing. Another tenant's
  * object answers 404, as if it did not exist.
  */
-public final class TenantObjects<T extends TenantObjects.Owned<T>> {
-
-  /** What the store needs of such an object. */
-  public interface Owned<T> {
-    String name();
-
-    String tenant();
-
-    /** A copy that belongs to {@code tenant}. */
-    T ownedBy(String tenant);
-
-    /**
-     * This object as sent by a client, keeping what only the platform writes from {@code current}
-     * (null on create).
-     */
-    default T acceptedOver(T current) {
-      @SuppressWarnings("unchecked")
-      T self = (T) this;
-      return self;
-    }
-  }
+public final class TenantObjects<T extends TenantOwned<T>> {
 
   private final Documents documents;
   private final Class<T> type;
@@ -149,7 +131,7 @@ public final class TenantObjects<T extends TenantObjects.Owned<T>> {
   }
 
   private void requireCluster(String cluster) {
-    if (documents.get(Keys.cluster(cluster), Object.class).isEmpty()) {
+    if (documents.get(NginxKeys.cluster(cluster), Object.class).isEmpty()) {
       throw ProblemException.notFound("nginx cluster", cluster);
     }
   }

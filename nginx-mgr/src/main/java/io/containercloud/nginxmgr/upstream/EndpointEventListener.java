@@ -3,11 +3,12 @@ package io.containercloud.nginxmgr.upstream;
 import io.containercloud.common.consumer.UnreadableEventException;
 import io.containercloud.common.error.ProblemException;
 import io.containercloud.common.event.CloudEvent;
-import io.containercloud.nginxmgr.cluster.NginxCluster;
+import io.containercloud.common.nginx.NginxCluster;
+import io.containercloud.common.nginx.NginxKeys;
+import io.containercloud.common.nginx.Syntax;
+import io.containercloud.common.nginx.Upstream;
 import io.containercloud.nginxmgr.store.Documents;
 import io.containercloud.nginxmgr.store.Documents.Versioned;
-import io.containercloud.nginxmgr.store.Keys;
-import io.containercloud.nginxmgr.syntax.Syntax;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -74,7 +75,7 @@ class EndpointEventListener {
     List<String> clusters =
         documents
             .list(
-                Keys.CLUSTERS,
+                NginxKeys.CLUSTERS,
                 NginxCluster.class,
                 null,
                 100_000,
@@ -87,7 +88,7 @@ class EndpointEventListener {
     for (String cluster : clusters) {
       documents
           .list(
-              Keys.upstreams(cluster),
+              NginxKeys.upstreams(cluster),
               Upstream.class,
               null,
               100_000,
@@ -104,7 +105,7 @@ class EndpointEventListener {
   }
 
   private void update(String cluster, Versioned<Upstream> upstream, List<String> members) {
-    String key = Keys.upstreams(cluster) + upstream.value().name();
+    String key = NginxKeys.upstreams(cluster) + upstream.value().name();
     Versioned<Upstream> current = upstream;
     while (!members.equals(current.value().container().members())) {
       try {

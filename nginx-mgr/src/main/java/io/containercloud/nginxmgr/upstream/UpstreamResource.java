@@ -4,12 +4,13 @@ import io.containercloud.common.error.FieldViolation;
 import io.containercloud.common.error.ProblemException;
 import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.Topic;
+import io.containercloud.common.nginx.NginxKeys;
+import io.containercloud.common.nginx.Upstream;
 import io.containercloud.common.security.Caller;
 import io.containercloud.nginxmgr.event.EtcdOutbox;
 import io.containercloud.nginxmgr.event.NginxEventType;
 import io.containercloud.nginxmgr.store.Documents;
 import io.containercloud.nginxmgr.store.Documents.Versioned;
-import io.containercloud.nginxmgr.store.Keys;
 import io.containercloud.nginxmgr.store.TenantObjectEndpoints;
 import io.containercloud.nginxmgr.store.TenantObjects;
 import io.containercloud.nginxmgr.store.Versions;
@@ -46,7 +47,7 @@ class UpstreamResource extends TenantObjectEndpoints<Upstream> {
   }
 
   static TenantObjects<Upstream> objects(Documents documents) {
-    return new TenantObjects<>(documents, Upstream.class, "upstream", Keys::upstreams);
+    return new TenantObjects<>(documents, Upstream.class, "upstream", NginxKeys::upstreams);
   }
 
   /**

@@ -1,8 +1,6 @@
-package io.containercloud.nginxmgr.server;
+package io.containercloud.common.nginx;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import io.containercloud.nginxmgr.store.TenantObjects;
-import io.containercloud.nginxmgr.syntax.Syntax;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
@@ -37,7 +35,7 @@ public record VirtualServer(
     @NotEmpty @Size(max = 8) List<@Valid @NotNull Listen> listen,
     @Valid Tls tls,
     @NotEmpty @Size(max = 64) List<@Valid @NotNull Location> locations)
-    implements TenantObjects.Owned<VirtualServer> {
+    implements TenantOwned<VirtualServer> {
 
   @Override
   public VirtualServer ownedBy(String owner) {

@@ -1,4 +1,4 @@
-package io.containercloud.nginxmgr.agent;
+package io.containercloud.common.nginx;
 
 import java.time.Instant;
 import java.util.Map;

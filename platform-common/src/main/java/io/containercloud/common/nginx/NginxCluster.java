@@ -1,7 +1,6 @@
-package io.containercloud.nginxmgr.cluster;
+package io.containercloud.common.nginx;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import io.containercloud.nginxmgr.syntax.Syntax;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

@@ -1,12 +1,12 @@
-package io.containercloud.nginxmgr.store;
+package io.containercloud.common.nginx;
 
 /** The etcd layout (ARCHITECTURE.md, version prefix {@code v1}). */
-public final class Keys {
+public final class NginxKeys {
 
   public static final String ROOT = "/nginx/v1/";
   public static final String CLUSTERS = ROOT + "clusters/";
 
-  private Keys() {}
+  private NginxKeys() {}
 
   public static String cluster(String cluster) {
     return CLUSTERS + cluster;
@@ -19,6 +19,11 @@ public final class Keys {
   /** Touched in every transaction that changes the cluster's configuration. */
   public static String changes(String cluster) {
     return ROOT + "changes/" + cluster;
+  }
+
+  /** Where agents of the cluster report, one key per host under its lease. */
+  public static String agents(String cluster) {
+    return ROOT + "agents/" + cluster + "/";
   }
 
   public static String upstreams(String cluster) {

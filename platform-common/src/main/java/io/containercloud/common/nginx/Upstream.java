@@ -1,8 +1,6 @@
-package io.containercloud.nginxmgr.upstream;
+package io.containercloud.common.nginx;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import io.containercloud.nginxmgr.store.TenantObjects;
-import io.containercloud.nginxmgr.syntax.Syntax;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
@@ -35,7 +33,7 @@ public record Upstream(
     @NotNull Active active,
     @Valid Weights weights,
     @Valid @NotNull HealthCheck healthCheck)
-    implements TenantObjects.Owned<Upstream> {
+    implements TenantOwned<Upstream> {
 
   @Override
   public Upstream ownedBy(String owner) {

@@ -1,4 +1,4 @@
-package io.containercloud.nginxmgr.syntax;
+package io.containercloud.common.nginx;
 
 /**
  * The allow-lists every string bound for an nginx config passes first. Each admits only characters
