@@ -17,6 +17,12 @@ import org.springframework.validation.annotation.Validated;
  * @param nginxBinary the nginx (or Tengine) executable
  * @param prefix nginx's prefix folder, holding {@code conf/}, {@code logs/} and temp paths
  * @param reloadInterval the shortest time between two reloads; bursts are coalesced
+ * @param listenAddress the address virtual servers listen on
+ * @param certDir where the certificate and key files that servers name are
+ * @param workerProcesses nginx {@code worker_processes}: a number or {@code auto}
+ * @param reportTtl how long a report outlives the agent (the lease's time to live)
+ * @param stopNginxOnExit whether stopping the agent stops nginx too (by default nginx keeps serving
+ *     the last good configuration)
  */
 @Validated
 @ConfigurationProperties("platform.nginx-agent")
@@ -25,4 +31,17 @@ public record NginxAgentProperties(
     @NotBlank @Pattern(regexp = "[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?") String hostId,
     @NotNull @DefaultValue("/usr/sbin/nginx") Path nginxBinary,
     @NotNull Path prefix,
-    @NotNull @DefaultValue("1s") Duration reloadInterval) {}
+    @NotNull @DefaultValue("1s") Duration reloadInterval,
+    @NotNull @DefaultValue("0.0.0.0") @Pattern(regexp = "[0-9.]{7,15}|\\[[0-9a-fA-F:]{2,39}\\]")
+        String listenAddress,
+    @NotNull @DefaultValue("/etc/nginx-agent/certs") Path certDir,
+    @NotNull @DefaultValue("auto") @Pattern(regexp = "auto|[1-9][0-9]{0,2}") String workerProcesses,
+    @NotNull @DefaultValue("10s") Duration reportTtl,
+    @DefaultValue("false") boolean stopNginxOnExit) {
+
+  public NginxAgentProperties {
+    if (reportTtl != null && reportTtl.toSeconds() < 2) {
+      throw new IllegalArgumentException("platform.nginx-agent.report-ttl must be at least 2s");
+    }
+  }
+}

@@ -1,6 +1,7 @@
 package io.containercloud.common.nginx;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +13,8 @@ import java.util.Map;
  * @param appliedAt when that configuration was reloaded
  * @param nginxVersion what {@code nginx -v} said
  * @param lastError the last failure (for example {@code nginx -t} output), or null
+ * @param warnings what the operator should know of the applied configuration (objects left out,
+ *     upstreams without members)
  * @param health per upstream, per member ({@code host:port}): {@code up} or {@code down}
  */
 public record AgentReport(
@@ -20,4 +23,5 @@ public record AgentReport(
     Instant appliedAt,
     String nginxVersion,
     String lastError,
+    List<String> warnings,
     Map<String, Map<String, String>> health) {}

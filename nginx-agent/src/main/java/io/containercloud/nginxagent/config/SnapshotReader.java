@@ -1,0 +1,106 @@
+package io.containercloud.nginxagent.config;
+
+import io.containercloud.common.nginx.NginxCluster;
+import io.containercloud.common.nginx.NginxKeys;
+import io.containercloud.common.nginx.Upstream;
+import io.containercloud.common.nginx.VirtualServer;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads one cluster from etcd at a single revision and validates every object again with the same
+ * allow-lists as nginx-mgr: etcd may have been written by hand, and what fails is left out (and
+ * reported), never rendered.
+ */
+public final class SnapshotReader {
+
+  private static final long TIMEOUT_S = 10;
+
+  private final KV kv;
+  private final JsonMapper json;
+  private final Validator validator;
+  private final String cluster;
+
+  public SnapshotReader(KV kv, JsonMapper json, Validator validator, String cluster) {
+    this.kv = kv;
+    this.json = json;
+    this.validator = validator;
+    this.cluster = cluster;
+  }
+
+  /** The cluster at etcd's current revision. */
+  public Snapshot read() throws ExecutionException, InterruptedException, TimeoutException {
+    GetResponse children =
+        kv.get(bytes(NginxKeys.cluster(cluster) + "/"), GetOption.builder().isPrefix(true).build())
+            .get(TIMEOUT_S, TimeUnit.SECONDS);
+    long revision = children.getHeader().getRevision();
+    GetResponse settings =
+        kv.get(
+                bytes(NginxKeys.cluster(cluster)),
+                GetOption.builder().withRevision(revision).build())
+            .get(TIMEOUT_S, TimeUnit.SECONDS);
+    List<String> problems = new ArrayList<>();
+    NginxCluster clusterSettings =
+        settings.getKvs().stream()
+            .findFirst()
+            .map(kv -> parse(kv, NginxCluster.class, problems))
+            .orElse(null);
+    List<VirtualServer> servers = new ArrayList<>();
+    List<Upstream> upstreams = new ArrayList<>();
+    for (KeyValue child : children.getKvs()) {
+      String key = child.getKey().toString(StandardCharsets.UTF_8);
+      if (key.startsWith(NginxKeys.servers(cluster))) {
+        add(servers, parse(child, VirtualServer.class, problems));
+      } else if (key.startsWith(NginxKeys.upstreams(cluster))) {
+        add(upstreams, parse(child, Upstream.class, problems));
+      }
+    }
+    return new Snapshot(revision, clusterSettings, servers, upstreams, problems);
+  }
+
+  private static <T> void add(List<T> list, T value) {
+    if (value != null) {
+      list.add(value);
+    }
+  }
+
+  private <T> T parse(KeyValue stored, Class<T> type, List<String> problems) {
+    String key = stored.getKey().toString(StandardCharsets.UTF_8);
+    try {
+      T value = json.readValue(stored.getValue().getBytes(), type);
+      Set<ConstraintViolation<T>> violations = validator.validate(value);
+      if (violations.isEmpty()) {
+        return value;
+      }
+      problems.add(
+          key
+              + " left out: "
+              + violations.stream()
+                  .map(v -> v.getPropertyPath() + " " + v.getMessage())
+                  .sorted()
+                  .collect(Collectors.joining("; ")));
+    } catch (JacksonException e) {
+      problems.add(key + " left out: not valid JSON (" + e.getOriginalMessage() + ")");
+    }
+    return null;
+  }
+
+  private static ByteSequence bytes(String text) {
+    return ByteSequence.from(text, StandardCharsets.UTF_8);
+  }
+}

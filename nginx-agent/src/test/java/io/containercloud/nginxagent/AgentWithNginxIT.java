@@ -1,0 +1,227 @@
+package io.containercloud.nginxagent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import io.containercloud.common.nginx.NginxKeys;
+import io.containercloud.common.testing.LocalInfra;
+import io.containercloud.nginxagent.agent.Agent;
+import io.containercloud.nginxagent.nginx.NginxAgentProperties;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import jakarta.validation.Validation;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Agents with real nginx processes (one prefix and address each) following the real etcd. */
+class AgentWithNginxIT {
+
+  private static final String[] HOSTS = {"127.0.0.11", "127.0.0.12"};
+
+  private final Client etcd =
+      Client.builder().endpoints(URI.create("http://127.0.0.1:" + LocalInfra.ETCD_PORT)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final List<Agent> agents = new ArrayList<>();
+  private final List<HttpServer> backends = new ArrayList<>();
+  private String cluster;
+  private int port;
+  private int backendA;
+  private int backendB;
+
+  @BeforeEach
+  void twoHostsAndTwoBackends() throws Exception {
+    cluster = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    port = freePort();
+    backendA = backend("A");
+    backendB = backend("B");
+    put(NginxKeys.cluster(cluster), clusterJson());
+    put(NginxKeys.upstreams(cluster) + "shop", upstreamJson(backendA));
+    put(NginxKeys.servers(cluster) + "shop", serverJson(null));
+    for (int i = 0; i < HOSTS.length; i++) {
+      Path prefix = Files.createTempDirectory("nginx-agent-it");
+      Agent agent =
+          new Agent(
+              new NginxAgentProperties(
+                  cluster,
+                  "host-" + (i + 1),
+                  Path.of("/usr/sbin/nginx"),
+                  prefix,
+                  Duration.ofMillis(200),
+                  HOSTS[i],
+                  prefix.resolve("certs"),
+                  "1",
+                  Duration.ofSeconds(5),
+                  true),
+              etcd,
+              JsonMapper.builder().build(),
+              Validation.buildDefaultValidatorFactory().getValidator());
+      agents.add(agent);
+      agent.start();
+    }
+  }
+
+  @AfterEach
+  void stopEverything() {
+    agents.forEach(Agent::stop);
+    backends.forEach(b -> b.stop(0));
+    etcd.close();
+  }
+
+  @Test
+  void aChangeInEtcdIsServedByEveryNginx() throws Exception {
+    awaitEveryHostAnswers("A");
+
+    put(NginxKeys.upstreams(cluster) + "shop", upstreamJson(backendB));
+
+    awaitEveryHostAnswers("B");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> report("host-2").contains("\"lastError\":null"));
+  }
+
+  @Test
+  void aConfigurationNginxRefusesIsNeverAppliedAndTheErrorIsReported() throws Exception {
+    awaitEveryHostAnswers("A");
+
+    put(NginxKeys.servers(cluster) + "shop", serverJson("missing.crt"));
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> report("host-1").contains("host-1 failed: nginx -t refused"));
+    assertThat(report("host-1")).contains("missing.crt");
+    for (String host : HOSTS) {
+      assertThat(get(host)).isEqualTo("A");
+    }
+  }
+
+  @Test
+  void afterAnEtcdOutageTheAgentsEndOnTheLatestRevision() throws Exception {
+    awaitEveryHostAnswers("A");
+
+    LocalInfra.stop("etcd", LocalInfra.ETCD_PORT);
+    try {
+      for (String host : HOSTS) {
+        assertThat(get(host)).as("nginx serves on while etcd is away").isEqualTo("A");
+      }
+    } finally {
+      LocalInfra.start("etcd");
+    }
+    put(NginxKeys.upstreams(cluster) + "shop", upstreamJson(backendB));
+
+    awaitEveryHostAnswers("B");
+  }
+
+  private void awaitEveryHostAnswers(String body) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              for (String host : HOSTS) {
+                if (!body.equals(get(host))) {
+                  return false;
+                }
+              }
+              return true;
+            });
+  }
+
+  private String get(String host) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/"))
+                .timeout(Duration.ofSeconds(3))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return response.body();
+  }
+
+  private String report(String host) throws Exception {
+    return etcd.getKVClient().get(bytes(NginxKeys.agents(cluster) + host)).get().getKvs().stream()
+        .findFirst()
+        .map(kv -> kv.getValue().toString(StandardCharsets.UTF_8))
+        .orElse("");
+  }
+
+  private String clusterJson() {
+    return """
+        {"name":"%s","flavour":"nginx","version":"1.22.1","templateSet":"standard",
+         "defaults":{"httpPort":80,"httpsPort":443}}"""
+        .formatted(cluster);
+  }
+
+  private static String upstreamJson(int backendPort) {
+    return """
+        {"name":"shop","tenant":"tenant-a","balance":"round-robin","active":"vm",
+         "vm":{"members":[{"host":"127.0.0.1","port":%d}]},
+         "healthCheck":{"interval":"1s","rise":1,"fall":2,"timeout":"1s","path":"/",
+                        "expectedStatuses":[200]}}"""
+        .formatted(backendPort);
+  }
+
+  private String serverJson(String certificate) {
+    String tls =
+        certificate == null
+            ? ""
+            : ",\"tls\":{\"certificate\":\"" + certificate + "\",\"key\":\"missing.key\"}";
+    String listen =
+        certificate == null
+            ? "{\"port\":" + port + "}"
+            : "{\"port\":" + port + "},{\"port\":" + freePort() + ",\"ssl\":true}";
+    return """
+        {"name":"shop","tenant":"tenant-a","serverNames":["shop.example.com"],"listen":[%s]%s,
+         "locations":[{"path":"/","match":"prefix","upstream":"shop"}]}"""
+        .formatted(listen, tls);
+  }
+
+  private void put(String key, String value) throws Exception {
+    etcd.getKVClient().put(bytes(key), bytes(value)).get();
+  }
+
+  private int backend(String answer) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+    server.createContext(
+        "/",
+        exchange -> {
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    server.start();
+    backends.add(server);
+    return server.getAddress().getPort();
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ByteSequence bytes(String text) {
+    return ByteSequence.from(text, StandardCharsets.UTF_8);
+  }
+}
