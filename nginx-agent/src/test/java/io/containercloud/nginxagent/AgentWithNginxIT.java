@@ -35,12 +35,14 @@ import tools.jackson.databind.json.JsonMapper;
 class AgentWithNginxIT {
 
   private static final String[] HOSTS = {"127.0.0.11", "127.0.0.12"};
+  private static final long INTERVAL_MS = 200;
 
   private final Client etcd =
       Client.builder().endpoints(URI.create("http://127.0.0.1:" + LocalInfra.ETCD_PORT)).build();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<Agent> agents = new ArrayList<>();
+  private final List<Path> prefixes = new ArrayList<>();
   private final List<HttpServer> backends = new ArrayList<>();
   private String cluster;
   private int port;
@@ -57,7 +59,15 @@ class AgentWithNginxIT {
     put(NginxKeys.upstreams(cluster) + "shop", upstreamJson(backendA));
     put(NginxKeys.servers(cluster) + "shop", serverJson(null));
     for (int i = 0; i < HOSTS.length; i++) {
-      Path prefix = Files.createTempDirectory("nginx-agent-it");
+      prefixes.add(Files.createTempDirectory("nginx-agent-it"));
+    }
+    startAgents();
+  }
+
+  private void startAgents() {
+    agents.clear();
+    for (int i = 0; i < HOSTS.length; i++) {
+      Path prefix = prefixes.get(i);
       Agent agent =
           new Agent(
               new NginxAgentProperties(
@@ -65,7 +75,7 @@ class AgentWithNginxIT {
                   "host-" + (i + 1),
                   Path.of("/usr/sbin/nginx"),
                   prefix,
-                  Duration.ofMillis(200),
+                  Duration.ofMillis(INTERVAL_MS),
                   HOSTS[i],
                   prefix.resolve("certs"),
                   "1",
@@ -130,6 +140,58 @@ class AgentWithNginxIT {
     awaitEveryHostAnswers("B");
   }
 
+  @Test
+  void aBurstOfWritesReloadsAtMostOncePerIntervalAndEndsOnTheLastState() throws Exception {
+    awaitEveryHostAnswers("A");
+    long before = agents.get(0).reloads();
+    long started = System.nanoTime();
+
+    for (int i = 0; i < 1_000; i++) {
+      put(NginxKeys.upstreams(cluster) + "shop", upstreamJson(i % 2 == 0 ? backendA : backendB));
+    }
+
+    awaitEveryHostAnswers("B");
+    long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+    long reloads = agents.get(0).reloads() - before;
+    assertThat(reloads).isBetween(1L, elapsedMs / INTERVAL_MS + 2);
+  }
+
+  @Test
+  void aFailingMemberIsTakenOutWhileRequestsSucceedAndReturnsWhenItRecovers() throws Exception {
+    int second = backend("A");
+    put(NginxKeys.upstreams(cluster) + "shop", upstreamJson(backendA, second));
+    awaitEveryHostAnswers("A");
+    HttpServer secondServer = backends.get(backends.size() - 1);
+
+    secondServer.stop(0);
+    for (int i = 0; i < 20; i++) {
+      assertThat(get(HOSTS[0])).isEqualTo("A");
+    }
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> report("host-1").contains("\"127.0.0.1:" + second + "\":\"down\""));
+    assertThat(get(HOSTS[0])).isEqualTo("A");
+
+    backendOn(second, "A");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> report("host-1").contains("\"127.0.0.1:" + second + "\":\"up\""));
+  }
+
+  @Test
+  void withEtcdDownAtStartNginxServesTheLastGoodConfiguration() throws Exception {
+    awaitEveryHostAnswers("A");
+    agents.forEach(Agent::stop); // nginx stops with them here
+
+    LocalInfra.stop("etcd", LocalInfra.ETCD_PORT);
+    try {
+      startAgents();
+      awaitEveryHostAnswers("A");
+    } finally {
+      LocalInfra.start("etcd");
+    }
+  }
+
   private void awaitEveryHostAnswers(String body) {
     await()
         .atMost(Duration.ofSeconds(30))
@@ -169,13 +231,17 @@ class AgentWithNginxIT {
         .formatted(cluster);
   }
 
-  private static String upstreamJson(int backendPort) {
+  private static String upstreamJson(int... backendPorts) {
+    String members =
+        java.util.Arrays.stream(backendPorts)
+            .mapToObj(p -> "{\"host\":\"127.0.0.1\",\"port\":" + p + "}")
+            .collect(java.util.stream.Collectors.joining(","));
     return """
         {"name":"shop","tenant":"tenant-a","balance":"round-robin","active":"vm",
-         "vm":{"members":[{"host":"127.0.0.1","port":%d}]},
-         "healthCheck":{"interval":"1s","rise":1,"fall":2,"timeout":"1s","path":"/",
+         "vm":{"members":[%s]},
+         "healthCheck":{"interval":"500ms","rise":1,"fall":2,"timeout":"1s","path":"/",
                         "expectedStatuses":[200]}}"""
-        .formatted(backendPort);
+        .formatted(members);
   }
 
   private String serverJson(String certificate) {
@@ -198,7 +264,11 @@ class AgentWithNginxIT {
   }
 
   private int backend(String answer) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    return backendOn(0, answer);
+  }
+
+  private int backendOn(int port, String answer) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
     byte[] body = answer.getBytes(StandardCharsets.UTF_8);
     server.createContext(
         "/",

@@ -75,6 +75,8 @@ public final class Agent {
   private Instant lastSnapshot = Instant.EPOCH;
   private long leaseId;
   private String nginxVersion;
+  private final java.util.concurrent.atomic.AtomicLong reloads =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public Agent(NginxAgentProperties settings, Client etcd, JsonMapper json, Validator validator) {
     this.settings = settings;
@@ -139,8 +141,9 @@ public final class Agent {
     return appliedRevision;
   }
 
-  public NginxProcess nginx() {
-    return nginx;
+  /** How many times this agent reloaded nginx. */
+  public long reloads() {
+    return reloads.get();
   }
 
   private void changed() {
@@ -230,6 +233,7 @@ public final class Agent {
       }
       servedText = rendered.text();
       lastReload = Instant.now();
+      reloads.incrementAndGet();
       log.info("applied revision {}", snapshot.revision());
     }
     appliedRevision = snapshot.revision();

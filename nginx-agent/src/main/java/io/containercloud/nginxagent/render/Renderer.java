@@ -156,7 +156,8 @@ public final class Renderer {
           .append(" max_fails=")
           .append(m.maxFails())
           .append(" fail_timeout=")
-          .append(m.failTimeout());
+          .append(seconds(m.failTimeout()))
+          .append('s');
       out.append(m.backup() ? " backup;\n" : ";\n");
     }
     if (tengine) {
@@ -268,6 +269,11 @@ public final class Renderer {
 
   private static String address(String host, int port) {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /** nginx reads fail_timeout in whole seconds: rounded up, at least one. */
+  private static long seconds(String duration) {
+    return Math.max(1, (millis(duration) + 999) / 1000);
   }
 
   /** An allow-listed nginx time ({@code 500ms}, {@code 5s}, {@code 1m}) in milliseconds. */
