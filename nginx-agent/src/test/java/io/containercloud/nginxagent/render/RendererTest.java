@@ -1,0 +1,135 @@
+package io.containercloud.nginxagent.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.containercloud.common.nginx.NginxCluster;
+import io.containercloud.common.nginx.Upstream;
+import io.containercloud.common.nginx.VirtualServer;
+import io.containercloud.nginxagent.config.Snapshot;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RendererTest {
+
+  private final Renderer renderer =
+      new Renderer(
+          new Renderer.HostSettings(Path.of("/srv/nginx"), "10.0.0.1", Path.of("/certs"), "auto"));
+
+  @Test
+  void tengineGetsItsOwnHealthChecksAndBothGroupsShareByWeight() {
+    String text =
+        renderer
+            .render(snapshot(NginxCluster.Flavour.TENGINE, both(), server("shop")), Map.of())
+            .text();
+
+    assertThat(text)
+        .contains("server 10.1.0.1:8080 weight=3 max_fails=3 fail_timeout=5s;")
+        .contains("server 10.2.0.9:9000 weight=1 max_fails=3 fail_timeout=5s;")
+        .contains("check interval=5000 rise=2 fall=3 timeout=1000 type=http;")
+        .contains("check_http_send \"GET /healthz HTTP/1.0\\r\\nConnection: close\\r\\n\\r\\n\";")
+        .contains("check_http_expect_alive http_2xx http_3xx;");
+  }
+
+  @Test
+  void ossNginxGetsNoTengineDirectives() {
+    String text =
+        renderer
+            .render(snapshot(NginxCluster.Flavour.NGINX, both(), server("shop")), Map.of())
+            .text();
+
+    assertThat(text).doesNotContain("check ").contains("listen 10.0.0.1:443 ssl;");
+    assertThat(text).contains("ssl_certificate /certs/shop.crt;", "location = /exact {");
+  }
+
+  @Test
+  void failingMembersAreLeftOutButNeverTheLastOne() {
+    Snapshot snapshot = snapshot(NginxCluster.Flavour.NGINX, both(), server("shop"));
+
+    String oneDown = renderer.render(snapshot, Map.of("shop", Set.of("10.2.0.9:9000"))).text();
+    Renderer.Rendered allDown =
+        renderer.render(snapshot, Map.of("shop", Set.of("10.2.0.9:9000", "10.1.0.1:8080")));
+
+    assertThat(oneDown).contains("10.1.0.1:8080").doesNotContain("10.2.0.9:9000");
+    assertThat(allDown.text()).contains("10.1.0.1:8080", "10.2.0.9:9000");
+    assertThat(allDown.warnings()).anyMatch(w -> w.contains("every member fails"));
+  }
+
+  @Test
+  void aMissingUpstreamAnswers502AndAnEmptyOneStaysValid() {
+    Upstream empty =
+        new Upstream(
+            "empty",
+            "t",
+            Upstream.Balance.LEAST_CONN,
+            null,
+            new Upstream.ContainerGroup("room-1", "ns", "svc", 8080, List.of()),
+            Upstream.Active.CONTAINER,
+            null,
+            check());
+    Renderer.Rendered rendered =
+        renderer.render(snapshot(NginxCluster.Flavour.NGINX, empty, server("nowhere")), Map.of());
+
+    assertThat(rendered.text()).contains("least_conn;", "server 127.0.0.1:9 down;", "return 502;");
+    assertThat(rendered.warnings())
+        .anyMatch(w -> w.contains("has no members"))
+        .anyMatch(w -> w.contains("upstream nowhere does not exist"));
+  }
+
+  @Test
+  void theSameSnapshotRendersTheSameText() {
+    Snapshot snapshot = snapshot(NginxCluster.Flavour.NGINX, both(), server("shop"));
+
+    assertThat(renderer.render(snapshot, Map.of()).text())
+        .isEqualTo(renderer.render(snapshot, Map.of()).text());
+  }
+
+  private static Snapshot snapshot(
+      NginxCluster.Flavour flavour, Upstream upstream, VirtualServer server) {
+    return new Snapshot(
+        42,
+        new NginxCluster("edge", flavour, "2.4.1", "standard", new NginxCluster.Defaults(80, 443)),
+        List.of(server),
+        List.of(upstream),
+        List.of());
+  }
+
+  private static Upstream both() {
+    return new Upstream(
+        "shop",
+        "t",
+        Upstream.Balance.ROUND_ROBIN,
+        new Upstream.VmGroup(
+            List.of(new Upstream.VmMember("10.1.0.1", 8080, 1, false, null, null))),
+        new Upstream.ContainerGroup("room-1", "ns", "svc", 9000, List.of("10.2.0.9")),
+        Upstream.Active.BOTH,
+        new Upstream.Weights(3, 1),
+        check());
+  }
+
+  private static Upstream.HealthCheck check() {
+    return new Upstream.HealthCheck("5s", 2, 3, "1s", "/healthz", List.of(200, 302));
+  }
+
+  private static VirtualServer server(String upstream) {
+    return new VirtualServer(
+        "shop",
+        "t",
+        List.of("shop.example.com"),
+        List.of(new VirtualServer.Listen(443, true, false)),
+        new VirtualServer.Tls("shop.crt", "shop.key"),
+        List.of(
+            new VirtualServer.Location(
+                "/exact",
+                VirtualServer.Match.EXACT,
+                upstream,
+                null,
+                "30s",
+                null,
+                Map.of("X-Team", "payments"),
+                false,
+                null)));
+  }
+}
