@@ -55,6 +55,7 @@ start_service() {
     PLATFORM_GATEWAY_SIGNINGKEY="$STATE/gateway-signing-key.pem" \
     KUBE_SIM_KUBECONFIG_DIR="$STATE/kubeconfigs" \
     PLATFORM_NGINX_PREFIX="$STATE/nginx-agent/local-1" \
+    PLATFORM_NGINX_LISTEN_ADDRESS=127.0.0.1 PLATFORM_NGINX_STOP_ON_EXIT=true \
     PLATFORM_LOG_AGENT_STATE_DIR="$STATE/log-agent" \
     PLATFORM_LOG_AGENT_CONTAINER_LOGS="$STATE/containers" \
     PLATFORM_DNS_TSIG_SECRET="$(sed -n 's/.*secret "\(.*\)";/\1/p' "$ROOT/scripts/infra/tsig.key")" \
@@ -109,10 +110,21 @@ cmd_up() {
     TOKEN=\$(curl -s -X POST http://127.0.0.1:8080/api/auth/login \\
       -H 'Content-Type: application/json' \\
       -d '{"username":"admin","password":"$(cat "$STATE/admin-password")"}' | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
-    curl -s -X POST http://127.0.0.1:8080/api/dns/records -H "Authorization: Bearer \$TOKEN" \
-      -H 'Content-Type: application/json' \
+    curl -s -X POST http://127.0.0.1:8080/api/dns/records -H "Authorization: Bearer \$TOKEN" \\
+      -H 'Content-Type: application/json' \\
       -d '{"name":"hello.platform.test","type":"A","ttl":60,"values":["10.0.0.42"]}'
     dig @127.0.0.1 -p 10053 hello.platform.test +short
+
+    # nginx: an upstream (here the gateway itself) and a server on 127.0.0.1:18080
+    curl -s -X POST http://127.0.0.1:8080/api/nginx/clusters/local/upstreams -H "Authorization: Bearer \$TOKEN" \\
+      -H 'Content-Type: application/json' -d '{"name":"gw","balance":"round-robin","active":"vm",
+      "vm":{"members":[{"host":"127.0.0.1","port":8080}]},"healthCheck":{"interval":"5s","rise":2,
+      "fall":3,"timeout":"1s","path":"/actuator/health","expectedStatuses":[200]}}'
+    curl -s -X POST http://127.0.0.1:8080/api/nginx/clusters/local/servers -H "Authorization: Bearer \$TOKEN" \\
+      -H 'Content-Type: application/json' -d '{"name":"gw","serverNames":["gw.platform.test"],
+      "listen":[{"port":18080}],"locations":[{"path":"/","match":"prefix","upstream":"gw"}]}'
+    curl -s http://127.0.0.1:18080/actuator/health          # through nginx, a second or so later
+    curl -s http://127.0.0.1:8080/api/nginx/clusters/local/convergence -H "Authorization: Bearer \$TOKEN"
 
   Kubeconfigs of the simulated clusters: $STATE/kubeconfigs
   Stop everything: bash scripts/platform.sh down
@@ -137,6 +149,14 @@ register_local_objects() {
     201) log "registered DNS zone platform.test (BIND on 127.0.0.1:10053)" ;;
     409) ;;
     *) die "registering DNS zone platform.test answered HTTP $status" ;;
+  esac
+  status=$(curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:8080/api/nginx/clusters \
+    -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"local\",\"flavour\":\"nginx\",\"version\":\"$(nginx -v 2>&1 | sed 's|.*/||')\",\"templateSet\":\"standard\",\"defaults\":{\"httpPort\":80,\"httpsPort\":443}}")
+  case $status in
+    201) log "registered nginx cluster local (nginx-agent local-1 serves it on 127.0.0.1)" ;;
+    409) ;;
+    *) die "registering nginx cluster local answered HTTP $status" ;;
   esac
 }
 
