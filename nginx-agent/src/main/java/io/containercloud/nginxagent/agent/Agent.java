@@ -7,6 +7,7 @@ import io.containercloud.nginxagent.config.Snapshot;
 import io.containercloud.nginxagent.config.SnapshotReader;
 import io.containercloud.nginxagent.health.MemberProbes;
 import io.containercloud.nginxagent.nginx.NginxAgentProperties;
+import io.containercloud.nginxagent.nginx.NginxControl;
 import io.containercloud.nginxagent.nginx.NginxProcess;
 import io.containercloud.nginxagent.render.Renderer;
 import io.etcd.jetcd.ByteSequence;
@@ -53,7 +54,7 @@ public final class Agent {
   private final NginxAgentProperties settings;
   private final Client etcd;
   private final JsonMapper json;
-  private final NginxProcess nginx;
+  private final NginxControl nginx;
   private final SnapshotReader reader;
   private final Renderer renderer;
   private final MemberProbes probes;
@@ -79,10 +80,25 @@ public final class Agent {
       new java.util.concurrent.atomic.AtomicLong();
 
   public Agent(NginxAgentProperties settings, Client etcd, JsonMapper json, Validator validator) {
+    this(
+        settings,
+        etcd,
+        json,
+        validator,
+        new NginxProcess(settings.nginxBinary(), settings.prefix()));
+  }
+
+  /** An agent configuring {@code nginx}, which need not be a real one (benchmarks fan out). */
+  public Agent(
+      NginxAgentProperties settings,
+      Client etcd,
+      JsonMapper json,
+      Validator validator,
+      NginxControl nginx) {
     this.settings = settings;
     this.etcd = etcd;
     this.json = json;
-    this.nginx = new NginxProcess(settings.nginxBinary(), settings.prefix());
+    this.nginx = nginx;
     this.reader = new SnapshotReader(etcd.getKVClient(), json, validator, settings.cluster());
     this.renderer =
         new Renderer(

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * The local nginx of one prefix: tests a candidate configuration, starts, reloads and stops the
  * server. The configuration in use is always {@code conf/nginx.conf} under the prefix.
  */
-public final class NginxProcess {
+public final class NginxProcess implements NginxControl {
 
   private static final long TIMEOUT_S = 30;
 
@@ -25,21 +25,25 @@ public final class NginxProcess {
     this.prefix = prefix.toAbsolutePath();
   }
 
+  @Override
   public Path prefix() {
     return prefix;
   }
 
+  @Override
   public Path config() {
     return prefix.resolve("conf/nginx.conf");
   }
 
   /** {@code nginx -t} of a candidate file: empty when it passes, else nginx's output. */
+  @Override
   public Optional<String> test(Path candidate) {
     Result result = run("-t", "-q", "-c", candidate.toAbsolutePath().toString());
     return result.exit() == 0 ? Optional.empty() : Optional.of(result.output());
   }
 
   /** Starts nginx with the configuration in use unless it runs already. */
+  @Override
   public void ensureRunning() {
     if (running()) {
       return;
@@ -51,6 +55,7 @@ public final class NginxProcess {
   }
 
   /** Asks the running nginx to load the configuration in use (starting it if it is down). */
+  @Override
   public void reload() {
     if (!running()) {
       ensureRunning();
@@ -62,6 +67,7 @@ public final class NginxProcess {
     }
   }
 
+  @Override
   public void stop() {
     if (running()) {
       run("-c", config().toString(), "-s", "quit");
@@ -82,6 +88,7 @@ public final class NginxProcess {
   }
 
   /** What {@code nginx -v} says, such as {@code nginx/1.22.1}. */
+  @Override
   public String version() {
     return run("-v")
         .output()

@@ -1,0 +1,424 @@
+package io.containercloud.nginxagent;
+
+import io.containercloud.common.nginx.NginxKeys;
+import io.containercloud.common.security.Role;
+import io.containercloud.common.testing.LocalInfra;
+import io.containercloud.common.testing.TestTokens;
+import io.containercloud.nginxagent.agent.Agent;
+import io.containercloud.nginxagent.nginx.NginxAgentProperties;
+import io.containercloud.nginxagent.nginx.NginxControl;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * bench/nginx-propagation (not a test: run by bench/nginx-propagation/run.sh). nginx-mgr runs as
+ * its own process; N agents follow one cluster (three with real nginx, the rest in process with a
+ * no-op nginx); changes go through the API at a steady rate; latency is from the API's 2xx to each
+ * agent's report of a revision at least as new.
+ */
+class NginxPropagationBenchmark {
+
+  private static final String BIN = "/usr/sbin/nginx";
+  private static final int OBJECTS = 10;
+  private final JsonMapper json = JsonMapper.builder().build();
+  private final Validator validator = Validation.buildDefaultValidatorFactory().getValidator();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final Client etcd =
+      Client.builder().endpoints(URI.create("http://127.0.0.1:" + LocalInfra.ETCD_PORT)).build();
+
+  /** Per host, (revision, nanos) of each report, in arrival order. */
+  private final Map<String, List<long[]>> reports = new ConcurrentHashMap<>();
+
+  @Test
+  void propagation() throws Exception {
+    int agents = Integer.getInteger("bench.agents", 100);
+    int rate = Integer.getInteger("bench.rate", 200);
+    int seconds = Integer.getInteger("bench.seconds", 20);
+    Duration interval = Duration.parse("PT" + System.getProperty("bench.interval", "1S"));
+    String cluster = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    int mgrPort = freePort();
+    Process mgr = startManager(mgrPort);
+    List<Agent> running = new ArrayList<>();
+    Process agentProcess = null;
+    try {
+      awaitReady(mgrPort);
+      String admin = TestTokens.token("bench", "platform", Role.PLATFORM_ADMIN);
+      String api = "http://127.0.0.1:" + mgrPort;
+      int listen = freePort();
+      send("POST", api + "/clusters", admin, null, clusterJson(cluster));
+      // several objects written side by side, as operators do: etcd batches concurrent commits
+      String[] etags = new String[OBJECTS];
+      for (int o = 0; o < OBJECTS; o++) {
+        etags[o] =
+            send("POST", api + "/clusters/" + cluster + "/upstreams", admin, null, upstream(o, 1))
+                .etag();
+      }
+      String etag = etags[OBJECTS - 1];
+      send("POST", api + "/clusters/" + cluster + "/servers", admin, null, server(listen));
+
+      Watch.Watcher watcher = watchReports(cluster);
+      for (int i = 0; i < agents; i++) {
+        boolean real = i < 3;
+        Path prefix = Files.createTempDirectory("bench-agent");
+        NginxAgentProperties settings =
+            new NginxAgentProperties(
+                cluster,
+                "agent-" + i,
+                Path.of(BIN),
+                prefix,
+                interval,
+                real ? "127.0.0." + (40 + i) : "127.0.0.1",
+                prefix,
+                "1",
+                Duration.ofSeconds(10),
+                true);
+        Agent agent =
+            real
+                ? new Agent(settings, etcd, json, validator)
+                : new Agent(settings, etcd, json, validator, new NoNginx(prefix));
+        agent.start();
+        running.add(agent);
+      }
+      agentProcess = startAgentProcess(cluster);
+      long start = revisionOf(etag);
+      await(
+          () ->
+              reports.size() >= agents + 1
+                  && reports.values().stream().allMatch(r -> last(r) >= start));
+
+      long[] reloadsBefore = running.stream().limit(3).mapToLong(Agent::reloads).toArray();
+      List<long[]> writes = new CopyOnWriteArrayList<>(); // (revision, nanos of the 2xx)
+      long periodNanos = 1_000_000_000L * OBJECTS / rate;
+      long t0 = System.nanoTime();
+      List<Thread> writers = new ArrayList<>();
+      for (int o = 0; o < OBJECTS; o++) {
+        int object = o;
+        Thread writer =
+            new Thread(
+                () -> {
+                  String current = etags[object];
+                  for (int i = 0; i < rate * seconds / OBJECTS; i++) {
+                    long due = t0 + i * periodNanos + object * periodNanos / OBJECTS;
+                    while (System.nanoTime() < due) {
+                      Thread.onSpinWait();
+                    }
+                    try {
+                      current =
+                          send(
+                                  "PUT",
+                                  api + "/clusters/" + cluster + "/upstreams/shop-" + object,
+                                  admin,
+                                  current,
+                                  upstream(object, 2 + i % 90))
+                              .etag();
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                    writes.add(new long[] {revisionOf(current), System.nanoTime()});
+                  }
+                });
+        writer.start();
+        writers.add(writer);
+      }
+      for (Thread writer : writers) {
+        writer.join();
+      }
+      double writeSeconds = (System.nanoTime() - t0) / 1e9;
+      long finalRevision = writes.stream().mapToLong(w -> w[0]).max().orElse(0);
+      await(() -> reports.values().stream().allMatch(r -> last(r) >= finalRevision));
+      double reloadsPerSecond =
+          java.util.stream.IntStream.range(0, 3)
+                  .mapToLong(i -> running.get(i).reloads() - reloadsBefore[i])
+                  .max()
+                  .orElse(0)
+              / writeSeconds;
+
+      long[] latencies = latencies(writes);
+      Arrays.sort(latencies);
+      long rss = rssKb(agentProcess.pid());
+      String summary =
+          String.format(
+              "nginx-propagation agents=%d p50_ms=%.1f p99_ms=%.1f reloads_per_s=%.2f",
+              agents + 1, pct(latencies, 50), pct(latencies, 99), reloadsPerSecond);
+      List<String> lines =
+          List.of(
+              String.format(
+                  "writes=%d at %d/s over %.1f s, reload interval %d ms, %d latencies",
+                  writes.size(), rate, writeSeconds, interval.toMillis(), latencies.length),
+              String.format(
+                  "latency api_2xx_to_agent_report: p50_ms=%.1f p99_ms=%.1f max_ms=%.1f",
+                  pct(latencies, 50), pct(latencies, 99), latencies[latencies.length - 1] / 1e6),
+              String.format(
+                  "reloads per real host per second: %.2f (max of 3 hosts)", reloadsPerSecond),
+              String.format("agent process RSS: %d MB (java -Xmx128m, one real nginx)", rss / 1024),
+              summary);
+      lines.forEach(System.out::println);
+      Files.write(Path.of("target/nginx-propagation.txt"), lines);
+      watcher.close();
+    } finally {
+      running.forEach(Agent::stop);
+      if (agentProcess != null) {
+        agentProcess.destroy();
+      }
+      mgr.destroy();
+      etcd.close();
+    }
+  }
+
+  /**
+   * For each write and each host: nanos from the write's 2xx to the first later report covering it.
+   */
+  private long[] latencies(List<long[]> writes) {
+    List<Long> all = new ArrayList<>();
+    for (List<long[]> host : reports.values()) {
+      List<long[]> seen = List.copyOf(host); // in arrival order: times rise, revisions never fall
+      for (long[] write : writes) {
+        int low = 0;
+        int high = seen.size();
+        while (low < high) { // the first report at or after the 2xx
+          int mid = (low + high) >>> 1;
+          if (seen.get(mid)[1] < write[1]) {
+            low = mid + 1;
+          } else {
+            high = mid;
+          }
+        }
+        while (low < seen.size() && seen.get(low)[0] < write[0]) {
+          low++;
+        }
+        if (low < seen.size()) {
+          all.add(seen.get(low)[1] - write[1]);
+        }
+      }
+    }
+    return all.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  private Watch.Watcher watchReports(String cluster) {
+    return etcd.getWatchClient()
+        .watch(
+            bytes(NginxKeys.agents(cluster)),
+            WatchOption.builder().isPrefix(true).build(),
+            response -> {
+              long now = System.nanoTime();
+              for (WatchEvent event : response.getEvents()) {
+                if (event.getEventType() != WatchEvent.EventType.PUT) {
+                  continue;
+                }
+                JsonNode report = json.readTree(event.getKeyValue().getValue().getBytes());
+                reports
+                    .computeIfAbsent(
+                        report.path("host").asString(), h -> new CopyOnWriteArrayList<>())
+                    .add(new long[] {report.path("appliedRevision").asLong(), now});
+              }
+            });
+  }
+
+  private static long last(List<long[]> host) {
+    return host.isEmpty() ? 0 : host.get(host.size() - 1)[0];
+  }
+
+  private static double pct(long[] sorted, int p) {
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * p / 100.0) - 1)]
+        / 1e6;
+  }
+
+  private Process startManager(int port) throws IOException {
+    return new ProcessBuilder(
+            "java",
+            "-Xmx256m",
+            "-jar",
+            jar("../nginx-mgr/target", "nginx-mgr"),
+            "--server.port=" + port,
+            "--platform.security.jwks-uri=" + TestTokens.jwksUri(),
+            "--platform.etcd.endpoints=http://127.0.0.1:" + LocalInfra.ETCD_PORT,
+            "--platform.nginx.endpoints.consumer-group=nginx-mgr-bench")
+        .redirectErrorStream(true)
+        .redirectOutput(Path.of("target/bench-nginx-mgr.log").toFile())
+        .start();
+  }
+
+  private Process startAgentProcess(String cluster) throws IOException {
+    Path prefix = Files.createTempDirectory("bench-agent-process");
+    return new ProcessBuilder(
+            "java",
+            "-Xmx128m",
+            "-jar",
+            jar("target", "nginx-agent"),
+            "--server.port=0",
+            "--platform.security.jwks-uri=" + TestTokens.jwksUri(),
+            "--platform.etcd.endpoints=http://127.0.0.1:" + LocalInfra.ETCD_PORT,
+            "--platform.nginx-agent.cluster=" + cluster,
+            "--platform.nginx-agent.host-id=process",
+            "--platform.nginx-agent.prefix=" + prefix,
+            "--platform.nginx-agent.listen-address=127.0.0.49",
+            "--platform.nginx-agent.stop-nginx-on-exit=true")
+        .redirectErrorStream(true)
+        .redirectOutput(prefix.resolve("agent.log").toFile())
+        .start();
+  }
+
+  private static String jar(String folder, String module) throws IOException {
+    try (var files = Files.list(Path.of(folder))) {
+      return files
+          .filter(p -> p.getFileName().toString().matches(module + "-[0-9].*[0-9T]\\.jar"))
+          .findFirst()
+          .orElseThrow(() -> new IllegalStateException("no " + module + " jar in " + folder))
+          .toAbsolutePath()
+          .toString();
+    }
+  }
+
+  private static long rssKb(long pid) throws IOException {
+    return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+        .filter(l -> l.startsWith("VmRSS:"))
+        .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+        .findFirst()
+        .orElse(0L);
+  }
+
+  private void awaitReady(int port) throws Exception {
+    await(
+        () -> {
+          try {
+            return http.send(
+                        HttpRequest.newBuilder(
+                                URI.create(
+                                    "http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                            .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                    .statusCode()
+                == 200;
+          } catch (IOException e) {
+            return false;
+          }
+        });
+  }
+
+  private interface Condition {
+    boolean met() throws Exception;
+  }
+
+  private static void await(Condition condition) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (!condition.met()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("benchmark did not converge in 3 minutes");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private record Answer(int status, String etag) {}
+
+  private Answer send(String method, String url, String token, String ifMatch, String body)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(body));
+    if (ifMatch != null) {
+      request.header("If-Match", ifMatch);
+    }
+    HttpResponse<String> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() / 100 != 2) {
+      throw new IllegalStateException(
+          method + " " + url + ": " + response.statusCode() + " " + response.body());
+    }
+    return new Answer(response.statusCode(), response.headers().firstValue("ETag").orElse(null));
+  }
+
+  private static long revisionOf(String etag) {
+    return Long.parseLong(etag.replace("\"", ""));
+  }
+
+  private static String clusterJson(String cluster) {
+    return """
+        {"name":"%s","flavour":"nginx","version":"1.22.1","templateSet":"standard",
+         "defaults":{"httpPort":80,"httpsPort":443}}"""
+        .formatted(cluster);
+  }
+
+  private static String upstream(int object, int weight) {
+    return """
+        {"name":"shop-%d","balance":"round-robin","active":"vm",
+         "vm":{"members":[{"host":"127.0.0.1","port":9,"weight":%d}]},
+         "healthCheck":{"interval":"1m","rise":1,"fall":10,"timeout":"1s","path":"/",
+                        "expectedStatuses":[200]}}"""
+        .formatted(object, weight);
+  }
+
+  private static String server(int port) {
+    return """
+        {"name":"shop","serverNames":["shop.example.com"],"listen":[{"port":%d}],
+         "locations":[{"path":"/","match":"prefix","upstream":"shop-0"}]}"""
+        .formatted(port);
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ByteSequence bytes(String text) {
+    return ByteSequence.from(text, StandardCharsets.UTF_8);
+  }
+
+  /** The fan-out agents' nginx: accepts every configuration, reloads nothing. */
+  private record NoNginx(Path prefix) implements NginxControl {
+    @Override
+    public Path config() {
+      return prefix.resolve("conf/nginx.conf");
+    }
+
+    @Override
+    public Optional<String> test(Path candidate) {
+      return Optional.empty();
+    }
+
+    @Override
+    public void ensureRunning() {}
+
+    @Override
+    public void reload() {}
+
+    @Override
+    public void stop() {}
+
+    @Override
+    public String version() {
+      return "none/0";
+    }
+  }
+}
