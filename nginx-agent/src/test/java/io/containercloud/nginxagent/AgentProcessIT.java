@@ -7,18 +7,12 @@ import com.sun.net.httpserver.HttpServer;
 import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.nginxagent.nginx.NginxProcess;
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,13 +45,13 @@ class AgentProcessIT {
   @BeforeEach
   void aClusterAndItsAgent() throws Exception {
     cluster = "proc-" + UUID.randomUUID().toString().substring(0, 8);
-    port = freePort();
+    port = NginxFixture.freePort();
     backendA = backend("A");
     backendB = backend("B");
     prefix = Files.createTempDirectory("nginx-agent-proc");
-    put(NginxKeys.cluster(cluster), clusterJson());
-    put(NginxKeys.upstreams(cluster) + "shop", upstreamJson(backendA));
-    put(NginxKeys.servers(cluster) + "shop", serverJson());
+    put(NginxKeys.cluster(cluster), NginxFixture.clusterJson(cluster));
+    put(NginxKeys.upstreams(cluster) + "shop", NginxFixture.upstreamJson("shop", backendA));
+    put(NginxKeys.servers(cluster) + "shop", NginxFixture.serverJson(port));
     agent = startAgent();
     awaitAnswer("A");
   }
@@ -75,13 +69,15 @@ class AgentProcessIT {
   @Test
   void killedMidBurstItLeavesAValidConfigurationAndConvergesWhenRestarted() throws Exception {
     for (int i = 0; i < 400; i++) {
-      put(NginxKeys.upstreams(cluster) + "shop", upstreamJson(i % 2 == 0 ? backendB : backendA));
+      put(
+          NginxKeys.upstreams(cluster) + "shop",
+          NginxFixture.upstreamJson("shop", i % 2 == 0 ? backendB : backendA));
       if (i == 200) {
         agent.destroyForcibly(); // SIGKILL, wherever it is in an apply
         agent.waitFor();
       }
     }
-    put(NginxKeys.upstreams(cluster) + "shop", upstreamJson(backendB));
+    put(NginxKeys.upstreams(cluster) + "shop", NginxFixture.upstreamJson("shop", backendB));
 
     NginxProcess nginx = new NginxProcess(Path.of("/usr/sbin/nginx"), prefix);
     assertThat(nginx.test(nginx.config())).as("the file in place passes nginx -t").isEmpty();
@@ -96,11 +92,11 @@ class AgentProcessIT {
     ProcessHandle handle = agent.toHandle();
     signal("STOP", handle.pid());
     try {
-      put(NginxKeys.upstreams(cluster) + "shop", upstreamJson(backendB));
+      put(NginxKeys.upstreams(cluster) + "shop", NginxFixture.upstreamJson("shop", backendB));
       for (int i = 0; i < 20; i++) {
         put("/nginx/v1/changes/unrelated-" + cluster, "x" + i);
       }
-      long latest = etcd.getKVClient().get(bytes("/")).get().getHeader().getRevision();
+      long latest = etcd.getKVClient().get(NginxFixture.bytes("/")).get().getHeader().getRevision();
       etcd.getKVClient().compact(latest).get();
       LocalInfra.stop("etcd", LocalInfra.ETCD_PORT); // the agent's watch breaks while it is frozen
       LocalInfra.start("etcd");
@@ -111,18 +107,19 @@ class AgentProcessIT {
     awaitAnswer("B");
   }
 
+  private int backend(String answer) throws IOException {
+    HttpServer server = NginxFixture.backend(0, answer);
+    backends.add(server);
+    return server.getAddress().getPort();
+  }
+
   private Process startAgent() throws IOException {
-    File jar =
-        Files.list(Path.of("target"))
-            .filter(p -> p.getFileName().toString().matches("nginx-agent-.*\\.jar"))
-            .findFirst()
-            .orElseThrow(() -> new IllegalStateException("package the agent first"))
-            .toFile();
+    String jar = NginxMgrProcess.jar(Path.of("target"), "nginx-agent");
     return new ProcessBuilder(
             "java",
             "-Xmx128m",
             "-jar",
-            jar.getAbsolutePath(),
+            jar,
             "--server.port=0",
             "--platform.security.jwks-uri=http://127.0.0.1:1/jwks",
             "--platform.etcd.endpoints=http://127.0.0.1:" + LocalInfra.ETCD_PORT,
@@ -154,58 +151,7 @@ class AgentProcessIT {
         .body();
   }
 
-  private String clusterJson() {
-    return """
-        {"name":"%s","flavour":"nginx","version":"1.22.1","templateSet":"standard",
-         "defaults":{"httpPort":80,"httpsPort":443}}"""
-        .formatted(cluster);
-  }
-
-  private static String upstreamJson(int backendPort) {
-    return """
-        {"name":"shop","tenant":"tenant-a","balance":"round-robin","active":"vm",
-         "vm":{"members":[{"host":"127.0.0.1","port":%d}]},
-         "healthCheck":{"interval":"1s","rise":1,"fall":2,"timeout":"1s","path":"/",
-                        "expectedStatuses":[200]}}"""
-        .formatted(backendPort);
-  }
-
-  private String serverJson() {
-    return """
-        {"name":"shop","tenant":"tenant-a","serverNames":["shop.example.com"],
-         "listen":[{"port":%d}],"locations":[{"path":"/","match":"prefix","upstream":"shop"}]}"""
-        .formatted(port);
-  }
-
   private void put(String key, String value) throws Exception {
-    etcd.getKVClient().put(bytes(key), bytes(value)).get();
-  }
-
-  private int backend(String answer) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    byte[] body = answer.getBytes(StandardCharsets.UTF_8);
-    server.createContext(
-        "/",
-        exchange -> {
-          exchange.sendResponseHeaders(200, body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        });
-    server.start();
-    backends.add(server);
-    return server.getAddress().getPort();
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static ByteSequence bytes(String text) {
-    return ByteSequence.from(text, StandardCharsets.UTF_8);
+    etcd.getKVClient().put(NginxFixture.bytes(key), NginxFixture.bytes(value)).get();
   }
 }

@@ -8,13 +8,9 @@ import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.nginxagent.agent.Agent;
 import io.containercloud.nginxagent.nginx.NginxAgentProperties;
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import jakarta.validation.Validation;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,11 +48,11 @@ class AgentWithNginxIT {
   @BeforeEach
   void twoHostsAndTwoBackends() throws Exception {
     cluster = "it-" + UUID.randomUUID().toString().substring(0, 8);
-    port = freePort();
+    port = NginxFixture.freePort();
     backendA = backend("A");
     backendB = backend("B");
-    put(NginxKeys.cluster(cluster), clusterJson());
-    put(NginxKeys.upstreams(cluster) + "shop", upstreamJson(backendA));
+    put(NginxKeys.cluster(cluster), NginxFixture.clusterJson(cluster));
+    put(NginxKeys.upstreams(cluster) + "shop", NginxFixture.upstreamJson("shop", backendA));
     put(NginxKeys.servers(cluster) + "shop", serverJson(null));
     for (int i = 0; i < HOSTS.length; i++) {
       prefixes.add(Files.createTempDirectory("nginx-agent-it"));
@@ -96,11 +92,21 @@ class AgentWithNginxIT {
     etcd.close();
   }
 
+  private int backend(String answer) throws IOException {
+    return backendOn(0, answer);
+  }
+
+  private int backendOn(int port, String answer) throws IOException {
+    HttpServer server = NginxFixture.backend(port, answer);
+    backends.add(server);
+    return server.getAddress().getPort();
+  }
+
   @Test
   void aChangeInEtcdIsServedByEveryNginx() throws Exception {
     awaitEveryHostAnswers("A");
 
-    put(NginxKeys.upstreams(cluster) + "shop", upstreamJson(backendB));
+    put(NginxKeys.upstreams(cluster) + "shop", NginxFixture.upstreamJson("shop", backendB));
 
     awaitEveryHostAnswers("B");
     await()
@@ -135,7 +141,7 @@ class AgentWithNginxIT {
     } finally {
       LocalInfra.start("etcd");
     }
-    put(NginxKeys.upstreams(cluster) + "shop", upstreamJson(backendB));
+    put(NginxKeys.upstreams(cluster) + "shop", NginxFixture.upstreamJson("shop", backendB));
 
     awaitEveryHostAnswers("B");
   }
@@ -147,7 +153,9 @@ class AgentWithNginxIT {
     long started = System.nanoTime();
 
     for (int i = 0; i < 1_000; i++) {
-      put(NginxKeys.upstreams(cluster) + "shop", upstreamJson(i % 2 == 0 ? backendA : backendB));
+      put(
+          NginxKeys.upstreams(cluster) + "shop",
+          NginxFixture.upstreamJson("shop", i % 2 == 0 ? backendA : backendB));
     }
 
     awaitEveryHostAnswers("B");
@@ -159,7 +167,7 @@ class AgentWithNginxIT {
   @Test
   void aFailingMemberIsTakenOutWhileRequestsSucceedAndReturnsWhenItRecovers() throws Exception {
     int second = backend("A");
-    put(NginxKeys.upstreams(cluster) + "shop", upstreamJson(backendA, second));
+    put(NginxKeys.upstreams(cluster) + "shop", NginxFixture.upstreamJson("shop", backendA, second));
     awaitEveryHostAnswers("A");
     HttpServer secondServer = backends.get(backends.size() - 1);
 
@@ -218,30 +226,15 @@ class AgentWithNginxIT {
   }
 
   private String report(String host) throws Exception {
-    return etcd.getKVClient().get(bytes(NginxKeys.agents(cluster) + host)).get().getKvs().stream()
+    return etcd
+        .getKVClient()
+        .get(NginxFixture.bytes(NginxKeys.agents(cluster) + host))
+        .get()
+        .getKvs()
+        .stream()
         .findFirst()
         .map(kv -> kv.getValue().toString(StandardCharsets.UTF_8))
         .orElse("");
-  }
-
-  private String clusterJson() {
-    return """
-        {"name":"%s","flavour":"nginx","version":"1.22.1","templateSet":"standard",
-         "defaults":{"httpPort":80,"httpsPort":443}}"""
-        .formatted(cluster);
-  }
-
-  private static String upstreamJson(int... backendPorts) {
-    String members =
-        java.util.Arrays.stream(backendPorts)
-            .mapToObj(p -> "{\"host\":\"127.0.0.1\",\"port\":" + p + "}")
-            .collect(java.util.stream.Collectors.joining(","));
-    return """
-        {"name":"shop","tenant":"tenant-a","balance":"round-robin","active":"vm",
-         "vm":{"members":[%s]},
-         "healthCheck":{"interval":"500ms","rise":1,"fall":2,"timeout":"1s","path":"/",
-                        "expectedStatuses":[200]}}"""
-        .formatted(members);
   }
 
   private String serverJson(String certificate) {
@@ -252,7 +245,7 @@ class AgentWithNginxIT {
     String listen =
         certificate == null
             ? "{\"port\":" + port + "}"
-            : "{\"port\":" + port + "},{\"port\":" + freePort() + ",\"ssl\":true}";
+            : "{\"port\":" + port + "},{\"port\":" + NginxFixture.freePort() + ",\"ssl\":true}";
     return """
         {"name":"shop","tenant":"tenant-a","serverNames":["shop.example.com"],"listen":[%s]%s,
          "locations":[{"path":"/","match":"prefix","upstream":"shop"}]}"""
@@ -260,38 +253,6 @@ class AgentWithNginxIT {
   }
 
   private void put(String key, String value) throws Exception {
-    etcd.getKVClient().put(bytes(key), bytes(value)).get();
-  }
-
-  private int backend(String answer) throws IOException {
-    return backendOn(0, answer);
-  }
-
-  private int backendOn(int port, String answer) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-    byte[] body = answer.getBytes(StandardCharsets.UTF_8);
-    server.createContext(
-        "/",
-        exchange -> {
-          exchange.sendResponseHeaders(200, body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        });
-    server.start();
-    backends.add(server);
-    return server.getAddress().getPort();
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static ByteSequence bytes(String text) {
-    return ByteSequence.from(text, StandardCharsets.UTF_8);
+    etcd.getKVClient().put(NginxFixture.bytes(key), NginxFixture.bytes(value)).get();
   }
 }

@@ -7,7 +7,6 @@ import io.containercloud.common.testing.TestTokens;
 import io.containercloud.nginxagent.agent.Agent;
 import io.containercloud.nginxagent.nginx.NginxAgentProperties;
 import io.containercloud.nginxagent.nginx.NginxControl;
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
@@ -15,12 +14,8 @@ import io.etcd.jetcd.watch.WatchEvent;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,25 +57,22 @@ class NginxPropagationBenchmark {
     int seconds = Integer.getInteger("bench.seconds", 20);
     Duration interval = Duration.parse("PT" + System.getProperty("bench.interval", "1S"));
     String cluster = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-    int mgrPort = freePort();
-    Process mgr = startManager(mgrPort);
+    NginxMgrProcess mgr = new NginxMgrProcess();
     List<Agent> running = new ArrayList<>();
     Process agentProcess = null;
     try {
-      awaitReady(mgrPort);
+      mgr.ready();
       String admin = TestTokens.token("bench", "platform", Role.PLATFORM_ADMIN);
-      String api = "http://127.0.0.1:" + mgrPort;
-      int listen = freePort();
-      send("POST", api + "/clusters", admin, null, clusterJson(cluster));
+      int listen = NginxFixture.freePort();
+      mgr.send("POST", "/clusters", admin, null, NginxFixture.clusterJson(cluster));
       // several objects written side by side, as operators do: etcd batches concurrent commits
       String[] etags = new String[OBJECTS];
       for (int o = 0; o < OBJECTS; o++) {
         etags[o] =
-            send("POST", api + "/clusters/" + cluster + "/upstreams", admin, null, upstream(o, 1))
-                .etag();
+            mgr.send("POST", "/clusters/" + cluster + "/upstreams", admin, null, upstream(o, 1));
       }
       String etag = etags[OBJECTS - 1];
-      send("POST", api + "/clusters/" + cluster + "/servers", admin, null, server(listen));
+      mgr.send("POST", "/clusters/" + cluster + "/servers", admin, null, server(listen));
 
       Watch.Watcher watcher = watchReports(cluster);
       for (int i = 0; i < agents; i++) {
@@ -130,13 +122,12 @@ class NginxPropagationBenchmark {
                     }
                     try {
                       current =
-                          send(
-                                  "PUT",
-                                  api + "/clusters/" + cluster + "/upstreams/shop-" + object,
-                                  admin,
-                                  current,
-                                  upstream(object, 2 + i % 90))
-                              .etag();
+                          mgr.send(
+                              "PUT",
+                              "/clusters/" + cluster + "/upstreams/shop-" + object,
+                              admin,
+                              current,
+                              upstream(object, 2 + i % 90));
                     } catch (Exception e) {
                       throw new IllegalStateException(e);
                     }
@@ -186,7 +177,7 @@ class NginxPropagationBenchmark {
       if (agentProcess != null) {
         agentProcess.destroy();
       }
-      mgr.destroy();
+      mgr.close();
       etcd.close();
     }
   }
@@ -223,7 +214,7 @@ class NginxPropagationBenchmark {
   private Watch.Watcher watchReports(String cluster) {
     return etcd.getWatchClient()
         .watch(
-            bytes(NginxKeys.agents(cluster)),
+            NginxFixture.bytes(NginxKeys.agents(cluster)),
             WatchOption.builder().isPrefix(true).build(),
             response -> {
               long now = System.nanoTime();
@@ -249,28 +240,13 @@ class NginxPropagationBenchmark {
         / 1e6;
   }
 
-  private Process startManager(int port) throws IOException {
-    return new ProcessBuilder(
-            "java",
-            "-Xmx256m",
-            "-jar",
-            jar("../nginx-mgr/target", "nginx-mgr"),
-            "--server.port=" + port,
-            "--platform.security.jwks-uri=" + TestTokens.jwksUri(),
-            "--platform.etcd.endpoints=http://127.0.0.1:" + LocalInfra.ETCD_PORT,
-            "--platform.nginx.endpoints.consumer-group=nginx-mgr-bench")
-        .redirectErrorStream(true)
-        .redirectOutput(Path.of("target/bench-nginx-mgr.log").toFile())
-        .start();
-  }
-
   private Process startAgentProcess(String cluster) throws IOException {
     Path prefix = Files.createTempDirectory("bench-agent-process");
     return new ProcessBuilder(
             "java",
             "-Xmx128m",
             "-jar",
-            jar("target", "nginx-agent"),
+            NginxMgrProcess.jar(Path.of("target"), "nginx-agent"),
             "--server.port=0",
             "--platform.security.jwks-uri=" + TestTokens.jwksUri(),
             "--platform.etcd.endpoints=http://127.0.0.1:" + LocalInfra.ETCD_PORT,
@@ -284,41 +260,12 @@ class NginxPropagationBenchmark {
         .start();
   }
 
-  private static String jar(String folder, String module) throws IOException {
-    try (var files = Files.list(Path.of(folder))) {
-      return files
-          .filter(p -> p.getFileName().toString().matches(module + "-[0-9].*[0-9T]\\.jar"))
-          .findFirst()
-          .orElseThrow(() -> new IllegalStateException("no " + module + " jar in " + folder))
-          .toAbsolutePath()
-          .toString();
-    }
-  }
-
   private static long rssKb(long pid) throws IOException {
     return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
         .filter(l -> l.startsWith("VmRSS:"))
         .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
         .findFirst()
         .orElse(0L);
-  }
-
-  private void awaitReady(int port) throws Exception {
-    await(
-        () -> {
-          try {
-            return http.send(
-                        HttpRequest.newBuilder(
-                                URI.create(
-                                    "http://127.0.0.1:" + port + "/actuator/health/readiness"))
-                            .build(),
-                        HttpResponse.BodyHandlers.discarding())
-                    .statusCode()
-                == 200;
-          } catch (IOException e) {
-            return false;
-          }
-        });
   }
 
   private interface Condition {
@@ -335,36 +282,8 @@ class NginxPropagationBenchmark {
     }
   }
 
-  private record Answer(int status, String etag) {}
-
-  private Answer send(String method, String url, String token, String ifMatch, String body)
-      throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(url))
-            .header("Authorization", "Bearer " + token)
-            .header("Content-Type", "application/json")
-            .method(method, HttpRequest.BodyPublishers.ofString(body));
-    if (ifMatch != null) {
-      request.header("If-Match", ifMatch);
-    }
-    HttpResponse<String> response =
-        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() / 100 != 2) {
-      throw new IllegalStateException(
-          method + " " + url + ": " + response.statusCode() + " " + response.body());
-    }
-    return new Answer(response.statusCode(), response.headers().firstValue("ETag").orElse(null));
-  }
-
   private static long revisionOf(String etag) {
     return Long.parseLong(etag.replace("\"", ""));
-  }
-
-  private static String clusterJson(String cluster) {
-    return """
-        {"name":"%s","flavour":"nginx","version":"1.22.1","templateSet":"standard",
-         "defaults":{"httpPort":80,"httpsPort":443}}"""
-        .formatted(cluster);
   }
 
   private static String upstream(int object, int weight) {
@@ -381,18 +300,6 @@ class NginxPropagationBenchmark {
         {"name":"shop","serverNames":["shop.example.com"],"listen":[{"port":%d}],
          "locations":[{"path":"/","match":"prefix","upstream":"shop-0"}]}"""
         .formatted(port);
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static ByteSequence bytes(String text) {
-    return ByteSequence.from(text, StandardCharsets.UTF_8);
   }
 
   /** The fan-out agents' nginx: accepts every configuration, reloads nothing. */

@@ -1,0 +1,183 @@
+package io.containercloud.nginxagent;
+
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import io.containercloud.common.security.Role;
+import io.containercloud.common.testing.LocalInfra;
+import io.containercloud.common.testing.TestKafka;
+import io.containercloud.common.testing.TestTokens;
+import io.containercloud.nginxagent.agent.Agent;
+import io.containercloud.nginxagent.nginx.NginxAgentProperties;
+import io.etcd.jetcd.Client;
+import jakarta.validation.Validation;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole path: nginx-mgr's API (its packaged jar) -> etcd -> two agents -> two real nginx, for a
+ * change of the VM group, for container members arriving as endpoint events, and for the switch
+ * from VM to container.
+ */
+class ApiToEveryNginxIT {
+
+  private static final String[] HOSTS = {"127.0.0.31", "127.0.0.32"};
+  private static final String ADMIN = TestTokens.token("root", "platform", Role.PLATFORM_ADMIN);
+  private static final String DEV = TestTokens.token("dana", "tenant-a", Role.DEVELOPER);
+
+  private final Client etcd =
+      Client.builder().endpoints(URI.create("http://127.0.0.1:" + LocalInfra.ETCD_PORT)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final List<Agent> agents = new ArrayList<>();
+  private final List<HttpServer> backends = new ArrayList<>();
+  private NginxMgrProcess mgr;
+
+  @AfterEach
+  void stopEverything() {
+    agents.forEach(Agent::stop);
+    backends.forEach(b -> b.stop(0));
+    if (mgr != null) {
+      mgr.close();
+    }
+    etcd.close();
+  }
+
+  @Test
+  void changesThroughTheApiReachEveryNginxIncludingTheSwitchToContainers() throws Exception {
+    mgr = new NginxMgrProcess().ready();
+    String cluster = "api-" + UUID.randomUUID().toString().substring(0, 8);
+    String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+    int port = NginxFixture.freePort();
+    int vmA = backend("vm-A");
+    int vmB = backend("vm-B");
+    int container = backend("container");
+    mgr.send("POST", "/clusters", ADMIN, null, NginxFixture.clusterJson(cluster));
+    String etag =
+        mgr.send(
+            "POST",
+            "/clusters/" + cluster + "/upstreams",
+            DEV,
+            null,
+            upstream(vmA, service, container));
+    mgr.send("POST", "/clusters/" + cluster + "/servers", DEV, null, NginxFixture.serverJson(port));
+    for (int i = 0; i < HOSTS.length; i++) {
+      startAgent(cluster, "host-" + (i + 1), HOSTS[i]);
+    }
+    awaitEveryNginxAnswers(port, "vm-A");
+
+    mgr.send(
+        "PUT",
+        "/clusters/" + cluster + "/upstreams/shop",
+        DEV,
+        etag,
+        upstream(vmB, service, container));
+    awaitEveryNginxAnswers(port, "vm-B");
+
+    try (KafkaProducer<String, String> producer = TestKafka.producer()) {
+      producer.send(
+          new ProducerRecord<>(
+              "endpoint-events",
+              "room-1/shop/" + service,
+              """
+              {"specversion":"1.0","id":"%s","source":"test","type":"endpoints.changed",
+               "time":"2026-01-01T00:00:00Z","subject":"room-1/shop/%s","tenant":"tenant-a",
+               "datacontenttype":"application/json",
+               "data":{"cluster":"room-1","namespace":"shop","service":"%s",
+                       "addresses":["127.0.0.1"]}}"""
+                  .formatted(UUID.randomUUID(), service, service)));
+    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> mgrGet("/clusters/" + cluster + "/upstreams/shop").contains("127.0.0.1\"]"));
+    mgr.send(
+        "POST",
+        "/clusters/" + cluster + "/upstreams/shop/switch",
+        DEV,
+        null,
+        "{\"active\":\"container\"}");
+    awaitEveryNginxAnswers(port, "container");
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> mgrGet("/clusters/" + cluster + "/convergence").contains("\"converged\":true"));
+  }
+
+  private String mgrGet(String path) throws Exception {
+    return mgr.get(path, DEV);
+  }
+
+  private void startAgent(String cluster, String host, String address) throws Exception {
+    Path prefix = Files.createTempDirectory("nginx-agent-api");
+    Agent agent =
+        new Agent(
+            new NginxAgentProperties(
+                cluster,
+                host,
+                Path.of("/usr/sbin/nginx"),
+                prefix,
+                Duration.ofMillis(200),
+                address,
+                prefix.resolve("certs"),
+                "1",
+                Duration.ofSeconds(5),
+                true),
+            etcd,
+            JsonMapper.builder().build(),
+            Validation.buildDefaultValidatorFactory().getValidator());
+    agents.add(agent);
+    agent.start();
+  }
+
+  private void awaitEveryNginxAnswers(int port, String body) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              for (String host : HOSTS) {
+                String answer =
+                    http.send(
+                            HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/"))
+                                .timeout(Duration.ofSeconds(3))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                        .body();
+                if (!body.equals(answer)) {
+                  return false;
+                }
+              }
+              return true;
+            });
+  }
+
+  private int backend(String answer) throws Exception {
+    HttpServer server = NginxFixture.backend(0, answer);
+    backends.add(server);
+    return server.getAddress().getPort();
+  }
+
+  private static String upstream(int vmPort, String service, int containerPort) {
+    return """
+        {"name":"shop","balance":"round-robin","active":"vm",
+         "vm":{"members":[{"host":"127.0.0.1","port":%d}]},
+         "container":{"cluster":"room-1","namespace":"shop","service":"%s","port":%d},
+         "healthCheck":{"interval":"1s","rise":1,"fall":3,"timeout":"1s","path":"/",
+                        "expectedStatuses":[200]}}"""
+        .formatted(vmPort, service, containerPort);
+  }
+}
