@@ -307,6 +307,7 @@ public final class Agent {
             settings.hostId(),
             appliedRevision,
             appliedAt,
+            lastReload.equals(Instant.EPOCH) ? null : lastReload,
             nginxVersion,
             lastError,
             warnings,

@@ -77,7 +77,8 @@ public final class Renderer {
       upstream(out, upstream, down.getOrDefault(upstream.name(), Set.of()), tengine, warnings);
     }
     for (VirtualServer server : sortedServers(snapshot.servers())) {
-      server(out, server, upstreamNames, warnings);
+      server(
+          out, server, listeners(server, snapshot.cluster().defaults()), upstreamNames, warnings);
     }
     return new Rendered(out.append("}\n").toString(), warnings);
   }
@@ -186,15 +187,33 @@ public final class Renderer {
     out.append("    keepalive 32;\n  }\n");
   }
 
+  /** The server's own listeners, or the cluster's default ports. */
+  private static List<VirtualServer.Listen> listeners(
+      VirtualServer server, NginxCluster.Defaults defaults) {
+    if (server.listen() != null && !server.listen().isEmpty()) {
+      return server.listen();
+    }
+    List<VirtualServer.Listen> listen = new ArrayList<>();
+    listen.add(new VirtualServer.Listen(defaults.httpPort(), false, false));
+    if (server.tls() != null) {
+      listen.add(new VirtualServer.Listen(defaults.httpsPort(), true, false));
+    }
+    return listen;
+  }
+
   private void server(
-      StringBuilder out, VirtualServer server, Set<String> upstreams, List<String> warnings) {
+      StringBuilder out,
+      VirtualServer server,
+      List<VirtualServer.Listen> listeners,
+      Set<String> upstreams,
+      List<String> warnings) {
     out.append("  # server ")
         .append(server.name())
         .append(" (tenant ")
         .append(server.tenant())
         .append(")\n");
     out.append("  server {\n");
-    for (VirtualServer.Listen listen : server.listen()) {
+    for (VirtualServer.Listen listen : listeners) {
       out.append("    listen ").append(host.listenAddress()).append(':').append(listen.port());
       if (listen.ssl()) {
         out.append(" ssl");

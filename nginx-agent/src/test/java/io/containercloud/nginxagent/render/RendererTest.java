@@ -79,6 +79,19 @@ class RendererTest {
   }
 
   @Test
+  void aServerWithoutListenersUsesTheClusterDefaults() {
+    VirtualServer tls = server("shop");
+    VirtualServer defaults =
+        new VirtualServer(
+            tls.name(), tls.tenant(), tls.serverNames(), null, tls.tls(), tls.locations());
+
+    String text =
+        renderer.render(snapshot(NginxCluster.Flavour.NGINX, both(), defaults), Map.of()).text();
+
+    assertThat(text).contains("listen 10.0.0.1:80;", "listen 10.0.0.1:443 ssl;");
+  }
+
+  @Test
   void theSameSnapshotRendersTheSameText() {
     Snapshot snapshot = snapshot(NginxCluster.Flavour.NGINX, both(), server("shop"));
 

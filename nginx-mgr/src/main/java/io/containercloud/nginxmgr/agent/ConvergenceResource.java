@@ -32,6 +32,7 @@ class ConvergenceResource {
       String host,
       long appliedRevision,
       Instant appliedAt,
+      Instant reloadedAt,
       String nginxVersion,
       String lastError,
       boolean current) {}
@@ -50,6 +51,7 @@ class ConvergenceResource {
                         r.host(),
                         r.appliedRevision(),
                         r.appliedAt(),
+                        r.reloadedAt(),
                         r.nginxVersion(),
                         r.lastError(),
                         r.appliedRevision() >= revision && r.lastError() == null))

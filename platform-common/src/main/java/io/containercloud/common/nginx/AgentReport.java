@@ -10,7 +10,9 @@ import java.util.Map;
  *
  * @param host the agent's host id
  * @param appliedRevision the etcd revision of the configuration nginx serves
- * @param appliedAt when that configuration was reloaded
+ * @param appliedAt when the agent last found nginx serving that revision
+ * @param reloadedAt when the agent last reloaded nginx (a revision that renders the same text needs
+ *     no reload)
  * @param nginxVersion what {@code nginx -v} said
  * @param lastError the last failure (for example {@code nginx -t} output), or null
  * @param warnings what the operator should know of the applied configuration (objects left out,
@@ -21,6 +23,7 @@ public record AgentReport(
     String host,
     long appliedRevision,
     Instant appliedAt,
+    Instant reloadedAt,
     String nginxVersion,
     String lastError,
     List<String> warnings,

@@ -20,7 +20,7 @@ import java.util.Map;
  * @param name the server's name within its cluster
  * @param tenant the owning tenant (set from the caller)
  * @param serverNames host names it answers for
- * @param listen its listeners
+ * @param listen its listeners; none: the cluster's default HTTP port, and its HTTPS port with TLS
  * @param tls certificate and key file names, required when a listener uses TLS
  * @param locations where requests go, by path
  */
@@ -32,7 +32,7 @@ public record VirtualServer(
                 @NotNull @Size(max = 253)
                 @Pattern(regexp = Syntax.SERVER_NAME, message = Syntax.SERVER_NAME_MESSAGE) String>
             serverNames,
-    @NotEmpty @Size(max = 8) List<@Valid @NotNull Listen> listen,
+    @Size(max = 8) List<@Valid @NotNull Listen> listen,
     @Valid Tls tls,
     @NotEmpty @Size(max = 64) List<@Valid @NotNull Location> locations)
     implements TenantOwned<VirtualServer> {
