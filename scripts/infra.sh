@@ -129,8 +129,9 @@ share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 EOF
   if [ ! -f "$dir/data/meta.properties" ]; then
+    # --cluster-id=: a random id may start with '-', which a separate argument would make an option
     local id; id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
-    java -cp "$(KAFKA_HOME)/lib/*" -Dlog4j2.configurationFile="$INFRA/log4j2.properties" kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" >>"$(log_file kafka)" 2>&1
+    java -cp "$(KAFKA_HOME)/lib/*" -Dlog4j2.configurationFile="$INFRA/log4j2.properties" kafka.tools.StorageTool format --cluster-id="$id" -c "$dir/server.properties" >>"$(log_file kafka)" 2>&1
   fi
   java -Xms256m -Xmx512m -cp "$(KAFKA_HOME)/lib/*" -Dlog4j2.configurationFile="$INFRA/log4j2.properties" \
     kafka.Kafka "$dir/server.properties" >>"$(log_file kafka)" 2>&1 &
