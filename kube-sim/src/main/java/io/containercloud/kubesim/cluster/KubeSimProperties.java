@@ -6,6 +6,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -23,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param nodePods allocatable pods per node
  * @param bindAddress where the API servers listen; loopback unless other hosts must reach them
  * @param advertisedHost the host name written into kubeconfigs
+ * @param podReadyDelay how long a bound pod takes to turn Ready
+ * @param tick how often the lifecycle loop of each cluster runs
  */
 @Validated
 @ConfigurationProperties("kube-sim")
@@ -37,4 +40,6 @@ public record KubeSimProperties(
     @Min(1) @DefaultValue("110") int nodePods,
     @NotBlank @DefaultValue("127.0.0.1") String bindAddress,
     @NotBlank @Pattern(regexp = "[A-Za-z0-9.-]{1,253}") @DefaultValue("127.0.0.1")
-        String advertisedHost) {}
+        String advertisedHost,
+    @NotNull @DefaultValue("2s") Duration podReadyDelay,
+    @NotNull @DefaultValue("250ms") Duration tick) {}

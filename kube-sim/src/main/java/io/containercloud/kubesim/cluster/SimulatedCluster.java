@@ -29,6 +29,7 @@ final class SimulatedCluster {
   private final KubernetesMockServer server;
   private NamespacedKubernetesClient client;
   private Path kubeconfig;
+  private ClusterLifecycle lifecycle;
 
   SimulatedCluster(String name, int port, KubeSimProperties properties) {
     this.name = name;
@@ -54,9 +55,20 @@ final class SimulatedCluster {
     for (int i = 1; i <= properties.nodes(); i++) {
       client.nodes().resource(node(name + "-node-" + i)).create();
     }
+    lifecycle =
+        new ClusterLifecycle(
+            client,
+            name,
+            port - properties.basePort(),
+            properties.podReadyDelay(),
+            properties.tick());
+    lifecycle.start();
   }
 
   void stop() {
+    if (lifecycle != null) {
+      lifecycle.stop();
+    }
     if (client != null) {
       client.close();
     }

@@ -1,0 +1,261 @@
+package io.containercloud.kubesim.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** One simulated cluster of three 4-CPU nodes, driven through its own API with fabric8. */
+class ClusterLifecycleTest {
+
+  private SimulatedCluster cluster;
+  private KubernetesClient client;
+
+  @BeforeEach
+  void aCluster() throws IOException {
+    int port = freePort();
+    KubeSimProperties properties =
+        new KubeSimProperties(
+            1,
+            3,
+            port,
+            "room",
+            Files.createTempDirectory("kube-sim"),
+            "4",
+            "16Gi",
+            110,
+            "127.0.0.1",
+            "127.0.0.1",
+            Duration.ofMillis(300),
+            Duration.ofMillis(50));
+    cluster = new SimulatedCluster("room-1", port, properties);
+    cluster.start();
+    client = cluster.client();
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.stop();
+  }
+
+  @Test
+  void aDeploymentGetsReadyPodsWithAddressesSpreadOverNodesAndScales() {
+    client
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .resource(deployment("api", 3, "1", "app:1"))
+        .create();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> readyReplicas("api") == 3);
+    List<Pod> pods = pods("api");
+    assertThat(pods).allSatisfy(p -> assertThat(p.getStatus().getPodIP()).startsWith("10.100."));
+    assertThat(pods.stream().map(p -> p.getSpec().getNodeName()).collect(Collectors.toSet()))
+        .hasSize(3);
+
+    client.apps().deployments().inNamespace("shop").withName("api").scale(5);
+    await().atMost(Duration.ofSeconds(10)).until(() -> readyReplicas("api") == 5);
+    client.apps().deployments().inNamespace("shop").withName("api").scale(2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> pods("api").size() == 2);
+  }
+
+  @Test
+  void podsThatFitNowhereStayPending() {
+    // 3 nodes of 4 CPUs: three 3-CPU pods fit, the fourth does not
+    client
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .resource(deployment("big", 4, "3", "app:1"))
+        .create();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> readyReplicas("big") == 3);
+    List<Pod> pending =
+        pods("big").stream().filter(p -> p.getSpec().getNodeName() == null).toList();
+    assertThat(pending).hasSize(1);
+    assertThat(pending.get(0).getStatus().getConditions())
+        .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("Unschedulable"));
+  }
+
+  @Test
+  void requiredAntiAffinityKeepsOnePodPerNode() {
+    Deployment d = deployment("spread", 4, "100m", "app:1");
+    d.getSpec()
+        .getTemplate()
+        .getSpec()
+        .setAffinity(
+            new io.fabric8.kubernetes.api.model.AffinityBuilder()
+                .withNewPodAntiAffinity()
+                .addNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .withTopologyKey("kubernetes.io/hostname")
+                .withNewLabelSelector()
+                .addToMatchLabels("app", "spread")
+                .endLabelSelector()
+                .endRequiredDuringSchedulingIgnoredDuringExecution()
+                .endPodAntiAffinity()
+                .build());
+    client.apps().deployments().inNamespace("shop").resource(d).create();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> readyReplicas("spread") == 3);
+    assertThat(pods("spread").stream().filter(p -> p.getSpec().getNodeName() == null)).hasSize(1);
+  }
+
+  @Test
+  void aRollingUpdateNeverDropsBelowTheAvailableMinimumAndEndsOnTheNewImage() {
+    Deployment d = deployment("roll", 4, "100m", "app:1");
+    d.getSpec()
+        .setStrategy(
+            new io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder()
+                .withType("RollingUpdate")
+                .withNewRollingUpdate()
+                .withMaxSurge(new IntOrString(1))
+                .withMaxUnavailable(new IntOrString(1))
+                .endRollingUpdate()
+                .build());
+    client.apps().deployments().inNamespace("shop").resource(d).create();
+    await().atMost(Duration.ofSeconds(10)).until(() -> readyReplicas("roll") == 4);
+
+    client
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .withName("roll")
+        .edit(
+            x -> {
+              x.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("app:2");
+              return x;
+            });
+
+    int lowest = Integer.MAX_VALUE;
+    int highest = 0;
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      List<Pod> pods = pods("roll");
+      lowest = Math.min(lowest, (int) pods.stream().filter(ClusterLifecycle::ready).count());
+      highest = Math.max(highest, pods.size());
+      if (pods.size() == 4
+          && pods.stream().allMatch(p -> ClusterLifecycle.ready(p) && image(p).equals("app:2"))) {
+        break;
+      }
+    }
+    assertThat(pods("roll")).hasSize(4).allSatisfy(p -> assertThat(image(p)).isEqualTo("app:2"));
+    assertThat(lowest).as("ready pods during the rollout").isGreaterThanOrEqualTo(3);
+    assertThat(highest).as("pods during the rollout").isLessThanOrEqualTo(5);
+  }
+
+  @Test
+  void aServiceGetsTheReadyPodsAddresses() {
+    client
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .resource(deployment("web", 2, "100m", "app:1"))
+        .create();
+    client
+        .services()
+        .inNamespace("shop")
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName("web")
+                .endMetadata()
+                .withNewSpec()
+                .addToSelector("app", "web")
+                .addNewPort()
+                .withName("http")
+                .withPort(80)
+                .withTargetPort(new IntOrString(8080))
+                .endPort()
+                .endSpec()
+                .build())
+        .create();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              var endpoints = client.endpoints().inNamespace("shop").withName("web").get();
+              return endpoints != null
+                  && !endpoints.getSubsets().isEmpty()
+                  && endpoints.getSubsets().get(0).getAddresses().size() == 2;
+            });
+    var subset = client.endpoints().inNamespace("shop").withName("web").get().getSubsets().get(0);
+    Set<String> ips =
+        pods("web").stream().map(p -> p.getStatus().getPodIP()).collect(Collectors.toSet());
+    assertThat(subset.getAddresses())
+        .extracting(a -> a.getIp())
+        .containsExactlyInAnyOrderElementsOf(ips);
+    assertThat(subset.getPorts()).extracting(p -> p.getPort()).containsExactly(8080);
+  }
+
+  private int readyReplicas(String name) {
+    Deployment d = client.apps().deployments().inNamespace("shop").withName(name).get();
+    return d.getStatus() == null || d.getStatus().getReadyReplicas() == null
+        ? 0
+        : d.getStatus().getReadyReplicas();
+  }
+
+  private List<Pod> pods(String name) {
+    return client
+        .pods()
+        .inNamespace("shop")
+        .withLabel(ClusterLifecycle.OWNER, name)
+        .list()
+        .getItems();
+  }
+
+  private static String image(Pod pod) {
+    return pod.getSpec().getContainers().get(0).getImage();
+  }
+
+  private static Deployment deployment(String name, int replicas, String cpu, String image) {
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withNewSelector()
+        .addToMatchLabels("app", name)
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .addToLabels("app", name)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName(name)
+        .withImage(image)
+        .withNewResources()
+        .withRequests(Map.of("cpu", new Quantity(cpu), "memory", new Quantity("256Mi")))
+        .endResources()
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
