@@ -8,8 +8,11 @@ ARG JAVA_IMAGE=eclipse-temurin:17-jre-jammy
 FROM ${JAVA_IMAGE} AS layers
 ARG MODULE
 WORKDIR /build
-COPY ${MODULE}/target/${MODULE}-*.jar app.jar
-RUN java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted
+COPY ${MODULE}/target/${MODULE}-*.jar jars/
+# the runnable jar (kube-sim also keeps a plain one, for use as a library)
+RUN for jar in jars/*.jar; do \
+      java -Djarmode=tools -jar "$jar" extract --layers --launcher --destination extracted 2>/dev/null && break; \
+    done; test -d extracted/application
 
 FROM ${JAVA_IMAGE}
 ARG MODULE

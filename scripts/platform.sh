@@ -21,7 +21,8 @@ STATE=$DATA/platform
 # Small heaps and a quick JIT: eleven JVMs share two cores on a laptop or CI machine.
 JVM_OPTS=${PLATFORM_JVM_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k}
 
-jar_of() { ls "$ROOT/$1"/target/"$1"-*.jar 2>/dev/null | grep -v -- '-plain\|-tests' | head -n 1; }
+# the runnable jar: kube-sim's is -exec (its plain jar is a library for other modules' tests)
+jar_of() { ls "$ROOT/$1"/target/"$1"-*-exec.jar "$ROOT/$1"/target/"$1"-*.jar 2>/dev/null | grep -v -- '-plain\|-tests' | head -n 1; }
 service_pid() { local f=$RUN/$1.pid; [ -s "$f" ] && alive "$(cat "$f")" && cat "$f"; }
 ready() { curl -fsS --max-time 2 "http://127.0.0.1:$1/actuator/health/readiness" >/dev/null 2>&1; }
 

@@ -1,12 +1,14 @@
 package io.containercloud.kubesim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.containercloud.common.testing.ServiceContract;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,7 +56,35 @@ class KubeSimApplicationIT {
     assertThat(body)
         .contains("\"name\":\"room-1\"")
         .contains("http://127.0.0.1:26444")
-        .contains("\"nodes\":3");
+        .contains("\"name\":\"room-1-node-3\",\"ready\":true")
+        .contains("\"reachable\":true");
+  }
+
+  @Test
+  void adminApiFailsAndHealsAClusterAndAnswers404ForUnknownOnes() throws Exception {
+    String admin = "http://127.0.0.1:" + port + "/clusters/";
+    assertThat(post(admin + "room-2/fail").statusCode()).isEqualTo(204);
+    String kubeconfig = Files.readString(Path.of("target/it-kubeconfigs", "room-2.kubeconfig"));
+    try (KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(kubeconfig))
+            .editOrNewConfig()
+            .withRequestRetryBackoffLimit(0)
+            .withConnectionTimeout(1_000)
+            .endConfig()
+            .build()) {
+      assertThatThrownBy(() -> client.nodes().list()).isInstanceOf(KubernetesClientException.class);
+      assertThat(post(admin + "room-2/heal").statusCode()).isEqualTo(204);
+      assertThat(client.nodes().list().getItems()).hasSize(3);
+    }
+    assertThat(post(admin + "room-9/fail").statusCode()).isEqualTo(404);
+  }
+
+  private static java.net.http.HttpResponse<String> post(String url) {
+    return ServiceContract.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+            .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+            .build());
   }
 
   @Test

@@ -77,6 +77,11 @@ final class ClusterLifecycle {
   private final AtomicInteger names = new AtomicInteger();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
 
+  /** CPU use as a share of requests, by "namespace/deployment" or "namespace/*". */
+  private final Map<String, Double> loads = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final Map<String, Long> reportedMillis = new java.util.concurrent.ConcurrentHashMap<>();
+
   ClusterLifecycle(
       KubernetesClient client, String cluster, int index, Duration readyDelay, Duration tick) {
     this.client = client;
@@ -115,6 +120,64 @@ final class ClusterLifecycle {
     List<Pod> now = client.pods().inAnyNamespace().list().getItems();
     for (Service service : client.services().inAnyNamespace().list().getItems()) {
       endpoints(service, now);
+    }
+    metrics(now);
+  }
+
+  void load(String namespace, String deployment, double utilisation) {
+    if (utilisation < 0 || utilisation > 10) {
+      throw new IllegalArgumentException(
+          "utilisation must be between 0 and 10 (times the request)");
+    }
+    loads.put(namespace + "/" + (deployment == null ? "*" : deployment), utilisation);
+  }
+
+  /** {@code metrics.k8s.io} pod metrics: each running pod uses its load share of its request. */
+  private void metrics(List<Pod> pods) {
+    for (Pod pod : pods) {
+      if (!ready(pod)) {
+        continue;
+      }
+      String namespace = pod.getMetadata().getNamespace();
+      double share =
+          loads.getOrDefault(
+              namespace + "/" + label(pod, OWNER), loads.getOrDefault(namespace + "/*", 0.1));
+      long millis = Math.round(requests(pod, "cpu", 1000) * share);
+      String key = namespace + "/" + pod.getMetadata().getName();
+      if (Objects.equals(reportedMillis.get(key), millis)) {
+        continue;
+      }
+      var usage =
+          new io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetricsBuilder()
+              .withNewMetadata()
+              .withName(pod.getMetadata().getName())
+              .withNamespace(namespace)
+              .withLabels(pod.getMetadata().getLabels())
+              .endMetadata()
+              .withTimestamp(clock.instant().toString())
+              .withWindow(new io.fabric8.kubernetes.api.model.Duration(Duration.ofSeconds(15)))
+              .withContainers(
+                  pod.getSpec().getContainers().stream()
+                      .map(
+                          c ->
+                              new io.fabric8.kubernetes.api.model.metrics.v1beta1
+                                      .ContainerMetricsBuilder()
+                                  .withName(c.getName())
+                                  .addToUsage(
+                                      "cpu",
+                                      new Quantity(
+                                          millis / pod.getSpec().getContainers().size() + "m"))
+                                  .addToUsage(
+                                      "memory", new Quantity(requests(pod, "memory", 1) / 2 + ""))
+                                  .build())
+                      .toList())
+              .build();
+      client
+          .resources(io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics.class)
+          .inNamespace(namespace)
+          .resource(usage)
+          .createOr(existing -> existing.update());
+      reportedMillis.put(key, millis);
     }
   }
 
@@ -317,12 +380,28 @@ final class ClusterLifecycle {
 
   /** A bound pod on a Ready node turns Running and Ready after the delay. */
   private void kubelet(Pod pod, List<Node> nodes) {
-    if (pod.getSpec() == null || pod.getSpec().getNodeName() == null || ready(pod)) {
+    if (pod.getSpec() == null || pod.getSpec().getNodeName() == null) {
       return;
     }
     String nodeName = pod.getSpec().getNodeName();
     boolean nodeReady =
         nodes.stream().anyMatch(n -> n.getMetadata().getName().equals(nodeName) && nodeReady(n));
+    if (ready(pod)) {
+      if (!nodeReady) { // its node failed: the pod stops being Ready (and leaves its Endpoints)
+        client
+            .pods()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(pod.getMetadata().getName())
+            .editStatus(
+                p -> {
+                  p.getStatus().getConditions().stream()
+                      .filter(c -> "Ready".equals(c.getType()))
+                      .forEach(c -> c.setStatus("False"));
+                  return p;
+                });
+      }
+      return;
+    }
     Instant started =
         Optional.ofNullable(pod.getStatus().getStartTime())
             .map(Instant::parse)

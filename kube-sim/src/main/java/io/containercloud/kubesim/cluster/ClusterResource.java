@@ -1,11 +1,27 @@
 package io.containercloud.kubesim.cluster;
 
+import io.containercloud.common.error.Problems;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The simulator's admin API: which clusters run where. */
+/** The simulator's admin API: which clusters run where, and drills (fail, heal, load). */
 @RestController
+@Validated
 class ClusterResource {
 
   private final SimulatedClusters clusters;
@@ -14,8 +30,56 @@ class ClusterResource {
     this.clusters = clusters;
   }
 
+  /** An unknown cluster or node is a 404, not a failure of the simulator. */
+  @ExceptionHandler(IllegalArgumentException.class)
+  ResponseEntity<ProblemDetail> unknown(IllegalArgumentException e) {
+    return ResponseEntity.status(HttpStatus.NOT_FOUND)
+        .body(Problems.of(HttpStatus.NOT_FOUND, "not-found", e.getMessage(), List.of()));
+  }
+
   @GetMapping("/clusters")
   List<SimulatedClusters.ClusterView> list() {
     return clusters.views();
+  }
+
+  /** The cluster's API stops answering (a failed machine room); its pods live on. */
+  @PostMapping("/clusters/{cluster}/fail")
+  ResponseEntity<Void> fail(@PathVariable String cluster) {
+    clusters.sim().fail(cluster);
+    return ResponseEntity.noContent().build();
+  }
+
+  @PostMapping("/clusters/{cluster}/heal")
+  ResponseEntity<Void> heal(@PathVariable String cluster) {
+    clusters.sim().heal(cluster);
+    return ResponseEntity.noContent().build();
+  }
+
+  @PostMapping("/clusters/{cluster}/nodes/{node}/fail")
+  ResponseEntity<Void> failNode(@PathVariable String cluster, @PathVariable String node) {
+    clusters.sim().failNode(cluster, node);
+    return ResponseEntity.noContent().build();
+  }
+
+  @PostMapping("/clusters/{cluster}/nodes/{node}/heal")
+  ResponseEntity<Void> healNode(@PathVariable String cluster, @PathVariable String node) {
+    clusters.sim().healNode(cluster, node);
+    return ResponseEntity.noContent().build();
+  }
+
+  /**
+   * @param namespace the pods' namespace
+   * @param deployment one deployment, or none for the whole namespace
+   * @param utilisation CPU use as a share of the request (1.0 = all of it)
+   */
+  record Load(
+      @NotNull @Pattern(regexp = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?") String namespace,
+      @Pattern(regexp = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?") String deployment,
+      @NotNull @DecimalMin("0") @DecimalMax("10") Double utilisation) {}
+
+  @PutMapping("/clusters/{cluster}/load")
+  ResponseEntity<Void> load(@PathVariable String cluster, @Valid @RequestBody Load load) {
+    clusters.sim().load(cluster, load.namespace(), load.deployment(), load.utilisation());
+    return ResponseEntity.noContent().build();
   }
 }

@@ -30,6 +30,7 @@ final class SimulatedCluster {
   private NamespacedKubernetesClient client;
   private Path kubeconfig;
   private ClusterLifecycle lifecycle;
+  private ApiGate gate;
 
   SimulatedCluster(String name, int port, KubeSimProperties properties) {
     this.name = name;
@@ -46,7 +47,10 @@ final class SimulatedCluster {
 
   void start() {
     try {
-      server.init(InetAddress.getByName(properties.bindAddress()), port);
+      // the API server itself listens on a private port; the gate is the cluster's public door
+      server.init(InetAddress.getLoopbackAddress(), 0);
+      gate = new ApiGate(InetAddress.getByName(properties.bindAddress()), port, server.getPort());
+      gate.open();
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException(
           "cannot start cluster " + name + " on " + properties.bindAddress() + ":" + port, e);
@@ -69,10 +73,65 @@ final class SimulatedCluster {
     if (lifecycle != null) {
       lifecycle.stop();
     }
+    if (gate != null) {
+      gate.shutdown();
+    }
     if (client != null) {
       client.close();
     }
     server.destroy();
+  }
+
+  /** The whole cluster becomes unreachable (its state and pods live on). */
+  void fail() {
+    gate.close();
+  }
+
+  void heal() {
+    gate.open();
+  }
+
+  boolean reachable() {
+    return gate.isOpen();
+  }
+
+  /** The node turns NotReady: nothing new is scheduled there and its pods stop being Ready. */
+  void failNode(String node) {
+    nodeReady(node, false);
+  }
+
+  void healNode(String node) {
+    nodeReady(node, true);
+  }
+
+  /**
+   * CPU use of the matching pods as a share of their requests (1.0 = all of it), reported through
+   * {@code metrics.k8s.io}; {@code deployment} null means every deployment of the namespace.
+   */
+  void load(String namespace, String deployment, double utilisation) {
+    lifecycle.load(namespace, deployment, utilisation);
+  }
+
+  private void nodeReady(String node, boolean ready) {
+    if (client.nodes().withName(node).get() == null) {
+      throw new IllegalArgumentException("cluster " + name + " has no node " + node);
+    }
+    client
+        .nodes()
+        .withName(node)
+        .editStatus(
+            n -> {
+              n.getStatus()
+                  .getConditions()
+                  .forEach(
+                      c -> {
+                        if ("Ready".equals(c.getType())) {
+                          c.setStatus(ready ? "True" : "False");
+                          c.setReason(ready ? "KubeletReady" : "NodeStatusUnknown");
+                        }
+                      });
+              return n;
+            });
   }
 
   String name() {

@@ -1,9 +1,6 @@
 package io.containercloud.kubesim.cluster;
 
-import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -11,11 +8,8 @@ import org.springframework.stereotype.Component;
 @Component
 class SimulatedClusters implements SmartLifecycle {
 
-  private static final Logger log = LoggerFactory.getLogger(SimulatedClusters.class);
-
   private final KubeSimProperties properties;
-  private final List<SimulatedCluster> clusters = new ArrayList<>();
-  private volatile boolean running;
+  private volatile KubeSim sim;
 
   SimulatedClusters(KubeSimProperties properties) {
     this.properties = properties;
@@ -23,47 +17,47 @@ class SimulatedClusters implements SmartLifecycle {
 
   @Override
   public void start() {
-    for (int i = 0; i < properties.clusters(); i++) {
-      SimulatedCluster cluster =
-          new SimulatedCluster(
-              properties.namePrefix() + "-" + (i + 1), properties.basePort() + i, properties);
-      clusters.add(cluster);
-      cluster.start();
-      cluster.writeKubeconfig();
-      log.info(
-          "cluster {} serves {} with {} nodes; kubeconfig {}",
-          cluster.name(),
-          cluster.apiUrl(),
-          properties.nodes(),
-          cluster.kubeconfig());
-    }
-    running = true;
+    sim = KubeSim.start(properties);
   }
 
   @Override
   public void stop() {
-    clusters.forEach(SimulatedCluster::stop);
-    clusters.clear();
-    running = false;
+    if (sim != null) {
+      sim.close();
+      sim = null;
+    }
   }
 
   @Override
   public boolean isRunning() {
-    return running;
+    return sim != null;
+  }
+
+  KubeSim sim() {
+    return sim;
   }
 
   List<ClusterView> views() {
-    return clusters.stream()
+    return sim.clusters().stream()
         .map(
-            c ->
+            name ->
                 new ClusterView(
-                    c.name(),
-                    c.apiUrl(),
-                    c.kubeconfig().toString(),
-                    c.client().nodes().list().getItems().size()))
+                    name,
+                    sim.apiUrl(name),
+                    sim.kubeconfig(name).toString(),
+                    sim.reachable(name),
+                    sim.client(name).nodes().list().getItems().stream()
+                        .map(
+                            n ->
+                                new NodeView(
+                                    n.getMetadata().getName(), ClusterLifecycle.nodeReady(n)))
+                        .toList()))
         .toList();
   }
 
   /** What the admin API shows of one cluster. */
-  record ClusterView(String name, String apiUrl, String kubeconfig, int nodes) {}
+  record ClusterView(
+      String name, String apiUrl, String kubeconfig, boolean reachable, List<NodeView> nodes) {}
+
+  record NodeView(String name, boolean ready) {}
 }

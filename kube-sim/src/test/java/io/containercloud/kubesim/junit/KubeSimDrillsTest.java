@@ -1,0 +1,142 @@
+package io.containercloud.kubesim.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.containercloud.kubesim.cluster.KubeSim;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Drills through the JUnit extension: a failed cluster, a failed node, load. */
+@WithKubeSim(clusters = 2, nodes = 2, nodeCpu = "4", podReadyDelay = "200ms")
+class KubeSimDrillsTest {
+
+  @Test
+  void aFailedClusterRefusesItsApiAndKeepsItsStateUntilHealed(KubeSim sim) throws Exception {
+    try (KubernetesClient client = clientOf(sim, "room-2")) {
+      client
+          .configMaps()
+          .inNamespace("shop")
+          .resource(new ConfigMapBuilder().withNewMetadata().withName("kept").endMetadata().build())
+          .create();
+
+      sim.fail("room-2");
+      assertThatThrownBy(() -> client.configMaps().inNamespace("shop").list())
+          .isInstanceOf(KubernetesClientException.class);
+      assertThat(sim.reachable("room-2")).isFalse();
+
+      sim.heal("room-2");
+      assertThat(client.configMaps().inNamespace("shop").withName("kept").get()).isNotNull();
+    }
+  }
+
+  @Test
+  void aFailedNodeTakesItsPodsOutOfServiceAndGetsNoNewOnes(KubeSim sim) {
+    KubernetesClient client = sim.client("room-1");
+    client.apps().deployments().inNamespace("drill").resource(deployment("api", 2)).create();
+    await().atMost(Duration.ofSeconds(10)).until(() -> readyPods(client, "api") == 2);
+
+    sim.failNode("room-1", "room-1-node-1");
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                pods(client, "api").stream()
+                    .filter(p -> "room-1-node-1".equals(p.getSpec().getNodeName()))
+                    .noneMatch(KubeSimDrillsTest::ready));
+    client.apps().deployments().inNamespace("drill").withName("api").scale(3);
+    await().atMost(Duration.ofSeconds(10)).until(() -> pods(client, "api").size() == 3);
+    assertThat(pods(client, "api"))
+        .as("the new pod went to the Ready node")
+        .filteredOn(p -> "room-1-node-2".equals(p.getSpec().getNodeName()))
+        .hasSize(2);
+
+    sim.healNode("room-1", "room-1-node-1");
+    await().atMost(Duration.ofSeconds(10)).until(() -> readyPods(client, "api") == 3);
+  }
+
+  @Test
+  void podMetricsReportTheLoadSetForADeployment(KubeSim sim) {
+    KubernetesClient client = sim.client("room-1");
+    client.apps().deployments().inNamespace("load").resource(deployment("busy", 1)).create();
+
+    sim.load("room-1", "load", "busy", 0.8);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              List<PodMetrics> metrics = client.top().pods().metrics("load").getItems();
+              return metrics.size() == 1
+                  && new Quantity("400m")
+                      .equals(metrics.get(0).getContainers().get(0).getUsage().get("cpu"));
+            });
+  }
+
+  private static KubernetesClient clientOf(KubeSim sim, String cluster) throws Exception {
+    return new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(sim.kubeconfig(cluster))))
+        .editOrNewConfig()
+        .withRequestRetryBackoffLimit(0)
+        .withConnectionTimeout(1_000)
+        .endConfig()
+        .build();
+  }
+
+  private static long readyPods(KubernetesClient client, String name) {
+    return pods(client, name).stream().filter(KubeSimDrillsTest::ready).count();
+  }
+
+  private static List<Pod> pods(KubernetesClient client, String name) {
+    return client.pods().inAnyNamespace().withLabel("kube-sim/deployment", name).list().getItems();
+  }
+
+  private static boolean ready(Pod pod) {
+    return pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static Deployment deployment(String name, int replicas) {
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withNewSelector()
+        .addToMatchLabels("app", name)
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .addToLabels("app", name)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName(name)
+        .withImage("app:1")
+        .withNewResources()
+        .withRequests(Map.of("cpu", new Quantity("500m"), "memory", new Quantity("256Mi")))
+        .endResources()
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+}
