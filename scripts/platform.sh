@@ -40,7 +40,9 @@ secrets() {
   [ -s "$STATE/gateway-signing-key.pem" ] \
     || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$STATE/gateway-signing-key.pem" 2>/dev/null
   [ -s "$STATE/admin-password" ] || openssl rand -base64 18 | tr -d '/+=' >"$STATE/admin-password"
-  chmod 600 "$STATE/gateway-signing-key.pem" "$STATE/admin-password"
+  # cluster-service seals kubeconfigs with it (AES-256-GCM); losing it loses the registrations
+  [ -s "$STATE/cluster-credentials-key" ] || openssl rand -base64 32 >"$STATE/cluster-credentials-key"
+  chmod 600 "$STATE/gateway-signing-key.pem" "$STATE/admin-password" "$STATE/cluster-credentials-key"
 }
 
 start_service() {
@@ -54,6 +56,7 @@ start_service() {
   env SERVER_PORT="$port" LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs \
     PLATFORM_ADMIN_PASSWORD="$(cat "$STATE/admin-password")" \
     PLATFORM_GATEWAY_SIGNINGKEY="$STATE/gateway-signing-key.pem" \
+    PLATFORM_CLUSTER_CREDENTIALS_KEY="$(cat "$STATE/cluster-credentials-key")" \
     KUBE_SIM_KUBECONFIG_DIR="$STATE/kubeconfigs" \
     PLATFORM_NGINX_PREFIX="$STATE/nginx-agent/local-1" \
     PLATFORM_NGINX_LISTEN_ADDRESS=127.0.0.1 PLATFORM_NGINX_STOP_ON_EXIT=true \
@@ -159,6 +162,19 @@ register_local_objects() {
     409) ;;
     *) die "registering nginx cluster local answered HTTP $status" ;;
   esac
+  local kubeconfig name
+  for kubeconfig in "$STATE"/kubeconfigs/*.kubeconfig; do
+    [ -e "$kubeconfig" ] || continue
+    name=$(basename "$kubeconfig" .kubeconfig)
+    status=$(curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:8080/api/clusters/clusters \
+      -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      -d "{\"name\":\"$name\",\"machineRoom\":\"hall-${name##*-}\",\"labels\":{\"simulated\":\"true\"},\"kubeconfig\":\"$(awk '{printf "%s\\n", $0}' "$kubeconfig")\"}")
+    case $status in
+      201) log "registered simulated cluster $name in cluster-service" ;;
+      409) ;;
+      *) die "registering cluster $name answered HTTP $status" ;;
+    esac
+  done
 }
 
 cmd_status() {

@@ -7,9 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.nginxagent.agent.Agent;
-import io.containercloud.nginxagent.nginx.NginxAgentProperties;
 import io.etcd.jetcd.Client;
-import jakarta.validation.Validation;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +23,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Agents with real nginx processes (one prefix and address each) following the real etcd. */
 class AgentWithNginxIT {
@@ -63,25 +60,14 @@ class AgentWithNginxIT {
   private void startAgents() {
     agents.clear();
     for (int i = 0; i < HOSTS.length; i++) {
-      Path prefix = prefixes.get(i);
-      Agent agent =
-          new Agent(
-              new NginxAgentProperties(
-                  cluster,
-                  "host-" + (i + 1),
-                  Path.of("/usr/sbin/nginx"),
-                  prefix,
-                  Duration.ofMillis(INTERVAL_MS),
-                  HOSTS[i],
-                  prefix.resolve("certs"),
-                  "1",
-                  Duration.ofSeconds(5),
-                  true),
+      agents.add(
+          NginxFixture.startAgent(
               etcd,
-              JsonMapper.builder().build(),
-              Validation.buildDefaultValidatorFactory().getValidator());
-      agents.add(agent);
-      agent.start();
+              cluster,
+              "host-" + (i + 1),
+              HOSTS[i],
+              Duration.ofMillis(INTERVAL_MS),
+              prefixes.get(i)));
     }
   }
 
@@ -201,18 +187,7 @@ class AgentWithNginxIT {
   }
 
   private void awaitEveryHostAnswers(String body) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              for (String host : HOSTS) {
-                if (!body.equals(get(host))) {
-                  return false;
-                }
-              }
-              return true;
-            });
+    NginxFixture.awaitEveryNginxAnswers(http, List.of(HOSTS), port, body);
   }
 
   private String get(String host) throws Exception {

@@ -8,15 +8,9 @@ import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.TestKafka;
 import io.containercloud.common.testing.TestTokens;
 import io.containercloud.nginxagent.agent.Agent;
-import io.containercloud.nginxagent.nginx.NginxAgentProperties;
 import io.etcd.jetcd.Client;
-import jakarta.validation.Validation;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +19,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The whole path: nginx-mgr's API (its packaged jar) -> etcd -> two agents -> two real nginx, for a
@@ -122,47 +115,11 @@ class ApiToEveryNginxIT {
   }
 
   private void startAgent(String cluster, String host, String address) throws Exception {
-    Path prefix = Files.createTempDirectory("nginx-agent-api");
-    Agent agent =
-        new Agent(
-            new NginxAgentProperties(
-                cluster,
-                host,
-                Path.of("/usr/sbin/nginx"),
-                prefix,
-                Duration.ofMillis(200),
-                address,
-                prefix.resolve("certs"),
-                "1",
-                Duration.ofSeconds(5),
-                true),
-            etcd,
-            JsonMapper.builder().build(),
-            Validation.buildDefaultValidatorFactory().getValidator());
-    agents.add(agent);
-    agent.start();
+    agents.add(NginxFixture.startAgent(etcd, cluster, host, address, Duration.ofMillis(200)));
   }
 
   private void awaitEveryNginxAnswers(int port, String body) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              for (String host : HOSTS) {
-                String answer =
-                    http.send(
-                            HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/"))
-                                .timeout(Duration.ofSeconds(3))
-                                .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                        .body();
-                if (!body.equals(answer)) {
-                  return false;
-                }
-              }
-              return true;
-            });
+    NginxFixture.awaitEveryNginxAnswers(http, List.of(HOSTS), port, body);
   }
 
   private int backend(String answer) throws Exception {

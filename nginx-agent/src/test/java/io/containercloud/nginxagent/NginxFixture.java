@@ -1,14 +1,29 @@
 package io.containercloud.nginxagent;
 
+import static org.awaitility.Awaitility.await;
+
 import com.sun.net.httpserver.HttpServer;
+import io.containercloud.nginxagent.agent.Agent;
+import io.containercloud.nginxagent.nginx.NginxAgentProperties;
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import jakarta.validation.Validation;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
+import tools.jackson.databind.json.JsonMapper;
 
 /** What the agent tests and the benchmark share: objects in the etcd layout, backends, ports. */
 final class NginxFixture {
@@ -58,6 +73,62 @@ final class NginxFixture {
         });
     server.start();
     return server;
+  }
+
+  /** An in-process agent with a real nginx in its own prefix, listening on {@code address}. */
+  static Agent startAgent(
+      Client etcd, String cluster, String host, String address, Duration interval)
+      throws IOException {
+    return startAgent(
+        etcd, cluster, host, address, interval, Files.createTempDirectory("nginx-agent-" + host));
+  }
+
+  /** The same with a given prefix (a restarted host keeps its files). */
+  static Agent startAgent(
+      Client etcd, String cluster, String host, String address, Duration interval, Path prefix) {
+    Agent agent =
+        new Agent(
+            new NginxAgentProperties(
+                cluster,
+                host,
+                Path.of("/usr/sbin/nginx"),
+                prefix,
+                interval,
+                address,
+                prefix.resolve("certs"),
+                "1",
+                Duration.ofSeconds(5),
+                true),
+            etcd,
+            JsonMapper.builder().build(),
+            Validation.buildDefaultValidatorFactory().getValidator());
+    agent.start();
+    return agent;
+  }
+
+  /** Waits until a GET of / through every address on the port answers {@code body}. */
+  static void awaitEveryNginxAnswers(
+      HttpClient http, List<String> addresses, int port, String body) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              for (String address : addresses) {
+                String answer =
+                    http.send(
+                            HttpRequest.newBuilder(
+                                    URI.create("http://" + address + ":" + port + "/"))
+                                .timeout(Duration.ofSeconds(3))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                        .body();
+                if (!body.equals(answer)) {
+                  return false;
+                }
+              }
+              return true;
+            });
   }
 
   static int freePort() {

@@ -1,0 +1,141 @@
+package io.containercloud.cluster.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.containercloud.common.security.Role;
+import io.containercloud.common.testing.ServiceContract;
+import io.containercloud.common.testing.ServiceIntegrationTest;
+import io.containercloud.common.testing.TestTokens;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Registering kube-sim clusters: credentials sealed, health and capacity probed, drills seen. */
+@ServiceIntegrationTest
+class ClusterRegistryIT {
+
+  private static final String ADMIN = TestTokens.token("root", "platform", Role.PLATFORM_ADMIN);
+  private static final String DEV = TestTokens.token("dana", "tenant-a", Role.DEVELOPER);
+
+  private static KubeSimProcess sim;
+
+  @LocalServerPort int port;
+  @Autowired JdbcTemplate jdbc;
+  @Autowired JsonMapper json;
+
+  @BeforeAll
+  static void clusters() throws Exception {
+    sim = new KubeSimProcess(2, 3, "4", "16Gi");
+  }
+
+  @AfterAll
+  static void stopClusters() {
+    sim.close();
+  }
+
+  @BeforeEach
+  void noClusters() {
+    jdbc.update("DELETE FROM cluster_registration");
+  }
+
+  @Test
+  void aRegisteredClusterShowsHealthAndCapacityButNeverItsCredentials() throws Exception {
+    HttpResponse<String> created = register(ADMIN, "room-1");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(created.body())
+        .doesNotContain("kube-sim", "kubeconfig")
+        .contains(sim.apiUrl("room-1"));
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> get("/clusters/room-1").contains("\"reachable\":true"));
+    String view = get("/clusters/room-1");
+    assertThat(view).contains("\"nodes\":3", "\"readyNodes\":3", "\"freeCpuMillis\":4000");
+    byte[] stored =
+        jdbc.queryForObject(
+            "SELECT kubeconfig_encrypted FROM cluster_registration WHERE name = 'room-1'",
+            byte[].class);
+    assertThat(new String(stored, StandardCharsets.ISO_8859_1))
+        .doesNotContain("kube-sim")
+        .doesNotContain(sim.apiUrl("room-1"));
+  }
+
+  @Test
+  void aFailedClusterCountsFailedProbesAndRecovers() throws Exception {
+    assertThat(register(ADMIN, "room-2").statusCode()).isEqualTo(201);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> get("/clusters/room-2").contains("\"reachable\":true"));
+
+    sim.fail("room-2");
+    try {
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> get("/clusters/room-2").contains("\"consecutiveFailures\":2"));
+      assertThat(get("/clusters/room-2")).contains("\"reachable\":false");
+    } finally {
+      sim.heal("room-2");
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> get("/clusters/room-2").contains("\"consecutiveFailures\":0"));
+  }
+
+  @Test
+  void onlyPlatformAdminsRegisterAndBadInputChangesNothing() throws Exception {
+    assertThat(register(DEV, "room-1").statusCode()).isEqualTo(403);
+    HttpResponse<String> bad =
+        post(ADMIN, "{\"name\":\"Room_1\",\"machineRoom\":\"a\",\"kubeconfig\":\"not: [yaml\"}");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("\"field\":\"name\"");
+    HttpResponse<String> noServer =
+        post(
+            ADMIN, "{\"name\":\"room-1\",\"machineRoom\":\"a\",\"kubeconfig\":\"apiVersion: v1\"}");
+    assertThat(noServer.statusCode()).isEqualTo(400);
+    assertThat(noServer.body()).contains("kubeconfig");
+    assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM cluster_registration", Integer.class))
+        .isZero();
+    assertThat(register(ADMIN, "room-1").statusCode()).isEqualTo(201);
+    assertThat(register(ADMIN, "room-1").statusCode()).isEqualTo(409);
+  }
+
+  private HttpResponse<String> register(String token, String cluster) throws Exception {
+    String body =
+        json.writeValueAsString(
+            java.util.Map.of(
+                "name",
+                cluster,
+                "machineRoom",
+                "hall-" + cluster.substring(cluster.length() - 1),
+                "labels",
+                java.util.Map.of("zone", "east"),
+                "kubeconfig",
+                Files.readString(sim.kubeconfig(cluster))));
+    return post(token, body);
+  }
+
+  private HttpResponse<String> post(String token, String body) {
+    return ServiceContract.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/clusters"))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
+
+  private String get(String path) {
+    return ServiceContract.get("http://127.0.0.1:" + port + path, DEV).body();
+  }
+}

@@ -1,0 +1,142 @@
+package io.containercloud.cluster.registry;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * kube-sim as its own process (its runnable jar, built before this module): this JVM runs jetcd on
+ * Vert.x 4, kube-sim's API servers need Vert.x 5, so they cannot share one. Drills go through its
+ * admin API.
+ */
+final class KubeSimProcess implements AutoCloseable {
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final Process process;
+  private final int adminPort;
+  private final int basePort;
+  private final Path kubeconfigs;
+
+  KubeSimProcess(int clusters, int nodes, String nodeCpu, String nodeMemory)
+      throws IOException, InterruptedException {
+    adminPort = freePorts(1);
+    basePort = freePorts(clusters);
+    kubeconfigs = Files.createTempDirectory("kube-sim-process");
+    Path jar;
+    try (var files = Files.list(Path.of("../kube-sim/target"))) {
+      jar =
+          files
+              .filter(p -> p.getFileName().toString().matches("kube-sim-.*-exec\\.jar"))
+              .findFirst()
+              .orElseThrow(() -> new IllegalStateException("build kube-sim first (mvn package)"));
+    }
+    process =
+        new ProcessBuilder(
+                "java",
+                "-Xmx256m",
+                "-jar",
+                jar.toAbsolutePath().toString(),
+                "--server.port=" + adminPort,
+                "--clusters=" + clusters,
+                "--nodes=" + nodes,
+                "--kube-sim.base-port=" + basePort,
+                "--kube-sim.node-cpu=" + nodeCpu,
+                "--kube-sim.node-memory=" + nodeMemory,
+                "--kube-sim.pod-ready-delay=200ms",
+                "--kube-sim.kubeconfig-dir=" + kubeconfigs)
+            .redirectErrorStream(true)
+            .redirectOutput(kubeconfigs.resolve("kube-sim.log").toFile())
+            .start();
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!answers()) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        close();
+        throw new IllegalStateException(
+            "kube-sim did not start; see " + kubeconfigs.resolve("kube-sim.log"));
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  Path kubeconfig(String cluster) {
+    return kubeconfigs.resolve(cluster + ".kubeconfig");
+  }
+
+  /** The API URL kubeconfigs name for {@code room-<n>}. */
+  String apiUrl(String cluster) {
+    int n = Integer.parseInt(cluster.substring(cluster.lastIndexOf('-') + 1));
+    return "http://127.0.0.1:" + (basePort + n - 1);
+  }
+
+  void fail(String cluster) throws IOException, InterruptedException {
+    admin("/clusters/" + cluster + "/fail");
+  }
+
+  void heal(String cluster) throws IOException, InterruptedException {
+    admin("/clusters/" + cluster + "/heal");
+  }
+
+  private void admin(String path) throws IOException, InterruptedException {
+    int status =
+        http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.discarding())
+            .statusCode();
+    if (status != 204) {
+      throw new IllegalStateException("kube-sim " + path + " answered " + status);
+    }
+  }
+
+  private boolean answers() {
+    try {
+      return http.send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://127.0.0.1:" + adminPort + "/actuator/health/readiness"))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The first of {@code count} consecutive free loopback ports. */
+  private static int freePorts(int count) {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+      boolean free = true;
+      for (int i = 0; i < count && free; i++) {
+        try (ServerSocket socket =
+            new ServerSocket(base + i, 1, InetAddress.getLoopbackAddress())) {
+          socket.setReuseAddress(true);
+        } catch (IOException e) {
+          free = false;
+        }
+      }
+      if (free) {
+        return base;
+      }
+    }
+    throw new IllegalStateException("no " + count + " consecutive free ports");
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+  }
+}
