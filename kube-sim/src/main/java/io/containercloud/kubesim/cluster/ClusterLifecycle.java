@@ -66,12 +66,14 @@ final class ClusterLifecycle {
   private static final Logger log = LoggerFactory.getLogger(ClusterLifecycle.class);
   static final String TEMPLATE_HASH = "pod-template-hash";
   static final String OWNER = "kube-sim/deployment";
+  static final String JOB = "kube-sim/job";
 
   private final KubernetesClient client;
   private final String cluster;
   private final int index;
   private final Duration readyDelay;
   private final Duration tick;
+  private final Duration jobDuration;
   private final Clock clock = Clock.systemUTC();
   private final AtomicInteger addresses = new AtomicInteger();
   private final AtomicInteger names = new AtomicInteger();
@@ -83,7 +85,13 @@ final class ClusterLifecycle {
   private final Map<String, Long> reportedMillis = new java.util.concurrent.ConcurrentHashMap<>();
 
   ClusterLifecycle(
-      KubernetesClient client, String cluster, int index, Duration readyDelay, Duration tick) {
+      KubernetesClient client,
+      String cluster,
+      int index,
+      Duration readyDelay,
+      Duration tick,
+      Duration jobDuration) {
+    this.jobDuration = jobDuration;
     this.client = client;
     this.cluster = cluster;
     this.index = index;
@@ -113,6 +121,10 @@ final class ClusterLifecycle {
     List<Pod> pods = new ArrayList<>(client.pods().inAnyNamespace().list().getItems());
     for (Deployment deployment : client.apps().deployments().inAnyNamespace().list().getItems()) {
       deployment(deployment, nodes, pods);
+    }
+    for (io.fabric8.kubernetes.api.model.batch.v1.Job job :
+        client.batch().v1().jobs().inAnyNamespace().list().getItems()) {
+      job(job, nodes, pods);
     }
     for (Pod pod : client.pods().inAnyNamespace().list().getItems()) {
       kubelet(pod, nodes);
@@ -253,30 +265,43 @@ final class ClusterLifecycle {
       String hash,
       List<Node> nodes,
       List<Pod> pods) {
-    String name =
-        deployment.getMetadata().getName()
-            + "-"
-            + hash
-            + "-"
-            + Integer.toString(names.incrementAndGet(), 36);
+    return newPod(
+        deployment,
+        "apps/v1",
+        template,
+        deployment.getMetadata().getName() + "-" + hash,
+        Map.of(TEMPLATE_HASH, hash, OWNER, deployment.getMetadata().getName()),
+        nodes,
+        pods);
+  }
+
+  /** A pod of {@code owner} from its template, bound to a node where it fits (or Pending). */
+  private Pod newPod(
+      io.fabric8.kubernetes.api.model.HasMetadata owner,
+      String apiVersion,
+      PodTemplateSpec template,
+      String namePrefix,
+      Map<String, String> ownerLabels,
+      List<Node> nodes,
+      List<Pod> pods) {
+    String name = namePrefix + "-" + Integer.toString(names.incrementAndGet(), 36);
     Map<String, String> labels = new HashMap<>();
     if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
       labels.putAll(template.getMetadata().getLabels());
     }
-    labels.put(TEMPLATE_HASH, hash);
-    labels.put(OWNER, deployment.getMetadata().getName());
+    labels.putAll(ownerLabels);
     Pod pod =
         new PodBuilder()
             .withNewMetadata()
             .withName(name)
-            .withNamespace(deployment.getMetadata().getNamespace())
+            .withNamespace(owner.getMetadata().getNamespace())
             .withLabels(labels)
             .withOwnerReferences(
                 new OwnerReferenceBuilder()
-                    .withApiVersion("apps/v1")
-                    .withKind("Deployment")
-                    .withName(deployment.getMetadata().getName())
-                    .withUid(deployment.getMetadata().getUid())
+                    .withApiVersion(apiVersion)
+                    .withKind(owner.getKind())
+                    .withName(owner.getMetadata().getName())
+                    .withUid(owner.getMetadata().getUid())
                     .withController(true)
                     .build())
             .endMetadata()
@@ -297,6 +322,132 @@ final class ClusterLifecycle {
     pod.getStatus().setStartTime(clock.instant().toString());
     pod.getStatus().setConditions(List.of(condition("PodScheduled", "True", null)));
     return pod;
+  }
+
+  // --- Jobs ---------------------------------------------------------------------------------
+
+  /**
+   * A Job gets one pod; once it has run for {@code kube-sim/duration} (annotation, else the
+   * configured default) it ends as {@code kube-sim/outcome} says ({@code Succeeded} by default).
+   */
+  private void job(
+      io.fabric8.kubernetes.api.model.batch.v1.Job job, List<Node> nodes, List<Pod> pods) {
+    String namespace = job.getMetadata().getNamespace();
+    String name = job.getMetadata().getName();
+    if (job.getStatus() != null
+        && (job.getStatus().getCompletionTime() != null
+            || Optional.ofNullable(job.getStatus().getFailed()).orElse(0) > 0)) {
+      return; // finished
+    }
+    Optional<Pod> existing =
+        pods.stream()
+            .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
+            .filter(p -> name.equals(label(p, JOB)))
+            .findFirst();
+    if (existing.isEmpty()) {
+      Pod pod =
+          newPod(
+              job,
+              "batch/v1",
+              job.getSpec().getTemplate(),
+              name,
+              Map.of(JOB, name, "job-name", name),
+              nodes,
+              pods);
+      client.pods().inNamespace(namespace).resource(pod).create();
+      pods.add(pod);
+      editJob(job, 1, 0, 0);
+      return;
+    }
+    Pod pod = existing.get();
+    Instant started =
+        Optional.ofNullable(pod.getStatus().getStartTime()).map(Instant::parse).orElse(null);
+    if (!ready(pod) || started == null || clock.instant().isBefore(started.plus(duration(job)))) {
+      return;
+    }
+    boolean succeeded =
+        !"Failed".equalsIgnoreCase(annotation(job, "kube-sim/outcome").orElse("Succeeded"));
+    client
+        .pods()
+        .inNamespace(namespace)
+        .withName(pod.getMetadata().getName())
+        .editStatus(
+            p -> {
+              p.getStatus().setPhase(succeeded ? "Succeeded" : "Failed");
+              p.getStatus()
+                  .setConditions(
+                      List.of(
+                          condition("PodScheduled", "True", null),
+                          condition("Ready", "False", succeeded ? "PodCompleted" : "PodFailed")));
+              p.getStatus()
+                  .getContainerStatuses()
+                  .forEach(
+                      c -> {
+                        c.setReady(false);
+                        c.setState(
+                            new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                                .withNewTerminated()
+                                .withExitCode(succeeded ? 0 : 1)
+                                .withReason(succeeded ? "Completed" : "Error")
+                                .withFinishedAt(clock.instant().toString())
+                                .endTerminated()
+                                .build());
+                      });
+              return p;
+            });
+    editJob(job, 0, succeeded ? 1 : 0, succeeded ? 0 : 1);
+  }
+
+  private void editJob(
+      io.fabric8.kubernetes.api.model.batch.v1.Job job, int active, int succeeded, int failed) {
+    Instant now = clock.instant();
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(job.getMetadata().getNamespace())
+        .withName(job.getMetadata().getName())
+        .editStatus(
+            j -> {
+              var status =
+                  new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder()
+                      .withStartTime(
+                          j.getStatus() != null && j.getStatus().getStartTime() != null
+                              ? j.getStatus().getStartTime()
+                              : now.toString())
+                      .withActive(active)
+                      .withSucceeded(succeeded)
+                      .withFailed(failed);
+              if (succeeded > 0) {
+                status
+                    .withCompletionTime(now.toString())
+                    .addNewCondition()
+                    .withType("Complete")
+                    .withStatus("True")
+                    .endCondition();
+              } else if (failed > 0) {
+                status
+                    .addNewCondition()
+                    .withType("Failed")
+                    .withStatus("True")
+                    .withReason("BackoffLimitExceeded")
+                    .endCondition();
+              }
+              j.setStatus(status.build());
+              return j;
+            });
+  }
+
+  private Duration duration(io.fabric8.kubernetes.api.model.batch.v1.Job job) {
+    return annotation(job, "kube-sim/duration")
+        .map(org.springframework.boot.convert.DurationStyle::detectAndParse)
+        .orElse(jobDuration);
+  }
+
+  private static Optional<String> annotation(
+      io.fabric8.kubernetes.api.model.HasMetadata object, String key) {
+    Map<String, String> annotations = object.getMetadata().getAnnotations();
+    return Optional.ofNullable(annotations == null ? null : annotations.get(key));
   }
 
   // --- scheduling ---------------------------------------------------------------------------
@@ -373,14 +524,15 @@ final class ClusterLifecycle {
     String name = node.getMetadata().getName();
     return pods.stream()
         .filter(p -> p.getSpec() != null && name.equals(p.getSpec().getNodeName()))
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null);
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> !terminal(p));
   }
 
   // --- kubelet ------------------------------------------------------------------------------
 
   /** A bound pod on a Ready node turns Running and Ready after the delay. */
   private void kubelet(Pod pod, List<Node> nodes) {
-    if (pod.getSpec() == null || pod.getSpec().getNodeName() == null) {
+    if (pod.getSpec() == null || pod.getSpec().getNodeName() == null || terminal(pod)) {
       return;
     }
     String nodeName = pod.getSpec().getNodeName();
@@ -530,6 +682,11 @@ final class ClusterLifecycle {
                     (Pod p) -> Optional.ofNullable(p.getStatus().getStartTime()).orElse(""),
                     Comparator.reverseOrder()))
         .toList();
+  }
+
+  private static boolean terminal(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
   }
 
   static boolean ready(Pod pod) {

@@ -26,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param advertisedHost the host name written into kubeconfigs
  * @param podReadyDelay how long a bound pod takes to turn Ready
  * @param tick how often the lifecycle loop of each cluster runs
+ * @param jobDuration how long a Job's pod runs unless its {@code kube-sim/duration} annotation says
  */
 @Validated
 @ConfigurationProperties("kube-sim")
@@ -42,4 +43,5 @@ public record KubeSimProperties(
     @NotBlank @Pattern(regexp = "[A-Za-z0-9.-]{1,253}") @DefaultValue("127.0.0.1")
         String advertisedHost,
     @NotNull @DefaultValue("2s") Duration podReadyDelay,
-    @NotNull @DefaultValue("250ms") Duration tick) {}
+    @NotNull @DefaultValue("250ms") Duration tick,
+    @NotNull @DefaultValue("3s") Duration jobDuration) {}

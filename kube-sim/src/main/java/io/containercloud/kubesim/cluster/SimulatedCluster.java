@@ -65,7 +65,8 @@ final class SimulatedCluster {
             name,
             port - properties.basePort(),
             properties.podReadyDelay(),
-            properties.tick());
+            properties.tick(),
+            properties.jobDuration());
     lifecycle.start();
   }
 

@@ -39,7 +39,8 @@ public final class KubeSimExtension
             "127.0.0.1",
             "127.0.0.1",
             DurationStyle.detectAndParse(settings.podReadyDelay()),
-            Duration.ofMillis(100));
+            Duration.ofMillis(100),
+            Duration.ofSeconds(1));
     context.getStore(NAMESPACE).put(KubeSim.class, KubeSim.start(properties));
   }
 

@@ -41,7 +41,8 @@ class ClusterLifecycleTest {
             "127.0.0.1",
             "127.0.0.1",
             Duration.ofMillis(300),
-            Duration.ofMillis(50));
+            Duration.ofMillis(50),
+            Duration.ofSeconds(1));
     cluster = new SimulatedCluster("room-1", port, properties);
     cluster.start();
     client = cluster.client();
@@ -200,6 +201,58 @@ class ClusterLifecycleTest {
         .extracting(a -> a.getIp())
         .containsExactlyInAnyOrderElementsOf(ips);
     assertThat(subset.getPorts()).extracting(p -> p.getPort()).containsExactly(8080);
+  }
+
+  @Test
+  void aJobRunsOnePodThatEndsAsItsAnnotationsSay() {
+    for (String outcome : List.of("Succeeded", "Failed")) {
+      String name = "build-" + outcome.toLowerCase();
+      client
+          .batch()
+          .v1()
+          .jobs()
+          .inNamespace("ci")
+          .resource(
+              new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .addToAnnotations("kube-sim/duration", "500ms")
+                  .addToAnnotations("kube-sim/outcome", outcome)
+                  .endMetadata()
+                  .withNewSpec()
+                  .withNewTemplate()
+                  .withNewSpec()
+                  .addNewContainer()
+                  .withName("build")
+                  .withImage("builder:1")
+                  .endContainer()
+                  .withRestartPolicy("Never")
+                  .endSpec()
+                  .endTemplate()
+                  .endSpec()
+                  .build())
+          .create();
+    }
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              var ok =
+                  client.batch().v1().jobs().inNamespace("ci").withName("build-succeeded").get();
+              var ko = client.batch().v1().jobs().inNamespace("ci").withName("build-failed").get();
+              return ok.getStatus() != null
+                  && Integer.valueOf(1).equals(ok.getStatus().getSucceeded())
+                  && ko.getStatus() != null
+                  && Integer.valueOf(1).equals(ko.getStatus().getFailed());
+            });
+    var done = client.batch().v1().jobs().inNamespace("ci").withName("build-succeeded").get();
+    assertThat(done.getStatus().getConditions())
+        .anySatisfy(c -> assertThat(c.getType()).isEqualTo("Complete"));
+    assertThat(
+            client.pods().inNamespace("ci").withLabel("job-name", "build-failed").list().getItems())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Failed"));
   }
 
   private int readyReplicas(String name) {
