@@ -661,6 +661,64 @@ final class ClusterLifecycle {
       current.setSubsets(wanted.getSubsets());
       client.endpoints().inNamespace(namespace).resource(current).update();
     }
+    endpointSlice(service, ready, wanted);
+  }
+
+  /** The same addresses as a discovery.k8s.io/v1 EndpointSlice, as newer consumers read them. */
+  private void endpointSlice(Service service, List<Pod> ready, Endpoints endpoints) {
+    String namespace = service.getMetadata().getNamespace();
+    String name = service.getMetadata().getName() + "-kube-sim";
+    var slice =
+        new io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(namespace)
+            .addToLabels("kubernetes.io/service-name", service.getMetadata().getName())
+            .endMetadata()
+            .withAddressType("IPv4")
+            .withEndpoints(
+                ready.stream()
+                    .map(
+                        pod ->
+                            new io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder()
+                                .withAddresses(pod.getStatus().getPodIP())
+                                .withNodeName(pod.getSpec().getNodeName())
+                                .withNewConditions()
+                                .withReady(true)
+                                .withServing(true)
+                                .withTerminating(false)
+                                .endConditions()
+                                .withNewTargetRef()
+                                .withKind("Pod")
+                                .withName(pod.getMetadata().getName())
+                                .withNamespace(namespace)
+                                .endTargetRef()
+                                .build())
+                    .toList())
+            .withPorts(
+                endpoints.getSubsets().isEmpty()
+                    ? List.of()
+                    : endpoints.getSubsets().get(0).getPorts().stream()
+                        .map(
+                            p ->
+                                new io.fabric8.kubernetes.api.model.discovery.v1
+                                        .EndpointPortBuilder()
+                                    .withName(p.getName())
+                                    .withPort(p.getPort())
+                                    .withProtocol(p.getProtocol())
+                                    .build())
+                        .toList())
+            .build();
+    var slices = client.discovery().v1().endpointSlices().inNamespace(namespace);
+    var current = slices.withName(name).get();
+    if (current == null) {
+      slices.resource(slice).create();
+    } else if (!Objects.equals(current.getEndpoints(), slice.getEndpoints())
+        || !Objects.equals(current.getPorts(), slice.getPorts())) {
+      current.setEndpoints(slice.getEndpoints());
+      current.setPorts(slice.getPorts());
+      slices.resource(current).update();
+    }
   }
 
   // --- helpers ------------------------------------------------------------------------------

@@ -201,6 +201,24 @@ class ClusterLifecycleTest {
         .extracting(a -> a.getIp())
         .containsExactlyInAnyOrderElementsOf(ips);
     assertThat(subset.getPorts()).extracting(p -> p.getPort()).containsExactly(8080);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              var slice =
+                  client
+                      .discovery()
+                      .v1()
+                      .endpointSlices()
+                      .inNamespace("shop")
+                      .withName("web-kube-sim")
+                      .get();
+              return slice != null
+                  && slice.getEndpoints().stream()
+                      .flatMap(e -> e.getAddresses().stream())
+                      .collect(Collectors.toSet())
+                      .equals(ips);
+            });
   }
 
   @Test
