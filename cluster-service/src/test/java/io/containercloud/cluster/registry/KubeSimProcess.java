@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * kube-sim as its own process (its runnable jar, built before this module): this JVM runs jetcd on
@@ -22,13 +21,11 @@ final class KubeSimProcess implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
   private final Process process;
   private final int adminPort;
-  private final int basePort;
   private final Path kubeconfigs;
 
   KubeSimProcess(int clusters, int nodes, String nodeCpu, String nodeMemory)
       throws IOException, InterruptedException {
-    adminPort = freePorts(1);
-    basePort = freePorts(clusters);
+    adminPort = freePort();
     kubeconfigs = Files.createTempDirectory("kube-sim-process");
     Path jar;
     try (var files = Files.list(Path.of("../kube-sim/target"))) {
@@ -47,7 +44,7 @@ final class KubeSimProcess implements AutoCloseable {
                 "--server.port=" + adminPort,
                 "--clusters=" + clusters,
                 "--nodes=" + nodes,
-                "--kube-sim.base-port=" + basePort,
+                "--kube-sim.base-port=0",
                 "--kube-sim.node-cpu=" + nodeCpu,
                 "--kube-sim.node-memory=" + nodeMemory,
                 "--kube-sim.pod-ready-delay=200ms",
@@ -70,10 +67,14 @@ final class KubeSimProcess implements AutoCloseable {
     return kubeconfigs.resolve(cluster + ".kubeconfig");
   }
 
-  /** The API URL kubeconfigs name for {@code room-<n>}. */
-  String apiUrl(String cluster) {
-    int n = Integer.parseInt(cluster.substring(cluster.lastIndexOf('-') + 1));
-    return "http://127.0.0.1:" + (basePort + n - 1);
+  /** The API URL the cluster's kubeconfig names. */
+  String apiUrl(String cluster) throws IOException {
+    return Files.readAllLines(kubeconfig(cluster)).stream()
+        .map(String::trim)
+        .filter(line -> line.startsWith("server: "))
+        .map(line -> line.substring("server: ".length()))
+        .findFirst()
+        .orElseThrow();
   }
 
   void fail(String cluster) throws IOException, InterruptedException {
@@ -115,24 +116,10 @@ final class KubeSimProcess implements AutoCloseable {
     }
   }
 
-  /** The first of {@code count} consecutive free loopback ports. */
-  private static int freePorts(int count) {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
-      boolean free = true;
-      for (int i = 0; i < count && free; i++) {
-        try (ServerSocket socket =
-            new ServerSocket(base + i, 1, InetAddress.getLoopbackAddress())) {
-          socket.setReuseAddress(true);
-        } catch (IOException e) {
-          free = false;
-        }
-      }
-      if (free) {
-        return base;
-      }
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
     }
-    throw new IllegalStateException("no " + count + " consecutive free ports");
   }
 
   @Override

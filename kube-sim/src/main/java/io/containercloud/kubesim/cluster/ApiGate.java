@@ -20,7 +20,7 @@ import java.util.concurrent.Executors;
 final class ApiGate {
 
   private final InetAddress bind;
-  private final int port;
+  private volatile int port; // 0 until the first bind when any free port will do
   private final int target;
   private final ExecutorService relays = Executors.newCachedThreadPool(r -> daemon(r, "api-gate"));
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -40,6 +40,7 @@ final class ApiGate {
       ServerSocket socket = new ServerSocket();
       socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress(bind, port));
+      port = socket.getLocalPort(); // a healed cluster answers where it did before
       listener = socket;
     } catch (IOException e) {
       throw new IllegalStateException("cannot listen on " + bind + ":" + port, e);
@@ -56,6 +57,10 @@ final class ApiGate {
     listener = null;
     open.forEach(ApiGate::quietly);
     open.clear();
+  }
+
+  int port() {
+    return port;
   }
 
   boolean isOpen() {

@@ -29,7 +29,10 @@ public final class KubeSim implements AutoCloseable {
       for (int i = 0; i < properties.clusters(); i++) {
         SimulatedCluster cluster =
             new SimulatedCluster(
-                properties.namePrefix() + "-" + (i + 1), properties.basePort() + i, properties);
+                properties.namePrefix() + "-" + (i + 1),
+                i,
+                properties.basePort() == 0 ? 0 : properties.basePort() + i,
+                properties);
         sim.clusters.put(cluster.name(), cluster);
         cluster.start();
         cluster.writeKubeconfig();

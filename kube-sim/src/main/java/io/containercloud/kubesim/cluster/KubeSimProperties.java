@@ -16,7 +16,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param clusters how many clusters (machine rooms) to simulate
  * @param nodes nodes per cluster
- * @param basePort the first cluster's API port on 127.0.0.1; the next ones follow
+ * @param basePort the first cluster's API port on 127.0.0.1, the next ones follow; 0 gives each
+ *     cluster any free port (tests), the kubeconfigs name it
  * @param namePrefix clusters are named {@code <prefix>-1}, {@code <prefix>-2}, ...
  * @param kubeconfigDir where a kubeconfig per cluster is written
  * @param nodeCpu allocatable CPU per node, as a Kubernetes quantity
@@ -33,7 +34,7 @@ import org.springframework.validation.annotation.Validated;
 public record KubeSimProperties(
     @Min(1) @Max(50) @DefaultValue("3") int clusters,
     @Min(1) @Max(500) @DefaultValue("5") int nodes,
-    @Min(1024) @Max(65000) @DefaultValue("16443") int basePort,
+    @Min(0) @Max(65000) @DefaultValue("16443") int basePort,
     @NotBlank @Pattern(regexp = "[a-z][a-z0-9-]{0,40}") @DefaultValue("room") String namePrefix,
     @NotNull Path kubeconfigDir,
     @NotBlank @DefaultValue("8") String nodeCpu,

@@ -17,13 +17,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One simulated cluster: fabric8's in-memory API server in CRUD mode on a fixed loopback port,
+ * One simulated cluster: fabric8's in-memory API server in CRUD mode behind its own loopback port,
  * holding the cluster's nodes. Anything that speaks the Kubernetes API through fabric8 can use it
  * through the kubeconfig it writes.
  */
 final class SimulatedCluster {
 
   private final String name;
+  private final int index;
   private final int port;
   private final KubeSimProperties properties;
   private final KubernetesMockServer server;
@@ -32,7 +33,12 @@ final class SimulatedCluster {
   private ClusterLifecycle lifecycle;
   private ApiGate gate;
 
-  SimulatedCluster(String name, int port, KubeSimProperties properties) {
+  /**
+   * @param index the cluster's place among its siblings (0 first), for its pod addresses
+   * @param port its public API port; 0 for any free one
+   */
+  SimulatedCluster(String name, int index, int port, KubeSimProperties properties) {
+    this.index = index;
     this.name = name;
     this.port = port;
     this.properties = properties;
@@ -63,7 +69,7 @@ final class SimulatedCluster {
         new ClusterLifecycle(
             client,
             name,
-            port - properties.basePort(),
+            index,
             properties.podReadyDelay(),
             properties.tick(),
             properties.jobDuration());
@@ -140,7 +146,7 @@ final class SimulatedCluster {
   }
 
   String apiUrl() {
-    return "http://" + properties.advertisedHost() + ":" + port;
+    return "http://" + properties.advertisedHost() + ":" + gate.port();
   }
 
   Path kubeconfig() {

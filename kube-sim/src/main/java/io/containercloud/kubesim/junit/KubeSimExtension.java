@@ -3,12 +3,8 @@ package io.containercloud.kubesim.junit;
 import io.containercloud.kubesim.cluster.KubeSim;
 import io.containercloud.kubesim.cluster.KubeSimProperties;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -30,7 +26,7 @@ public final class KubeSimExtension
         new KubeSimProperties(
             settings.clusters(),
             settings.nodes(),
-            freePorts(settings.clusters()),
+            0,
             "room",
             Files.createTempDirectory("kube-sim"),
             settings.nodeCpu(),
@@ -60,25 +56,5 @@ public final class KubeSimExtension
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     return context.getStore(NAMESPACE).get(KubeSim.class, KubeSim.class);
-  }
-
-  /** The first of {@code count} consecutive free loopback ports. */
-  private static int freePorts(int count) {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
-      boolean free = true;
-      for (int i = 0; i < count && free; i++) {
-        try (ServerSocket socket =
-            new ServerSocket(base + i, 1, InetAddress.getLoopbackAddress())) {
-          socket.setReuseAddress(true);
-        } catch (IOException e) {
-          free = false;
-        }
-      }
-      if (free) {
-        return base;
-      }
-    }
-    throw new UncheckedIOException(new IOException("no " + count + " consecutive free ports"));
   }
 }

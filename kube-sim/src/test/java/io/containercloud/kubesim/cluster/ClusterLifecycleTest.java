@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -27,12 +26,11 @@ class ClusterLifecycleTest {
 
   @BeforeEach
   void aCluster() throws IOException {
-    int port = freePort();
     KubeSimProperties properties =
         new KubeSimProperties(
             1,
             3,
-            port,
+            0,
             "room",
             Files.createTempDirectory("kube-sim"),
             "4",
@@ -43,7 +41,7 @@ class ClusterLifecycleTest {
             Duration.ofMillis(300),
             Duration.ofMillis(50),
             Duration.ofSeconds(1));
-    cluster = new SimulatedCluster("room-1", port, properties);
+    cluster = new SimulatedCluster("room-1", 0, 0, properties);
     cluster.start();
     client = cluster.client();
   }
@@ -295,11 +293,5 @@ class ClusterLifecycleTest {
 
   private static Deployment deployment(String name, int replicas, String cpu, String image) {
     return TestDeployments.deployment(name, replicas, cpu, image);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
