@@ -67,6 +67,14 @@ class NginxObjectsIT {
             null);
     assertThat(rolledBack.statusCode()).isEqualTo(200);
     assertThat(send("GET", "/clusters/" + cluster, ADMIN, null, null).body()).contains("1.24.0");
+    HttpResponse<String> notHeld =
+        send(
+            "POST",
+            "/clusters/" + cluster + "/rollback?revision=999999999",
+            ADMIN,
+            NginxApi.etag(send("GET", "/clusters/" + cluster, ADMIN, null, null)),
+            null);
+    assertThat(notHeld.statusCode()).as("a revision etcd does not hold").isEqualTo(404);
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,13 +57,18 @@ public class Documents {
     return first(await(kv.get(bytes(key))), type);
   }
 
-  /** The document as it was at {@code revision}, if etcd still holds that revision. */
+  /**
+   * The document as it was at {@code revision}, if etcd holds that revision (compacted ones and
+   * future ones are out of range).
+   */
   public <T> Optional<Versioned<T>> at(String key, long revision, Class<T> type) {
     try {
       return first(
           await(kv.get(bytes(key), GetOption.builder().withRevision(revision).build())), type);
     } catch (ProblemException e) {
-      if (e.getCause() != null && String.valueOf(e.getCause().getMessage()).contains("compacted")) {
+      // etcd answers OUT_OF_RANGE for compacted and for future revisions
+      if (e.getCause() != null
+          && Status.fromThrowable(e.getCause()).getCode() == Status.Code.OUT_OF_RANGE) {
         return Optional.empty();
       }
       throw e;
