@@ -37,6 +37,11 @@ public class ClusterClients implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("no registered cluster " + name)));
   }
 
+  /** The names of the registered clusters. */
+  public java.util.List<String> registered() {
+    return clusters.findAll().stream().map(RegisteredCluster::name).toList();
+  }
+
   void forget(String cluster) {
     KubernetesClient client = clients.remove(cluster);
     if (client != null) {

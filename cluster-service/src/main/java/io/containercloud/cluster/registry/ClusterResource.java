@@ -35,16 +35,19 @@ class ClusterResource {
   private final CredentialCipher cipher;
   private final ClusterClients clients;
   private final ClusterProber prober;
+  private final ClusterStates states;
 
   ClusterResource(
       ClusterRepository clusters,
       CredentialCipher cipher,
       ClusterClients clients,
-      ClusterProber prober) {
+      ClusterProber prober,
+      ClusterStates states) {
     this.clusters = clusters;
     this.cipher = cipher;
     this.clients = clients;
     this.prober = prober;
+    this.states = states;
   }
 
   record Registration(
@@ -71,7 +74,8 @@ class ClusterResource {
       Map<String, String> labels,
       String apiServer,
       Instant registeredAt,
-      ClusterHealth health) {}
+      ClusterHealth health,
+      ClusterStates.Failed failedOver) {}
 
   @PostMapping("/clusters")
   ResponseEntity<ClusterView> register(@Valid @RequestBody Registration registration) {
@@ -105,6 +109,7 @@ class ClusterResource {
     requireAdmin();
     find(name);
     clusters.delete(name);
+    states.forget(name);
     clients.forget(name);
     prober.forget(name);
     return ResponseEntity.noContent().build();
@@ -161,7 +166,8 @@ class ClusterResource {
         cluster.labels(),
         server,
         cluster.createdAt(),
-        prober.health(cluster.name()));
+        prober.health(cluster.name()),
+        states.find(cluster.name()).orElse(null));
   }
 
   private static void requireAdmin() {

@@ -3,6 +3,7 @@ package io.containercloud.cluster.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.containercloud.cluster.testing.KubeSimProcess;
 import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.ServiceContract;
 import io.containercloud.common.testing.ServiceIntegrationTest;
@@ -47,6 +48,8 @@ class ClusterRegistryIT {
 
   @BeforeEach
   void noClusters() {
+    jdbc.update("DELETE FROM workload");
+    jdbc.update("DELETE FROM cluster_state");
     jdbc.update("DELETE FROM cluster_registration");
   }
 

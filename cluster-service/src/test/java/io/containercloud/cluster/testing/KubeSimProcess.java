@@ -1,4 +1,4 @@
-package io.containercloud.cluster.registry;
+package io.containercloud.cluster.testing;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,14 +16,14 @@ import java.time.Duration;
  * Vert.x 4, kube-sim's API servers need Vert.x 5, so they cannot share one. Drills go through its
  * admin API.
  */
-final class KubeSimProcess implements AutoCloseable {
+public final class KubeSimProcess implements AutoCloseable {
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final Process process;
   private final int adminPort;
   private final Path kubeconfigs;
 
-  KubeSimProcess(int clusters, int nodes, String nodeCpu, String nodeMemory)
+  public KubeSimProcess(int clusters, int nodes, String nodeCpu, String nodeMemory)
       throws IOException, InterruptedException {
     adminPort = freePort();
     kubeconfigs = Files.createTempDirectory("kube-sim-process");
@@ -63,12 +63,12 @@ final class KubeSimProcess implements AutoCloseable {
     }
   }
 
-  Path kubeconfig(String cluster) {
+  public Path kubeconfig(String cluster) {
     return kubeconfigs.resolve(cluster + ".kubeconfig");
   }
 
   /** The API URL the cluster's kubeconfig names. */
-  String apiUrl(String cluster) throws IOException {
+  public String apiUrl(String cluster) throws IOException {
     return Files.readAllLines(kubeconfig(cluster)).stream()
         .map(String::trim)
         .filter(line -> line.startsWith("server: "))
@@ -77,22 +77,36 @@ final class KubeSimProcess implements AutoCloseable {
         .orElseThrow();
   }
 
-  void fail(String cluster) throws IOException, InterruptedException {
-    admin("/clusters/" + cluster + "/fail");
+  /** Makes the cluster's API unreachable; its state stays. */
+  public void fail(String cluster) throws IOException, InterruptedException {
+    admin("POST", "/clusters/" + cluster + "/fail", null);
   }
 
-  void heal(String cluster) throws IOException, InterruptedException {
-    admin("/clusters/" + cluster + "/heal");
+  public void heal(String cluster) throws IOException, InterruptedException {
+    admin("POST", "/clusters/" + cluster + "/heal", null);
   }
 
-  private void admin(String path) throws IOException, InterruptedException {
-    int status =
-        http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
-                    .POST(HttpRequest.BodyPublishers.noBody())
-                    .build(),
-                HttpResponse.BodyHandlers.discarding())
-            .statusCode();
+  /** CPU use of the namespace's pods as a share of their request. */
+  public void load(String cluster, String namespace, double utilisation)
+      throws IOException, InterruptedException {
+    admin(
+        "PUT",
+        "/clusters/" + cluster + "/load",
+        "{\"namespace\":\"" + namespace + "\",\"utilisation\":" + utilisation + "}");
+  }
+
+  private void admin(String method, String path, String json)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path));
+    if (json == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request
+          .header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(json));
+    }
+    int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     if (status != 204) {
       throw new IllegalStateException("kube-sim " + path + " answered " + status);
     }

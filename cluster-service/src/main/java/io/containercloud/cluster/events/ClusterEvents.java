@@ -1,0 +1,96 @@
+package io.containercloud.cluster.events;
+
+import io.containercloud.common.event.CloudEvent;
+import io.containercloud.common.event.EventType;
+import io.containercloud.common.event.Topic;
+import io.containercloud.common.outbox.Outbox;
+import java.util.List;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The events of cluster-service, written to the outbox inside the transaction of the decision they
+ * announce: {@code cluster-events} for decisions, {@code endpoint-events} for the ready pod
+ * addresses of the services it deployed (compacted, keyed {@code cluster/namespace/service}).
+ */
+@Component
+public class ClusterEvents {
+
+  /** The types on {@code cluster-events}. */
+  public enum Type implements EventType {
+    WORKLOAD_PLACED("workload.placed"),
+    WORKLOAD_SCALED("workload.scaled"),
+    WORKLOAD_UPGRADED("workload.upgraded"),
+    WORKLOAD_DELETED("workload.deleted"),
+    WORKLOAD_MIGRATED("workload.migrated"),
+    CLUSTER_FAILED("cluster.failed"),
+    CLUSTER_RECOVERED("cluster.recovered"),
+    CERT_EXPIRING("cluster.cert-expiring");
+
+    private final String value;
+
+    Type(String value) {
+      this.value = value;
+    }
+
+    @Override
+    public String value() {
+      return value;
+    }
+  }
+
+  private enum Endpoints implements EventType {
+    CHANGED("endpoints.changed");
+
+    private final String value;
+
+    Endpoints(String value) {
+      this.value = value;
+    }
+
+    @Override
+    public String value() {
+      return value;
+    }
+  }
+
+  private static final String SOURCE = "/cluster-service";
+  private static final String PLATFORM = "platform";
+
+  private final Outbox outbox;
+  private final JsonMapper json;
+
+  ClusterEvents(Outbox outbox, JsonMapper json) {
+    this.outbox = outbox;
+    this.json = json;
+  }
+
+  /** A fresh payload to fill. */
+  public ObjectNode data() {
+    return json.createObjectNode();
+  }
+
+  /** An event about a workload, keyed {@code tenant/name} so one workload's events stay ordered. */
+  public void workload(Type type, String tenant, String name, JsonNode data) {
+    outbox.append(
+        Topic.CLUSTER_EVENTS, CloudEvent.of(SOURCE, type, tenant + "/" + name, tenant, data));
+  }
+
+  /** An event about a cluster, keyed by its name. */
+  public void cluster(Type type, String cluster, JsonNode data) {
+    outbox.append(Topic.CLUSTER_EVENTS, CloudEvent.of(SOURCE, type, cluster, PLATFORM, data));
+  }
+
+  /** The ready addresses of a service in one cluster (empty: none may take traffic). */
+  public void endpoints(String cluster, String namespace, String service, List<String> addresses) {
+    ObjectNode data = data().put("cluster", cluster).put("namespace", namespace);
+    data.put("service", service);
+    var array = data.putArray("addresses");
+    addresses.forEach(array::add);
+    String key = cluster + "/" + namespace + "/" + service;
+    outbox.append(
+        Topic.ENDPOINT_EVENTS, key, CloudEvent.of(SOURCE, Endpoints.CHANGED, key, namespace, data));
+  }
+}

@@ -1,0 +1,185 @@
+package io.containercloud.cluster.failover;
+
+import io.containercloud.cluster.events.ClusterEvents;
+import io.containercloud.cluster.leader.Leadership;
+import io.containercloud.cluster.registry.ClusterClients;
+import io.containercloud.cluster.registry.ClusterHealth;
+import io.containercloud.cluster.registry.ClusterProber;
+import io.containercloud.cluster.registry.ClusterStates;
+import io.containercloud.cluster.registry.RegistryProperties;
+import io.containercloud.cluster.workload.Workloads;
+import io.containercloud.common.loop.WakeableLoop;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Decides, on the leader only, when a cluster has failed and when it has recovered.
+ *
+ * <p>A cluster fails after {@code failed-after-probes} probes in a row got no answer, or when more
+ * than {@code max-not-ready-share} of its nodes are not Ready; its workloads are then split over
+ * the other clusters. It recovers only after answering with enough Ready nodes for a whole quiet
+ * period (any bad probe restarts the period), and then the split returns by the placement rule: one
+ * bad probe neither fails a cluster nor brings one back, so the split does not flap. Every
+ * transition is a guarded update in the database, so a new leader continues and nothing is done
+ * twice.
+ */
+@Component
+class Failover implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(Failover.class);
+
+  private final ClusterClients clusters;
+  private final ClusterProber prober;
+  private final ClusterStates states;
+  private final Workloads workloads;
+  private final ClusterEvents events;
+  private final Leadership leadership;
+  private final TransactionTemplate tx;
+  private final FailoverProperties properties;
+  private final Clock clock = Clock.systemUTC();
+  private final WakeableLoop loop;
+
+  Failover(
+      ClusterClients clusters,
+      ClusterProber prober,
+      ClusterStates states,
+      Workloads workloads,
+      ClusterEvents events,
+      Leadership leadership,
+      TransactionTemplate tx,
+      FailoverProperties properties,
+      RegistryProperties registry) {
+    this.clusters = clusters;
+    this.prober = prober;
+    this.states = states;
+    this.workloads = workloads;
+    this.events = events;
+    this.leadership = leadership;
+    this.tx = tx;
+    this.properties = properties;
+    Duration every =
+        registry.probeInterval().compareTo(Duration.ofSeconds(1)) < 0
+            ? registry.probeInterval()
+            : Duration.ofSeconds(1);
+    this.loop = new WakeableLoop("failover", this::round, every, every, Duration.ofSeconds(30));
+  }
+
+  private boolean round() {
+    if (!leadership.isLeader()) {
+      return false;
+    }
+    Set<String> failed = states.failed();
+    for (String cluster : clusters.registered()) {
+      String problem = problem(prober.health(cluster));
+      if (failed.contains(cluster)) {
+        watchRecovery(cluster, problem);
+      } else if (problem != null) {
+        fail(cluster, problem);
+      }
+    }
+    for (String cluster : states.failed()) {
+      workloads.migrateOff(cluster); // idempotent: finishes what a crashed leader began
+    }
+    return false;
+  }
+
+  /** Why the cluster counts as failed, or null when it does not. */
+  String problem(ClusterHealth health) {
+    if (health.consecutiveFailures() >= properties.failedAfterProbes()) {
+      return health.consecutiveFailures() + " probes in a row failed: " + health.lastError();
+    }
+    if (health.reachable() && health.nodes() > 0) {
+      double notReady = 1 - health.readyShare();
+      if (notReady > properties.maxNotReadyShare()) {
+        return (health.nodes() - health.readyNodes())
+            + " of "
+            + health.nodes()
+            + " nodes are not Ready";
+      }
+    }
+    return null;
+  }
+
+  private void fail(String cluster, String problem) {
+    Instant now = clock.instant();
+    boolean decided =
+        Boolean.TRUE.equals(
+            tx.execute(
+                status -> {
+                  if (!states.markFailed(cluster, problem, now)) {
+                    return false;
+                  }
+                  events.cluster(
+                      ClusterEvents.Type.CLUSTER_FAILED,
+                      cluster,
+                      events.data().put("reason", problem));
+                  return true;
+                }));
+    if (decided) {
+      log.warn("cluster {} failed: {}", cluster, problem);
+    }
+  }
+
+  private void watchRecovery(String cluster, String problem) {
+    ClusterStates.Failed state = states.find(cluster).orElse(null);
+    if (state == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    if (problem != null || !prober.health(cluster).reachable()) {
+      if (state.healthySince() != null) {
+        states.healthySince(cluster, null); // a bad probe restarts the quiet period
+      }
+      return;
+    }
+    if (state.healthySince() == null) {
+      states.healthySince(cluster, now);
+      return;
+    }
+    if (Duration.between(state.healthySince(), now).compareTo(properties.quietPeriod()) < 0) {
+      return;
+    }
+    workloads.rebalance(cluster);
+    boolean decided =
+        Boolean.TRUE.equals(
+            tx.execute(
+                status -> {
+                  if (!states.markRecovered(cluster)) {
+                    return false;
+                  }
+                  events.cluster(
+                      ClusterEvents.Type.CLUSTER_RECOVERED,
+                      cluster,
+                      events
+                          .data()
+                          .put("failedAt", state.failedAt().toString())
+                          .put("healthySince", state.healthySince().toString()));
+                  return true;
+                }));
+    if (decided) {
+      log.info("cluster {} recovered; replicas return to it", cluster);
+    }
+  }
+
+  @Override
+  public void start() {
+    loop.start();
+  }
+
+  @Override
+  public void stop() {
+    loop.stop(Duration.ofSeconds(5));
+  }
+
+  @Override
+  public boolean isRunning() {
+    return loop.isRunning();
+  }
+}

@@ -1,0 +1,155 @@
+package io.containercloud.cluster.leader;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.election.LeaderKey;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Leader election through etcd, so only one cluster-service instance reconciles, fails over and
+ * scales. The instance campaigns under a lease it renews every third of the TTL; it counts itself
+ * leader only while the last renewal is younger than the TTL minus a margin, so a leader cut off
+ * from etcd stops acting before its key expires and another instance is elected.
+ */
+@Component
+public class Leadership implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(Leadership.class);
+
+  private final Client etcd;
+  private final LeaderProperties properties;
+  private final Clock clock = Clock.systemUTC();
+  private final String instance =
+      ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
+  private volatile Instant validUntil = Instant.EPOCH;
+  private volatile boolean running;
+  private Thread thread;
+
+  Leadership(Client etcd, LeaderProperties properties) {
+    this.etcd = etcd;
+    this.properties = properties;
+  }
+
+  /** Whether this instance may act now. */
+  public boolean isLeader() {
+    return clock.instant().isBefore(validUntil);
+  }
+
+  public String instance() {
+    return instance;
+  }
+
+  private void campaignForever() {
+    while (running) {
+      try {
+        term();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        validUntil = Instant.EPOCH;
+        log.debug("leader election interrupted; campaigning again", e);
+        pause(properties.ttl().dividedBy(3));
+      }
+    }
+  }
+
+  /** One lease: campaign with it, lead while it is renewed, give up when a renewal fails. */
+  private void term() throws Exception {
+    long ttlSeconds = Math.max(2, properties.ttl().toSeconds());
+    Duration renewEvery = Duration.ofMillis(ttlSeconds * 1000 / 3);
+    long lease =
+        etcd.getLeaseClient()
+            .grant(ttlSeconds)
+            .get(renewEvery.toMillis(), TimeUnit.MILLISECONDS)
+            .getID();
+    ByteSequence name = bytes(properties.election());
+    CompletableFuture<io.etcd.jetcd.election.CampaignResponse> campaign =
+        etcd.getElectionClient().campaign(name, lease, bytes(instance));
+    LeaderKey key = null;
+    try {
+      while (running && key == null) {
+        Instant renewedAt = renew(lease, renewEvery);
+        try {
+          key = campaign.get(renewEvery.toMillis(), TimeUnit.MILLISECONDS).getLeader();
+          validUntil = renewedAt.plusSeconds(ttlSeconds).minus(renewEvery);
+        } catch (TimeoutException e) {
+          // another instance leads; keep our lease alive and wait
+        }
+      }
+      if (key != null) {
+        log.info("{} leads cluster-service", instance);
+      }
+      while (running && key != null) {
+        pause(renewEvery);
+        Instant renewedAt = renew(lease, renewEvery);
+        validUntil = renewedAt.plusSeconds(ttlSeconds).minus(renewEvery);
+      }
+    } finally {
+      validUntil = Instant.EPOCH;
+      campaign.cancel(true);
+      if (key != null) {
+        log.info("{} no longer leads cluster-service", instance);
+      }
+      etcd.getLeaseClient().revoke(lease); // best effort: the lease expires anyway
+    }
+  }
+
+  /** Renews the lease; throws when etcd does not answer or the lease is gone. */
+  private Instant renew(long lease, Duration timeout) throws Exception {
+    Instant sent = clock.instant();
+    long ttl =
+        etcd.getLeaseClient()
+            .keepAliveOnce(lease)
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .getTTL();
+    if (ttl <= 0) {
+      throw new IllegalStateException("lease expired");
+    }
+    return sent;
+  }
+
+  private static ByteSequence bytes(String value) {
+    return ByteSequence.from(value, StandardCharsets.UTF_8);
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    thread = new Thread(this::campaignForever, "leader-election");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    validUntil = Instant.EPOCH;
+    thread.interrupt();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+}

@@ -1,0 +1,83 @@
+package io.containercloud.cluster.registry;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Which clusters are failed over, kept in the database so a new leader continues where the last
+ * stopped. Each transition is a guarded update: two instances deciding at once change it once.
+ */
+@Component
+public class ClusterStates {
+
+  private final JdbcTemplate jdbc;
+
+  ClusterStates(JdbcTemplate jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** A failed cluster: since when, why, and since when it has looked healthy again (or null). */
+  public record Failed(String cluster, Instant failedAt, String reason, Instant healthySince) {}
+
+  public Set<String> failed() {
+    return new HashSet<>(
+        jdbc.queryForList(
+            "SELECT cluster FROM cluster_state WHERE failed_at IS NOT NULL", String.class));
+  }
+
+  public Optional<Failed> find(String cluster) {
+    return jdbc
+        .query(
+            "SELECT cluster, failed_at, reason, healthy_since FROM cluster_state"
+                + " WHERE cluster = ? AND failed_at IS NOT NULL",
+            (rs, row) ->
+                new Failed(
+                    rs.getString("cluster"),
+                    rs.getTimestamp("failed_at").toInstant(),
+                    rs.getString("reason"),
+                    rs.getTimestamp("healthy_since") == null
+                        ? null
+                        : rs.getTimestamp("healthy_since").toInstant()),
+            cluster)
+        .stream()
+        .findFirst();
+  }
+
+  /** False when the cluster was failed already (by this or another instance). */
+  public boolean markFailed(String cluster, String reason, Instant at) {
+    jdbc.update("INSERT IGNORE INTO cluster_state (cluster) VALUES (?)", cluster);
+    return jdbc.update(
+            "UPDATE cluster_state SET failed_at = ?, reason = ?, healthy_since = NULL"
+                + " WHERE cluster = ? AND failed_at IS NULL",
+            Timestamp.from(at),
+            reason.substring(0, Math.min(reason.length(), 512)),
+            cluster)
+        == 1;
+  }
+
+  /** Starts or resets the quiet period of a failed cluster. */
+  public void healthySince(String cluster, Instant since) {
+    jdbc.update(
+        "UPDATE cluster_state SET healthy_since = ? WHERE cluster = ? AND failed_at IS NOT NULL",
+        since == null ? null : Timestamp.from(since),
+        cluster);
+  }
+
+  /** False when the cluster was not failed (any more). */
+  public boolean markRecovered(String cluster) {
+    return jdbc.update(
+            "UPDATE cluster_state SET failed_at = NULL, reason = NULL, healthy_since = NULL"
+                + " WHERE cluster = ? AND failed_at IS NOT NULL",
+            cluster)
+        == 1;
+  }
+
+  void forget(String cluster) {
+    jdbc.update("DELETE FROM cluster_state WHERE cluster = ?", cluster);
+  }
+}

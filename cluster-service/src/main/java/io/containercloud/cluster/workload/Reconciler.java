@@ -1,0 +1,344 @@
+package io.containercloud.cluster.workload;
+
+import io.containercloud.cluster.events.ClusterEvents;
+import io.containercloud.cluster.leader.Leadership;
+import io.containercloud.cluster.registry.ClusterClients;
+import io.containercloud.cluster.registry.ClusterStates;
+import io.containercloud.common.loop.WakeableLoop;
+import io.fabric8.kubernetes.api.model.EndpointAddress;
+import io.fabric8.kubernetes.api.model.EndpointSubset;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Makes every cluster run what the database says, on the leader only. Each round compares each
+ * workload's Deployment and Service in each of its clusters with what they should be and writes
+ * only the difference (running it twice changes nothing the second time), records per cluster what
+ * it saw, and announces changed ready addresses on {@code endpoint-events}.
+ *
+ * <p>Two rules keep a service up while its split changes: a cluster gives up replicas only when the
+ * Ready replicas elsewhere cover the total, and an image upgrade moves to the next cluster only
+ * once every cluster already on the new image has fully rolled out. A cluster that fails to
+ * reconcile is retried with an exponential backoff capped at {@code max-backoff}.
+ */
+@Component
+class Reconciler implements SmartLifecycle {
+
+  private final WorkloadRepository repository;
+  private final ClusterClients clients;
+  private final ClusterStates states;
+  private final ClusterEvents events;
+  private final Leadership leadership;
+  private final TransactionTemplate tx;
+  private final WorkloadProperties properties;
+  private final Clock clock = Clock.systemUTC();
+  private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
+  private final WakeableLoop loop;
+
+  Reconciler(
+      WorkloadRepository repository,
+      ClusterClients clients,
+      ClusterStates states,
+      ClusterEvents events,
+      Leadership leadership,
+      TransactionTemplate tx,
+      WorkloadProperties properties) {
+    this.repository = repository;
+    this.clients = clients;
+    this.states = states;
+    this.events = events;
+    this.leadership = leadership;
+    this.tx = tx;
+    this.properties = properties;
+    this.loop =
+        new WakeableLoop(
+            "workload-reconciler",
+            this::round,
+            properties.reconcileInterval(),
+            properties.reconcileInterval(),
+            properties.maxBackoff());
+  }
+
+  void wake() {
+    loop.wake();
+  }
+
+  private boolean round() {
+    if (!leadership.isLeader()) {
+      return false;
+    }
+    Set<String> failed = states.failed();
+    for (Workload workload : repository.list(null)) {
+      if (workload.deleting()) {
+        remove(workload);
+      } else {
+        advanceRollout(workload);
+        reconcile(repository.find(workload.id()).orElse(workload), failed);
+      }
+    }
+    return false;
+  }
+
+  private void reconcile(Workload workload, Set<String> failed) {
+    Instant now = clock.instant();
+    Map<String, Integer> ready = new HashMap<>();
+    workload.clusters().forEach(p -> ready.put(p.cluster(), p.ready()));
+    for (Workload.Placed placed : workload.clusters()) {
+      if (placed.nextAttemptAt() != null && placed.nextAttemptAt().isAfter(now)) {
+        continue;
+      }
+      try {
+        Seen seen = apply(workload, placed, ready);
+        ready.put(placed.cluster(), seen.ready());
+        repository.recordStatus(
+            workload.id(), placed.cluster(), seen.ready(), seen.settled(), null, 0, null, now);
+        if (!failed.contains(placed.cluster())
+            && !Objects.equals(seen.addresses(), placed.endpoints())) {
+          tx.executeWithoutResult(
+              status -> {
+                repository.recordEndpoints(workload.id(), placed.cluster(), seen.addresses());
+                events.endpoints(
+                    placed.cluster(), workload.tenant(), workload.name(), seen.addresses());
+              });
+        }
+      } catch (RuntimeException e) {
+        int failures = placed.failures() + 1;
+        repository.recordStatus(
+            workload.id(),
+            placed.cluster(),
+            placed.ready(),
+            false,
+            e.getClass().getSimpleName() + ": " + Optional.ofNullable(e.getMessage()).orElse(""),
+            failures,
+            now.plus(backoff(failures)),
+            now);
+      }
+    }
+  }
+
+  private record Seen(int ready, boolean settled, List<String> addresses) {}
+
+  private Seen apply(Workload workload, Workload.Placed placed, Map<String, Integer> ready) {
+    KubernetesClient client = clients.client(placed.cluster());
+    String namespace = workload.tenant();
+    ensureNamespace(client, placed.cluster(), namespace);
+    var deployments = client.apps().deployments().inNamespace(namespace);
+    Deployment existing = deployments.withName(workload.name()).get();
+    int replicas = placed.replicas();
+    if (existing != null && existing.getSpec().getReplicas() > replicas) {
+      // give up replicas only as far as Ready ones elsewhere cover the total
+      int elsewhere =
+          ready.entrySet().stream()
+              .filter(e -> !e.getKey().equals(placed.cluster()))
+              .mapToInt(Map.Entry::getValue)
+              .sum();
+      replicas =
+          Math.min(
+              existing.getSpec().getReplicas(),
+              Math.max(replicas, workload.replicas() - elsewhere));
+    }
+    Deployment desired = Manifests.deployment(workload, placed.image(), replicas, properties);
+    boolean wrote = false;
+    if (existing == null) {
+      deployments.resource(desired).create();
+      wrote = true;
+    } else if (!applied(existing).equals(applied(desired))) {
+      existing.getMetadata().setLabels(desired.getMetadata().getLabels());
+      existing.getMetadata().setAnnotations(desired.getMetadata().getAnnotations());
+      existing.setSpec(desired.getSpec());
+      deployments.resource(existing).update();
+      wrote = true;
+    }
+    Service service = Manifests.service(workload);
+    var services = client.services().inNamespace(namespace);
+    Service current = services.withName(workload.name()).get();
+    if (current == null) {
+      services.resource(service).create();
+    } else if (!applied(current).equals(applied(service))) {
+      service.getSpec().setClusterIP(current.getSpec().getClusterIP());
+      service.getSpec().setClusterIPs(current.getSpec().getClusterIPs());
+      current.getMetadata().setLabels(service.getMetadata().getLabels());
+      current.getMetadata().setAnnotations(service.getMetadata().getAnnotations());
+      current.setSpec(service.getSpec());
+      services.resource(current).update();
+    }
+    DeploymentStatus status = existing == null ? null : existing.getStatus();
+    int readyNow =
+        status == null || status.getReadyReplicas() == null ? 0 : status.getReadyReplicas();
+    boolean settled =
+        !wrote
+            && replicas == placed.replicas()
+            && status != null
+            && Objects.equals(
+                status.getObservedGeneration(), existing.getMetadata().getGeneration())
+            && count(status.getUpdatedReplicas()) == replicas
+            && count(status.getReplicas()) == replicas
+            && readyNow == replicas;
+    return new Seen(readyNow, settled, addresses(client, namespace, workload.name()));
+  }
+
+  private void ensureNamespace(KubernetesClient client, String cluster, String namespace) {
+    if (namespaces.contains(cluster + "/" + namespace)) {
+      return;
+    }
+    if (client.namespaces().withName(namespace).get() == null) {
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(namespace)
+                  .addToLabels(Manifests.MANAGED_BY, Manifests.MANAGER)
+                  .endMetadata()
+                  .build())
+          .create();
+    }
+    namespaces.add(cluster + "/" + namespace);
+  }
+
+  private static List<String> addresses(KubernetesClient client, String namespace, String name) {
+    Endpoints endpoints = client.endpoints().inNamespace(namespace).withName(name).get();
+    if (endpoints == null || endpoints.getSubsets() == null) {
+      return List.of();
+    }
+    return endpoints.getSubsets().stream()
+        .map(EndpointSubset::getAddresses)
+        .filter(Objects::nonNull)
+        .flatMap(List::stream)
+        .map(EndpointAddress::getIp)
+        .distinct()
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * Moves an upgrade on by one cluster once every cluster already on the new image has rolled out
+   * fully (a cluster without replicas needs no waiting).
+   */
+  private void advanceRollout(Workload workload) {
+    String image = workload.image();
+    boolean busy =
+        workload.clusters().stream()
+            .anyMatch(p -> p.image().equals(image) && p.replicas() > 0 && !p.settled());
+    if (busy) {
+      return;
+    }
+    workload.clusters().stream()
+        .filter(p -> !p.image().equals(image))
+        .min(Comparator.comparing(Workload.Placed::cluster))
+        .ifPresent(
+            next ->
+                tx.executeWithoutResult(
+                    status -> {
+                      repository.setImage(workload.id(), next.cluster(), image);
+                      long done =
+                          workload.clusters().stream().filter(p -> p.image().equals(image)).count()
+                              + 1;
+                      events.workload(
+                          ClusterEvents.Type.WORKLOAD_UPGRADED,
+                          workload.tenant(),
+                          workload.name(),
+                          events
+                              .data()
+                              .put("cluster", next.cluster())
+                              .put("image", image)
+                              .put("step", done)
+                              .put("of", workload.clusters().size()));
+                    }));
+  }
+
+  /** Deletes the workload's objects cluster by cluster, then the workload itself. */
+  private void remove(Workload workload) {
+    Instant now = clock.instant();
+    for (Workload.Placed placed : workload.clusters()) {
+      if (placed.nextAttemptAt() != null && placed.nextAttemptAt().isAfter(now)) {
+        continue;
+      }
+      try {
+        KubernetesClient client = clients.client(placed.cluster());
+        client
+            .apps()
+            .deployments()
+            .inNamespace(workload.tenant())
+            .withName(workload.name())
+            .delete();
+        client.services().inNamespace(workload.tenant()).withName(workload.name()).delete();
+        tx.executeWithoutResult(
+            status -> {
+              repository.deletePlacement(workload.id(), placed.cluster());
+              events.endpoints(placed.cluster(), workload.tenant(), workload.name(), List.of());
+            });
+      } catch (RuntimeException e) {
+        int failures = placed.failures() + 1;
+        repository.recordStatus(
+            workload.id(),
+            placed.cluster(),
+            placed.ready(),
+            false,
+            e.getClass().getSimpleName() + ": " + Optional.ofNullable(e.getMessage()).orElse(""),
+            failures,
+            now.plus(backoff(failures)),
+            now);
+      }
+    }
+    if (repository.find(workload.id()).map(w -> w.clusters().isEmpty()).orElse(false)) {
+      tx.executeWithoutResult(
+          status -> {
+            repository.delete(workload.id());
+            events.workload(
+                ClusterEvents.Type.WORKLOAD_DELETED,
+                workload.tenant(),
+                workload.name(),
+                events.data());
+          });
+    }
+  }
+
+  private Duration backoff(int failures) {
+    Duration base = properties.reconcileInterval();
+    Duration wait = base.multipliedBy(1L << Math.min(failures - 1, 16));
+    return wait.compareTo(properties.maxBackoff()) > 0 ? properties.maxBackoff() : wait;
+  }
+
+  private static String applied(io.fabric8.kubernetes.api.model.HasMetadata object) {
+    Map<String, String> annotations = object.getMetadata().getAnnotations();
+    return annotations == null ? "" : annotations.getOrDefault(Manifests.APPLIED, "");
+  }
+
+  private static int count(Integer value) {
+    return value == null ? 0 : value;
+  }
+
+  @Override
+  public void start() {
+    loop.start();
+  }
+
+  @Override
+  public void stop() {
+    loop.stop(Duration.ofSeconds(5));
+  }
+
+  @Override
+  public boolean isRunning() {
+    return loop.isRunning();
+  }
+}

@@ -1,0 +1,258 @@
+package io.containercloud.cluster.workload;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+@Repository
+class WorkloadRepository {
+
+  private static final String COLUMNS =
+      "id, tenant, name, spec, image, replicas, autoscale, state, version, created_at";
+
+  private final JdbcTemplate jdbc;
+  private final JsonMapper json;
+
+  WorkloadRepository(JdbcTemplate jdbc, JsonMapper json) {
+    this.jdbc = jdbc;
+    this.json = json;
+  }
+
+  /** The new workload's id, or empty when the tenant has one of that name. */
+  OptionalLong insert(
+      String tenant,
+      String name,
+      WorkloadSpec spec,
+      String image,
+      int replicas,
+      Autoscale autoscale) {
+    GeneratedKeyHolder key = new GeneratedKeyHolder();
+    try {
+      jdbc.update(
+          connection -> {
+            var statement =
+                connection.prepareStatement(
+                    "INSERT INTO workload (tenant, name, spec, image, replicas, autoscale)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)",
+                    new String[] {"id"});
+            statement.setString(1, tenant);
+            statement.setString(2, name);
+            statement.setString(3, json.writeValueAsString(spec));
+            statement.setString(4, image);
+            statement.setInt(5, replicas);
+            statement.setString(6, autoscale == null ? null : json.writeValueAsString(autoscale));
+            return statement;
+          },
+          key);
+    } catch (DuplicateKeyException e) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(key.getKey().longValue());
+  }
+
+  Optional<Workload> find(String tenant, String name) {
+    return one("WHERE tenant = ? AND name = ?", tenant, name);
+  }
+
+  Optional<Workload> find(long id) {
+    return one("WHERE id = ?", id);
+  }
+
+  /** Every workload of {@code tenant}, or of all tenants when null. */
+  List<Workload> list(String tenant) {
+    return tenant == null
+        ? withClusters(jdbc.query("SELECT " + COLUMNS + " FROM workload ORDER BY id", this::map))
+        : withClusters(
+            jdbc.query(
+                "SELECT " + COLUMNS + " FROM workload WHERE tenant = ? ORDER BY name",
+                this::map,
+                tenant));
+  }
+
+  /** Sets the fields a change touches; false when {@code version} is no longer current. */
+  boolean update(long id, long version, int replicas, String image, Autoscale autoscale) {
+    return jdbc.update(
+            "UPDATE workload SET replicas = ?, image = ?, autoscale = ?, version = version + 1"
+                + " WHERE id = ? AND version = ? AND state = 'ACTIVE'",
+            replicas,
+            image,
+            autoscale == null ? null : json.writeValueAsString(autoscale),
+            id,
+            version)
+        == 1;
+  }
+
+  boolean markDeleting(long id, long version) {
+    return jdbc.update(
+            "UPDATE workload SET state = 'DELETING', version = version + 1"
+                + " WHERE id = ? AND version = ? AND state = 'ACTIVE'",
+            id,
+            version)
+        == 1;
+  }
+
+  void delete(long id) {
+    jdbc.update("DELETE FROM workload WHERE id = ?", id);
+  }
+
+  /**
+   * Makes the stored split equal to {@code split}: listed clusters get their count (new rows start
+   * on {@code image}), clusters not listed go to zero and keep their row until the reconciler has
+   * scaled them down.
+   */
+  void setSplit(Workload workload, Map<String, Integer> split, String image) {
+    for (Workload.Placed placed : workload.clusters()) {
+      if (!split.containsKey(placed.cluster()) && placed.replicas() != 0) {
+        jdbc.update(
+            "UPDATE workload_cluster SET replicas = 0 WHERE workload_id = ? AND cluster = ?",
+            workload.id(),
+            placed.cluster());
+      }
+    }
+    split.forEach(
+        (cluster, replicas) ->
+            jdbc.update(
+                "INSERT INTO workload_cluster (workload_id, cluster, replicas, image)"
+                    + " VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE replicas = VALUES(replicas),"
+                    + " next_attempt_at = NULL",
+                workload.id(),
+                cluster,
+                replicas,
+                image));
+  }
+
+  void setImage(long id, String cluster, String image) {
+    jdbc.update(
+        "UPDATE workload_cluster SET image = ?, settled = FALSE, next_attempt_at = NULL"
+            + " WHERE workload_id = ? AND cluster = ?",
+        image,
+        id,
+        cluster);
+  }
+
+  /** What one reconcile of one cluster found. */
+  void recordStatus(
+      long id,
+      String cluster,
+      int ready,
+      boolean settled,
+      String error,
+      int failures,
+      Instant nextAttemptAt,
+      Instant reconciledAt) {
+    jdbc.update(
+        "UPDATE workload_cluster SET ready = ?, settled = ?, last_error = ?, failures = ?,"
+            + " next_attempt_at = ?, reconciled_at = ? WHERE workload_id = ? AND cluster = ?",
+        ready,
+        settled,
+        error == null ? null : error.substring(0, Math.min(error.length(), 1024)),
+        failures,
+        nextAttemptAt == null ? null : Timestamp.from(nextAttemptAt),
+        Timestamp.from(reconciledAt),
+        id,
+        cluster);
+  }
+
+  void recordEndpoints(long id, String cluster, List<String> endpoints) {
+    jdbc.update(
+        "UPDATE workload_cluster SET endpoints = ? WHERE workload_id = ? AND cluster = ?",
+        json.writeValueAsString(endpoints),
+        id,
+        cluster);
+  }
+
+  void deletePlacement(long id, String cluster) {
+    jdbc.update("DELETE FROM workload_cluster WHERE workload_id = ? AND cluster = ?", id, cluster);
+  }
+
+  private Optional<Workload> one(String where, Object... args) {
+    return withClusters(
+            jdbc.query("SELECT " + COLUMNS + " FROM workload " + where, this::map, args))
+        .stream()
+        .findFirst();
+  }
+
+  private List<Workload> withClusters(List<Workload> workloads) {
+    if (workloads.isEmpty()) {
+      return workloads;
+    }
+    Map<Long, List<Workload.Placed>> placed = new HashMap<>();
+    String ids = String.join(",", workloads.stream().map(w -> "?").toList());
+    jdbc.query(
+        "SELECT workload_id, cluster, replicas, image, ready, settled, last_error, failures,"
+            + " next_attempt_at, reconciled_at, endpoints FROM workload_cluster"
+            + " WHERE workload_id IN ("
+            + ids
+            + ") ORDER BY cluster",
+        rs -> {
+          placed
+              .computeIfAbsent(rs.getLong("workload_id"), id -> new ArrayList<>())
+              .add(
+                  new Workload.Placed(
+                      rs.getString("cluster"),
+                      rs.getInt("replicas"),
+                      rs.getString("image"),
+                      rs.getInt("ready"),
+                      rs.getBoolean("settled"),
+                      rs.getString("last_error"),
+                      rs.getInt("failures"),
+                      instant(rs, "next_attempt_at"),
+                      instant(rs, "reconciled_at"),
+                      rs.getString("endpoints") == null
+                          ? null
+                          : json.readValue(
+                              rs.getString("endpoints"), new TypeReference<List<String>>() {})));
+        },
+        workloads.stream().map(Workload::id).toArray());
+    return workloads.stream()
+        .map(
+            w ->
+                new Workload(
+                    w.id(),
+                    w.tenant(),
+                    w.name(),
+                    w.spec(),
+                    w.image(),
+                    w.replicas(),
+                    w.autoscale(),
+                    w.deleting(),
+                    w.version(),
+                    w.createdAt(),
+                    List.copyOf(placed.getOrDefault(w.id(), List.of()))))
+        .toList();
+  }
+
+  private Workload map(ResultSet rs, int row) throws SQLException {
+    String autoscale = rs.getString("autoscale");
+    return new Workload(
+        rs.getLong("id"),
+        rs.getString("tenant"),
+        rs.getString("name"),
+        json.readValue(rs.getString("spec"), WorkloadSpec.class),
+        rs.getString("image"),
+        rs.getInt("replicas"),
+        autoscale == null ? null : json.readValue(autoscale, Autoscale.class),
+        "DELETING".equals(rs.getString("state")),
+        rs.getLong("version"),
+        rs.getTimestamp("created_at").toInstant(),
+        List.of());
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    Timestamp timestamp = rs.getTimestamp(column);
+    return timestamp == null ? null : timestamp.toInstant();
+  }
+}

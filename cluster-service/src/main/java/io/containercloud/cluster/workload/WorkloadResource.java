@@ -1,0 +1,326 @@
+package io.containercloud.cluster.workload;
+
+import io.containercloud.cluster.placement.NoRoomException;
+import io.containercloud.common.error.FieldViolation;
+import io.containercloud.common.error.ProblemException;
+import io.containercloud.common.security.Caller;
+import io.containercloud.common.security.Role;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Workloads of the caller's tenant: deploy, scale (by hand or by CPU), upgrade, delete, and per
+ * cluster what runs there. Viewers read; developers and admins change. A refused request changes
+ * nothing in any cluster. Changes take the version read (ETag) as {@code If-Match}, optionally.
+ */
+@RestController
+class WorkloadResource {
+
+  private final WorkloadRepository repository;
+  private final Workloads workloads;
+
+  WorkloadResource(WorkloadRepository repository, Workloads workloads) {
+    this.repository = repository;
+    this.workloads = workloads;
+  }
+
+  record Deploy(
+      @NotNull @Pattern(regexp = Names.LABEL, message = Names.LABEL_MESSAGE) String name,
+      @NotNull @Pattern(regexp = Names.IMAGE, message = Names.IMAGE_MESSAGE) String image,
+      @Min(value = 0, message = "cannot be negative") @Max(1000) Integer replicas,
+      @Valid Autoscale autoscale,
+      @NotNull @Valid WorkloadSpec spec) {}
+
+  record Replicas(
+      @NotNull @Min(value = 0, message = "cannot be negative") @Max(1000) Integer replicas) {}
+
+  record Image(
+      @NotNull @Pattern(regexp = Names.IMAGE, message = Names.IMAGE_MESSAGE) String image) {}
+
+  /** A workload as the API shows it. */
+  record WorkloadView(
+      String tenant,
+      String name,
+      String image,
+      int replicas,
+      int ready,
+      Autoscale autoscale,
+      String state,
+      long version,
+      Instant createdAt,
+      WorkloadSpec spec,
+      List<ClusterView> clusters) {}
+
+  /** One cluster's share and what the reconciler last saw there. */
+  record ClusterView(
+      String cluster,
+      int replicas,
+      String image,
+      int ready,
+      boolean settled,
+      String lastError,
+      Instant reconciledAt) {}
+
+  @PostMapping("/workloads")
+  ResponseEntity<WorkloadView> deploy(@Valid @RequestBody Deploy deploy) {
+    Caller caller = requireWriter(Caller.current().tenant());
+    List<FieldViolation> violations = new ArrayList<>();
+    checkResources(deploy.spec(), violations);
+    int replicas = replicas(deploy, violations);
+    if (!violations.isEmpty()) {
+      throw ProblemException.invalid(violations);
+    }
+    Workload created =
+        noRoomAs422(
+            () ->
+                workloads.deploy(
+                    caller.tenant(),
+                    deploy.name(),
+                    deploy.spec(),
+                    deploy.image(),
+                    replicas,
+                    deploy.autoscale()));
+    return ResponseEntity.created(
+            URI.create("/workloads/" + created.tenant() + "/" + created.name()))
+        .eTag(etag(created))
+        .body(view(created));
+  }
+
+  @GetMapping("/workloads")
+  List<WorkloadView> list(@RequestParam(required = false) String tenant) {
+    Caller caller = Caller.current();
+    String scope = caller.has(Role.PLATFORM_ADMIN) ? tenant : caller.tenant();
+    return repository.list(scope).stream().map(WorkloadResource::view).toList();
+  }
+
+  @GetMapping("/workloads/{tenant}/{name}")
+  ResponseEntity<WorkloadView> get(@PathVariable String tenant, @PathVariable String name) {
+    Workload workload = find(tenant, name);
+    return ResponseEntity.ok().eTag(etag(workload)).body(view(workload));
+  }
+
+  @PutMapping("/workloads/{tenant}/{name}/replicas")
+  ResponseEntity<WorkloadView> scale(
+      @PathVariable String tenant,
+      @PathVariable String name,
+      @RequestHeader(name = "If-Match", required = false) String ifMatch,
+      @Valid @RequestBody Replicas body) {
+    requireWriter(tenant);
+    Workload workload = find(tenant, name);
+    if (workload.autoscale() != null) {
+      throw ProblemException.conflict(
+          "autoscaled", "Workload '" + name + "' is autoscaled; change or remove its autoscale.");
+    }
+    long version = version(workload, ifMatch);
+    Workload scaled =
+        noRoomAs422(() -> workloads.scale(workload, version, body.replicas(), null, "manual"));
+    return ResponseEntity.ok().eTag(etag(scaled)).body(view(scaled));
+  }
+
+  @PutMapping("/workloads/{tenant}/{name}/autoscale")
+  ResponseEntity<WorkloadView> autoscale(
+      @PathVariable String tenant,
+      @PathVariable String name,
+      @RequestHeader(name = "If-Match", required = false) String ifMatch,
+      @Valid @RequestBody Autoscale autoscale) {
+    requireWriter(tenant);
+    if (autoscale.min() > autoscale.max()) {
+      throw ProblemException.invalid("min", "must not be above max");
+    }
+    Workload workload = find(tenant, name);
+    long version = version(workload, ifMatch);
+    int replicas = Math.max(autoscale.min(), Math.min(autoscale.max(), workload.replicas()));
+    Workload scaled =
+        noRoomAs422(() -> workloads.scale(workload, version, replicas, autoscale, "autoscale"));
+    return ResponseEntity.ok().eTag(etag(scaled)).body(view(scaled));
+  }
+
+  @DeleteMapping("/workloads/{tenant}/{name}/autoscale")
+  ResponseEntity<WorkloadView> stopAutoscaling(
+      @PathVariable String tenant,
+      @PathVariable String name,
+      @RequestHeader(name = "If-Match", required = false) String ifMatch) {
+    requireWriter(tenant);
+    Workload workload = find(tenant, name);
+    Workload manual =
+        workloads.scale(workload, version(workload, ifMatch), workload.replicas(), null, "manual");
+    return ResponseEntity.ok().eTag(etag(manual)).body(view(manual));
+  }
+
+  @PutMapping("/workloads/{tenant}/{name}/image")
+  ResponseEntity<WorkloadView> upgrade(
+      @PathVariable String tenant,
+      @PathVariable String name,
+      @RequestHeader(name = "If-Match", required = false) String ifMatch,
+      @Valid @RequestBody Image body) {
+    requireWriter(tenant);
+    Workload workload = find(tenant, name);
+    Workload upgraded = workloads.upgrade(workload, version(workload, ifMatch), body.image());
+    return ResponseEntity.ok().eTag(etag(upgraded)).body(view(upgraded));
+  }
+
+  @DeleteMapping("/workloads/{tenant}/{name}")
+  ResponseEntity<Void> delete(
+      @PathVariable String tenant,
+      @PathVariable String name,
+      @RequestHeader(name = "If-Match", required = false) String ifMatch) {
+    requireWriter(tenant);
+    Workload workload = find(tenant, name);
+    workloads.delete(workload, version(workload, ifMatch));
+    return ResponseEntity.accepted().build();
+  }
+
+  private static void checkResources(WorkloadSpec spec, List<FieldViolation> violations) {
+    WorkloadSpec.Amounts requests = spec.resources().requests();
+    WorkloadSpec.Amounts limits = spec.resources().limits();
+    check("cpu", requests.cpu(), limits.cpu(), 1000, violations);
+    check("memory", requests.memory(), limits.memory(), 1, violations);
+  }
+
+  private static void check(
+      String resource, String request, String limit, int scale, List<FieldViolation> violations) {
+    if (Workloads.amount(request, scale) <= 0) {
+      violations.add(
+          new FieldViolation("spec.resources.requests." + resource, "must be above zero"));
+    } else if (Workloads.amount(request, scale) > Workloads.amount(limit, scale)) {
+      violations.add(
+          new FieldViolation("spec.resources.limits." + resource, "must not be below the request"));
+    }
+  }
+
+  private static int replicas(Deploy deploy, List<FieldViolation> violations) {
+    Autoscale autoscale = deploy.autoscale();
+    if (autoscale == null) {
+      if (deploy.replicas() == null) {
+        violations.add(new FieldViolation("replicas", "is required without autoscale"));
+        return 0;
+      }
+      return deploy.replicas();
+    }
+    if (autoscale.min() > autoscale.max()) {
+      violations.add(new FieldViolation("autoscale.min", "must not be above max"));
+      return 0;
+    }
+    int replicas = deploy.replicas() == null ? autoscale.min() : deploy.replicas();
+    if (replicas < autoscale.min() || replicas > autoscale.max()) {
+      violations.add(new FieldViolation("replicas", "must be within autoscale min and max"));
+    }
+    return replicas;
+  }
+
+  /** No room for the replicas: 422 naming the binding resource and the roomiest cluster. */
+  private static Workload noRoomAs422(java.util.function.Supplier<Workload> change) {
+    try {
+      return change.get();
+    } catch (NoRoomException e) {
+      String field =
+          switch (e.resource()) {
+            case "cpu" -> "spec.resources.requests.cpu";
+            case "memory" -> "spec.resources.requests.memory";
+            default -> "replicas";
+          };
+      throw ProblemException.unprocessable(
+          "no-room",
+          e.getMessage(),
+          List.of(
+              new FieldViolation(
+                  field,
+                  "does not fit: the roomiest cluster, "
+                      + e.bestCluster()
+                      + ", has "
+                      + free(e.resource(), e.bestFree())
+                      + " free; "
+                      + e.fits()
+                      + " replicas fit in all")));
+    }
+  }
+
+  private static String free(String resource, long amount) {
+    return switch (resource) {
+      case "cpu" -> amount + "m CPU";
+      case "memory" -> amount / (1024 * 1024) + "Mi memory";
+      default -> amount + " pod slots";
+    };
+  }
+
+  private Workload find(String tenant, String name) {
+    if (!Caller.current().canSee(tenant)) {
+      throw ProblemException.notFound("workload", tenant + "/" + name);
+    }
+    return repository
+        .find(tenant, name)
+        .orElseThrow(() -> ProblemException.notFound("workload", tenant + "/" + name));
+  }
+
+  private static long version(Workload workload, String ifMatch) {
+    if (ifMatch == null) {
+      return workload.version();
+    }
+    if (!ifMatch.equals(etag(workload))) {
+      throw ProblemException.conflict(
+          "stale-version",
+          "Workload '" + workload.name() + "' changed since it was read; read it again.");
+    }
+    return workload.version();
+  }
+
+  private static Caller requireWriter(String tenant) {
+    Caller caller = Caller.current();
+    boolean writer =
+        caller.has(Role.PLATFORM_ADMIN)
+            || (caller.tenant().equals(tenant)
+                && (caller.has(Role.TENANT_ADMIN) || caller.has(Role.DEVELOPER)));
+    if (!writer) {
+      throw ProblemException.forbidden(
+          "Changing workloads needs the developer role in the tenant.");
+    }
+    return caller;
+  }
+
+  private static String etag(Workload workload) {
+    return "\"" + workload.version() + "\"";
+  }
+
+  private static WorkloadView view(Workload workload) {
+    return new WorkloadView(
+        workload.tenant(),
+        workload.name(),
+        workload.image(),
+        workload.replicas(),
+        workload.clusters().stream().mapToInt(Workload.Placed::ready).sum(),
+        workload.autoscale(),
+        workload.deleting() ? "DELETING" : "ACTIVE",
+        workload.version(),
+        workload.createdAt(),
+        workload.spec(),
+        workload.clusters().stream()
+            .map(
+                p ->
+                    new ClusterView(
+                        p.cluster(),
+                        p.replicas(),
+                        p.image(),
+                        p.ready(),
+                        p.settled(),
+                        p.lastError(),
+                        p.reconciledAt()))
+            .toList());
+  }
+}

@@ -1,0 +1,326 @@
+package io.containercloud.cluster.workload;
+
+import io.containercloud.cluster.events.ClusterEvents;
+import io.containercloud.cluster.placement.NoRoomException;
+import io.containercloud.cluster.placement.Placement;
+import io.containercloud.cluster.placement.Request;
+import io.containercloud.cluster.placement.Room;
+import io.containercloud.cluster.registry.ClusterClients;
+import io.containercloud.cluster.registry.ClusterHealth;
+import io.containercloud.cluster.registry.ClusterProber;
+import io.containercloud.cluster.registry.ClusterStates;
+import io.containercloud.common.error.FieldViolation;
+import io.containercloud.common.error.ProblemException;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Changes to workloads' desired state: each decision (the split by the placement rule included) and
+ * its event commit in one transaction; the {@link Reconciler} then makes the clusters match.
+ */
+@Service
+public class Workloads {
+
+  private final WorkloadRepository repository;
+  private final ClusterClients clusters;
+  private final ClusterProber prober;
+  private final ClusterStates states;
+  private final ClusterEvents events;
+  private final TransactionTemplate tx;
+  private final Reconciler reconciler;
+
+  Workloads(
+      WorkloadRepository repository,
+      ClusterClients clusters,
+      ClusterProber prober,
+      ClusterStates states,
+      ClusterEvents events,
+      TransactionTemplate tx,
+      Reconciler reconciler) {
+    this.repository = repository;
+    this.clusters = clusters;
+    this.prober = prober;
+    this.states = states;
+    this.events = events;
+    this.tx = tx;
+    this.reconciler = reconciler;
+  }
+
+  Workload deploy(
+      String tenant,
+      String name,
+      WorkloadSpec spec,
+      String image,
+      int replicas,
+      Autoscale autoscale) {
+    Set<String> registered = new HashSet<>(clusters.registered());
+    for (int i = 0; i < spec.clusters().size(); i++) {
+      if (!registered.contains(spec.clusters().get(i))) {
+        throw ProblemException.notFound("cluster", spec.clusters().get(i));
+      }
+    }
+    Map<String, Integer> split = split(spec, null, replicas, states.failed());
+    Workload created =
+        tx.execute(
+            status -> {
+              long id =
+                  repository
+                      .insert(tenant, name, spec, image, replicas, autoscale)
+                      .orElseThrow(
+                          () ->
+                              ProblemException.conflict(
+                                  "workload-exists",
+                                  "Workload '" + name + "' exists in tenant '" + tenant + "'."));
+              Workload workload = repository.find(id).orElseThrow();
+              repository.setSplit(workload, split, image);
+              events.workload(
+                  ClusterEvents.Type.WORKLOAD_PLACED,
+                  tenant,
+                  name,
+                  splitData(split).put("image", image).put("reason", "deployed"));
+              return repository.find(id).orElseThrow();
+            });
+    reconciler.wake();
+    return created;
+  }
+
+  /** A new total, split again by the same rule; {@code reason} says who asked. */
+  Workload scale(
+      Workload workload, long version, int replicas, Autoscale autoscale, String reason) {
+    Map<String, Integer> split = split(workload.spec(), workload, replicas, states.failed());
+    Workload scaled =
+        tx.execute(
+            status -> {
+              if (!repository.update(
+                  workload.id(), version, replicas, workload.image(), autoscale)) {
+                throw stale(workload);
+              }
+              repository.setSplit(workload, split, workload.image());
+              events.workload(
+                  ClusterEvents.Type.WORKLOAD_SCALED,
+                  workload.tenant(),
+                  workload.name(),
+                  splitData(split)
+                      .put("from", workload.replicas())
+                      .put("to", replicas)
+                      .put("reason", reason));
+              return repository.find(workload.id()).orElseThrow();
+            });
+    reconciler.wake();
+    return scaled;
+  }
+
+  /** A new image; the reconciler rolls it out one cluster at a time. */
+  Workload upgrade(Workload workload, long version, String image) {
+    Workload upgraded =
+        tx.execute(
+            status -> {
+              if (!repository.update(
+                  workload.id(), version, workload.replicas(), image, workload.autoscale())) {
+                throw stale(workload);
+              }
+              return repository.find(workload.id()).orElseThrow();
+            });
+    reconciler.wake();
+    return upgraded;
+  }
+
+  void delete(Workload workload, long version) {
+    tx.executeWithoutResult(
+        status -> {
+          if (!repository.markDeleting(workload.id(), version)) {
+            throw stale(workload);
+          }
+        });
+    reconciler.wake();
+  }
+
+  /**
+   * Moves every workload's replicas off a failed cluster: each workload that has some there is
+   * split again over the healthy clusters (what does not fit stays where it is), and the cluster's
+   * ready addresses are withdrawn from {@code endpoint-events}. The cluster's own replicas are
+   * removed by the reconciler only once the others are Ready. Idempotent: a workload already moved
+   * is left alone, so a new leader may run it again.
+   *
+   * @return the workloads changed
+   */
+  public int migrateOff(String cluster) {
+    Set<String> unusable = new HashSet<>(states.failed());
+    unusable.add(cluster);
+    int moved = 0;
+    for (Workload workload : repository.list(null)) {
+      Workload.Placed there = workload.in(cluster);
+      if (workload.deleting() || there == null) {
+        continue;
+      }
+      Map<String, Integer> split = bestEffortSplit(workload, unusable);
+      // only while replicas are still there: once moved, the split stays put until recovery
+      boolean move = there.replicas() > 0 && !split.equals(nonZero(workload.split()));
+      boolean withdraw = there.endpoints() != null && !there.endpoints().isEmpty();
+      if (!move && !withdraw) {
+        continue;
+      }
+      tx.executeWithoutResult(
+          status -> {
+            if (move) {
+              repository.setSplit(workload, split, workload.image());
+              events.workload(
+                  ClusterEvents.Type.WORKLOAD_MIGRATED,
+                  workload.tenant(),
+                  workload.name(),
+                  splitData(split).put("from", cluster).put("reason", "cluster-failed"));
+            }
+            if (withdraw) {
+              repository.recordEndpoints(workload.id(), cluster, List.of());
+              events.endpoints(cluster, workload.tenant(), workload.name(), List.of());
+            }
+          });
+      moved++;
+    }
+    reconciler.wake();
+    return moved;
+  }
+
+  /**
+   * For a failed cluster that has stayed healthy for the quiet period: every workload that may use
+   * it is split again by the placement rule with the cluster counted in, so the split returns to
+   * what it would be had the cluster never failed. Idempotent like {@link #migrateOff}.
+   *
+   * @return the workloads placed again
+   */
+  public int rebalance(String cluster) {
+    Set<String> unusable = new HashSet<>(states.failed());
+    unusable.remove(cluster);
+    int placed = 0;
+    for (Workload workload : repository.list(null)) {
+      List<String> eligible = workload.spec().clusters();
+      if (workload.deleting() || (!eligible.isEmpty() && !eligible.contains(cluster))) {
+        continue;
+      }
+      Map<String, Integer> split = bestEffortSplit(workload, unusable);
+      if (split.equals(nonZero(workload.split()))) {
+        continue;
+      }
+      tx.executeWithoutResult(
+          status -> {
+            repository.setSplit(workload, split, workload.image());
+            events.workload(
+                ClusterEvents.Type.WORKLOAD_PLACED,
+                workload.tenant(),
+                workload.name(),
+                splitData(split).put("reason", "cluster-recovered").put("cluster", cluster));
+          });
+      placed++;
+    }
+    reconciler.wake();
+    return placed;
+  }
+
+  /** The split over healthy clusters; replicas that fit nowhere stay where they are. */
+  private Map<String, Integer> bestEffortSplit(Workload workload, Set<String> unusable) {
+    int total = workload.replicas();
+    Map<String, Integer> split;
+    try {
+      split = split(workload.spec(), workload, total, unusable);
+    } catch (NoRoomException e) {
+      split = split(workload.spec(), workload, (int) e.fits(), unusable);
+    } catch (ProblemException e) {
+      split = Map.of(); // no healthy cluster at all: nothing moves
+    }
+    Map<String, Integer> result = new TreeMap<>(split);
+    int left = total - result.values().stream().mapToInt(Integer::intValue).sum();
+    for (Workload.Placed placed : workload.clusters()) {
+      if (left > 0 && !result.containsKey(placed.cluster()) && placed.replicas() > 0) {
+        int keep = Math.min(left, placed.replicas());
+        result.put(placed.cluster(), keep);
+        left -= keep;
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Splits {@code total} replicas by the placement rule over the eligible clusters that answer and
+   * are not {@code unusable} (failed over); the workload's own replicas count as free room where
+   * they run, so a split computed twice comes out the same.
+   */
+  Map<String, Integer> split(WorkloadSpec spec, Workload current, int total, Set<String> unusable) {
+    Request request = request(spec);
+    List<String> candidates = spec.clusters().isEmpty() ? clusters.registered() : spec.clusters();
+    List<Room> rooms = new ArrayList<>();
+    for (String cluster : candidates) {
+      ClusterHealth health = prober.health(cluster);
+      if (unusable.contains(cluster) || !health.reachable()) {
+        continue;
+      }
+      long cpu = 0;
+      long memory = 0;
+      long pods = 0;
+      for (ClusterHealth.NodeCapacity node : health.capacity()) {
+        if (node.ready()) {
+          cpu += node.freeCpuMillis();
+          memory += node.freeMemoryBytes();
+          pods += node.freePods();
+        }
+      }
+      Workload.Placed own = current == null ? null : current.in(cluster);
+      if (own != null) {
+        cpu += own.replicas() * request.cpuMillis();
+        memory += own.replicas() * request.memoryBytes();
+        pods += own.replicas();
+      }
+      rooms.add(new Room(cluster, cpu, memory, pods));
+    }
+    if (rooms.isEmpty() && total > 0) {
+      throw ProblemException.unprocessable(
+          "no-healthy-cluster",
+          "None of the clusters the workload may use is healthy.",
+          List.of(new FieldViolation("clusters", "has no healthy cluster")));
+    }
+    return Placement.split(total, request, rooms);
+  }
+
+  static Request request(WorkloadSpec spec) {
+    return new Request(
+        amount(spec.resources().requests().cpu(), 1000),
+        amount(spec.resources().requests().memory(), 1));
+  }
+
+  static long amount(String quantity, int scale) {
+    return Quantity.getAmountInBytes(new Quantity(quantity))
+        .multiply(java.math.BigDecimal.valueOf(scale))
+        .longValue();
+  }
+
+  private ObjectNode splitData(Map<String, Integer> split) {
+    ObjectNode data = events.data();
+    ObjectNode clusters = data.putObject("clusters");
+    split.forEach(clusters::put);
+    return data;
+  }
+
+  private static Map<String, Integer> nonZero(Map<String, Integer> split) {
+    Map<String, Integer> result = new TreeMap<>();
+    split.forEach(
+        (cluster, replicas) -> {
+          if (replicas > 0) {
+            result.put(cluster, replicas);
+          }
+        });
+    return result;
+  }
+
+  private static ProblemException stale(Workload workload) {
+    return ProblemException.conflict(
+        "stale-version",
+        "Workload '" + workload.name() + "' changed since it was read; read it again.");
+  }
+}
