@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,6 +52,8 @@ class ClusterRegistryIT {
     jdbc.update("DELETE FROM workload");
     jdbc.update("DELETE FROM cluster_state");
     jdbc.update("DELETE FROM cluster_registration");
+    jdbc.update("DELETE FROM certificate_notice");
+    jdbc.update("DELETE FROM outbox_event");
   }
 
   @Test
@@ -114,7 +117,89 @@ class ClusterRegistryIT {
     assertThat(register(ADMIN, "room-1").statusCode()).isEqualTo(409);
   }
 
+  @Test
+  void certificateExpiryIsShownMeasuredAndAnnouncedOncePerThreshold() throws Exception {
+    Path dir = Files.createTempDirectory("certs");
+    String ca = certificate(dir, "ca", "room-1 CA", 5);
+    String client = certificate(dir, "client", "room-1 admin", 40);
+    String kubeconfig =
+        Files.readString(sim.kubeconfig("room-1"))
+            .replaceFirst(
+                "(?m)^(\\s+)server: (.*)$", "$1server: $2\n$1certificate-authority-data: " + ca)
+            .replaceFirst(
+                "(?m)^(\\s+)token: kube-sim$",
+                "$1token: kube-sim\n$1client-certificate-data: "
+                    + client
+                    + "\n$1client-key-data: "
+                    + base64(dir.resolve("client.key")));
+    assertThat(post(ADMIN, registration("room-1", kubeconfig)).statusCode()).isEqualTo(201);
+
+    String certificates = get("/clusters/room-1/certificates");
+    assertThat(certificates)
+        .contains("\"certificate\":\"ca\"", "CN=room-1 CA", "\"daysLeft\":4")
+        .contains("\"certificate\":\"client\"", "\"daysLeft\":39")
+        .doesNotContain("serving"); // kube-sim serves plain HTTP
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                ServiceContract.get("http://127.0.0.1:" + port + "/actuator/prometheus", null)
+                    .body()
+                    .matches(
+                        "(?s).*cluster_certificate_days_left\\{[^}]*certificate=\"ca\","
+                            + "cluster=\"room-1\"[^}]*} 4\\.0.*"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> notices("room-1").size() == 1);
+    assertThat(notices("room-1").get(0))
+        .contains("\"certificate\":\"ca\"", "\"threshold\":7", "\"daysLeft\":4");
+    // three more checks later, still the one notice
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> notices("room-1").size() == 1);
+    assertThat(get("/clusters/room-9/certificates")).contains("not-found");
+  }
+
+  private java.util.List<String> notices(String cluster) {
+    return jdbc.queryForList(
+        "SELECT payload FROM outbox_event WHERE JSON_VALUE(payload, '$.type') ="
+            + " 'cluster.cert-expiring' AND JSON_VALUE(payload, '$.subject') = ?",
+        String.class,
+        cluster);
+  }
+
+  /** A self-signed certificate valid for {@code days}, base64 of its PEM (as kubeconfigs hold). */
+  private static String certificate(Path dir, String name, String cn, int days) throws Exception {
+    Process openssl =
+        new ProcessBuilder(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "" + days,
+                "-subj",
+                "/CN=" + cn,
+                "-keyout",
+                dir.resolve(name + ".key").toString(),
+                "-out",
+                dir.resolve(name + ".crt").toString())
+            .redirectErrorStream(true)
+            .start();
+    assertThat(openssl.waitFor()).as(new String(openssl.getInputStream().readAllBytes())).isZero();
+    return base64(dir.resolve(name + ".crt"));
+  }
+
+  private static String base64(Path file) throws java.io.IOException {
+    return java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(file));
+  }
+
   private HttpResponse<String> register(String token, String cluster) throws Exception {
+    return post(token, registration(cluster, Files.readString(sim.kubeconfig(cluster))));
+  }
+
+  private String registration(String cluster, String kubeconfig) {
     String body =
         json.writeValueAsString(
             java.util.Map.of(
@@ -125,8 +210,8 @@ class ClusterRegistryIT {
                 "labels",
                 java.util.Map.of("zone", "east"),
                 "kubeconfig",
-                Files.readString(sim.kubeconfig(cluster))));
-    return post(token, body);
+                kubeconfig));
+    return body;
   }
 
   private HttpResponse<String> post(String token, String body) {

@@ -25,6 +25,13 @@ public final class KubeSimProcess implements AutoCloseable {
 
   public KubeSimProcess(int clusters, int nodes, String nodeCpu, String nodeMemory)
       throws IOException, InterruptedException {
+    this(clusters, nodes, nodeCpu, nodeMemory, "200ms");
+  }
+
+  /** With pods turning Ready {@code podReadyDelay} after they are bound. */
+  public KubeSimProcess(
+      int clusters, int nodes, String nodeCpu, String nodeMemory, String podReadyDelay)
+      throws IOException, InterruptedException {
     adminPort = freePort();
     kubeconfigs = Files.createTempDirectory("kube-sim-process");
     Path jar;
@@ -47,7 +54,7 @@ public final class KubeSimProcess implements AutoCloseable {
                 "--kube-sim.base-port=0",
                 "--kube-sim.node-cpu=" + nodeCpu,
                 "--kube-sim.node-memory=" + nodeMemory,
-                "--kube-sim.pod-ready-delay=200ms",
+                "--kube-sim.pod-ready-delay=" + podReadyDelay,
                 "--kube-sim.kubeconfig-dir=" + kubeconfigs)
             .redirectErrorStream(true)
             .redirectOutput(kubeconfigs.resolve("kube-sim.log").toFile())

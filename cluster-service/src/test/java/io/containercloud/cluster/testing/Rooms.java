@@ -57,6 +57,7 @@ public final class Rooms implements AutoCloseable {
     jdbc.update("DELETE FROM cluster_state");
     jdbc.update("DELETE FROM cluster_registration");
     jdbc.update("DELETE FROM outbox_event");
+    jdbc.update("DELETE FROM certificate_notice");
     for (KubernetesClient client : clients.values()) {
       client.apps().deployments().inAnyNamespace().delete();
       client.services().inAnyNamespace().delete();
