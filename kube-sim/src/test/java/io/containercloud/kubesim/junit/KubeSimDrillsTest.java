@@ -15,9 +15,12 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.ExecWatch;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Drills through the JUnit extension: a failed cluster, a failed node, load. */
@@ -85,6 +88,49 @@ class KubeSimDrillsTest {
                   && new Quantity("400m")
                       .equals(metrics.get(0).getContainers().get(0).getUsage().get("cpu"));
             });
+  }
+
+  @Test
+  void podsAnswerExecWithAnEchoShellAndHaveLogs(KubeSim sim) throws Exception {
+    KubernetesClient client = sim.client("room-2");
+    client.apps().deployments().inNamespace("shell").resource(deployment("box", 1)).create();
+    await().atMost(Duration.ofSeconds(10)).until(() -> readyPods(client, "box") == 1);
+    String pod = pods(client, "box").get(0).getMetadata().getName();
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try (ExecWatch shell =
+        client
+            .pods()
+            .inNamespace("shell")
+            .withName(pod)
+            .redirectingInput()
+            .writingOutput(out)
+            .writingError(err)
+            .exec("sh")) {
+      shell.getInput().write("echo hello\nhostname\nrm -rf /\nexit 3\n".getBytes());
+      shell.getInput().flush();
+      assertThat(shell.exitCode().get(10, TimeUnit.SECONDS)).isEqualTo(3);
+    }
+    assertThat(out.toString()).isEqualTo("hello\n" + pod + "\n");
+    assertThat(err.toString()).isEqualTo("sh: rm: not found\n");
+
+    ByteArrayOutputStream once = new ByteArrayOutputStream();
+    try (ExecWatch run =
+        client
+            .pods()
+            .inNamespace("shell")
+            .withName(pod)
+            .writingOutput(once)
+            .exec("sh", "-c", "pwd")) {
+      assertThat(run.exitCode().get(10, TimeUnit.SECONDS)).isZero();
+    }
+    assertThat(once.toString()).isEqualTo("/app\n");
+
+    assertThat(client.pods().inNamespace("shell").withName(pod).getLog())
+        .contains("scheduled on room-2-node-", "started app:1", "ready");
+    assertThatThrownBy(() -> client.pods().inNamespace("shell").withName("no-such-pod").getLog())
+        .isInstanceOf(KubernetesClientException.class);
   }
 
   private static KubernetesClient clientOf(KubeSim sim, String cluster) throws Exception {

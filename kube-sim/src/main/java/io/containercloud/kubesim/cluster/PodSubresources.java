@@ -1,0 +1,203 @@
+package io.containercloud.kubesim.cluster;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The API server's CRUD, plus the two pod subresources the mock lacks: {@code log} (a few lines
+ * from the pod's life: scheduled, started, ready, and how a Job's pod ended) and {@code exec} (a
+ * small echo shell over the Kubernetes {@code v4.channel.k8s.io} WebSocket protocol: channel 0 in,
+ * 1 stdout, 2 stderr, 3 the final status).
+ */
+class PodSubresources extends KubernetesCrudDispatcher {
+
+  private static final Pattern SUBRESOURCE =
+      Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/(exec|log)(\\?.*)?");
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    Matcher matcher = SUBRESOURCE.matcher(request.getPath());
+    if (!matcher.matches() || !"GET".equals(request.getMethod())) {
+      return super.dispatch(request);
+    }
+    String namespace = matcher.group(1);
+    String name = matcher.group(2);
+    MockResponse found = handleGet("/api/v1/namespaces/" + namespace + "/pods/" + name);
+    if (found.code() != 200) {
+      return found;
+    }
+    Pod pod = Serialization.unmarshal(found.getBody().readUtf8(), Pod.class);
+    List<String> query = matcher.group(4) == null ? List.of() : params(matcher.group(4));
+    return matcher.group(3).equals("log")
+        ? new MockResponse().setResponseCode(200).setBody(log(pod))
+        : new MockResponse().withWebSocketUpgrade(new Shell(pod, values(query, "command")));
+  }
+
+  private static String log(Pod pod) {
+    StringBuilder log = new StringBuilder();
+    String start = Optional.ofNullable(pod.getMetadata().getCreationTimestamp()).orElse("-") + " ";
+    String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+    if (node == null) {
+      return start + "waiting to be scheduled\n";
+    }
+    log.append(start).append("scheduled on ").append(node).append('\n');
+    log.append(start)
+        .append("started ")
+        .append(pod.getSpec().getContainers().get(0).getImage())
+        .append('\n');
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+      log.append(start).append("exited: ").append(phase).append('\n');
+    } else if (pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))) {
+      log.append(start).append("ready\n");
+    }
+    return log.toString();
+  }
+
+  private static List<String> params(String query) {
+    List<String> params = new ArrayList<>();
+    for (String pair : query.substring(1).split("&")) {
+      params.add(URLDecoder.decode(pair, StandardCharsets.UTF_8));
+    }
+    return params;
+  }
+
+  private static List<String> values(List<String> params, String key) {
+    return params.stream()
+        .filter(p -> p.startsWith(key + "="))
+        .map(p -> p.substring(key.length() + 1))
+        .toList();
+  }
+
+  /**
+   * An echo shell: {@code sh} (or {@code bash}) reads lines from stdin; {@code sh -c "line"} and
+   * any other command run once. It knows echo, hostname, pwd, whoami, ls, env, date and exit.
+   */
+  private static final class Shell extends WebSocketListener {
+
+    private final Pod pod;
+    private final List<String> command;
+    private final StringBuilder line = new StringBuilder();
+
+    Shell(Pod pod, List<String> command) {
+      this.pod = pod;
+      this.command = command.isEmpty() ? List.of("sh") : command;
+    }
+
+    @Override
+    public void onOpen(WebSocket socket, io.fabric8.mockwebserver.http.Response response) {
+      String program = command.get(0);
+      boolean interactive = (program.equals("sh") || program.equals("bash")) && command.size() == 1;
+      if (interactive) {
+        return;
+      }
+      boolean script =
+          (program.equals("sh") || program.equals("bash"))
+              && command.size() == 3
+              && command.get(1).equals("-c");
+      run(socket, script ? command.get(2) : String.join(" ", command));
+      exit(socket, 0);
+    }
+
+    @Override
+    public void onMessage(WebSocket socket, io.fabric8.mockwebserver.http.ByteString bytes) {
+      onMessage(socket, bytes.toByteArray());
+    }
+
+    @Override
+    public void onMessage(WebSocket socket, byte[] bytes) {
+      if (bytes.length == 0 || bytes[0] != 0) {
+        return; // only stdin; resize (4) and others mean nothing here
+      }
+      for (char c : new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8).toCharArray()) {
+        if (c != '\n') {
+          line.append(c);
+          continue;
+        }
+        String input = line.toString().trim();
+        line.setLength(0);
+        if (input.equals("exit") || input.startsWith("exit ")) {
+          exit(socket, input.equals("exit") ? 0 : parse(input.substring(5)));
+          return;
+        }
+        run(socket, input);
+      }
+    }
+
+    private void run(WebSocket socket, String input) {
+      if (input.isEmpty()) {
+        return;
+      }
+      String[] words = input.split("\\s+", 2);
+      String args = words.length > 1 ? words[1] : "";
+      String out =
+          switch (words[0]) {
+            case "echo" -> args;
+            case "hostname" -> pod.getMetadata().getName();
+            case "pwd" -> "/app";
+            case "whoami" -> "app";
+            case "ls" -> "app.jar\nconfig";
+            case "date" -> java.time.Instant.now().toString();
+            case "env" ->
+                pod.getSpec().getContainers().get(0).getEnv() == null
+                    ? ""
+                    : pod.getSpec().getContainers().get(0).getEnv().stream()
+                        .map(EnvVar::getName)
+                        .map(n -> n + "=…")
+                        .collect(Collectors.joining("\n"));
+            default -> null;
+          };
+      if (out == null) {
+        send(socket, 2, "sh: " + words[0] + ": not found\n");
+      } else {
+        send(socket, 1, out + "\n");
+      }
+    }
+
+    private static int parse(String code) {
+      try {
+        return Integer.parseInt(code.trim());
+      } catch (NumberFormatException e) {
+        return 2;
+      }
+    }
+
+    private static void exit(WebSocket socket, int code) {
+      send(
+          socket,
+          3,
+          code == 0
+              ? "{\"metadata\":{},\"status\":\"Success\"}"
+              : "{\"metadata\":{},\"status\":\"Failure\",\"reason\":\"NonZeroExitCode\","
+                  + "\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\""
+                  + code
+                  + "\"}]}}");
+      socket.close(1000, "exit");
+    }
+
+    private static void send(WebSocket socket, int channel, String text) {
+      byte[] data = text.getBytes(StandardCharsets.UTF_8);
+      byte[] frame = new byte[data.length + 1];
+      frame[0] = (byte) channel;
+      System.arraycopy(data, 0, frame, 1, data.length);
+      socket.send(frame);
+    }
+  }
+}
