@@ -147,6 +147,20 @@ public final class Rooms implements AutoCloseable {
     return clients.get(room).apps().deployments().inAnyNamespace().list().getItems();
   }
 
+  /** Names of the workload's pods in a room. */
+  public List<String> pods(String room, String namespace, String name) {
+    return clients
+        .get(room)
+        .pods()
+        .inNamespace(namespace)
+        .withLabel("app.kubernetes.io/name", name)
+        .list()
+        .getItems()
+        .stream()
+        .map(p -> p.getMetadata().getName())
+        .toList();
+  }
+
   public Service service(String room, String namespace, String name) {
     return clients.get(room).services().inNamespace(namespace).withName(name).get();
   }

@@ -11,11 +11,19 @@ import io.containercloud.common.testing.TestTokens;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -344,6 +352,97 @@ class WorkloadIT {
           .satisfies(e -> assertThat(e).contains("\"addresses\":[]"));
     }
     assertThat(rooms.events("workload.deleted", "tenant-a/gone")).hasSize(1);
+  }
+
+  @Test
+  void aWebShellIsAuditedPerCommandAndKeptForReplay() throws Exception {
+    assertThat(rooms.deploy(DEV, "box", 1, "{\"clusters\":[\"room-1\"]}").statusCode())
+        .isEqualTo(201);
+    awaitReady("box", 1);
+    String pod = rooms.pods("room-1", "tenant-a", "box").get(0);
+    URI uri = URI.create("ws://127.0.0.1:" + port + "/shell/room-1/tenant-a/" + pod);
+
+    assertThat(handshakeStatus(uri, OTHER)).isEqualTo(404);
+    assertThat(handshakeStatus(uri, VIEWER)).isEqualTo(403);
+    assertThat(
+            handshakeStatus(
+                URI.create("ws://127.0.0.1:" + port + "/shell/room-1/tenant-a/Bad_Pod"), DEV))
+        .isEqualTo(400);
+
+    StringBuilder printed = new StringBuilder();
+    CompletableFuture<Integer> closed = new CompletableFuture<>();
+    WebSocket socket =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .header("Authorization", "Bearer " + DEV)
+            .buildAsync(
+                uri,
+                new WebSocket.Listener() {
+                  @Override
+                  public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                    synchronized (printed) {
+                      printed.append(data);
+                    }
+                    ws.request(1);
+                    return null;
+                  }
+
+                  @Override
+                  public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+                    closed.complete(status);
+                    return null;
+                  }
+                })
+            .get(10, TimeUnit.SECONDS);
+    socket.sendText("echo hello\nhostname\n", true).get(5, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> printed.toString().contains(pod));
+    socket.sendText("\u001b[Als\n", true).get(5, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> printed.toString().contains("refused"));
+    socket.sendText("exit\n", true).get(5, TimeUnit.SECONDS);
+    assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+    assertThat(printed.toString()).startsWith("hello\n" + pod + "\n");
+
+    List<String> audited =
+        jdbc.queryForList(
+            "SELECT JSON_VALUE(payload, '$.data.command') FROM outbox_event"
+                + " WHERE topic = 'audit-events' AND JSON_VALUE(payload, '$.type') = 'webshell.command'"
+                + " ORDER BY seq",
+            String.class);
+    assertThat(audited).containsExactly("echo hello", "hostname", "exit");
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT payload FROM outbox_event WHERE topic = 'audit-events' ORDER BY seq LIMIT 1",
+                String.class))
+        .contains(
+            "\"user\":\"dana\"",
+            "\"tenant\":\"tenant-a\"",
+            "\"cluster\":\"room-1\"",
+            "\"namespace\":\"tenant-a\"",
+            "\"pod\":\"" + pod + "\"",
+            "\"sessionId\":");
+
+    String sessions = rooms.get(DEV, "/shell-sessions").body();
+    String id = sessions.replaceAll("(?s).*?\"id\":\"([0-9a-f-]{36})\".*", "$1");
+    String replay = rooms.get(DEV, "/shell-sessions/" + id).body();
+    assertThat(replay)
+        .contains("\"stream\":\"i\",\"data\":\"echo hello\\nhostname\\n\"")
+        .contains("\"stream\":\"o\",\"data\":\"hello\\n\"")
+        .contains("\"endedAt\":\"");
+    assertThat(rooms.get(OTHER, "/shell-sessions/" + id).statusCode()).isEqualTo(404);
+  }
+
+  private static int handshakeStatus(URI uri, String token) throws Exception {
+    try {
+      HttpClient.newHttpClient()
+          .newWebSocketBuilder()
+          .header("Authorization", "Bearer " + token)
+          .buildAsync(uri, new WebSocket.Listener() {})
+          .get(10, TimeUnit.SECONDS)
+          .abort();
+      return 101;
+    } catch (ExecutionException e) {
+      return ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode();
+    }
   }
 
   private int total(String name) {
