@@ -36,18 +36,21 @@ class ClusterResource {
   private final ClusterClients clients;
   private final ClusterProber prober;
   private final ClusterStates states;
+  private final ClusterUsage usage;
 
   ClusterResource(
       ClusterRepository clusters,
       CredentialCipher cipher,
       ClusterClients clients,
       ClusterProber prober,
-      ClusterStates states) {
+      ClusterStates states,
+      ClusterUsage usage) {
     this.clusters = clusters;
     this.cipher = cipher;
     this.clients = clients;
     this.prober = prober;
     this.states = states;
+    this.usage = usage;
   }
 
   record Registration(
@@ -108,6 +111,16 @@ class ClusterResource {
   ResponseEntity<Void> remove(@PathVariable String name) {
     requireAdmin();
     find(name);
+    int workloads = usage.workloadsOn(name);
+    if (workloads > 0) {
+      throw ProblemException.conflict(
+          "cluster-in-use",
+          "Cluster '"
+              + name
+              + "' still runs "
+              + workloads
+              + " workloads; move or delete them first.");
+    }
     clusters.delete(name);
     states.forget(name);
     clients.forget(name);

@@ -3,6 +3,7 @@ package io.containercloud.cluster.workload;
 import io.containercloud.cluster.events.ClusterEvents;
 import io.containercloud.cluster.leader.Leadership;
 import io.containercloud.cluster.registry.ClusterClients;
+import io.containercloud.cluster.registry.ClusterProber;
 import io.containercloud.cluster.registry.ClusterStates;
 import io.containercloud.common.loop.WakeableLoop;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
@@ -45,6 +46,7 @@ class Reconciler implements SmartLifecycle {
   private final WorkloadRepository repository;
   private final ClusterClients clients;
   private final ClusterStates states;
+  private final ClusterProber prober;
   private final ClusterEvents events;
   private final Leadership leadership;
   private final TransactionTemplate tx;
@@ -57,6 +59,7 @@ class Reconciler implements SmartLifecycle {
       WorkloadRepository repository,
       ClusterClients clients,
       ClusterStates states,
+      ClusterProber prober,
       ClusterEvents events,
       Leadership leadership,
       TransactionTemplate tx,
@@ -64,6 +67,7 @@ class Reconciler implements SmartLifecycle {
     this.repository = repository;
     this.clients = clients;
     this.states = states;
+    this.prober = prober;
     this.events = events;
     this.leadership = leadership;
     this.tx = tx;
@@ -104,6 +108,9 @@ class Reconciler implements SmartLifecycle {
     for (Workload.Placed placed : workload.clusters()) {
       if (placed.nextAttemptAt() != null && placed.nextAttemptAt().isAfter(now)) {
         continue;
+      }
+      if (failed.contains(placed.cluster()) && !prober.health(placed.cluster()).reachable()) {
+        continue; // failed over and still silent: nothing to do there until it answers
       }
       try {
         Seen seen = apply(workload, placed, ready);

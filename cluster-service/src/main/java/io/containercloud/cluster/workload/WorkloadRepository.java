@@ -1,5 +1,6 @@
 package io.containercloud.cluster.workload;
 
+import io.containercloud.cluster.registry.ClusterUsage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -18,7 +19,7 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 @Repository
-class WorkloadRepository {
+class WorkloadRepository implements ClusterUsage {
 
   private static final String COLUMNS =
       "id, tenant, name, spec, image, replicas, autoscale, state, version, created_at";
@@ -102,6 +103,13 @@ class WorkloadRepository {
             id,
             version)
         == 1;
+  }
+
+  /** Workloads with a row in the cluster: replicas there, or objects not yet removed. */
+  @Override
+  public int workloadsOn(String cluster) {
+    return jdbc.queryForObject(
+        "SELECT COUNT(*) FROM workload_cluster WHERE cluster = ?", Integer.class, cluster);
   }
 
   void delete(long id) {

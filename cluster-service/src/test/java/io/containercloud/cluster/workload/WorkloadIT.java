@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.containercloud.cluster.testing.KubeSimProcess;
 import io.containercloud.cluster.testing.Rooms;
 import io.containercloud.common.security.Role;
+import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.ServiceIntegrationTest;
 import io.containercloud.common.testing.TestTokens;
 import io.fabric8.kubernetes.api.model.Container;
@@ -37,6 +38,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @ServiceIntegrationTest
 class WorkloadIT {
 
+  private static final String ADMIN = TestTokens.token("root", "platform", Role.PLATFORM_ADMIN);
   private static final String DEV = TestTokens.token("dana", "tenant-a", Role.DEVELOPER);
   private static final String VIEWER = TestTokens.token("vic", "tenant-a", Role.VIEWER);
   private static final String OTHER = TestTokens.token("olga", "tenant-b", Role.DEVELOPER);
@@ -284,8 +286,8 @@ class WorkloadIT {
           .last()
           .satisfies(e -> assertThat(e).contains("\"addresses\":[]"));
     } finally {
+      healed = Instant.now(); // before the call: the heal cannot take effect earlier
       sim.heal("room-3");
-      healed = Instant.now();
     }
     await()
         .atMost(Duration.ofSeconds(30))
@@ -320,10 +322,10 @@ class WorkloadIT {
     await().atMost(Duration.ofSeconds(20)).until(() -> total("calc") >= 6);
     assertThat(rooms.events("workload.scaled", "tenant-a/calc").get(0)).contains("autoscale");
     int high = total("calc");
+    Instant low = Instant.now(); // before the calls: the load cannot drop earlier
     for (String room : ROOMS) {
       sim.load(room, "tenant-a", 0.05);
     }
-    Instant low = Instant.now();
     await().atMost(Duration.ofSeconds(30)).until(() -> total("calc") == 3);
     List<Instant> scaled = rooms.eventTimes("workload.scaled", "tenant-a/calc");
     Instant down = scaled.get(scaled.size() - 1);
@@ -341,6 +343,10 @@ class WorkloadIT {
     assertThat(rooms.delete(OTHER, "/workloads/tenant-a/gone").statusCode()).isEqualTo(403);
     awaitReady("gone", 3);
 
+    HttpResponse<String> inUse = rooms.delete(ADMIN, "/clusters/room-3");
+    assertThat(inUse.statusCode()).isEqualTo(409);
+    assertThat(inUse.body()).contains("cluster-in-use");
+
     assertThat(rooms.delete(DEV, "/workloads/tenant-a/gone").statusCode()).isEqualTo(202);
     await()
         .atMost(Duration.ofSeconds(20))
@@ -352,6 +358,7 @@ class WorkloadIT {
           .satisfies(e -> assertThat(e).contains("\"addresses\":[]"));
     }
     assertThat(rooms.events("workload.deleted", "tenant-a/gone")).hasSize(1);
+    assertThat(rooms.delete(ADMIN, "/clusters/room-3").statusCode()).isEqualTo(204);
   }
 
   @Test
@@ -429,6 +436,28 @@ class WorkloadIT {
         .contains("\"stream\":\"o\",\"data\":\"hello\\n\"")
         .contains("\"endedAt\":\"");
     assertThat(rooms.get(OTHER, "/shell-sessions/" + id).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void withoutEtcdNoInstanceLeadsAndDeploysWaitUntilItIsBack() throws Exception {
+    LocalInfra.stop("etcd", LocalInfra.ETCD_PORT);
+    try {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> rooms.get(DEV, "/leadership").body().contains("\"leader\":false"));
+      assertThat(rooms.deploy(DEV, "late", 3, "{}").statusCode()).isEqualTo(201);
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(4))
+          .until(() -> ROOMS.stream().allMatch(room -> rooms.deployments(room).isEmpty()));
+    } finally {
+      LocalInfra.start("etcd");
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> rooms.get(DEV, "/leadership").body().contains("\"leader\":true"));
+    awaitReady("late", 3);
+    assertThat(rooms.events("workload.placed", "tenant-a/late")).hasSize(1);
   }
 
   private static int handshakeStatus(URI uri, String token) throws Exception {
