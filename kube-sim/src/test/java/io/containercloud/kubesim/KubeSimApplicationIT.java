@@ -51,6 +51,30 @@ class KubeSimApplicationIT {
   }
 
   @Test
+  void adminApiListsAClustersPodsByNamespace() throws Exception {
+    String kubeconfig = Files.readString(Path.of("target/it-kubeconfigs", "room-1.kubeconfig"));
+    try (KubernetesClient client =
+        new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build()) {
+      for (String name : List.of("b-pod", "a-pod")) {
+        client
+            .pods()
+            .inNamespace("listed")
+            .resource(
+                new io.fabric8.kubernetes.api.model.PodBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .endMetadata()
+                    .build())
+            .create();
+      }
+    }
+    String admin = "http://127.0.0.1:" + port + "/clusters/room-1/pods?namespace=";
+    assertThat(ServiceContract.get(admin + "listed", null).body()).isEqualTo("a-pod\nb-pod\n");
+    assertThat(ServiceContract.get(admin + "empty", null).body()).isEmpty();
+    assertThat(ServiceContract.get(admin + "Bad;ns", null).statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void adminApiListsTheClusters() {
     String body = ServiceContract.get("http://127.0.0.1:" + port + "/clusters", null).body();
     assertThat(body)

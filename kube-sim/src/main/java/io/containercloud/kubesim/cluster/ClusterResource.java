@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The simulator's admin API: which clusters run where, and drills (fail, heal, load). */
@@ -40,6 +41,20 @@ class ClusterResource {
   @GetMapping("/clusters")
   List<SimulatedClusters.ClusterView> list() {
     return clusters.views();
+  }
+
+  /**
+   * The cluster's pods in a namespace, one name per line (what a drill or a web shell needs without
+   * kubectl).
+   */
+  @GetMapping(value = "/clusters/{cluster}/pods", produces = "text/plain")
+  String pods(
+      @PathVariable String cluster,
+      @RequestParam @Pattern(regexp = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?") String namespace) {
+    return clusters.sim().client(cluster).pods().inNamespace(namespace).list().getItems().stream()
+        .map(p -> p.getMetadata().getName() + "\n")
+        .sorted()
+        .collect(java.util.stream.Collectors.joining());
   }
 
   /** The cluster's API stops answering (a failed machine room); its pods live on. */
