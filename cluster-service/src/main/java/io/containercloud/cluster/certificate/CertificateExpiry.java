@@ -3,7 +3,7 @@ package io.containercloud.cluster.certificate;
 import io.containercloud.cluster.events.ClusterEvents;
 import io.containercloud.cluster.leader.Leadership;
 import io.containercloud.cluster.registry.ClusterClients;
-import io.containercloud.common.loop.WakeableLoop;
+import io.containercloud.common.loop.BackgroundLoop;
 import io.fabric8.kubernetes.client.Config;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -30,7 +30,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -43,7 +42,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * gets the 7-day notice, not also the 30-day one).
  */
 @Component
-public class CertificateExpiry implements SmartLifecycle {
+public class CertificateExpiry extends BackgroundLoop {
 
   /** One certificate of a cluster. */
   public record CertificateStatus(
@@ -57,7 +56,6 @@ public class CertificateExpiry implements SmartLifecycle {
   private final CertificateProperties properties;
   private final MultiGauge gauge;
   private final Clock clock = Clock.systemUTC();
-  private final WakeableLoop loop;
 
   CertificateExpiry(
       ClusterClients clients,
@@ -67,6 +65,11 @@ public class CertificateExpiry implements SmartLifecycle {
       TransactionTemplate tx,
       CertificateProperties properties,
       MeterRegistry meters) {
+    super(
+        "certificate-expiry",
+        properties.checkInterval(),
+        Duration.ofSeconds(5),
+        properties.checkInterval());
     this.clients = clients;
     this.leadership = leadership;
     this.events = events;
@@ -77,13 +80,6 @@ public class CertificateExpiry implements SmartLifecycle {
         MultiGauge.builder("cluster.certificate.days.left")
             .description("Days until a cluster's certificate expires")
             .register(meters);
-    this.loop =
-        new WakeableLoop(
-            "certificate-expiry",
-            this::round,
-            properties.checkInterval(),
-            Duration.ofSeconds(5),
-            properties.checkInterval());
   }
 
   /** The certificates of a cluster, read now (a cluster registered again may have new ones). */
@@ -91,7 +87,8 @@ public class CertificateExpiry implements SmartLifecycle {
     return read(cluster);
   }
 
-  private boolean round() {
+  @Override
+  protected boolean round() {
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
     for (String cluster : clients.registered()) {
       for (CertificateStatus status : read(cluster)) {
@@ -235,20 +232,5 @@ public class CertificateExpiry implements SmartLifecycle {
     public X509Certificate[] getAcceptedIssuers() {
       return new X509Certificate[0];
     }
-  }
-
-  @Override
-  public void start() {
-    loop.start();
-  }
-
-  @Override
-  public void stop() {
-    loop.stop(Duration.ofSeconds(5));
-  }
-
-  @Override
-  public boolean isRunning() {
-    return loop.isRunning();
   }
 }

@@ -8,14 +8,13 @@ import io.containercloud.cluster.registry.ClusterProber;
 import io.containercloud.cluster.registry.ClusterStates;
 import io.containercloud.cluster.registry.RegistryProperties;
 import io.containercloud.cluster.workload.Workloads;
-import io.containercloud.common.loop.WakeableLoop;
+import io.containercloud.common.loop.BackgroundLoop;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -31,7 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * twice.
  */
 @Component
-class Failover implements SmartLifecycle {
+class Failover extends BackgroundLoop {
 
   private static final Logger log = LoggerFactory.getLogger(Failover.class);
 
@@ -44,7 +43,6 @@ class Failover implements SmartLifecycle {
   private final TransactionTemplate tx;
   private final FailoverProperties properties;
   private final Clock clock = Clock.systemUTC();
-  private final WakeableLoop loop;
 
   Failover(
       ClusterClients clusters,
@@ -56,6 +54,7 @@ class Failover implements SmartLifecycle {
       TransactionTemplate tx,
       FailoverProperties properties,
       RegistryProperties registry) {
+    super("failover", roundEvery(registry), roundEvery(registry), Duration.ofSeconds(30));
     this.clusters = clusters;
     this.prober = prober;
     this.states = states;
@@ -64,14 +63,16 @@ class Failover implements SmartLifecycle {
     this.leadership = leadership;
     this.tx = tx;
     this.properties = properties;
-    Duration every =
-        registry.probeInterval().compareTo(Duration.ofSeconds(1)) < 0
-            ? registry.probeInterval()
-            : Duration.ofSeconds(1);
-    this.loop = new WakeableLoop("failover", this::round, every, every, Duration.ofSeconds(30));
   }
 
-  private boolean round() {
+  /** Decisions follow the probes closely, but never more often than they change. */
+  private static Duration roundEvery(RegistryProperties registry) {
+    Duration second = Duration.ofSeconds(1);
+    return registry.probeInterval().compareTo(second) < 0 ? registry.probeInterval() : second;
+  }
+
+  @Override
+  protected boolean round() {
     if (!leadership.isLeader()) {
       return false;
     }
@@ -166,20 +167,5 @@ class Failover implements SmartLifecycle {
     if (decided) {
       log.info("cluster {} recovered; replicas return to it", cluster);
     }
-  }
-
-  @Override
-  public void start() {
-    loop.start();
-  }
-
-  @Override
-  public void stop() {
-    loop.stop(Duration.ofSeconds(5));
-  }
-
-  @Override
-  public boolean isRunning() {
-    return loop.isRunning();
   }
 }

@@ -5,7 +5,7 @@ import io.containercloud.cluster.placement.NoRoomException;
 import io.containercloud.cluster.registry.ClusterClients;
 import io.containercloud.cluster.registry.ClusterStates;
 import io.containercloud.common.error.ProblemException;
-import io.containercloud.common.loop.WakeableLoop;
+import io.containercloud.common.loop.BackgroundLoop;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.ContainerMetrics;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,7 +29,7 @@ import org.springframework.stereotype.Component;
  * remove replicas that are needed again a minute later.
  */
 @Component
-class Autoscaler implements SmartLifecycle {
+class Autoscaler extends BackgroundLoop {
 
   private static final Logger log = LoggerFactory.getLogger(Autoscaler.class);
   private static final double TOLERANCE = 0.1;
@@ -45,7 +44,6 @@ class Autoscaler implements SmartLifecycle {
   private final WorkloadProperties properties;
   private final Clock clock = Clock.systemUTC();
   private final Map<Long, Deque<Recommendation>> history = new ConcurrentHashMap<>();
-  private final WakeableLoop loop;
 
   Autoscaler(
       WorkloadRepository repository,
@@ -54,22 +52,21 @@ class Autoscaler implements SmartLifecycle {
       ClusterStates states,
       Leadership leadership,
       WorkloadProperties properties) {
+    super(
+        "autoscaler",
+        properties.autoscaleInterval(),
+        properties.autoscaleInterval(),
+        Duration.ofMinutes(1));
     this.repository = repository;
     this.workloads = workloads;
     this.clients = clients;
     this.states = states;
     this.leadership = leadership;
     this.properties = properties;
-    this.loop =
-        new WakeableLoop(
-            "autoscaler",
-            this::round,
-            properties.autoscaleInterval(),
-            properties.autoscaleInterval(),
-            Duration.ofMinutes(1));
   }
 
-  private boolean round() {
+  @Override
+  protected boolean round() {
     if (!leadership.isLeader()) {
       history.clear(); // a new leader starts its window afresh rather than from stale numbers
       return false;
@@ -163,20 +160,5 @@ class Autoscaler implements SmartLifecycle {
       }
     }
     return pods == 0 ? null : (double) used / (pods * requestMillis);
-  }
-
-  @Override
-  public void start() {
-    loop.start();
-  }
-
-  @Override
-  public void stop() {
-    loop.stop(Duration.ofSeconds(5));
-  }
-
-  @Override
-  public boolean isRunning() {
-    return loop.isRunning();
   }
 }

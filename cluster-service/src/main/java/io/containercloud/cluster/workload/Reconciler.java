@@ -5,7 +5,7 @@ import io.containercloud.cluster.leader.Leadership;
 import io.containercloud.cluster.registry.ClusterClients;
 import io.containercloud.cluster.registry.ClusterProber;
 import io.containercloud.cluster.registry.ClusterStates;
-import io.containercloud.common.loop.WakeableLoop;
+import io.containercloud.common.loop.BackgroundLoop;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
@@ -25,7 +25,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -41,7 +40,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * reconcile is retried with an exponential backoff capped at {@code max-backoff}.
  */
 @Component
-class Reconciler implements SmartLifecycle {
+class Reconciler extends BackgroundLoop {
 
   private final WorkloadRepository repository;
   private final ClusterClients clients;
@@ -53,7 +52,6 @@ class Reconciler implements SmartLifecycle {
   private final WorkloadProperties properties;
   private final Clock clock = Clock.systemUTC();
   private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
-  private final WakeableLoop loop;
 
   Reconciler(
       WorkloadRepository repository,
@@ -64,6 +62,11 @@ class Reconciler implements SmartLifecycle {
       Leadership leadership,
       TransactionTemplate tx,
       WorkloadProperties properties) {
+    super(
+        "workload-reconciler",
+        properties.reconcileInterval(),
+        properties.reconcileInterval(),
+        properties.maxBackoff());
     this.repository = repository;
     this.clients = clients;
     this.states = states;
@@ -72,20 +75,10 @@ class Reconciler implements SmartLifecycle {
     this.leadership = leadership;
     this.tx = tx;
     this.properties = properties;
-    this.loop =
-        new WakeableLoop(
-            "workload-reconciler",
-            this::round,
-            properties.reconcileInterval(),
-            properties.reconcileInterval(),
-            properties.maxBackoff());
   }
 
-  void wake() {
-    loop.wake();
-  }
-
-  private boolean round() {
+  @Override
+  protected boolean round() {
     if (!leadership.isLeader()) {
       return false;
     }
@@ -127,16 +120,7 @@ class Reconciler implements SmartLifecycle {
               });
         }
       } catch (RuntimeException e) {
-        int failures = placed.failures() + 1;
-        repository.recordStatus(
-            workload.id(),
-            placed.cluster(),
-            placed.ready(),
-            false,
-            e.getClass().getSimpleName() + ": " + Optional.ofNullable(e.getMessage()).orElse(""),
-            failures,
-            now.plus(backoff(failures)),
-            now);
+        failed(workload, placed, e, now);
       }
     }
   }
@@ -294,16 +278,7 @@ class Reconciler implements SmartLifecycle {
               events.endpoints(placed.cluster(), workload.tenant(), workload.name(), List.of());
             });
       } catch (RuntimeException e) {
-        int failures = placed.failures() + 1;
-        repository.recordStatus(
-            workload.id(),
-            placed.cluster(),
-            placed.ready(),
-            false,
-            e.getClass().getSimpleName() + ": " + Optional.ofNullable(e.getMessage()).orElse(""),
-            failures,
-            now.plus(backoff(failures)),
-            now);
+        failed(workload, placed, e, now);
       }
     }
     if (repository.find(workload.id()).map(w -> w.clusters().isEmpty()).orElse(false)) {
@@ -319,6 +294,20 @@ class Reconciler implements SmartLifecycle {
     }
   }
 
+  /** Records why a cluster could not be reconciled and when to try it again. */
+  private void failed(Workload workload, Workload.Placed placed, RuntimeException e, Instant now) {
+    int failures = placed.failures() + 1;
+    repository.recordStatus(
+        workload.id(),
+        placed.cluster(),
+        placed.ready(),
+        false,
+        e.getClass().getSimpleName() + ": " + Optional.ofNullable(e.getMessage()).orElse(""),
+        failures,
+        now.plus(backoff(failures)),
+        now);
+  }
+
   private Duration backoff(int failures) {
     Duration base = properties.reconcileInterval();
     Duration wait = base.multipliedBy(1L << Math.min(failures - 1, 16));
@@ -332,20 +321,5 @@ class Reconciler implements SmartLifecycle {
 
   private static int count(Integer value) {
     return value == null ? 0 : value;
-  }
-
-  @Override
-  public void start() {
-    loop.start();
-  }
-
-  @Override
-  public void stop() {
-    loop.stop(Duration.ofSeconds(5));
-  }
-
-  @Override
-  public boolean isRunning() {
-    return loop.isRunning();
   }
 }

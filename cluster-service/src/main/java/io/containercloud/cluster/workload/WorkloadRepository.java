@@ -174,6 +174,14 @@ class WorkloadRepository implements ClusterUsage {
         cluster);
   }
 
+  /** A failed cluster's replicas serve nothing, whatever was last seen there. */
+  void unserved(long id, String cluster) {
+    jdbc.update(
+        "UPDATE workload_cluster SET ready = 0, settled = FALSE WHERE workload_id = ? AND cluster = ?",
+        id,
+        cluster);
+  }
+
   void recordEndpoints(long id, String cluster, List<String> endpoints) {
     jdbc.update(
         "UPDATE workload_cluster SET endpoints = ? WHERE workload_id = ? AND cluster = ?",

@@ -164,7 +164,9 @@ public class Workloads {
       Map<String, Integer> split = bestEffortSplit(workload, unusable);
       // only while replicas are still there: once moved, the split stays put until recovery
       boolean move = there.replicas() > 0 && !split.equals(nonZero(workload.split()));
-      boolean withdraw = there.endpoints() != null && !there.endpoints().isEmpty();
+      // it serves nothing now: no addresses for nginx, no Ready replicas counted elsewhere
+      boolean withdraw =
+          there.ready() > 0 || (there.endpoints() != null && !there.endpoints().isEmpty());
       if (!move && !withdraw) {
         continue;
       }
@@ -179,6 +181,7 @@ public class Workloads {
                   splitData(split).put("from", cluster).put("reason", "cluster-failed"));
             }
             if (withdraw) {
+              repository.unserved(workload.id(), cluster);
               repository.recordEndpoints(workload.id(), cluster, List.of());
               events.endpoints(cluster, workload.tenant(), workload.name(), List.of());
             }

@@ -282,6 +282,9 @@ class WorkloadIT {
                     .isEqualTo(6);
               });
       assertThat(rooms.events("workload.migrated", "tenant-a/pay")).hasSize(1);
+      assertThat(rooms.get(DEV, "/workloads/tenant-a/pay").body())
+          .as("the failed cluster's replicas count for nothing")
+          .contains("\"ready\":6,");
       assertThat(rooms.endpointEvents("room-3/tenant-a/pay"))
           .last()
           .satisfies(e -> assertThat(e).contains("\"addresses\":[]"));
