@@ -146,6 +146,32 @@ class NginxSwitchIT {
   }
 
   @Test
+  void anUpstreamCreatedAfterTheEventsStartsWithTheServicesMembers() {
+    String key = "room-1/shop/" + service;
+    try (KafkaProducer<String, String> producer = TestKafka.producer()) {
+      producer.send(new ProducerRecord<>("endpoint-events", key, endpoints("10.1.0.9")));
+      producer.flush();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> upstream().contains("\"members\":[\"10.1.0.9\"]"));
+    }
+    String later =
+        NginxApi.upstreamJson("later")
+            .replace("\"shop-api\"", "\"" + service + "\"")
+            .replace("\"port\":8080}", "\"port\":8080,\"members\":[\"6.6.6.6\"]}");
+    HttpResponse<String> created =
+        api.send("POST", "/clusters/" + cluster + "/upstreams", OPS, null, later);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(created.body()).contains("\"members\":[\"10.1.0.9\"]").doesNotContain("6.6.6.6");
+    String etag = created.headers().firstValue("ETag").orElseThrow();
+    HttpResponse<String> read =
+        api.send("GET", "/clusters/" + cluster + "/upstreams/later", OPS, null, null);
+    assertThat(read.headers().firstValue("ETag"))
+        .as("the answer names the final revision")
+        .hasValue(etag);
+  }
+
+  @Test
   void theConvergenceViewShowsEachAgentAndItsError() throws Exception {
     long revision = etcdRevision();
     report("host-1", revision, null);

@@ -190,6 +190,11 @@ public class Documents {
         settings.getKvs().stream().mapToLong(KeyValue::getModRevision).max().orElse(0));
   }
 
+  /** Writes a document whatever it held (for state this service alone derives). */
+  public void set(String key, Object value) {
+    await(kv.put(bytes(key), ByteSequence.from(json.writeValueAsBytes(value))));
+  }
+
   /** A put operation for a document, to join another document's transaction. */
   public Op put(String key, Object value) {
     return Op.put(bytes(key), ByteSequence.from(json.writeValueAsBytes(value)), PutOption.DEFAULT);

@@ -63,7 +63,7 @@ public abstract class TenantObjectEndpoints<T extends TenantOwned<T>> {
 
   @PostMapping
   public ResponseEntity<T> create(@PathVariable String cluster, @Valid @RequestBody T object) {
-    Versioned<T> created = objects.create(cluster, object);
+    Versioned<T> created = written(cluster, objects.create(cluster, object));
     URI location =
         ServletUriComponentsBuilder.fromCurrentRequestUri()
             .path("/{name}")
@@ -80,7 +80,7 @@ public abstract class TenantObjectEndpoints<T extends TenantOwned<T>> {
       @PathVariable String name,
       @RequestHeader(name = "If-Match", required = false) String ifMatch,
       @Valid @RequestBody T object) {
-    return answer(objects.replace(cluster, name, ifMatch, object));
+    return answer(written(cluster, objects.replace(cluster, name, ifMatch, object)));
   }
 
   @DeleteMapping("/{name}")
@@ -104,7 +104,15 @@ public abstract class TenantObjectEndpoints<T extends TenantOwned<T>> {
       @PathVariable String name,
       @RequestParam @Min(1) long revision,
       @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-    return answer(objects.rollback(cluster, name, revision, ifMatch));
+    return answer(written(cluster, objects.rollback(cluster, name, revision, ifMatch)));
+  }
+
+  /**
+   * Completes what a create, replace or rollback wrote with what only the platform knows (for
+   * example container members); returns the object as it now stands.
+   */
+  protected Versioned<T> written(String cluster, Versioned<T> object) {
+    return object;
   }
 
   private ResponseEntity<T> answer(Versioned<T> object) {

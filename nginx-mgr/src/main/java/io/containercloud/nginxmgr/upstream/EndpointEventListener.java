@@ -24,9 +24,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Keeps container groups' members equal to the ready pod addresses that {@code endpoint-events}
  * announce (compacted, keyed {@code <cluster>/<namespace>/<service>}; data {@code cluster}, {@code
- * namespace}, {@code service}, {@code addresses}; a tombstone empties the group). Setting the
- * members to the announced list is idempotent, so a redelivered event changes nothing. A malformed
- * event is skipped; etcd being away is retried, so no event is lost.
+ * namespace}, {@code service}, {@code addresses}; a tombstone empties the group). The latest
+ * addresses of each service are kept in etcd ({@code /nginx/v1/endpoints/<cluster>/<namespace>/
+ * <service>}) before the upstreams are updated from there, so an upstream created or pointed at a
+ * service later starts with its members too. Setting the members to the stored list is idempotent,
+ * so a redelivered event changes nothing. A malformed event is skipped; etcd being away is retried,
+ * so no event is lost.
  */
 @Component
 class EndpointEventListener {
@@ -43,6 +46,9 @@ class EndpointEventListener {
   }
 
   record Service(String cluster, String namespace, String service) {}
+
+  /** The latest ready addresses of a service, as stored. */
+  record Addresses(List<String> addresses) {}
 
   @KafkaListener(
       topics = "endpoint-events",
@@ -70,8 +76,12 @@ class EndpointEventListener {
     apply(service, addresses.stream().distinct().sorted().toList());
   }
 
-  /** Every upstream (any nginx cluster) whose container group is this service gets the members. */
+  /**
+   * Stores the service's addresses, then every upstream (any nginx cluster) whose container group
+   * is this service gets them as members.
+   */
   void apply(Service service, List<String> members) {
+    documents.set(key(service), new Addresses(members));
     List<String> clusters =
         documents
             .list(
@@ -95,8 +105,39 @@ class EndpointEventListener {
               key -> true,
               u -> u.container() != null && u.container().sameService(group(service)))
           .items()
-          .forEach(upstream -> update(cluster, upstream, members));
+          .forEach(upstream -> update(cluster, upstream));
     }
+  }
+
+  /**
+   * An upstream just written by a client, with its container group's members set from the stored
+   * addresses (the client's are never taken); the upstream as it now stands.
+   */
+  Versioned<Upstream> fill(String cluster, Versioned<Upstream> upstream) {
+    if (upstream.value().container() == null) {
+      return upstream;
+    }
+    update(cluster, upstream);
+    return documents
+        .get(NginxKeys.upstreams(cluster) + upstream.value().name(), Upstream.class)
+        .orElse(upstream);
+  }
+
+  private List<String> latest(Upstream.ContainerGroup group) {
+    return documents
+        .get(key(new Service(group.cluster(), group.namespace(), group.service())), Addresses.class)
+        .map(a -> a.value().addresses())
+        .orElse(List.of());
+  }
+
+  private static String key(Service service) {
+    return NginxKeys.ROOT
+        + "endpoints/"
+        + service.cluster()
+        + "/"
+        + service.namespace()
+        + "/"
+        + service.service();
   }
 
   private static Upstream.ContainerGroup group(Service service) {
@@ -104,9 +145,14 @@ class EndpointEventListener {
         service.cluster(), service.namespace(), service.service(), 1, List.of());
   }
 
-  private void update(String cluster, Versioned<Upstream> upstream, List<String> members) {
+  /**
+   * Sets the upstream's members to the stored addresses of its service, reading both again after a
+   * conflict, so a writer holding older addresses never overwrites newer ones.
+   */
+  private void update(String cluster, Versioned<Upstream> upstream) {
     String key = NginxKeys.upstreams(cluster) + upstream.value().name();
     Versioned<Upstream> current = upstream;
+    List<String> members = latest(current.value().container());
     while (!members.equals(current.value().container().members())) {
       try {
         documents.replace(
@@ -121,11 +167,11 @@ class EndpointEventListener {
         }
         // changed or removed meanwhile: read it again
         Optional<Versioned<Upstream>> again = documents.get(key, Upstream.class);
-        if (again.isEmpty()
-            || !current.value().container().sameService(again.get().value().container())) {
+        if (again.isEmpty() || again.get().value().container() == null) {
           return;
         }
         current = again.get();
+        members = latest(current.value().container());
       }
     }
   }

@@ -39,11 +39,20 @@ class UpstreamResource extends TenantObjectEndpoints<Upstream> {
 
   private final EtcdOutbox outbox;
   private final JsonMapper json;
+  private final EndpointEventListener endpoints;
 
-  UpstreamResource(Documents documents, EtcdOutbox outbox, JsonMapper json) {
+  UpstreamResource(
+      Documents documents, EtcdOutbox outbox, JsonMapper json, EndpointEventListener endpoints) {
     super(objects(documents));
     this.outbox = outbox;
     this.json = json;
+    this.endpoints = endpoints;
+  }
+
+  /** A container group starts with the addresses its service last announced. */
+  @Override
+  protected Versioned<Upstream> written(String cluster, Versioned<Upstream> upstream) {
+    return endpoints.fill(cluster, upstream);
   }
 
   static TenantObjects<Upstream> objects(Documents documents) {
