@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,7 +107,7 @@ class Reconciler extends BackgroundLoop {
         continue; // failed over and still silent: nothing to do there until it answers
       }
       try {
-        Seen seen = apply(workload, placed, ready);
+        Seen seen = applyOnce(workload, placed, ready);
         ready.put(placed.cluster(), seen.ready());
         repository.recordStatus(
             workload.id(), placed.cluster(), seen.ready(), seen.settled(), null, 0, null, now);
@@ -126,6 +127,22 @@ class Reconciler extends BackgroundLoop {
   }
 
   private record Seen(int ready, boolean settled, List<String> addresses) {}
+
+  /**
+   * Applies, reading again once when the object changed between read and write (the cluster's
+   * controllers write status all the time): a conflict is not worth a backoff.
+   */
+  private Seen applyOnce(Workload workload, Workload.Placed placed, Map<String, Integer> ready) {
+    try {
+      return apply(workload, placed, ready);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return apply(workload, placed, ready);
+      }
+      namespaces.removeIf(known -> known.startsWith(placed.cluster() + "/"));
+      throw e;
+    }
+  }
 
   private Seen apply(Workload workload, Workload.Placed placed, Map<String, Integer> ready) {
     KubernetesClient client = clients.client(placed.cluster());

@@ -93,6 +93,15 @@ public final class KubeSimProcess implements AutoCloseable {
     admin("POST", "/clusters/" + cluster + "/heal", null);
   }
 
+  /** Turns a node NotReady: its pods leave service, nothing new lands there. */
+  public void failNode(String cluster, String node) throws IOException, InterruptedException {
+    admin("POST", "/clusters/" + cluster + "/nodes/" + node + "/fail", null);
+  }
+
+  public void healNode(String cluster, String node) throws IOException, InterruptedException {
+    admin("POST", "/clusters/" + cluster + "/nodes/" + node + "/heal", null);
+  }
+
   /** CPU use of the namespace's pods as a share of their request. */
   public void load(String cluster, String namespace, double utilisation)
       throws IOException, InterruptedException {

@@ -282,9 +282,13 @@ class WorkloadIT {
                     .isEqualTo(6);
               });
       assertThat(rooms.events("workload.migrated", "tenant-a/pay")).hasSize(1);
-      assertThat(rooms.get(DEV, "/workloads/tenant-a/pay").body())
-          .as("the failed cluster's replicas count for nothing")
-          .contains("\"ready\":6,");
+      await() // the reconciler's next round records what the clusters report
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(rooms.get(DEV, "/workloads/tenant-a/pay").body())
+                      .as("the failed cluster's replicas count for nothing")
+                      .contains("\"ready\":6,"));
       assertThat(rooms.endpointEvents("room-3/tenant-a/pay"))
           .last()
           .satisfies(e -> assertThat(e).contains("\"addresses\":[]"));
@@ -305,6 +309,55 @@ class WorkloadIT {
                     .isEqualTo(Map.of("room-1", 2, "room-2", 2, "room-3", 2)));
     awaitReady("pay", 6);
     assertThat(rooms.events("cluster.failed", "room-3")).hasSize(1);
+  }
+
+  @Test
+  void aClusterWithMostNodesNotReadyFailsAndGivesUpReplicasOnlyOnceTheOthersAreReady()
+      throws Exception {
+    assertThat(rooms.deploy(DEV, "ledger", 6, "{}").statusCode()).isEqualTo(201);
+    awaitReady("ledger", 6);
+
+    AtomicBoolean early = new AtomicBoolean();
+    AtomicBoolean watching = new AtomicBoolean(true);
+    Thread watcher =
+        new Thread(
+            () -> {
+              while (watching.get()) {
+                Deployment there = rooms.deployment("room-2", "tenant-a", "ledger");
+                int kept = there.getSpec().getReplicas();
+                int elsewhere =
+                    rooms.ready("room-1", "tenant-a", "ledger")
+                        + rooms.ready("room-3", "tenant-a", "ledger");
+                // replicas leave room-2 only as far as Ready ones elsewhere cover the total
+                early.compareAndSet(false, kept < 2 && elsewhere + kept < 6);
+              }
+            });
+    watcher.start();
+    try {
+      sim.failNode("room-2", "room-2-node-1");
+      sim.failNode("room-2", "room-2-node-2");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> rooms.events("cluster.failed", "room-2").size() == 1);
+      assertThat(rooms.events("cluster.failed", "room-2").get(0)).contains("nodes are not Ready");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(rooms.deployment("room-2", "tenant-a", "ledger").getSpec().getReplicas())
+                    .isZero();
+                assertThat(
+                        rooms.ready("room-1", "tenant-a", "ledger")
+                            + rooms.ready("room-3", "tenant-a", "ledger"))
+                    .isEqualTo(6);
+              });
+    } finally {
+      watching.set(false);
+      watcher.join();
+      sim.healNode("room-2", "room-2-node-1");
+      sim.healNode("room-2", "room-2-node-2");
+    }
+    assertThat(early).isFalse();
   }
 
   @Test
