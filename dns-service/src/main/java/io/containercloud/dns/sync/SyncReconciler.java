@@ -1,6 +1,6 @@
 package io.containercloud.dns.sync;
 
-import io.containercloud.common.loop.WakeableLoop;
+import io.containercloud.common.loop.BackgroundLoop;
 import io.containercloud.dns.bind.BindClient;
 import io.containercloud.dns.bind.RRsetChange;
 import io.containercloud.dns.bind.UpdateOutcome;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -34,7 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * with capped exponential backoff; nothing is dropped while BIND is away.
  */
 @Component
-public class SyncReconciler implements SmartLifecycle {
+public class SyncReconciler extends BackgroundLoop {
 
   private static final Logger log = LoggerFactory.getLogger(SyncReconciler.class);
 
@@ -43,7 +42,6 @@ public class SyncReconciler implements SmartLifecycle {
   private final BindClient bind;
   private final DnsSyncProperties properties;
   private final TransactionTemplate tx;
-  private final WakeableLoop loop;
 
   SyncReconciler(
       RecordRepository records,
@@ -51,44 +49,28 @@ public class SyncReconciler implements SmartLifecycle {
       BindClient bind,
       DnsSyncProperties properties,
       TransactionTemplate tx) {
+    super(
+        "dns-sync",
+        properties.pollInterval(),
+        properties.initialBackoff(),
+        properties.maxBackoff());
     this.records = records;
     this.zones = zones;
     this.bind = bind;
     this.properties = properties;
     this.tx = tx;
-    // a round that throws failed on the database itself; BIND failures are recorded per set
-    this.loop =
-        new WakeableLoop(
-            "dns-sync",
-            () -> pushDue() == properties.batchSize(),
-            properties.pollInterval(),
-            properties.initialBackoff(),
-            properties.maxBackoff());
+  }
+
+  /** A round that throws failed on the database itself; BIND failures are recorded per set. */
+  @Override
+  protected boolean round() {
+    return pushDue() == properties.batchSize();
   }
 
   /** Called after a commit that changed desired state. */
   @TransactionalEventListener
   void onChange(RecordService.RecordSetsChanged change) {
     wake();
-  }
-
-  void wake() {
-    loop.wake();
-  }
-
-  @Override
-  public void start() {
-    loop.start();
-  }
-
-  @Override
-  public void stop() {
-    loop.stop(Duration.ofSeconds(5));
-  }
-
-  @Override
-  public boolean isRunning() {
-    return loop.isRunning();
   }
 
   /** One round: pushes every due set; returns how many it tried. */
