@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -63,6 +64,12 @@ class Failover extends BackgroundLoop {
     this.leadership = leadership;
     this.tx = tx;
     this.properties = properties;
+  }
+
+  /** Each probe's outcome is judged at once, not at the next poll. */
+  @EventListener
+  void onProbe(ClusterProber.Probed probed) {
+    wake();
   }
 
   /** Decisions follow the probes closely, but never more often than they change. */

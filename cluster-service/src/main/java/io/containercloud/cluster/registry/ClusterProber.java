@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -31,16 +32,25 @@ public class ClusterProber implements SmartLifecycle {
   private final ClusterRepository clusters;
   private final ClusterClients clients;
   private final RegistryProperties properties;
+  private final ApplicationEventPublisher publisher;
   private final Clock clock = Clock.systemUTC();
   private final Map<String, ClusterHealth> health = new ConcurrentHashMap<>();
   private ScheduledExecutorService schedule;
   private ExecutorService probes;
 
-  ClusterProber(ClusterRepository clusters, ClusterClients clients, RegistryProperties properties) {
+  ClusterProber(
+      ClusterRepository clusters,
+      ClusterClients clients,
+      RegistryProperties properties,
+      ApplicationEventPublisher publisher) {
     this.clusters = clusters;
     this.clients = clients;
     this.properties = properties;
+    this.publisher = publisher;
   }
+
+  /** Published after each probe, so decisions that follow health need not poll for it. */
+  public record Probed(String cluster) {}
 
   /** The last probes' view of a cluster. */
   public ClusterHealth health(String cluster) {
@@ -66,6 +76,14 @@ public class ClusterProber implements SmartLifecycle {
 
   void probe(String cluster) {
     ClusterHealth before = health(cluster);
+    try {
+      probeOnce(cluster, before);
+    } finally {
+      publisher.publishEvent(new Probed(cluster));
+    }
+  }
+
+  private void probeOnce(String cluster, ClusterHealth before) {
     try {
       KubernetesClient client = clients.client(cluster);
       List<Node> nodes = client.nodes().list().getItems();

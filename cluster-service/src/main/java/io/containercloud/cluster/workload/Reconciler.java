@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +26,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -53,6 +59,7 @@ class Reconciler extends BackgroundLoop {
   private final WorkloadProperties properties;
   private final Clock clock = Clock.systemUTC();
   private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
+  private final ExecutorService workers;
 
   Reconciler(
       WorkloadRepository repository,
@@ -76,6 +83,14 @@ class Reconciler extends BackgroundLoop {
     this.leadership = leadership;
     this.tx = tx;
     this.properties = properties;
+    this.workers =
+        Executors.newFixedThreadPool(
+            properties.parallelism(),
+            r -> {
+              Thread thread = new Thread(r, "workload-reconcile");
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   @Override
@@ -84,15 +99,36 @@ class Reconciler extends BackgroundLoop {
       return false;
     }
     Set<String> failed = states.failed();
+    List<Callable<Void>> work = new ArrayList<>();
     for (Workload workload : repository.list(null)) {
-      if (workload.deleting()) {
-        remove(workload);
-      } else {
-        advanceRollout(workload);
-        reconcile(repository.find(workload.id()).orElse(workload), failed);
+      work.add(
+          () -> {
+            if (workload.deleting()) {
+              remove(workload);
+            } else {
+              advanceRollout(workload);
+              reconcile(repository.find(workload.id()).orElse(workload), failed);
+            }
+            return null;
+          });
+    }
+    // workloads are independent: side by side, a round takes as long as the slowest few
+    try {
+      for (Future<Void> done : workers.invokeAll(work)) {
+        done.get();
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("reconcile round failed", e.getCause());
     }
     return false;
+  }
+
+  @Override
+  public void stop() {
+    super.stop();
+    workers.shutdownNow();
   }
 
   private void reconcile(Workload workload, Set<String> failed) {

@@ -15,6 +15,7 @@ import org.springframework.validation.annotation.Validated;
  * @param ephemeralStorageLimit the ephemeral-storage limit of a replica that names none
  * @param jvmHeapPercent the share of the memory limit {@code JAVA_TOOL_OPTIONS} gives the heap
  * @param reconcileInterval how often every workload is compared with its clusters
+ * @param parallelism how many workloads are reconciled side by side
  * @param maxBackoff the longest wait before a cluster that failed to reconcile is tried again
  * @param autoscaleInterval how often CPU use is read for autoscaled workloads
  * @param scaleDownWindow autoscaling scales down only to the highest recommendation of this window
@@ -25,6 +26,7 @@ public record WorkloadProperties(
     @NotNull @DefaultValue("10Gi") @Pattern(regexp = Names.MEMORY) String ephemeralStorageLimit,
     @DefaultValue("75") @Min(10) @Max(90) int jvmHeapPercent,
     @NotNull @DefaultValue("5s") Duration reconcileInterval,
+    @DefaultValue("8") @Min(1) @Max(64) int parallelism,
     @NotNull @DefaultValue("1m") Duration maxBackoff,
     @NotNull @DefaultValue("15s") Duration autoscaleInterval,
     @NotNull @DefaultValue("5m") Duration scaleDownWindow) {}

@@ -186,9 +186,9 @@ public class Workloads {
               events.endpoints(cluster, workload.tenant(), workload.name(), List.of());
             }
           });
+      reconciler.wake(); // the first moves start while the rest are decided
       moved++;
     }
-    reconciler.wake();
     return moved;
   }
 

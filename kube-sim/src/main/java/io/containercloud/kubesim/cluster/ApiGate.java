@@ -77,8 +77,16 @@ final class ApiGate {
       try {
         Socket client = accepting.accept();
         Socket server = new Socket(InetAddress.getLoopbackAddress(), target);
-        open.add(client);
-        open.add(server);
+        synchronized (this) {
+          // accepted while the gate was closing: it must not outlive the close
+          if (listener != accepting) {
+            quietly(client);
+            quietly(server);
+            continue;
+          }
+          open.add(client);
+          open.add(server);
+        }
         relays.execute(() -> pump(client, server));
         relays.execute(() -> pump(server, client));
       } catch (IOException e) {
