@@ -206,11 +206,11 @@ public class CertificateExpiry extends BackgroundLoop {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, new TrustManager[] {new ReportingTrustManager()}, null);
-      try (SSLSocket socket =
-          (SSLSocket)
-              context
-                  .getSocketFactory()
-                  .createSocket(uri.getHost(), uri.getPort() == -1 ? 443 : uri.getPort())) {
+      try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+        socket.connect(
+            new java.net.InetSocketAddress(
+                uri.getHost(), uri.getPort() == -1 ? 443 : uri.getPort()),
+            3000);
         socket.setSoTimeout(3000);
         socket.startHandshake();
         Certificate[] chain = socket.getSession().getPeerCertificates();

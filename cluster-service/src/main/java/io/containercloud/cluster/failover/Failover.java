@@ -85,6 +85,9 @@ class Failover extends BackgroundLoop {
     }
     Set<String> failed = states.failed();
     for (String cluster : clusters.registered()) {
+      if (!leadership.isLeader()) {
+        return false;
+      }
       String problem = problem(prober.health(cluster));
       if (failed.contains(cluster)) {
         watchRecovery(cluster, problem);
@@ -154,7 +157,9 @@ class Failover extends BackgroundLoop {
     if (Duration.between(state.healthySince(), now).compareTo(properties.quietPeriod()) < 0) {
       return;
     }
-    workloads.rebalance(cluster);
+    if (!workloads.rebalance(cluster)) {
+      return; // a workload changed meanwhile: placed again next round, then recovered
+    }
     boolean decided =
         Boolean.TRUE.equals(
             tx.execute(

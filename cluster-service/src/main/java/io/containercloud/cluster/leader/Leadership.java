@@ -5,9 +5,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.election.LeaderKey;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,10 +28,15 @@ public class Leadership implements SmartLifecycle {
 
   private final Client etcd;
   private final LeaderProperties properties;
-  private final Clock clock = Clock.systemUTC();
+
+  /** Monotonic: a wall-clock step must not stretch a term. */
+  private static long now() {
+    return System.nanoTime();
+  }
+
   private final String instance =
       ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
-  private volatile Instant validUntil = Instant.EPOCH;
+  private volatile long validUntil = now() - 1;
   private volatile boolean running;
   private Thread thread;
 
@@ -44,7 +47,7 @@ public class Leadership implements SmartLifecycle {
 
   /** Whether this instance may act now. */
   public boolean isLeader() {
-    return clock.instant().isBefore(validUntil);
+    return now() - validUntil < 0;
   }
 
   public String instance() {
@@ -59,7 +62,7 @@ public class Leadership implements SmartLifecycle {
         Thread.currentThread().interrupt();
         return;
       } catch (Exception e) {
-        validUntil = Instant.EPOCH;
+        validUntil = now() - 1;
         log.debug("leader election interrupted; campaigning again", e);
         pause(properties.ttl().dividedBy(3));
       }
@@ -81,10 +84,10 @@ public class Leadership implements SmartLifecycle {
     LeaderKey key = null;
     try {
       while (running && key == null) {
-        Instant renewedAt = renew(lease, renewEvery);
+        long renewedAt = renew(lease, renewEvery);
         try {
           key = campaign.get(renewEvery.toMillis(), TimeUnit.MILLISECONDS).getLeader();
-          validUntil = renewedAt.plusSeconds(ttlSeconds).minus(renewEvery);
+          validUntil = renewedAt + Duration.ofSeconds(ttlSeconds).minus(renewEvery).toNanos();
         } catch (TimeoutException e) {
           // another instance leads; keep our lease alive and wait
         }
@@ -94,11 +97,11 @@ public class Leadership implements SmartLifecycle {
       }
       while (running && key != null) {
         pause(renewEvery);
-        Instant renewedAt = renew(lease, renewEvery);
-        validUntil = renewedAt.plusSeconds(ttlSeconds).minus(renewEvery);
+        long renewedAt = renew(lease, renewEvery);
+        validUntil = renewedAt + Duration.ofSeconds(ttlSeconds).minus(renewEvery).toNanos();
       }
     } finally {
-      validUntil = Instant.EPOCH;
+      validUntil = now() - 1;
       campaign.cancel(true);
       if (key != null) {
         log.info("{} no longer leads cluster-service", instance);
@@ -108,8 +111,8 @@ public class Leadership implements SmartLifecycle {
   }
 
   /** Renews the lease; throws when etcd does not answer or the lease is gone. */
-  private Instant renew(long lease, Duration timeout) throws Exception {
-    Instant sent = clock.instant();
+  private long renew(long lease, Duration timeout) throws Exception {
+    long sent = now();
     long ttl =
         etcd.getLeaseClient()
             .keepAliveOnce(lease)
@@ -144,7 +147,7 @@ public class Leadership implements SmartLifecycle {
   @Override
   public void stop() {
     running = false;
-    validUntil = Instant.EPOCH;
+    validUntil = now() - 1;
     thread.interrupt();
   }
 

@@ -25,9 +25,9 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
  * Bridges a browser's WebSocket to an exec session in a pod's container (fabric8 exec). What the
- * user types is checked (printable text, tabs and line ends only), recorded, and each complete
- * command line is audited as {@code webshell.command} before it reaches the container; what the
- * container prints is recorded and sent back. The whole session stays for replay.
+ * user types is checked (printable text, tabs and line ends only) and recorded; it reaches the
+ * container line by line, each line audited as {@code webshell.command} first. What the container
+ * prints is recorded and sent back. The whole session stays for replay.
  */
 @Component
 class ShellHandler extends TextWebSocketHandler {
@@ -115,24 +115,31 @@ class ShellHandler extends TextWebSocketHandler {
           new TextMessage("refused: only printable characters, tabs and line ends\n"));
       return;
     }
+    // only whole lines reach the container, each audited first: a line without its end waits
+    // here, so closing the socket cannot make the shell run something never recorded
     List<String> commands = new ArrayList<>();
+    StringBuilder forward = new StringBuilder();
     for (char c : text.toCharArray()) {
       if (c == '\n' || c == '\r') {
-        if (!shell.line.toString().isBlank()) {
-          commands.add(shell.line.toString().strip());
+        String line = shell.line.toString();
+        if (!line.isBlank()) {
+          commands.add(line.strip());
         }
+        forward.append(line).append('\n');
         shell.line.setLength(0);
       } else {
         shell.line.append(c);
       }
     }
-    // audited and recorded before the container sees it: no command runs unrecorded
+    if (shell.line.length() > properties.maxMessage()) {
+      shell.line.setLength(0);
+      shell.socket.sendMessage(new TextMessage("refused: a line longer than allowed\n"));
+    }
     sessions.typed(shell.session, shell.seq.getAndIncrement(), offset(shell), text, commands);
-    shell
-        .exec
-        .getInput()
-        .write(text.replace("\r\n", "\n").replace('\r', '\n').getBytes(StandardCharsets.UTF_8));
-    shell.exec.getInput().flush();
+    if (!forward.isEmpty()) {
+      shell.exec.getInput().write(forward.toString().getBytes(StandardCharsets.UTF_8));
+      shell.exec.getInput().flush();
+    }
   }
 
   @Override

@@ -26,8 +26,15 @@ final class Names {
 
   static final String CPU_MESSAGE = "must be a non-negative CPU amount like 500m or 2";
 
-  /** Bytes with an optional binary or decimal suffix, no sign, no exponent. */
-  static final String MEMORY = "[0-9]{1,15}(Ki|Mi|Gi|Ti|k|M|G|T)?";
+  /**
+   * Bytes with an optional binary or decimal suffix, no sign, no exponent, and never more than a
+   * signed 64-bit number of bytes (so arithmetic on it cannot overflow).
+   */
+  static final String MEMORY =
+      "([0-9]{1,18}|[0-9]{1,15}(Ki|k)|[0-9]{1,12}(Mi|M)|[0-9]{1,9}(Gi|G)|[0-9]{1,6}(Ti|T))";
+
+  /** A container port name (IANA service name): lowercase, a letter somewhere, up to 15. */
+  static final String PORT_NAME = "(?=.*[a-z])[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?";
 
   static final String MEMORY_MESSAGE = "must be a non-negative memory amount like 512Mi or 2Gi";
 

@@ -136,6 +136,9 @@ class Reconciler extends BackgroundLoop {
     Map<String, Integer> ready = new HashMap<>();
     workload.clusters().forEach(p -> ready.put(p.cluster(), p.ready()));
     for (Workload.Placed placed : workload.clusters()) {
+      if (!leadership.isLeader()) {
+        return; // deposed during a long round: the new leader takes it from here
+      }
       if (placed.nextAttemptAt() != null && placed.nextAttemptAt().isAfter(now)) {
         continue;
       }
@@ -144,9 +147,11 @@ class Reconciler extends BackgroundLoop {
       }
       try {
         Seen seen = applyOnce(workload, placed, ready);
-        ready.put(placed.cluster(), seen.ready());
+        // a failed-over cluster serves nothing, whatever runs there until it is emptied
+        int serving = failed.contains(placed.cluster()) ? 0 : seen.ready();
+        ready.put(placed.cluster(), serving);
         repository.recordStatus(
-            workload.id(), placed.cluster(), seen.ready(), seen.settled(), null, 0, null, now);
+            workload.id(), placed.cluster(), serving, seen.settled(), null, 0, null, now);
         if (!failed.contains(placed.cluster())
             && !Objects.equals(seen.addresses(), placed.endpoints())) {
           tx.executeWithoutResult(
@@ -211,18 +216,8 @@ class Reconciler extends BackgroundLoop {
       deployments.resource(existing).update();
       wrote = true;
     }
-    Service service = Manifests.service(workload);
-    var services = client.services().inNamespace(namespace);
-    Service current = services.withName(workload.name()).get();
-    if (current == null) {
-      services.resource(service).create();
-    } else if (!applied(current).equals(applied(service))) {
-      service.getSpec().setClusterIP(current.getSpec().getClusterIP());
-      service.getSpec().setClusterIPs(current.getSpec().getClusterIPs());
-      current.getMetadata().setLabels(service.getMetadata().getLabels());
-      current.getMetadata().setAnnotations(service.getMetadata().getAnnotations());
-      current.setSpec(service.getSpec());
-      services.resource(current).update();
+    if (!workload.spec().ports().isEmpty()) { // a worker without ports needs no Service
+      applyService(client, namespace, Manifests.service(workload));
     }
     DeploymentStatus status = existing == null ? null : existing.getStatus();
     int readyNow =
@@ -237,6 +232,21 @@ class Reconciler extends BackgroundLoop {
             && count(status.getReplicas()) == replicas
             && readyNow == replicas;
     return new Seen(readyNow, settled, addresses(client, namespace, workload.name()));
+  }
+
+  private static void applyService(KubernetesClient client, String namespace, Service service) {
+    var services = client.services().inNamespace(namespace);
+    Service current = services.withName(service.getMetadata().getName()).get();
+    if (current == null) {
+      services.resource(service).create();
+    } else if (!applied(current).equals(applied(service))) {
+      service.getSpec().setClusterIP(current.getSpec().getClusterIP());
+      service.getSpec().setClusterIPs(current.getSpec().getClusterIPs());
+      current.getMetadata().setLabels(service.getMetadata().getLabels());
+      current.getMetadata().setAnnotations(service.getMetadata().getAnnotations());
+      current.setSpec(service.getSpec());
+      services.resource(current).update();
+    }
   }
 
   private void ensureNamespace(KubernetesClient client, String cluster, String namespace) {
@@ -313,6 +323,9 @@ class Reconciler extends BackgroundLoop {
   private void remove(Workload workload) {
     Instant now = clock.instant();
     for (Workload.Placed placed : workload.clusters()) {
+      if (!leadership.isLeader()) {
+        return;
+      }
       if (placed.nextAttemptAt() != null && placed.nextAttemptAt().isAfter(now)) {
         continue;
       }

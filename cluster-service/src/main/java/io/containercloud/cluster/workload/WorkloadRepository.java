@@ -96,6 +96,16 @@ class WorkloadRepository implements ClusterUsage {
         == 1;
   }
 
+  /** Claims the workload at {@code version} for a change of its split; false when it moved on. */
+  boolean bump(long id, long version) {
+    return jdbc.update(
+            "UPDATE workload SET version = version + 1"
+                + " WHERE id = ? AND version = ? AND state = 'ACTIVE'",
+            id,
+            version)
+        == 1;
+  }
+
   boolean markDeleting(long id, long version) {
     return jdbc.update(
             "UPDATE workload SET state = 'DELETING', version = version + 1"

@@ -82,7 +82,12 @@ class WorkloadResource {
   ResponseEntity<WorkloadView> deploy(@Valid @RequestBody Deploy deploy) {
     Caller caller = requireWriter(Caller.current().tenant());
     List<FieldViolation> violations = new ArrayList<>();
+    if (!caller.tenant().matches(Names.LABEL)) {
+      // the tenant becomes the namespace: a token without a usable tenant cannot deploy
+      violations.add(new FieldViolation("tenant", "the caller's tenant " + Names.LABEL_MESSAGE));
+    }
     checkResources(deploy.spec(), violations);
+    checkPorts(deploy.spec(), violations);
     int replicas = replicas(deploy, violations);
     if (!violations.isEmpty()) {
       throw ProblemException.invalid(violations);
@@ -159,8 +164,9 @@ class WorkloadResource {
       @RequestHeader(name = "If-Match", required = false) String ifMatch) {
     requireWriter(tenant);
     Workload workload = find(tenant, name);
+    long version = version(workload, ifMatch);
     Workload manual =
-        workloads.scale(workload, version(workload, ifMatch), workload.replicas(), null, "manual");
+        noRoomAs422(() -> workloads.scale(workload, version, workload.replicas(), null, "manual"));
     return ResponseEntity.ok().eTag(etag(manual)).body(view(manual));
   }
 
@@ -192,6 +198,20 @@ class WorkloadResource {
     WorkloadSpec.Amounts limits = spec.resources().limits();
     check("cpu", requests.cpu(), limits.cpu(), 1000, violations);
     check("memory", requests.memory(), limits.memory(), 1, violations);
+  }
+
+  private static void checkPorts(WorkloadSpec spec, List<FieldViolation> violations) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    java.util.Set<String> numbers = new java.util.HashSet<>();
+    for (int i = 0; i < spec.ports().size(); i++) {
+      WorkloadSpec.Port port = spec.ports().get(i);
+      if (!names.add(port.name())) {
+        violations.add(new FieldViolation("spec.ports[" + i + "].name", "is used twice"));
+      }
+      if (!numbers.add(port.port() + "/" + port.protocol())) {
+        violations.add(new FieldViolation("spec.ports[" + i + "].port", "is used twice"));
+      }
+    }
   }
 
   private static void check(

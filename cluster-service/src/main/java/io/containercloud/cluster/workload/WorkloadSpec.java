@@ -72,7 +72,9 @@ public record WorkloadSpec(
   /** A container port, served by the Service under the same name. */
   public record Port(
       @NotNull
-          @Pattern(regexp = "[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?", message = "must be a port name")
+          @Pattern(
+              regexp = Names.PORT_NAME,
+              message = "must be a lowercase port name of up to 15 with a letter")
           String name,
       @NotNull @Min(1) @Max(65535) Integer port,
       @Pattern(regexp = "TCP|UDP", message = "must be TCP or UDP") String protocol) {

@@ -148,7 +148,8 @@ public class Workloads {
    * split again over the healthy clusters (what does not fit stays where it is), and the cluster's
    * ready addresses are withdrawn from {@code endpoint-events}. The cluster's own replicas are
    * removed by the reconciler only once the others are Ready. Idempotent: a workload already moved
-   * is left alone, so a new leader may run it again.
+   * is left alone, so a new leader may run it again; a workload changed since it was read (its
+   * version) is left for the next call.
    *
    * @return the workloads changed
    */
@@ -170,24 +171,32 @@ public class Workloads {
       if (!move && !withdraw) {
         continue;
       }
-      tx.executeWithoutResult(
-          status -> {
-            if (move) {
-              repository.setSplit(workload, split, workload.image());
-              events.workload(
-                  ClusterEvents.Type.WORKLOAD_MIGRATED,
-                  workload.tenant(),
-                  workload.name(),
-                  splitData(split).put("from", cluster).put("reason", "cluster-failed"));
-            }
-            if (withdraw) {
-              repository.unserved(workload.id(), cluster);
-              repository.recordEndpoints(workload.id(), cluster, List.of());
-              events.endpoints(cluster, workload.tenant(), workload.name(), List.of());
-            }
-          });
-      reconciler.wake(); // the first moves start while the rest are decided
-      moved++;
+      boolean changed =
+          Boolean.TRUE.equals(
+              tx.execute(
+                  status -> {
+                    if (!repository.bump(workload.id(), workload.version())) {
+                      return false; // changed meanwhile (a scale, a delete): the next round decides
+                    }
+                    if (move) {
+                      repository.setSplit(workload, split, workload.image());
+                      events.workload(
+                          ClusterEvents.Type.WORKLOAD_MIGRATED,
+                          workload.tenant(),
+                          workload.name(),
+                          splitData(split).put("from", cluster).put("reason", "cluster-failed"));
+                    }
+                    if (withdraw) {
+                      repository.unserved(workload.id(), cluster);
+                      repository.recordEndpoints(workload.id(), cluster, List.of());
+                      events.endpoints(cluster, workload.tenant(), workload.name(), List.of());
+                    }
+                    return true;
+                  }));
+      if (changed) {
+        reconciler.wake(); // the first moves start while the rest are decided
+        moved++;
+      }
     }
     return moved;
   }
@@ -197,12 +206,12 @@ public class Workloads {
    * it is split again by the placement rule with the cluster counted in, so the split returns to
    * what it would be had the cluster never failed. Idempotent like {@link #migrateOff}.
    *
-   * @return the workloads placed again
+   * @return false when a workload changed meanwhile and was left for the next call
    */
-  public int rebalance(String cluster) {
+  public boolean rebalance(String cluster) {
     Set<String> unusable = new HashSet<>(states.failed());
     unusable.remove(cluster);
-    int placed = 0;
+    boolean complete = true;
     for (Workload workload : repository.list(null)) {
       List<String> eligible = workload.spec().clusters();
       if (workload.deleting() || (!eligible.isEmpty() && !eligible.contains(cluster))) {
@@ -212,19 +221,27 @@ public class Workloads {
       if (split.equals(nonZero(workload.split()))) {
         continue;
       }
-      tx.executeWithoutResult(
-          status -> {
-            repository.setSplit(workload, split, workload.image());
-            events.workload(
-                ClusterEvents.Type.WORKLOAD_PLACED,
-                workload.tenant(),
-                workload.name(),
-                splitData(split).put("reason", "cluster-recovered").put("cluster", cluster));
-          });
-      placed++;
+      boolean changed =
+          Boolean.TRUE.equals(
+              tx.execute(
+                  status -> {
+                    if (!repository.bump(workload.id(), workload.version())) {
+                      return false;
+                    }
+                    repository.setSplit(workload, split, workload.image());
+                    events.workload(
+                        ClusterEvents.Type.WORKLOAD_PLACED,
+                        workload.tenant(),
+                        workload.name(),
+                        splitData(split)
+                            .put("reason", "cluster-recovered")
+                            .put("cluster", cluster));
+                    return true;
+                  }));
+      complete &= changed;
     }
     reconciler.wake();
-    return placed;
+    return complete;
   }
 
   /** The split over healthy clusters; replicas that fit nowhere stay where they are. */
@@ -252,8 +269,8 @@ public class Workloads {
 
   /**
    * Splits {@code total} replicas by the placement rule over the eligible clusters that answer and
-   * are not {@code unusable} (failed over); the workload's own replicas count as free room where
-   * they run, so a split computed twice comes out the same.
+   * are not {@code unusable} (failed over); the workload's own Ready replicas count as free room
+   * where they run, so a split computed twice comes out the same.
    */
   Map<String, Integer> split(WorkloadSpec spec, Workload current, int total, Set<String> unusable) {
     Request request = request(spec);
@@ -261,8 +278,8 @@ public class Workloads {
     List<Room> rooms = new ArrayList<>();
     for (String cluster : candidates) {
       ClusterHealth health = prober.health(cluster);
-      if (unusable.contains(cluster) || !health.reachable()) {
-        continue;
+      if (unusable.contains(cluster) || health.capacity().isEmpty()) {
+        continue; // failed over, or never answered a probe: one missed probe is not a failure
       }
       long cpu = 0;
       long memory = 0;
@@ -276,9 +293,11 @@ public class Workloads {
       }
       Workload.Placed own = current == null ? null : current.in(cluster);
       if (own != null) {
-        cpu += own.replicas() * request.cpuMillis();
-        memory += own.replicas() * request.memoryBytes();
-        pods += own.replicas();
+        // what the workload already holds there, as far as the probe can have counted it
+        int held = Math.min(own.replicas(), own.ready());
+        cpu += held * request.cpuMillis();
+        memory += held * request.memoryBytes();
+        pods += held;
       }
       rooms.add(new Room(cluster, cpu, memory, pods));
     }

@@ -58,6 +58,7 @@ public final class Rooms implements AutoCloseable {
     jdbc.update("DELETE FROM cluster_registration");
     jdbc.update("DELETE FROM outbox_event");
     jdbc.update("DELETE FROM certificate_notice");
+    jdbc.update("DELETE FROM shell_session");
     for (KubernetesClient client : clients.values()) {
       client.apps().deployments().inAnyNamespace().delete();
       client.services().inAnyNamespace().delete();

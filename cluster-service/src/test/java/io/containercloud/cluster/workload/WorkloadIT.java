@@ -159,6 +159,27 @@ class WorkloadIT {
             "{\"env\":{\"A\":\"line\\nbreak\"},\"ports\":[{\"name\":\"http\",\"port\":70000}]}"),
         400,
         "spec.env[A]");
+    assertBad(
+        rooms.deploy(
+            DEV,
+            "api",
+            3,
+            "{\"ports\":[{\"name\":\"http\",\"port\":80},{\"name\":\"http\",\"port\":81}]}"),
+        400,
+        "spec.ports[1].name");
+    assertBad(
+        rooms.deploy(DEV, "api", 3, "{\"ports\":[{\"name\":\"8080\",\"port\":8080}]}"),
+        400,
+        "spec.ports[0].name");
+    assertBad(
+        rooms.deploy(
+            DEV,
+            "api",
+            3,
+            "{\"resources\":{\"requests\":{\"cpu\":\"1\",\"memory\":\"1Gi\"},"
+                + "\"limits\":{\"cpu\":\"1\",\"memory\":\"999999999999999Ti\"}}}"),
+        400,
+        "spec.resources.limits.memory");
     assertBad(rooms.deploy(DEV, "api", 3, "{\"clusters\":[\"room-9\"]}"), 404, "room-9");
     HttpResponse<String> tooBig =
         rooms.deploy(

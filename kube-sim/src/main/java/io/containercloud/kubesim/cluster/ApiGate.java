@@ -76,7 +76,13 @@ final class ApiGate {
     while (!accepting.isClosed()) {
       try {
         Socket client = accepting.accept();
-        Socket server = new Socket(InetAddress.getLoopbackAddress(), target);
+        Socket server;
+        try {
+          server = new Socket(InetAddress.getLoopbackAddress(), target);
+        } catch (IOException e) {
+          quietly(client); // the API server behind is gone (stopping)
+          continue;
+        }
         synchronized (this) {
           // accepted while the gate was closing: it must not outlive the close
           if (listener != accepting) {
