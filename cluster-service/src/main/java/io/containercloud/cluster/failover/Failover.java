@@ -12,7 +12,9 @@ import io.containercloud.common.loop.BackgroundLoop;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -22,8 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Decides, on the leader only, when a cluster has failed and when it has recovered.
  *
- * <p>A cluster fails after {@code failed-after-probes} probes in a row got no answer, or when more
- * than {@code max-not-ready-share} of its nodes are not Ready; its workloads are then split over
+ * <p>A cluster fails after {@code failed-after-probes} probes in a row got no answer, or showed
+ * more than {@code max-not-ready-share} of its nodes not Ready; its workloads are then split over
  * the other clusters. It recovers only after answering with enough Ready nodes for a whole quiet
  * period (any bad probe restarts the period), and then the split returns by the placement rule: one
  * bad probe neither fails a cluster nor brings one back, so the split does not flap. Every
@@ -44,6 +46,8 @@ class Failover extends BackgroundLoop {
   private final TransactionTemplate tx;
   private final FailoverProperties properties;
   private final Clock clock = Clock.systemUTC();
+  private final Map<String, Instant> lastBadProbe = new ConcurrentHashMap<>();
+  private final Map<String, Integer> notReadyStreak = new ConcurrentHashMap<>();
 
   Failover(
       ClusterClients clusters,
@@ -66,9 +70,21 @@ class Failover extends BackgroundLoop {
     this.properties = properties;
   }
 
-  /** Each probe's outcome is judged at once, not at the next poll. */
+  /**
+   * Each probe is remembered as it comes (so a bad one between two rounds still restarts a quiet
+   * period, and NotReady nodes must be seen in as many probes in a row as an unreachable API), then
+   * judged at once rather than at the next poll.
+   */
   @EventListener
   void onProbe(ClusterProber.Probed probed) {
+    ClusterHealth health = prober.health(probed.cluster());
+    boolean notReady = health.reachable() && tooManyNotReady(health);
+    if (!health.reachable() || notReady) {
+      lastBadProbe.put(probed.cluster(), clock.instant());
+    }
+    if (health.reachable()) {
+      notReadyStreak.merge(probed.cluster(), notReady ? 1 : 0, (a, b) -> b == 0 ? 0 : a + b);
+    }
     wake();
   }
 
@@ -88,7 +104,7 @@ class Failover extends BackgroundLoop {
       if (!leadership.isLeader()) {
         return false;
       }
-      String problem = problem(prober.health(cluster));
+      String problem = problem(cluster, prober.health(cluster));
       if (failed.contains(cluster)) {
         watchRecovery(cluster, problem);
       } else if (problem != null) {
@@ -102,20 +118,23 @@ class Failover extends BackgroundLoop {
   }
 
   /** Why the cluster counts as failed, or null when it does not. */
-  String problem(ClusterHealth health) {
+  private String problem(String cluster, ClusterHealth health) {
     if (health.consecutiveFailures() >= properties.failedAfterProbes()) {
       return health.consecutiveFailures() + " probes in a row failed: " + health.lastError();
     }
-    if (health.reachable() && health.nodes() > 0) {
-      double notReady = 1 - health.readyShare();
-      if (notReady > properties.maxNotReadyShare()) {
-        return (health.nodes() - health.readyNodes())
-            + " of "
-            + health.nodes()
-            + " nodes are not Ready";
-      }
+    if (health.reachable()
+        && tooManyNotReady(health)
+        && notReadyStreak.getOrDefault(cluster, 0) >= properties.failedAfterProbes()) {
+      return (health.nodes() - health.readyNodes())
+          + " of "
+          + health.nodes()
+          + " nodes are not Ready";
     }
     return null;
+  }
+
+  private boolean tooManyNotReady(ClusterHealth health) {
+    return health.nodes() > 0 && 1 - health.readyShare() > properties.maxNotReadyShare();
   }
 
   private void fail(String cluster, String problem) {
@@ -144,7 +163,11 @@ class Failover extends BackgroundLoop {
       return;
     }
     Instant now = clock.instant();
-    if (problem != null || !prober.health(cluster).reachable()) {
+    ClusterHealth health = prober.health(cluster);
+    Instant bad = lastBadProbe.get(cluster);
+    boolean badSince =
+        bad != null && state.healthySince() != null && bad.isAfter(state.healthySince());
+    if (problem != null || !health.reachable() || tooManyNotReady(health) || badSince) {
       if (state.healthySince() != null) {
         states.healthySince(cluster, null); // a bad probe restarts the quiet period
       }
@@ -152,6 +175,11 @@ class Failover extends BackgroundLoop {
     }
     if (state.healthySince() == null) {
       states.healthySince(cluster, now);
+      log.info(
+          "cluster {} answers again (probe of {}); replicas return after {} of health",
+          cluster,
+          health.lastProbeAt(),
+          properties.quietPeriod());
       return;
     }
     if (Duration.between(state.healthySince(), now).compareTo(properties.quietPeriod()) < 0) {

@@ -10,7 +10,7 @@ import java.util.List;
  * @param consecutiveFailures probes in a row that got none (0 when reachable)
  * @param nodes nodes the cluster has
  * @param readyNodes of which Ready
- * @param lastProbeAt when the last probe finished
+ * @param lastProbeAt when the probe shown here started (a later-started probe always wins)
  * @param lastError why the last probe failed, or null
  * @param capacity per node: allocatable minus what pods request (from the last good probe)
  */

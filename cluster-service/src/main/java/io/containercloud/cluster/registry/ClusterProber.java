@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -75,36 +77,49 @@ public class ClusterProber implements SmartLifecycle {
   }
 
   void probe(String cluster) {
-    ClusterHealth before = health(cluster);
-    try {
-      probeOnce(cluster, before);
-    } finally {
-      publisher.publishEvent(new Probed(cluster));
-    }
-  }
-
-  private void probeOnce(String cluster, ClusterHealth before) {
+    Instant started = clock.instant();
     try {
       KubernetesClient client = clients.client(cluster);
       List<Node> nodes = client.nodes().list().getItems();
       List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
       int ready = (int) nodes.stream().filter(ClusterProber::ready).count();
-      health.put(
+      List<ClusterHealth.NodeCapacity> free = capacity(nodes, pods);
+      record(
           cluster,
-          new ClusterHealth(
-              true, 0, nodes.size(), ready, clock.instant(), null, capacity(nodes, pods)));
+          started,
+          before -> new ClusterHealth(true, 0, nodes.size(), ready, started, null, free));
     } catch (RuntimeException e) {
-      health.put(
+      String error =
+          e.getClass().getSimpleName() + ": " + Optional.ofNullable(e.getMessage()).orElse("");
+      record(
           cluster,
-          new ClusterHealth(
-              false,
-              before.consecutiveFailures() + 1,
-              before.nodes(),
-              before.readyNodes(),
-              clock.instant(),
-              e.getClass().getSimpleName() + ": " + Optional.ofNullable(e.getMessage()).orElse(""),
-              before.capacity()));
+          started,
+          before ->
+              new ClusterHealth(
+                  false,
+                  before.consecutiveFailures() + 1,
+                  before.nodes(),
+                  before.readyNodes(),
+                  started,
+                  error,
+                  before.capacity()));
+    } finally {
+      publisher.publishEvent(new Probed(cluster));
     }
+  }
+
+  /**
+   * Stores a probe's outcome unless a probe that started later has already spoken: probes overlap
+   * when a cluster is slow, and a late answer to an old question must not undo newer failures.
+   */
+  private void record(String cluster, Instant started, UnaryOperator<ClusterHealth> outcome) {
+    health.compute(
+        cluster,
+        (name, current) -> {
+          ClusterHealth before = current == null ? ClusterHealth.unknown() : current;
+          boolean stale = before.lastProbeAt() != null && !started.isAfter(before.lastProbeAt());
+          return stale ? before : outcome.apply(before);
+        });
   }
 
   private static List<ClusterHealth.NodeCapacity> capacity(List<Node> nodes, List<Pod> pods) {

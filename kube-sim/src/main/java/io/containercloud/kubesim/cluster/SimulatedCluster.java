@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One simulated cluster: fabric8's in-memory API server in CRUD mode behind its own loopback port,
@@ -21,6 +23,8 @@ import java.util.Map;
  * through the kubeconfig it writes.
  */
 final class SimulatedCluster {
+
+  private static final Logger log = LoggerFactory.getLogger(SimulatedCluster.class);
 
   private final String name;
   private final int index;
@@ -87,10 +91,12 @@ final class SimulatedCluster {
   /** The whole cluster becomes unreachable (its state and pods live on). */
   void fail() {
     gate.close();
+    log.info("cluster {} failed: its API on port {} refuses connections", name, gate.port());
   }
 
   void heal() {
     gate.open();
+    log.info("cluster {} healed: its API answers on port {}", name, gate.port());
   }
 
   boolean reachable() {
