@@ -3,6 +3,7 @@ package io.containercloud.cluster.registry;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
@@ -38,7 +39,7 @@ public class ClusterClients implements AutoCloseable {
   }
 
   /** The names of the registered clusters. */
-  public java.util.List<String> registered() {
+  public List<String> registered() {
     return clusters.findAll().stream().map(RegisteredCluster::name).toList();
   }
 

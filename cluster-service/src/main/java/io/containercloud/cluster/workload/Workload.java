@@ -2,6 +2,8 @@ package io.containercloud.cluster.workload;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A workload's desired state and its split over clusters, as stored.
@@ -48,8 +50,8 @@ record Workload(
   }
 
   /** Replicas per cluster as stored. */
-  java.util.Map<String, Integer> split() {
-    java.util.Map<String, Integer> split = new java.util.TreeMap<>();
+  Map<String, Integer> split() {
+    Map<String, Integer> split = new TreeMap<>();
     clusters.forEach(p -> split.put(p.cluster(), p.replicas()));
     return split;
   }

@@ -13,7 +13,10 @@ import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -118,7 +121,7 @@ class WorkloadResource {
   @GetMapping("/workloads/{tenant}/{name}")
   ResponseEntity<WorkloadView> get(@PathVariable String tenant, @PathVariable String name) {
     Workload workload = find(tenant, name);
-    return ResponseEntity.ok().eTag(etag(workload)).body(view(workload));
+    return answer(workload);
   }
 
   @PutMapping("/workloads/{tenant}/{name}/replicas")
@@ -136,7 +139,7 @@ class WorkloadResource {
     long version = version(workload, ifMatch);
     Workload scaled =
         noRoomAs422(() -> workloads.scale(workload, version, body.replicas(), null, "manual"));
-    return ResponseEntity.ok().eTag(etag(scaled)).body(view(scaled));
+    return answer(scaled);
   }
 
   @PutMapping("/workloads/{tenant}/{name}/autoscale")
@@ -154,7 +157,7 @@ class WorkloadResource {
     int replicas = Math.max(autoscale.min(), Math.min(autoscale.max(), workload.replicas()));
     Workload scaled =
         noRoomAs422(() -> workloads.scale(workload, version, replicas, autoscale, "autoscale"));
-    return ResponseEntity.ok().eTag(etag(scaled)).body(view(scaled));
+    return answer(scaled);
   }
 
   @DeleteMapping("/workloads/{tenant}/{name}/autoscale")
@@ -167,7 +170,7 @@ class WorkloadResource {
     long version = version(workload, ifMatch);
     Workload manual =
         noRoomAs422(() -> workloads.scale(workload, version, workload.replicas(), null, "manual"));
-    return ResponseEntity.ok().eTag(etag(manual)).body(view(manual));
+    return answer(manual);
   }
 
   @PutMapping("/workloads/{tenant}/{name}/image")
@@ -179,7 +182,7 @@ class WorkloadResource {
     requireWriter(tenant);
     Workload workload = find(tenant, name);
     Workload upgraded = workloads.upgrade(workload, version(workload, ifMatch), body.image());
-    return ResponseEntity.ok().eTag(etag(upgraded)).body(view(upgraded));
+    return answer(upgraded);
   }
 
   @DeleteMapping("/workloads/{tenant}/{name}")
@@ -201,8 +204,8 @@ class WorkloadResource {
   }
 
   private static void checkPorts(WorkloadSpec spec, List<FieldViolation> violations) {
-    java.util.Set<String> names = new java.util.HashSet<>();
-    java.util.Set<String> numbers = new java.util.HashSet<>();
+    Set<String> names = new HashSet<>();
+    Set<String> numbers = new HashSet<>();
     for (int i = 0; i < spec.ports().size(); i++) {
       WorkloadSpec.Port port = spec.ports().get(i);
       if (!names.add(port.name())) {
@@ -246,7 +249,7 @@ class WorkloadResource {
   }
 
   /** No room for the replicas: 422 naming the binding resource and the roomiest cluster. */
-  private static Workload noRoomAs422(java.util.function.Supplier<Workload> change) {
+  private static Workload noRoomAs422(Supplier<Workload> change) {
     try {
       return change.get();
     } catch (NoRoomException e) {
@@ -312,6 +315,10 @@ class WorkloadResource {
           "Changing workloads needs the developer role in the tenant.");
     }
     return caller;
+  }
+
+  private static ResponseEntity<WorkloadView> answer(Workload workload) {
+    return ResponseEntity.ok().eTag(etag(workload)).body(view(workload));
   }
 
   private static String etag(Workload workload) {
