@@ -42,7 +42,10 @@ secrets() {
   [ -s "$STATE/admin-password" ] || openssl rand -base64 18 | tr -d '/+=' >"$STATE/admin-password"
   # cluster-service seals kubeconfigs with it (AES-256-GCM); losing it loses the registrations
   [ -s "$STATE/cluster-credentials-key" ] || openssl rand -base64 32 >"$STATE/cluster-credentials-key"
-  chmod 600 "$STATE/gateway-signing-key.pem" "$STATE/admin-password" "$STATE/cluster-credentials-key"
+  # nginx-mgr seals TLS private keys with it; the nginx agents open them with it
+  [ -s "$STATE/nginx-certificates-key" ] || openssl rand -base64 32 >"$STATE/nginx-certificates-key"
+  chmod 600 "$STATE/gateway-signing-key.pem" "$STATE/admin-password" "$STATE/cluster-credentials-key" \
+    "$STATE/nginx-certificates-key"
 }
 
 start_service() {
@@ -57,6 +60,8 @@ start_service() {
     PLATFORM_ADMIN_PASSWORD="$(cat "$STATE/admin-password")" \
     PLATFORM_GATEWAY_SIGNINGKEY="$STATE/gateway-signing-key.pem" \
     PLATFORM_CLUSTER_CREDENTIALS_KEY="$(cat "$STATE/cluster-credentials-key")" \
+    PLATFORM_NGINX_CERTIFICATES_KEY="$(cat "$STATE/nginx-certificates-key")" \
+    PLATFORM_NGINX_CERT_DIR="$STATE/nginx-agent/local-1-certs" \
     KUBE_SIM_KUBECONFIG_DIR="$STATE/kubeconfigs" \
     PLATFORM_NGINX_PREFIX="$STATE/nginx-agent/local-1" \
     PLATFORM_NGINX_LISTEN_ADDRESS=127.0.0.1 PLATFORM_NGINX_STOP_ON_EXIT=true \

@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.common.testing.LocalInfra;
+import io.containercloud.common.testing.TestCertificates;
 import io.containercloud.nginxagent.agent.Agent;
 import io.etcd.jetcd.Client;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,10 +18,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +36,7 @@ class AgentWithNginxIT {
 
   private static final String[] HOSTS = {"127.0.0.11", "127.0.0.12"};
   private static final long INTERVAL_MS = 200;
+  private static final TestCertificates CERTIFICATES = new TestCertificates();
 
   private final Client etcd =
       Client.builder().endpoints(URI.create("http://127.0.0.1:" + LocalInfra.ETCD_PORT)).build();
@@ -50,7 +58,7 @@ class AgentWithNginxIT {
     backendB = backend("B");
     put(NginxKeys.cluster(cluster), NginxFixture.clusterJson(cluster));
     put(NginxKeys.upstreams(cluster) + "shop", NginxFixture.upstreamJson("shop", backendA));
-    put(NginxKeys.servers(cluster) + "shop", serverJson(null));
+    put(NginxKeys.servers(cluster) + "shop", serverJson());
     for (int i = 0; i < HOSTS.length; i++) {
       prefixes.add(Files.createTempDirectory("nginx-agent-it"));
     }
@@ -101,18 +109,88 @@ class AgentWithNginxIT {
   }
 
   @Test
-  void aConfigurationNginxRefusesIsNeverAppliedAndTheErrorIsReported() throws Exception {
+  void oneTenantsObjectThatNginxRefusesIsLeftOutAndEveryOtherChangeIsServed() throws Exception {
     awaitEveryHostAnswers("A");
+    int tlsPort = NginxFixture.freePort();
+    TestCertificates.Issued issued =
+        CERTIFICATES.issue(List.of("poison.example.com", HOSTS[0]), Duration.ofDays(30));
 
-    put(NginxKeys.servers(cluster) + "shop", serverJson("missing.crt"));
+    // tenant b's server and certificate, whose key belongs to another certificate (etcd written
+    // by hand: nginx-mgr would refuse it); nginx -t fails on it
+    put(
+        NginxKeys.certificates(cluster) + "b-cert",
+        NginxFixture.certificateJson(
+            cluster, "b-cert", "tenant-b", issued, TestCertificates.strayKey()));
+    put(
+        NginxKeys.servers(cluster) + "b-tls",
+        tlsServerJson("b-tls", "tenant-b", "b-cert", tlsPort));
+    // tenant a's change in the next revision
+    put(NginxKeys.upstreams(cluster) + "shop", NginxFixture.upstreamJson("shop", backendB));
+
+    awaitEveryHostAnswers("B");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> report("host-1").contains("\"name\":\"b-tls\""));
+    String report = report("host-1");
+    assertThat(report)
+        .contains("\"lastError\":null", "\"kind\":\"server\"", "\"tenant\":\"tenant-b\"")
+        .containsIgnoringCase("key");
+    for (String host : HOSTS) {
+      assertThat(get(host)).isEqualTo("B");
+    }
+
+    // the tenant mends its object: it is served, and no longer reported
+    put(
+        NginxKeys.certificates(cluster) + "b-cert",
+        NginxFixture.certificateJson(cluster, "b-cert", "tenant-b", issued, issued.key()));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .ignoreExceptions()
+        .until(() -> "B".equals(https(HOSTS[0], tlsPort, issued)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !report("host-1").contains("\"name\":\"b-tls\""));
+  }
+
+  @Test
+  void aManagedCertificateIsWrittenWithAnOwnerOnlyKeyAndServedOverTls() throws Exception {
+    int tlsPort = NginxFixture.freePort();
+    TestCertificates.Issued issued =
+        CERTIFICATES.issue(List.of("shop.example.com", HOSTS[0]), Duration.ofDays(30));
+    put(
+        NginxKeys.certificates(cluster) + "shop-cert",
+        NginxFixture.certificateJson(cluster, "shop-cert", "tenant-a", issued, issued.key()));
+    put(
+        NginxKeys.servers(cluster) + "shop-tls",
+        tlsServerJson("shop-tls", "tenant-a", "shop-cert", tlsPort));
 
     await()
         .atMost(Duration.ofSeconds(15))
-        .until(() -> report("host-1").contains("host-1 failed: nginx -t refused"));
-    assertThat(report("host-1")).contains("missing.crt");
-    for (String host : HOSTS) {
-      assertThat(get(host)).isEqualTo("A");
+        .ignoreExceptions()
+        .until(() -> "A".equals(https(HOSTS[0], tlsPort, issued)));
+    try (var keys = Files.list(prefixes.get(0).resolve("certs"))) {
+      Path key = keys.filter(f -> f.toString().endsWith(".key")).findFirst().orElseThrow();
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+          .isEqualTo("rw-------");
     }
+  }
+
+  @Test
+  void aMemberWhoseNameDoesNotResolveIsLeftOutAndReported() throws Exception {
+    awaitEveryHostAnswers("A");
+
+    put(
+        NginxKeys.upstreams(cluster) + "shop",
+        NginxFixture.upstreamJson("shop", backendB)
+            .replace(
+                "\"members\":[",
+                "\"members\":[{\"host\":\"xn--e1afmkfd.xn--p1ai\",\"port\":8080},"));
+
+    awaitEveryHostAnswers("B");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> report("host-1").contains("\"xn--e1afmkfd.xn--p1ai:8080\":\"unresolved\""));
+    assertThat(report("host-1")).contains("\"lastError\":null");
   }
 
   @Test
@@ -212,19 +290,45 @@ class AgentWithNginxIT {
         .orElse("");
   }
 
-  private String serverJson(String certificate) {
-    String tls =
-        certificate == null
-            ? ""
-            : ",\"tls\":{\"certificate\":\"" + certificate + "\",\"key\":\"missing.key\"}";
-    String listen =
-        certificate == null
-            ? "{\"port\":" + port + "}"
-            : "{\"port\":" + port + "},{\"port\":" + NginxFixture.freePort() + ",\"ssl\":true}";
+  private String serverJson() {
     return """
-        {"name":"shop","tenant":"tenant-a","serverNames":["shop.example.com"],"listen":[%s]%s,
+        {"name":"shop","tenant":"tenant-a","serverNames":["shop.example.com"],
+         "listen":[{"port":%d}],"locations":[{"path":"/","match":"prefix","upstream":"shop"}]}"""
+        .formatted(port);
+  }
+
+  private static String tlsServerJson(String name, String tenant, String certificate, int port) {
+    return """
+        {"name":"%s","tenant":"%s","serverNames":["%s.example.com"],
+         "listen":[{"port":%d,"ssl":true}],"tls":{"certificate":"%s"},
          "locations":[{"path":"/","match":"prefix","upstream":"shop"}]}"""
-        .formatted(listen, tls);
+        .formatted(name, tenant, name, port, certificate);
+  }
+
+  /** A GET over TLS that trusts only the test CA. */
+  private static String https(String host, int port, TestCertificates.Issued issued)
+      throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry(
+        "ca",
+        CertificateFactory.getInstance("X.509")
+            .generateCertificate(
+                new ByteArrayInputStream(issued.ca().getBytes(StandardCharsets.US_ASCII))));
+    TrustManagerFactory trustManagers =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trustManagers.init(trust);
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, trustManagers.getTrustManagers(), null);
+    HttpClient client =
+        HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(2)).build();
+    return client
+        .send(
+            HttpRequest.newBuilder(URI.create("https://" + host + ":" + port + "/"))
+                .timeout(Duration.ofSeconds(3))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private void put(String key, String value) throws Exception {

@@ -3,11 +3,15 @@ package io.containercloud.nginxagent;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.containercloud.common.crypto.SecretCipher;
+import io.containercloud.common.nginx.ManagedCertificate;
+import io.containercloud.common.testing.TestCertificates;
 import io.containercloud.nginxagent.agent.Agent;
 import io.containercloud.nginxagent.nginx.NginxAgentProperties;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import jakarta.validation.Validation;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -19,8 +23,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
 import tools.jackson.databind.json.JsonMapper;
@@ -57,6 +66,45 @@ final class NginxFixture {
         {"name":"shop","tenant":"tenant-a","serverNames":["shop.example.com"],
          "listen":[{"port":%d}],"locations":[{"path":"/","match":"prefix","upstream":"shop"}]}"""
         .formatted(port);
+  }
+
+  /** The certificates key the tests' nginx-mgr and agents share (a test value, not a secret). */
+  static final String CERTIFICATES_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+  static final SecretCipher CIPHER =
+      SecretCipher.fromBase64("platform.nginx-agent.certificates-key", CERTIFICATES_KEY);
+
+  /**
+   * A managed certificate as nginx-mgr stores it, with {@code key} sealed for it (a key of another
+   * certificate makes a poisoned one that only nginx notices).
+   */
+  static String certificateJson(
+      String cluster, String name, String tenant, TestCertificates.Issued issued, String key) {
+    try {
+      X509Certificate leaf =
+          (X509Certificate)
+              CertificateFactory.getInstance("X.509")
+                  .generateCertificate(
+                      new ByteArrayInputStream(issued.leaf().getBytes(StandardCharsets.US_ASCII)));
+      String fingerprint =
+          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded()));
+      String sealed =
+          Base64.getEncoder()
+              .encodeToString(CIPHER.encrypt(ManagedCertificate.sealedFor(cluster, name), key));
+      return JsonMapper.builder()
+          .build()
+          .writeValueAsString(
+              new ManagedCertificate(
+                  name,
+                  tenant,
+                  issued.chain(),
+                  sealed,
+                  fingerprint,
+                  leaf.getNotAfter().toInstant(),
+                  List.of()));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A backend on loopback answering {@code answer} to everything (port 0: any free one). */
@@ -101,7 +149,8 @@ final class NginxFixture {
                 true),
             etcd,
             JsonMapper.builder().build(),
-            Validation.buildDefaultValidatorFactory().getValidator());
+            Validation.buildDefaultValidatorFactory().getValidator(),
+            CIPHER);
     agent.start();
     return agent;
   }

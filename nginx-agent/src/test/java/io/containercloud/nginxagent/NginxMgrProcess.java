@@ -29,6 +29,7 @@ final class NginxMgrProcess implements AutoCloseable {
                 "--server.port=" + port,
                 "--platform.security.jwks-uri=" + TestTokens.jwksUri(),
                 "--platform.etcd.endpoints=http://127.0.0.1:" + LocalInfra.ETCD_PORT,
+                "--platform.nginx.certificates-key=" + NginxFixture.CERTIFICATES_KEY,
                 "--platform.nginx.endpoints.consumer-group=nginx-mgr-agent-tests")
             .redirectErrorStream(true)
             .redirectOutput(Path.of("target/nginx-mgr-process.log").toFile())

@@ -92,8 +92,8 @@ class NginxPropagationBenchmark {
                 true);
         Agent agent =
             real
-                ? new Agent(settings, etcd, json, validator)
-                : new Agent(settings, etcd, json, validator, new NoNginx(prefix));
+                ? new Agent(settings, etcd, json, validator, null)
+                : new Agent(settings, etcd, json, validator, null, new NoNginx(prefix));
         agent.start();
         running.add(agent);
       }

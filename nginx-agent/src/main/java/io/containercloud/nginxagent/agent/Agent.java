@@ -1,15 +1,23 @@
 package io.containercloud.nginxagent.agent;
 
+import io.containercloud.common.crypto.SecretCipher;
 import io.containercloud.common.nginx.AgentReport;
+import io.containercloud.common.nginx.HostNames;
+import io.containercloud.common.nginx.ManagedCertificate;
 import io.containercloud.common.nginx.NginxCluster;
 import io.containercloud.common.nginx.NginxKeys;
+import io.containercloud.common.nginx.Upstream;
+import io.containercloud.common.nginx.VirtualServer;
 import io.containercloud.nginxagent.config.Snapshot;
+import io.containercloud.nginxagent.config.Snapshot.Ref;
 import io.containercloud.nginxagent.config.SnapshotReader;
 import io.containercloud.nginxagent.health.MemberProbes;
+import io.containercloud.nginxagent.isolate.Isolation;
 import io.containercloud.nginxagent.nginx.NginxAgentProperties;
 import io.containercloud.nginxagent.nginx.NginxControl;
 import io.containercloud.nginxagent.nginx.NginxProcess;
 import io.containercloud.nginxagent.render.Renderer;
+import io.containercloud.nginxagent.tls.CertificateFiles;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
@@ -24,8 +32,13 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -50,6 +63,13 @@ public final class Agent {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
   private static final Duration RESYNC = Duration.ofMinutes(1);
   private static final Duration RETRY = Duration.ofSeconds(1);
+  private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(2);
+
+  /**
+   * An object nginx refused at {@code revision}, with what it was rendered with ({@code context}: a
+   * server's certificate and upstreams), and why.
+   */
+  private record Known(long revision, String context, String reason) {}
 
   private final NginxAgentProperties settings;
   private final Client etcd;
@@ -58,6 +78,11 @@ public final class Agent {
   private final SnapshotReader reader;
   private final Renderer renderer;
   private final MemberProbes probes;
+  private final CertificateFiles files;
+  private final Map<Ref, Known> rejections = new HashMap<>();
+  private Instant lastRecheck = Instant.EPOCH;
+  private volatile List<AgentReport.Rejection> rejected = List.of();
+  private volatile Map<String, Map<String, String>> unresolved = Map.of();
   private final Semaphore wake = new Semaphore(0);
   private final ScheduledExecutorService probing = Executors.newSingleThreadScheduledExecutor();
   private volatile boolean running;
@@ -79,12 +104,22 @@ public final class Agent {
   private final java.util.concurrent.atomic.AtomicLong reloads =
       new java.util.concurrent.atomic.AtomicLong();
 
-  public Agent(NginxAgentProperties settings, Client etcd, JsonMapper json, Validator validator) {
+  /**
+   * @param certificates opens the sealed keys of managed certificates; null when this host serves
+   *     no TLS (servers with TLS are then left out and reported)
+   */
+  public Agent(
+      NginxAgentProperties settings,
+      Client etcd,
+      JsonMapper json,
+      Validator validator,
+      SecretCipher certificates) {
     this(
         settings,
         etcd,
         json,
         validator,
+        certificates,
         new NginxProcess(settings.nginxBinary(), settings.prefix()));
   }
 
@@ -94,6 +129,7 @@ public final class Agent {
       Client etcd,
       JsonMapper json,
       Validator validator,
+      SecretCipher certificates,
       NginxControl nginx) {
     this.settings = settings;
     this.etcd = etcd;
@@ -103,11 +139,9 @@ public final class Agent {
     this.renderer =
         new Renderer(
             new Renderer.HostSettings(
-                nginx.prefix(),
-                settings.listenAddress(),
-                settings.certDir(),
-                settings.workerProcesses()));
+                nginx.prefix(), settings.listenAddress(), settings.workerProcesses()));
     this.probes = new MemberProbes(this::changed);
+    this.files = new CertificateFiles(settings.certDir(), settings.cluster(), certificates);
   }
 
   public synchronized void start() {
@@ -208,54 +242,215 @@ public final class Agent {
     }
   }
 
-  private void apply(Snapshot snapshot) {
+  private void apply(Snapshot read) {
     boolean tengine =
-        snapshot.cluster() != null && snapshot.cluster().flavour() == NginxCluster.Flavour.TENGINE;
+        read.cluster() != null && read.cluster().flavour() == NginxCluster.Flavour.TENGINE;
+    Snapshot snapshot = withResolvableMembers(read);
     probes.follow(tengine ? List.of() : snapshot.upstreams());
-    Renderer.Rendered rendered = renderer.render(snapshot, probes.down());
-    if (!rendered.text().equals(servedText)) {
-      Path candidate = nginx.config().resolveSibling("nginx.conf.candidate");
-      try {
-        Files.writeString(candidate, rendered.text());
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot write " + candidate, e);
-      }
-      Optional<String> refused = nginx.test(candidate);
-      if (refused.isPresent()) {
-        lastError =
-            settings.hostId()
-                + " failed: nginx -t refused revision "
-                + snapshot.revision()
-                + ": "
-                + refused.get();
-        log.warn(lastError);
-        return; // nginx keeps serving the previous configuration
-      }
-      try {
-        Files.move(
-            candidate,
-            nginx.config(),
-            StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot replace " + nginx.config(), e);
-      }
-      try {
-        nginx.reload();
-      } catch (IllegalStateException e) {
-        lastError = settings.hostId() + " failed: " + e.getMessage();
-        dirty = true; // try again after the interval
-        return;
-      }
-      servedText = rendered.text();
-      lastReload = Instant.now();
-      reloads.incrementAndGet();
-      log.info("applied revision {}", snapshot.revision());
+    Map<Ref, String> refused = new TreeMap<>();
+    Map<String, CertificateFiles.TlsFiles> certificates = certificates(snapshot, refused);
+    Map<String, Set<String>> down = probes.down();
+    boolean recheck = Duration.between(lastRecheck, Instant.now()).compareTo(RESYNC) > 0;
+    if (recheck) {
+      rejections.clear();
+      lastRecheck = Instant.now();
     }
+    // an object refused before and unchanged since stays out without another search
+    rejections.forEach(
+        (ref, known) -> {
+          if (known.revision() == snapshot.revisions().getOrDefault(ref, -1L)
+              && known.context().equals(context(snapshot, ref))) {
+            refused.putIfAbsent(ref, known.reason());
+          }
+        });
+    List<Ref> objects = snapshot.refs().stream().filter(r -> !refused.containsKey(r)).toList();
+    Renderer.Rendered rendered = renderer.render(snapshot.keeping(objects), down, certificates);
+    if (!rendered.text().equals(servedText)) {
+      Optional<String> refusal = test(rendered.text());
+      if (refusal.isPresent()) {
+        Isolation.Outcome outcome =
+            Isolation.isolate(
+                objects,
+                kept -> test(renderer.render(snapshot.keeping(kept), down, certificates).text()));
+        if (outcome instanceof Isolation.Outcome.Isolated isolated) {
+          refused.putAll(isolated.culprits());
+          rendered = renderer.render(snapshot.keeping(isolated.kept()), down, certificates);
+        } else {
+          lastError =
+              settings.hostId()
+                  + " failed: nginx -t refused revision "
+                  + snapshot.revision()
+                  + ": "
+                  + refusal.get();
+          log.warn(lastError);
+          return; // nginx keeps serving the previous configuration
+        }
+      }
+      if (!rendered.text().equals(servedText)) {
+        if (!install(rendered.text())) {
+          return;
+        }
+        log.info("applied revision {} ({} objects left out)", snapshot.revision(), refused.size());
+      }
+    }
+    remember(snapshot, refused);
     appliedRevision = snapshot.revision();
     appliedAt = Instant.now();
     lastError = null;
-    warnings = rendered.warnings();
+    List<String> notes = new ArrayList<>(rendered.warnings());
+    refused.forEach((ref, reason) -> notes.add(ref + " left out: " + reason));
+    warnings = notes;
+    files.removeAllBut(certificates.values());
+  }
+
+  /** Writes {@code text} as the configuration in use and reloads; false when nginx failed. */
+  private boolean install(String text) {
+    Path candidate = candidate(text);
+    Optional<String> refusal = nginx.test(candidate);
+    if (refusal.isPresent()) {
+      lastError = settings.hostId() + " failed: nginx -t refused the candidate: " + refusal.get();
+      return false;
+    }
+    try {
+      Files.move(
+          candidate,
+          nginx.config(),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot replace " + nginx.config(), e);
+    }
+    try {
+      nginx.reload();
+    } catch (IllegalStateException e) {
+      lastError = settings.hostId() + " failed: " + e.getMessage();
+      dirty = true; // try again after the interval
+      return false;
+    }
+    servedText = text;
+    lastReload = Instant.now();
+    reloads.incrementAndGet();
+    return true;
+  }
+
+  /** What {@code nginx -t} says of {@code text}; empty when it accepts it. */
+  private Optional<String> test(String text) {
+    return nginx.test(candidate(text));
+  }
+
+  private Path candidate(String text) {
+    Path candidate = nginx.config().resolveSibling("nginx.conf.candidate");
+    try {
+      Files.writeString(candidate, text);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + candidate, e);
+    }
+    return candidate;
+  }
+
+  /**
+   * The snapshot without VM members whose host name does not resolve now: nginx refuses a whole
+   * configuration for one such name. They are reported as {@code unresolved}.
+   */
+  private Snapshot withResolvableMembers(Snapshot snapshot) {
+    Map<String, Map<String, String>> found = new TreeMap<>();
+    List<Upstream> upstreams = new ArrayList<>();
+    for (Upstream upstream : snapshot.upstreams()) {
+      if (upstream.vm() == null) {
+        upstreams.add(upstream);
+        continue;
+      }
+      List<Upstream.VmMember> members = new ArrayList<>();
+      for (Upstream.VmMember member : upstream.vm().members()) {
+        if (HostNames.resolves(member.host(), LOOKUP_TIMEOUT)) {
+          members.add(member);
+        } else {
+          found
+              .computeIfAbsent(upstream.name(), u -> new TreeMap<>())
+              .put(member.host() + ":" + member.port(), "unresolved");
+        }
+      }
+      upstreams.add(
+          members.size() == upstream.vm().members().size()
+              ? upstream
+              : upstream.withVmMembers(members));
+    }
+    unresolved = found;
+    return snapshot.withUpstreams(upstreams);
+  }
+
+  /**
+   * The files of every certificate a server uses; a server whose certificate is missing, belongs to
+   * another tenant or cannot be written is put in {@code refused} with the reason.
+   */
+  private Map<String, CertificateFiles.TlsFiles> certificates(
+      Snapshot snapshot, Map<Ref, String> refused) {
+    Map<String, CertificateFiles.TlsFiles> written = new TreeMap<>();
+    for (VirtualServer server : snapshot.servers()) {
+      if (server.tls() == null) {
+        continue;
+      }
+      String name = server.tls().certificate();
+      Optional<ManagedCertificate> certificate =
+          snapshot.certificates().stream()
+              .filter(c -> c.name().equals(name) && c.tenant().equals(server.tenant()))
+              .findFirst();
+      if (certificate.isEmpty()) {
+        refused.put(
+            Ref.server(server.name()),
+            "certificate " + name + " does not exist in the tenant " + server.tenant());
+        continue;
+      }
+      try {
+        written.computeIfAbsent(name, n -> files.write(certificate.get()));
+      } catch (IllegalStateException e) {
+        refused.put(Ref.server(server.name()), e.getMessage());
+      }
+    }
+    return written;
+  }
+
+  /** What else a server's rendering depends on: its certificate's version and its upstreams. */
+  private static String context(Snapshot snapshot, Ref ref) {
+    if (ref.kind() != Snapshot.Kind.SERVER) {
+      return "";
+    }
+    VirtualServer server =
+        snapshot.servers().stream()
+            .filter(s -> s.name().equals(ref.name()))
+            .findFirst()
+            .orElse(null);
+    if (server == null) {
+      return "";
+    }
+    String certificate =
+        server.tls() == null
+            ? ""
+            : snapshot.certificates().stream()
+                .filter(c -> c.name().equals(server.tls().certificate()))
+                .map(CertificateFiles::version)
+                .findFirst()
+                .orElse("missing");
+    Set<String> upstreams = new TreeSet<>();
+    snapshot.upstreams().forEach(u -> upstreams.add(u.name()));
+    return certificate
+        + server.locations().stream()
+            .map(l -> l.upstream() + (upstreams.contains(l.upstream()) ? "+" : "-"))
+            .toList();
+  }
+
+  private void remember(Snapshot snapshot, Map<Ref, String> refused) {
+    rejections.clear();
+    List<AgentReport.Rejection> report = new ArrayList<>();
+    refused.forEach(
+        (ref, reason) -> {
+          long revision = snapshot.revisions().getOrDefault(ref, 0L);
+          rejections.put(ref, new Known(revision, context(snapshot, ref), reason));
+          report.add(
+              new AgentReport.Rejection(
+                  ref.kind().json(), ref.name(), snapshot.tenantOf(ref), revision, reason));
+        });
+    rejected = report;
   }
 
   private void watch(long fromRevision) {
@@ -311,13 +506,24 @@ public final class Agent {
             nginxVersion,
             lastError,
             warnings,
-            probes.health());
+            health(),
+            rejected);
     etcd.getKVClient()
         .put(
             bytes(NginxKeys.agents(settings.cluster()) + settings.hostId()),
             ByteSequence.from(json.writeValueAsBytes(report)),
             PutOption.builder().withLeaseId(leaseId).build())
         .get(5, TimeUnit.SECONDS);
+  }
+
+  /** The probes' view, with the members left out because their names do not resolve. */
+  private Map<String, Map<String, String>> health() {
+    Map<String, Map<String, String>> health = new TreeMap<>();
+    probes.health().forEach((upstream, members) -> health.put(upstream, new TreeMap<>(members)));
+    unresolved.forEach(
+        (upstream, members) ->
+            health.computeIfAbsent(upstream, u -> new TreeMap<>()).putAll(members));
+    return health;
   }
 
   private void prepareFolders() {

@@ -1,8 +1,10 @@
 package io.containercloud.nginxagent.agent;
 
+import io.containercloud.common.crypto.SecretCipher;
 import io.containercloud.nginxagent.nginx.NginxAgentProperties;
 import io.etcd.jetcd.Client;
 import jakarta.validation.Validator;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -11,12 +13,24 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class AgentLifecycle implements SmartLifecycle {
 
+  private static final String KEY = "platform.nginx-agent.certificates-key";
+
   private final Agent agent;
   private volatile boolean running;
 
+  /**
+   * @param certificatesKey the key nginx-mgr seals certificate keys with; kept out of the
+   *     properties record so that it is never printed with it
+   */
   AgentLifecycle(
-      NginxAgentProperties properties, Client etcd, JsonMapper json, Validator validator) {
-    this.agent = new Agent(properties, etcd, json, validator);
+      NginxAgentProperties properties,
+      Client etcd,
+      JsonMapper json,
+      Validator validator,
+      @Value("${" + KEY + ":}") String certificatesKey) {
+    SecretCipher cipher =
+        certificatesKey.isBlank() ? null : SecretCipher.fromBase64(KEY, certificatesKey);
+    this.agent = new Agent(properties, etcd, json, validator, cipher);
   }
 
   @Override

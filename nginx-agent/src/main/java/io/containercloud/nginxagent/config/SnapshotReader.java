@@ -1,5 +1,6 @@
 package io.containercloud.nginxagent.config;
 
+import io.containercloud.common.nginx.ManagedCertificate;
 import io.containercloud.common.nginx.NginxCluster;
 import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.common.nginx.Upstream;
@@ -13,7 +14,9 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -62,21 +65,31 @@ public final class SnapshotReader {
             .orElse(null);
     List<VirtualServer> servers = new ArrayList<>();
     List<Upstream> upstreams = new ArrayList<>();
+    List<ManagedCertificate> certificates = new ArrayList<>();
+    Map<Snapshot.Ref, Long> revisions = new HashMap<>();
     for (KeyValue child : children.getKvs()) {
       String key = child.getKey().toString(StandardCharsets.UTF_8);
       if (key.startsWith(NginxKeys.servers(cluster))) {
-        add(servers, parse(child, VirtualServer.class, problems));
+        VirtualServer server = parse(child, VirtualServer.class, problems);
+        if (server != null) {
+          servers.add(server);
+          revisions.put(Snapshot.Ref.server(server.name()), child.getModRevision());
+        }
       } else if (key.startsWith(NginxKeys.upstreams(cluster))) {
-        add(upstreams, parse(child, Upstream.class, problems));
+        Upstream upstream = parse(child, Upstream.class, problems);
+        if (upstream != null) {
+          upstreams.add(upstream);
+          revisions.put(Snapshot.Ref.upstream(upstream.name()), child.getModRevision());
+        }
+      } else if (key.startsWith(NginxKeys.certificates(cluster))) {
+        ManagedCertificate certificate = parse(child, ManagedCertificate.class, problems);
+        if (certificate != null) {
+          certificates.add(certificate);
+        }
       }
     }
-    return new Snapshot(revision, clusterSettings, servers, upstreams, problems);
-  }
-
-  private static <T> void add(List<T> list, T value) {
-    if (value != null) {
-      list.add(value);
-    }
+    return new Snapshot(
+        revision, clusterSettings, servers, upstreams, certificates, revisions, problems);
   }
 
   private <T> T parse(KeyValue stored, Class<T> type, List<String> problems) {

@@ -4,6 +4,7 @@ import io.containercloud.common.nginx.NginxCluster;
 import io.containercloud.common.nginx.Upstream;
 import io.containercloud.common.nginx.VirtualServer;
 import io.containercloud.nginxagent.config.Snapshot;
+import io.containercloud.nginxagent.tls.CertificateFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,8 +24,7 @@ import java.util.stream.Collectors;
 public final class Renderer {
 
   /** Host-level settings that are not in etcd. */
-  public record HostSettings(
-      Path prefix, String listenAddress, Path certDir, String workerProcesses) {}
+  public record HostSettings(Path prefix, String listenAddress, String workerProcesses) {}
 
   /** The configuration text and what the operator should know about it. */
   public record Rendered(String text, List<String> warnings) {}
@@ -38,8 +38,13 @@ public final class Renderer {
   /**
    * @param snapshot what etcd holds
    * @param down per upstream, the members ({@code host:port}) the agent's probes found failing
+   * @param certificates the files of each managed certificate, by name; a server whose certificate
+   *     is missing here is left out
    */
-  public Rendered render(Snapshot snapshot, Map<String, Set<String>> down) {
+  public Rendered render(
+      Snapshot snapshot,
+      Map<String, Set<String>> down,
+      Map<String, CertificateFiles.TlsFiles> certificates) {
     List<String> warnings = new ArrayList<>(snapshot.problems());
     StringBuilder out = new StringBuilder();
     String prefix = host.prefix().toAbsolutePath().toString();
@@ -77,8 +82,24 @@ public final class Renderer {
       upstream(out, upstream, down.getOrDefault(upstream.name(), Set.of()), tengine, warnings);
     }
     for (VirtualServer server : sortedServers(snapshot.servers())) {
+      CertificateFiles.TlsFiles tls =
+          server.tls() == null ? null : certificates.get(server.tls().certificate());
+      if (server.tls() != null && tls == null) {
+        warnings.add(
+            "server "
+                + server.name()
+                + " left out: certificate "
+                + server.tls().certificate()
+                + " is not available");
+        continue;
+      }
       server(
-          out, server, listeners(server, snapshot.cluster().defaults()), upstreamNames, warnings);
+          out,
+          server,
+          listeners(server, snapshot.cluster().defaults()),
+          upstreamNames,
+          tls,
+          warnings);
     }
     return new Rendered(out.append("}\n").toString(), warnings);
   }
@@ -206,6 +227,7 @@ public final class Renderer {
       VirtualServer server,
       List<VirtualServer.Listen> listeners,
       Set<String> upstreams,
+      CertificateFiles.TlsFiles tls,
       List<String> warnings) {
     out.append("  # server ")
         .append(server.name())
@@ -224,13 +246,9 @@ public final class Renderer {
       out.append(";\n");
     }
     out.append("    server_name ").append(String.join(" ", server.serverNames())).append(";\n");
-    if (server.tls() != null) {
-      out.append("    ssl_certificate ")
-          .append(host.certDir().resolve(server.tls().certificate()))
-          .append(";\n");
-      out.append("    ssl_certificate_key ")
-          .append(host.certDir().resolve(server.tls().key()))
-          .append(";\n");
+    if (tls != null) {
+      out.append("    ssl_certificate ").append(tls.chain().toAbsolutePath()).append(";\n");
+      out.append("    ssl_certificate_key ").append(tls.key().toAbsolutePath()).append(";\n");
     }
     for (VirtualServer.Location location : server.locations()) {
       out.append("    location ");

@@ -6,6 +6,7 @@ import io.containercloud.common.nginx.NginxCluster;
 import io.containercloud.common.nginx.Upstream;
 import io.containercloud.common.nginx.VirtualServer;
 import io.containercloud.nginxagent.config.Snapshot;
+import io.containercloud.nginxagent.tls.CertificateFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +16,22 @@ import org.junit.jupiter.api.Test;
 class RendererTest {
 
   private final Renderer renderer =
-      new Renderer(
-          new Renderer.HostSettings(Path.of("/srv/nginx"), "10.0.0.1", Path.of("/certs"), "auto"));
+      new Renderer(new Renderer.HostSettings(Path.of("/srv/nginx"), "10.0.0.1", "auto"));
+
+  private static final Map<String, CertificateFiles.TlsFiles> CERTIFICATES =
+      Map.of(
+          "shop-cert",
+          new CertificateFiles.TlsFiles(
+              Path.of("/certs/shop-cert-0123.crt"), Path.of("/certs/shop-cert-0123.key")));
 
   @Test
   void tengineGetsItsOwnHealthChecksAndBothGroupsShareByWeight() {
     String text =
         renderer
-            .render(snapshot(NginxCluster.Flavour.TENGINE, both(), server("shop")), Map.of())
+            .render(
+                snapshot(NginxCluster.Flavour.TENGINE, both(), server("shop")),
+                Map.of(),
+                CERTIFICATES)
             .text();
 
     assertThat(text)
@@ -37,20 +46,40 @@ class RendererTest {
   void ossNginxGetsNoTengineDirectives() {
     String text =
         renderer
-            .render(snapshot(NginxCluster.Flavour.NGINX, both(), server("shop")), Map.of())
+            .render(
+                snapshot(NginxCluster.Flavour.NGINX, both(), server("shop")),
+                Map.of(),
+                CERTIFICATES)
             .text();
 
     assertThat(text).doesNotContain("check ").contains("listen 10.0.0.1:443 ssl;");
-    assertThat(text).contains("ssl_certificate /certs/shop.crt;", "location = /exact {");
+    assertThat(text)
+        .contains(
+            "ssl_certificate /certs/shop-cert-0123.crt;",
+            "ssl_certificate_key /certs/shop-cert-0123.key;",
+            "location = /exact {");
+  }
+
+  @Test
+  void aServerWhoseCertificateIsNotAvailableIsLeftOutWithAWarning() {
+    Renderer.Rendered rendered =
+        renderer.render(
+            snapshot(NginxCluster.Flavour.NGINX, both(), server("shop")), Map.of(), Map.of());
+
+    assertThat(rendered.text()).doesNotContain("server_name shop.example.com");
+    assertThat(rendered.warnings())
+        .anyMatch(w -> w.contains("server shop left out: certificate shop-cert"));
   }
 
   @Test
   void failingMembersAreLeftOutButNeverTheLastOne() {
     Snapshot snapshot = snapshot(NginxCluster.Flavour.NGINX, both(), server("shop"));
 
-    String oneDown = renderer.render(snapshot, Map.of("shop", Set.of("10.2.0.9:9000"))).text();
+    String oneDown =
+        renderer.render(snapshot, Map.of("shop", Set.of("10.2.0.9:9000")), CERTIFICATES).text();
     Renderer.Rendered allDown =
-        renderer.render(snapshot, Map.of("shop", Set.of("10.2.0.9:9000", "10.1.0.1:8080")));
+        renderer.render(
+            snapshot, Map.of("shop", Set.of("10.2.0.9:9000", "10.1.0.1:8080")), CERTIFICATES);
 
     assertThat(oneDown).contains("10.1.0.1:8080").doesNotContain("10.2.0.9:9000");
     assertThat(allDown.text()).contains("10.1.0.1:8080", "10.2.0.9:9000");
@@ -70,7 +99,8 @@ class RendererTest {
             null,
             check());
     Renderer.Rendered rendered =
-        renderer.render(snapshot(NginxCluster.Flavour.NGINX, empty, server("nowhere")), Map.of());
+        renderer.render(
+            snapshot(NginxCluster.Flavour.NGINX, empty, server("nowhere")), Map.of(), CERTIFICATES);
 
     assertThat(rendered.text()).contains("least_conn;", "server 127.0.0.1:9 down;", "return 502;");
     assertThat(rendered.warnings())
@@ -86,7 +116,9 @@ class RendererTest {
             tls.name(), tls.tenant(), tls.serverNames(), null, tls.tls(), tls.locations());
 
     String text =
-        renderer.render(snapshot(NginxCluster.Flavour.NGINX, both(), defaults), Map.of()).text();
+        renderer
+            .render(snapshot(NginxCluster.Flavour.NGINX, both(), defaults), Map.of(), CERTIFICATES)
+            .text();
 
     assertThat(text).contains("listen 10.0.0.1:80;", "listen 10.0.0.1:443 ssl;");
   }
@@ -95,8 +127,8 @@ class RendererTest {
   void theSameSnapshotRendersTheSameText() {
     Snapshot snapshot = snapshot(NginxCluster.Flavour.NGINX, both(), server("shop"));
 
-    assertThat(renderer.render(snapshot, Map.of()).text())
-        .isEqualTo(renderer.render(snapshot, Map.of()).text());
+    assertThat(renderer.render(snapshot, Map.of(), CERTIFICATES).text())
+        .isEqualTo(renderer.render(snapshot, Map.of(), CERTIFICATES).text());
   }
 
   private static Snapshot snapshot(
@@ -106,6 +138,8 @@ class RendererTest {
         new NginxCluster("edge", flavour, "2.4.1", "standard", new NginxCluster.Defaults(80, 443)),
         List.of(server),
         List.of(upstream),
+        List.of(),
+        Map.of(),
         List.of());
   }
 
@@ -132,7 +166,7 @@ class RendererTest {
         "t",
         List.of("shop.example.com"),
         List.of(new VirtualServer.Listen(443, true, false)),
-        new VirtualServer.Tls("shop.crt", "shop.key"),
+        new VirtualServer.Tls("shop-cert"),
         List.of(
             new VirtualServer.Location(
                 "/exact",

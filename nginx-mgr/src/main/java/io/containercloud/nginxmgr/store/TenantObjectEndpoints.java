@@ -1,5 +1,6 @@
 package io.containercloud.nginxmgr.store;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.containercloud.common.nginx.Syntax;
 import io.containercloud.common.nginx.TenantOwned;
 import io.containercloud.nginxmgr.store.Documents.Versioned;
@@ -27,42 +28,64 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 public abstract class TenantObjectEndpoints<T extends TenantOwned<T>> {
 
   private final TenantObjects<T> objects;
+  private final ObjectStatus.Lookup statuses;
+  private final String kind;
 
-  protected TenantObjectEndpoints(TenantObjects<T> objects) {
+  /**
+   * @param kind how agents name these objects in their reports ({@code server}, {@code upstream})
+   */
+  protected TenantObjectEndpoints(
+      TenantObjects<T> objects, ObjectStatus.Lookup statuses, String kind) {
     this.objects = objects;
+    this.statuses = statuses;
+    this.kind = kind;
   }
 
   protected TenantObjects<T> objects() {
     return objects;
   }
 
-  /** An object and its revision (the ETag value). */
-  public record View<T>(T object, long revision) {
-    static <T> View<T> of(Versioned<T> v) {
-      return new View<>(v.value(), v.revision());
-    }
-  }
+  /** An object, its revision (the ETag value) and where the nginx hosts stand with it. */
+  public record View<T>(T object, long revision, ObjectStatus status) {}
+
+  /**
+   * An object as the API shows it: its fields, and {@code status} from the agents' reports (read
+   * only; ignored when sent back).
+   */
+  public record Stated<T>(@JsonUnwrapped T object, ObjectStatus status) {}
+
+  /** One earlier state of an object. */
+  public record Revision<T>(T object, long revision) {}
 
   /** A page; {@code next} is the cursor of the following one, or null. */
   public record ViewPage<T>(List<View<T>> items, String next) {}
 
   @GetMapping
   public ViewPage<T> list(
-      @PathVariable String cluster,
+      @PathVariable("cluster") String clusterName,
       @RequestParam(required = false) @Pattern(regexp = Syntax.NAME, message = "must be a cursor")
           String cursor,
       @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
-    Documents.Page<T> page = objects.list(cluster, cursor, limit);
-    return new ViewPage<>(page.items().stream().map(View::of).toList(), page.next());
+    Documents.Page<T> page = objects.list(clusterName, cursor, limit);
+    ObjectStatus.ForCluster cluster = statuses.of(clusterName);
+    return new ViewPage<>(
+        page.items().stream()
+            .map(
+                v ->
+                    new View<>(
+                        v.value(), v.revision(), cluster.of(kind, v.value().name(), v.revision())))
+            .toList(),
+        page.next());
   }
 
   @GetMapping("/{name}")
-  public ResponseEntity<T> get(@PathVariable String cluster, @PathVariable String name) {
-    return answer(objects.get(cluster, name));
+  public ResponseEntity<Stated<T>> get(@PathVariable String cluster, @PathVariable String name) {
+    return answer(cluster, objects.get(cluster, name));
   }
 
   @PostMapping
-  public ResponseEntity<T> create(@PathVariable String cluster, @Valid @RequestBody T object) {
+  public ResponseEntity<Stated<T>> create(
+      @PathVariable String cluster, @Valid @RequestBody T object) {
     Versioned<T> created = written(cluster, objects.create(cluster, object));
     URI location =
         ServletUriComponentsBuilder.fromCurrentRequestUri()
@@ -71,16 +94,16 @@ public abstract class TenantObjectEndpoints<T extends TenantOwned<T>> {
             .toUri();
     return ResponseEntity.created(location)
         .eTag(Versions.etag(created.revision()))
-        .body(created.value());
+        .body(stated(cluster, created));
   }
 
   @PutMapping("/{name}")
-  public ResponseEntity<T> replace(
+  public ResponseEntity<Stated<T>> replace(
       @PathVariable String cluster,
       @PathVariable String name,
       @RequestHeader(name = "If-Match", required = false) String ifMatch,
       @Valid @RequestBody T object) {
-    return answer(written(cluster, objects.replace(cluster, name, ifMatch, object)));
+    return answer(cluster, written(cluster, objects.replace(cluster, name, ifMatch, object)));
   }
 
   @DeleteMapping("/{name}")
@@ -93,18 +116,20 @@ public abstract class TenantObjectEndpoints<T extends TenantOwned<T>> {
   }
 
   @GetMapping("/{name}/history")
-  public List<View<T>> history(@PathVariable String cluster, @PathVariable String name) {
-    return objects.history(cluster, name).stream().map(View::of).toList();
+  public List<Revision<T>> history(@PathVariable String cluster, @PathVariable String name) {
+    return objects.history(cluster, name).stream()
+        .map(v -> new Revision<>(v.value(), v.revision()))
+        .toList();
   }
 
   /** Makes an earlier revision current again, as a new revision. */
   @PostMapping("/{name}/rollback")
-  public ResponseEntity<T> rollback(
+  public ResponseEntity<Stated<T>> rollback(
       @PathVariable String cluster,
       @PathVariable String name,
       @RequestParam @Min(1) long revision,
       @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-    return answer(written(cluster, objects.rollback(cluster, name, revision, ifMatch)));
+    return answer(cluster, written(cluster, objects.rollback(cluster, name, revision, ifMatch)));
   }
 
   /**
@@ -115,7 +140,13 @@ public abstract class TenantObjectEndpoints<T extends TenantOwned<T>> {
     return object;
   }
 
-  private ResponseEntity<T> answer(Versioned<T> object) {
-    return ResponseEntity.ok().eTag(Versions.etag(object.revision())).body(object.value());
+  /** The object with its ETag and status. */
+  protected ResponseEntity<Stated<T>> answer(String cluster, Versioned<T> object) {
+    return ResponseEntity.ok().eTag(Versions.etag(object.revision())).body(stated(cluster, object));
+  }
+
+  private Stated<T> stated(String cluster, Versioned<T> object) {
+    return new Stated<>(
+        object.value(), statuses.of(cluster).of(kind, object.value().name(), object.revision()));
   }
 }

@@ -24,13 +24,38 @@ public final class TenantObjects<T extends TenantOwned<T>> {
   private final Class<T> type;
   private final String kind;
   private final Function<String, String> prefixOfCluster;
+  private final Admission<T> admission;
+
+  /**
+   * Checks an object, as it will be stored (owner set), against what it refers to before any write:
+   * what passes field validation may still not work (a certificate that does not exist, a host name
+   * that does not resolve).
+   */
+  @FunctionalInterface
+  public interface Admission<T> {
+
+    /**
+     * @throws io.containercloud.common.error.ProblemException (422) naming the field and reason
+     */
+    void admit(String cluster, T object);
+  }
 
   public TenantObjects(
       Documents documents, Class<T> type, String kind, Function<String, String> prefixOfCluster) {
+    this(documents, type, kind, prefixOfCluster, (cluster, object) -> {});
+  }
+
+  public TenantObjects(
+      Documents documents,
+      Class<T> type,
+      String kind,
+      Function<String, String> prefixOfCluster,
+      Admission<T> admission) {
     this.documents = documents;
     this.type = type;
     this.kind = kind;
     this.prefixOfCluster = prefixOfCluster;
+    this.admission = admission;
   }
 
   public Page<T> list(String cluster, String cursor, int limit) {
@@ -56,6 +81,7 @@ public final class TenantObjects<T extends TenantOwned<T>> {
   public Versioned<T> create(String cluster, T object) {
     requireCluster(cluster);
     T owned = object.acceptedOver(null).ownedBy(tenantFor(object));
+    admission.admit(cluster, owned);
     return new Versioned<>(
         owned, documents.create(key(cluster, owned.name()), owned, documents.touch(cluster)));
   }
@@ -69,6 +95,7 @@ public final class TenantObjects<T extends TenantOwned<T>> {
     long expected = Versions.required(ifMatch);
     // objects do not move between tenants
     T owned = object.acceptedOver(current).ownedBy(current.tenant());
+    admission.admit(cluster, owned);
     return new Versioned<>(
         owned, documents.replace(key(cluster, name), owned, expected, documents.touch(cluster)));
   }
@@ -121,6 +148,7 @@ public final class TenantObjects<T extends TenantOwned<T>> {
             .filter(o -> o.tenant().equals(current.tenant()))
             .orElseThrow(
                 () -> ProblemException.notFound("revision of " + kind, Long.toString(revision)));
+    admission.admit(cluster, earlier);
     return new Versioned<>(
         earlier,
         documents.replace(key(cluster, name), earlier, expected, documents.touch(cluster)));

@@ -4,6 +4,7 @@ import io.containercloud.common.error.FieldViolation;
 import io.containercloud.common.error.ProblemException;
 import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.Topic;
+import io.containercloud.common.nginx.HostNames;
 import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.common.nginx.Upstream;
 import io.containercloud.common.security.Caller;
@@ -11,11 +12,14 @@ import io.containercloud.nginxmgr.event.EtcdOutbox;
 import io.containercloud.nginxmgr.event.NginxEventType;
 import io.containercloud.nginxmgr.store.Documents;
 import io.containercloud.nginxmgr.store.Documents.Versioned;
+import io.containercloud.nginxmgr.store.ObjectStatus;
 import io.containercloud.nginxmgr.store.TenantObjectEndpoints;
 import io.containercloud.nginxmgr.store.TenantObjects;
 import io.containercloud.nginxmgr.store.Versions;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
@@ -37,13 +41,19 @@ import tools.jackson.databind.json.JsonMapper;
 @Validated
 class UpstreamResource extends TenantObjectEndpoints<Upstream> {
 
+  private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(2);
+
   private final EtcdOutbox outbox;
   private final JsonMapper json;
   private final EndpointEventListener endpoints;
 
   UpstreamResource(
-      Documents documents, EtcdOutbox outbox, JsonMapper json, EndpointEventListener endpoints) {
-    super(objects(documents));
+      Documents documents,
+      EtcdOutbox outbox,
+      JsonMapper json,
+      EndpointEventListener endpoints,
+      ObjectStatus.Lookup statuses) {
+    super(objects(documents), statuses, "upstream");
     this.outbox = outbox;
     this.json = json;
     this.endpoints = endpoints;
@@ -56,7 +66,36 @@ class UpstreamResource extends TenantObjectEndpoints<Upstream> {
   }
 
   static TenantObjects<Upstream> objects(Documents documents) {
-    return new TenantObjects<>(documents, Upstream.class, "upstream", NginxKeys::upstreams);
+    return new TenantObjects<>(
+        documents,
+        Upstream.class,
+        "upstream",
+        NginxKeys::upstreams,
+        (cluster, upstream) -> requireResolvableHosts(upstream));
+  }
+
+  /**
+   * nginx refuses a whole configuration for one VM host name it cannot resolve, so a name must
+   * resolve now; the agents check again before each render and leave out only that member.
+   */
+  private static void requireResolvableHosts(Upstream upstream) {
+    if (upstream.vm() == null) {
+      return;
+    }
+    List<FieldViolation> unresolved = new ArrayList<>();
+    List<Upstream.VmMember> members = upstream.vm().members();
+    for (int i = 0; i < members.size(); i++) {
+      if (!HostNames.resolves(members.get(i).host(), LOOKUP_TIMEOUT)) {
+        unresolved.add(
+            new FieldViolation(
+                "vm.members[" + i + "].host",
+                "does not resolve; use an IP address or a name the nginx hosts resolve"));
+      }
+    }
+    if (!unresolved.isEmpty()) {
+      throw ProblemException.unprocessable(
+          "host-unresolved", "A VM member's host name does not resolve.", unresolved);
+    }
   }
 
   /**

@@ -17,7 +17,10 @@ import java.util.Map;
  * @param lastError the last failure (for example {@code nginx -t} output), or null
  * @param warnings what the operator should know of the applied configuration (objects left out,
  *     upstreams without members)
- * @param health per upstream, per member ({@code host:port}): {@code up} or {@code down}
+ * @param health per upstream, per member ({@code host:port}): {@code up}, {@code down}, or {@code
+ *     unresolved} (a host name that does not resolve, left out of the configuration)
+ * @param rejected the objects left out of the applied revision because nginx refused them (found by
+ *     bisection), so that everything else is served
  */
 public record AgentReport(
     String host,
@@ -27,4 +30,21 @@ public record AgentReport(
     String nginxVersion,
     String lastError,
     List<String> warnings,
-    Map<String, Map<String, String>> health) {}
+    Map<String, Map<String, String>> health,
+    List<Rejection> rejected) {
+
+  public AgentReport {
+    rejected = rejected == null ? List.of() : List.copyOf(rejected);
+  }
+
+  /**
+   * An object the agent left out.
+   *
+   * @param kind {@code server} or {@code upstream}
+   * @param name its name
+   * @param tenant its tenant
+   * @param revision the etcd revision of the object that was refused
+   * @param reason what nginx (or the agent) said
+   */
+  public record Rejection(String kind, String name, String tenant, long revision, String reason) {}
+}

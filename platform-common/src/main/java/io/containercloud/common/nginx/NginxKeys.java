@@ -26,6 +26,11 @@ public final class NginxKeys {
     return ROOT + "agents/" + cluster + "/";
   }
 
+  /** Managed TLS certificates of the cluster (the private key sealed). */
+  public static String certificates(String cluster) {
+    return cluster(cluster) + "/certificates/";
+  }
+
   public static String upstreams(String cluster) {
     return cluster(cluster) + "/upstreams/";
   }

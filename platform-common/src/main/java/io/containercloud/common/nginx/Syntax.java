@@ -60,13 +60,6 @@ public final class Syntax {
       "must be $host, $remote_addr, $proxy_add_x_forwarded_for, $scheme, $request_id,"
           + " $http_upgrade, $server_name or text of A-Z a-z 0-9 space . _ : / , = + -";
 
-  /** A certificate or key file name in the agent's certificate folder. */
-  public static final String FILE_NAME =
-      "[A-Za-z0-9][A-Za-z0-9_-]{0,100}(\\.[A-Za-z0-9_-]{1,16}){0,3}";
-
-  public static final String FILE_NAME_MESSAGE =
-      "must be a file name in the certificate folder (no path)";
-
   /** An nginx version. */
   public static final String VERSION = "\\d{1,3}\\.\\d{1,3}(\\.\\d{1,3})?";
 

@@ -64,6 +64,28 @@ public record Upstream(
     return new Upstream(name, tenant, balance, vm, group, active, weights, healthCheck);
   }
 
+  /** A copy whose vm group has only these members. */
+  public Upstream withVmMembers(List<VmMember> members) {
+    return new Upstream(
+        name,
+        tenant,
+        balance,
+        new VmGroup(List.copyOf(members)),
+        container,
+        active,
+        weights,
+        healthCheck);
+  }
+
+  /** nginx refuses {@code backup} under {@code ip_hash}: the whole configuration would fail. */
+  @AssertTrue(message = "ip-hash balancing takes no backup members")
+  boolean isBackupBalanced() {
+    return balance != Balance.IP_HASH
+        || vm == null
+        || vm.members() == null
+        || vm.members().stream().noneMatch(m -> m != null && m.backup());
+  }
+
   @AssertTrue(message = "the active group(s) must be defined (vm, container or both)")
   boolean isActiveDefined() {
     return active == null

@@ -21,7 +21,7 @@ import java.util.Map;
  * @param tenant the owning tenant (set from the caller)
  * @param serverNames host names it answers for
  * @param listen its listeners; none: the cluster's default HTTP port, and its HTTPS port with TLS
- * @param tls certificate and key file names, required when a listener uses TLS
+ * @param tls the managed certificate it presents, required when a listener uses TLS
  * @param locations where requests go, by path
  */
 public record VirtualServer(
@@ -42,7 +42,7 @@ public record VirtualServer(
     return new VirtualServer(name, owner, serverNames, listen, tls, locations);
   }
 
-  @AssertTrue(message = "a TLS listener needs tls.certificate and tls.key")
+  @AssertTrue(message = "a TLS listener needs tls.certificate")
   boolean isTls() {
     return listen == null || tls != null || listen.stream().noneMatch(l -> l != null && l.ssl());
   }
@@ -61,14 +61,11 @@ public record VirtualServer(
   }
 
   /**
-   * @param certificate a file name in the agent's certificate folder
-   * @param key a file name in the agent's certificate folder
+   * @param certificate the name of a managed certificate of the same cluster and tenant ({@link
+   *     ManagedCertificate}); the agent writes its files, nothing else on the host is named
    */
   public record Tls(
-      @NotNull @Pattern(regexp = Syntax.FILE_NAME, message = Syntax.FILE_NAME_MESSAGE)
-          String certificate,
-      @NotNull @Pattern(regexp = Syntax.FILE_NAME, message = Syntax.FILE_NAME_MESSAGE)
-          String key) {}
+      @NotNull @Pattern(regexp = Syntax.NAME, message = Syntax.NAME_MESSAGE) String certificate) {}
 
   /**
    * @param path the request path it matches
