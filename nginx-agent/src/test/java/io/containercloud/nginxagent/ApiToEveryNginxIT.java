@@ -1,10 +1,13 @@
 package io.containercloud.nginxagent;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.LocalInfra;
+import io.containercloud.common.testing.TestCertificates;
 import io.containercloud.common.testing.TestKafka;
 import io.containercloud.common.testing.TestTokens;
 import io.containercloud.nginxagent.agent.Agent;
@@ -30,6 +33,7 @@ class ApiToEveryNginxIT {
   private static final String[] HOSTS = {"127.0.0.31", "127.0.0.32"};
   private static final String ADMIN = TestTokens.token("root", "platform", Role.PLATFORM_ADMIN);
   private static final String DEV = TestTokens.token("dana", "tenant-a", Role.DEVELOPER);
+  private static final String DEV_B = TestTokens.token("bob", "tenant-b", Role.DEVELOPER);
 
   private final Client etcd =
       Client.builder().endpoints(URI.create("http://127.0.0.1:" + LocalInfra.ETCD_PORT)).build();
@@ -108,6 +112,74 @@ class ApiToEveryNginxIT {
         .atMost(Duration.ofSeconds(15))
         .until(
             () -> mgrGet("/clusters/" + cluster + "/convergence").contains("\"converged\":true"));
+  }
+
+  @Test
+  void anObjectNginxRefusesShowsRejectedToItsTenantWhileAnotherTenantsChangeIsServed()
+      throws Exception {
+    mgr = new NginxMgrProcess().ready();
+    String cluster = "api-" + UUID.randomUUID().toString().substring(0, 8);
+    int port = NginxFixture.freePort();
+    int tlsPort = NginxFixture.freePort();
+    int vmA = backend("vm-A");
+    int vmB = backend("vm-B");
+    mgr.send("POST", "/clusters", ADMIN, null, NginxFixture.clusterJson(cluster));
+    String etag =
+        mgr.send("POST", "/clusters/" + cluster + "/upstreams", DEV, null, upstream(vmA, "s", 1));
+    mgr.send("POST", "/clusters/" + cluster + "/servers", DEV, null, NginxFixture.serverJson(port));
+    TestCertificates.Issued issued =
+        new TestCertificates().issue(List.of("b.example.com"), Duration.ofDays(30));
+    mgr.send(
+        "POST",
+        "/clusters/" + cluster + "/certificates",
+        DEV_B,
+        null,
+        "{\"name\":\"b-cert\",\"certificate\":\"%s\",\"key\":\"%s\"}"
+            .formatted(issued.chain().replace("\n", "\\n"), issued.key().replace("\n", "\\n")));
+    mgr.send(
+        "POST",
+        "/clusters/" + cluster + "/upstreams",
+        DEV_B,
+        null,
+        upstream(vmB, "s", 1).replace("\"shop\"", "\"b-up\""));
+    mgr.send(
+        "POST",
+        "/clusters/" + cluster + "/servers",
+        DEV_B,
+        null,
+        """
+        {"name":"b-tls","serverNames":["b.example.com"],"listen":[{"port":%d,"ssl":true}],
+         "tls":{"certificate":"b-cert"},"locations":[{"path":"/","match":"prefix","upstream":"b-up"}]}"""
+            .formatted(tlsPort));
+    for (int i = 0; i < HOSTS.length; i++) {
+      startAgent(cluster, "host-" + (i + 1), HOSTS[i]);
+    }
+    awaitEveryNginxAnswers(port, "vm-A");
+
+    // tenant b's key replaced behind nginx-mgr's back: only nginx notices
+    etcd.getKVClient()
+        .put(
+            NginxFixture.bytes(NginxKeys.certificates(cluster) + "b-cert"),
+            NginxFixture.bytes(
+                NginxFixture.certificateJson(
+                    cluster, "b-cert", "tenant-b", issued, TestCertificates.strayKey())))
+        .get();
+    mgr.send("PUT", "/clusters/" + cluster + "/upstreams/shop", DEV, etag, upstream(vmB, "s", 1));
+
+    awaitEveryNginxAnswers(port, "vm-B");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                mgr.get("/clusters/" + cluster + "/servers/b-tls", DEV_B)
+                    .contains("\"state\":\"rejected\""));
+    assertThat(mgr.get("/clusters/" + cluster + "/servers/b-tls", DEV_B))
+        .contains("\"hosts\":[\"host-1\",\"host-2\"]")
+        .containsIgnoringCase("key");
+    assertThat(mgr.get("/clusters/" + cluster + "/convergence", ADMIN))
+        .contains("\"converged\":false", "\"name\":\"b-tls\"");
+    assertThat(mgr.get("/clusters/" + cluster + "/convergence", DEV)).doesNotContain("b-tls");
+    assertThat(mgrGet("/clusters/" + cluster + "/servers/shop")).contains("\"state\":\"applied\"");
   }
 
   private String mgrGet(String path) throws Exception {

@@ -1,6 +1,7 @@
 package io.containercloud.nginxmgr;
 
 import io.containercloud.common.testing.ServiceContract;
+import io.containercloud.common.testing.TestCertificates;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -31,7 +32,9 @@ final class NginxApi {
           Map.entry("UPSTREAM", "shop"),
           Map.entry("READ", "30s"),
           Map.entry("SIZE", "10m"),
-          Map.entry("CERT", "shop.crt"),
+          Map.entry("CERT", "shop-cert"),
+          Map.entry("HEADER", "X-Team"),
+          Map.entry("HEADER_VALUE", "$remote_addr"),
           Map.entry("HOST", "10.0.0.7"),
           Map.entry("FAIL", "10s"),
           Map.entry("/HEALTH", "/healthz"),
@@ -49,9 +52,9 @@ final class NginxApi {
   static final String SERVER =
       """
       {"name":"NAME","serverNames":["SERVER_NAME"],"listen":[{"port":443,"ssl":true}],
-       "tls":{"certificate":"CERT","key":"shop.key"},
+       "tls":{"certificate":"CERT"},
        "locations":[{"path":"/PATH","match":"prefix","upstream":"UPSTREAM","readTimeout":"READ",
-                     "clientMaxBodySize":"SIZE","setHeaders":{"X-Real-IP":"$remote_addr"}}]}""";
+                     "clientMaxBodySize":"SIZE","setHeaders":{"HEADER":"HEADER_VALUE"}}]}""";
 
   /** The template with {@code placeholder} set to {@code raw} (JSON text) and the rest valid. */
   static String fill(String template, String placeholder, String raw) {
@@ -68,6 +71,21 @@ final class NginxApi {
 
   static String serverJson(String name, String path) {
     return fill(SERVER, "NAME", name).replace("\"/\"", "\"" + path + "\"");
+  }
+
+  /** A certificate upload for {@code name}: the chain and key of {@code issued}. */
+  static String certificateJson(String name, TestCertificates.Issued issued) {
+    return certificateJson(name, issued.chain(), issued.key());
+  }
+
+  static String certificateJson(String name, String chain, String key) {
+    return "{\"name\":\""
+        + name
+        + "\",\"certificate\":\""
+        + chain.replace("\n", "\\n")
+        + "\",\"key\":\""
+        + key.replace("\n", "\\n")
+        + "\"}";
   }
 
   static String etag(HttpResponse<String> response) {

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.ServiceContract;
 import io.containercloud.common.testing.ServiceIntegrationTest;
+import io.containercloud.common.testing.TestCertificates;
 import io.containercloud.common.testing.TestTokens;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -26,6 +28,7 @@ class NginxObjectsIT {
   private static final String DEV_A = TestTokens.token("dana", "tenant-a", Role.DEVELOPER);
   private static final String DEV_B = TestTokens.token("bob", "tenant-b", Role.DEVELOPER);
   private static final String VIEWER_A = TestTokens.token("vic", "tenant-a", Role.VIEWER);
+  private static final TestCertificates CERTIFICATES = new TestCertificates();
 
   @LocalServerPort int port;
   @Autowired Client etcd;
@@ -37,6 +40,15 @@ class NginxObjectsIT {
     cluster = "edge-" + UUID.randomUUID().toString().substring(0, 8);
     HttpResponse<String> created = send("POST", "/clusters", ADMIN, null, clusterJson("1.24.0"));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    HttpResponse<String> certificate =
+        send(
+            "POST",
+            "/clusters/" + cluster + "/certificates",
+            DEV_A,
+            null,
+            NginxApi.certificateJson(
+                "shop-cert", CERTIFICATES.issue(List.of("shop.example.com"), Duration.ofDays(90))));
+    assertThat(certificate.statusCode()).as(certificate.body()).isEqualTo(201);
   }
 
   @Test
@@ -138,6 +150,9 @@ class NginxObjectsIT {
             "include /etc/passwd",
             "a#b",
             "caf\u00e9",
+            "$http_cookie",
+            "a $host",
+            "${host}",
             "x".repeat(10_000));
     List<String[]> fields =
         List.of(
@@ -153,11 +168,17 @@ class NginxObjectsIT {
             new String[] {"upstreams", "healthCheck.path", "/HEALTH"},
             new String[] {"upstreams", "healthCheck.interval", "INTERVAL"},
             new String[] {"upstreams", "container.service", "SERVICE"},
-            new String[] {"upstreams", "name", "NAME"});
+            new String[] {"upstreams", "name", "NAME"},
+            new String[] {"servers", "setHeaders", "HEADER"},
+            new String[] {"servers", "setHeaders", "HEADER_VALUE"});
     long before = etcdRevision();
     List<String> accepted = new ArrayList<>();
     for (String[] field : fields) {
       for (String value : hostile) {
+        if (field[2].equals("HEADER_VALUE")
+            && (value.equals("$host") || value.equals("include /etc/passwd"))) {
+          continue; // an allowed variable, and plain text nginx reads quoted
+        }
         String json =
             NginxApi.fill(
                 field[0].equals("servers") ? NginxApi.SERVER : NginxApi.UPSTREAM, field[2], value);

@@ -1,10 +1,15 @@
 package io.containercloud.nginxmgr.agent;
 
 import io.containercloud.common.error.ProblemException;
+import io.containercloud.common.nginx.AgentReport;
 import io.containercloud.common.nginx.NginxKeys;
+import io.containercloud.common.security.Caller;
 import io.containercloud.nginxmgr.store.Documents;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -23,10 +28,17 @@ class ConvergenceResource {
 
   /**
    * @param revision the newest revision of the cluster's configuration in etcd
-   * @param converged whether every agent applied it and reports no error
+   * @param converged whether every agent applied it, reports no error and left nothing out
    * @param agents each live agent's report, with whether it is current
+   * @param rejected the objects agents left out because nginx refused them (the caller's tenant's,
+   *     or all for a platform admin)
    */
-  record Convergence(long revision, boolean converged, List<AgentState> agents) {}
+  record Convergence(
+      long revision, boolean converged, List<AgentState> agents, List<Rejected> rejected) {}
+
+  /** An object some agents left out, and what nginx said. */
+  record Rejected(
+      String kind, String name, String tenant, long revision, String reason, List<String> hosts) {}
 
   record AgentState(
       String host,
@@ -43,8 +55,9 @@ class ConvergenceResource {
       throw ProblemException.notFound("nginx cluster", cluster);
     }
     long revision = documents.newestRevision(cluster);
+    List<AgentReport> reports = this.reports.of(cluster);
     List<AgentState> agents =
-        reports.of(cluster).stream()
+        reports.stream()
             .map(
                 r ->
                     new AgentState(
@@ -56,7 +69,28 @@ class ConvergenceResource {
                         r.lastError(),
                         r.appliedRevision() >= revision && r.lastError() == null))
             .toList();
+    Caller caller = Caller.current();
+    Map<String, Rejected> rejected = new TreeMap<>();
+    for (AgentReport report : reports) {
+      for (AgentReport.Rejection r : report.rejected()) {
+        rejected.merge(
+            r.kind() + "/" + r.name(),
+            new Rejected(
+                r.kind(), r.name(), r.tenant(), r.revision(), r.reason(), List.of(report.host())),
+            (a, b) ->
+                new Rejected(
+                    a.kind(),
+                    a.name(),
+                    a.tenant(),
+                    a.revision(),
+                    a.reason(),
+                    Stream.concat(a.hosts().stream(), b.hosts().stream()).sorted().toList()));
+      }
+    }
     return new Convergence(
-        revision, !agents.isEmpty() && agents.stream().allMatch(AgentState::current), agents);
+        revision,
+        !agents.isEmpty() && agents.stream().allMatch(AgentState::current) && rejected.isEmpty(),
+        agents,
+        rejected.values().stream().filter(r -> caller.canSee(r.tenant())).toList());
   }
 }
