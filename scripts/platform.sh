@@ -36,7 +36,7 @@ build() {
 # Secrets of the local platform, made once and kept in the data folder.
 secrets() {
   mkdir -p "$STATE"
-  need_packages openssl
+  need_packages openssl jq
   [ -s "$STATE/gateway-signing-key.pem" ] \
     || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$STATE/gateway-signing-key.pem" 2>/dev/null
   [ -s "$STATE/admin-password" ] || openssl rand -base64 18 | tr -d '/+=' >"$STATE/admin-password"
