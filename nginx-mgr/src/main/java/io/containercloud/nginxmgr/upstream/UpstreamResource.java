@@ -124,7 +124,7 @@ class UpstreamResource extends TenantObjectEndpoints<Upstream> {
                         Topic.NGINX_EVENTS,
                         cluster + "/" + name,
                         CloudEvent.of(
-                            "nginx-mgr",
+                            "/nginx-mgr",
                             NginxEventType.UPSTREAM_SWITCHED,
                             cluster + "/" + name,
                             after.tenant(),

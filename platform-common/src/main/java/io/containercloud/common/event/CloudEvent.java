@@ -2,6 +2,7 @@ package io.containercloud.common.event;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.time.Instant;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
@@ -18,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @param specversion always {@code 1.0}
  * @param id unique per event; consumers remember it to stay idempotent
- * @param source the producing service, for example {@code /cluster-service}
+ * @param source the producing service as {@code /<module>}, for example {@code /cluster-service};
+ *     the same form for every producer, so consumers and audits can match on it
  * @param type a dotted name such as {@code app.started}, taken from an {@link EventType}
  * @param time when the change happened
  * @param subject the aggregate the event is about (also the Kafka key)
@@ -29,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 public record CloudEvent(
     @NotBlank String specversion,
     @NotBlank String id,
-    @NotBlank String source,
+    @NotBlank @Pattern(regexp = SOURCE) String source,
     @NotBlank String type,
     @NotNull Instant time,
     @NotBlank String subject,
@@ -38,6 +40,9 @@ public record CloudEvent(
     JsonNode data) {
 
   public static final String SPEC_VERSION = "1.0";
+
+  /** What {@code source} looks like: a slash and the producing module's name. */
+  public static final String SOURCE = "/[a-z][a-z0-9-]{0,62}";
 
   /**
    * The content type of a structured-mode CloudEvent, sent as the Kafka {@code content-type}
@@ -48,6 +53,10 @@ public record CloudEvent(
   /** A new event with a fresh id and the current time. */
   public static CloudEvent of(
       String source, EventType type, String subject, String tenant, JsonNode data) {
+    if (!source.matches(SOURCE)) {
+      throw new IllegalArgumentException(
+          "event source '" + source + "' must be /<module>, like /cluster-service");
+    }
     return new CloudEvent(
         SPEC_VERSION,
         UUID.randomUUID().toString(),

@@ -1,6 +1,7 @@
 package io.containercloud.common.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,5 +53,14 @@ class CloudEventTest {
   void onlyEndpointEventsAreCompacted() {
     assertThat(Topic.values()).filteredOn(Topic::compacted).containsExactly(Topic.ENDPOINT_EVENTS);
     assertThat(Topic.ENDPOINT_EVENTS.topicName()).isEqualTo("endpoint-events");
+  }
+
+  @Test
+  void everyProducerNamesItselfTheSameWay() {
+    assertThat(CloudEvent.of("/nginx-mgr", Type.STARTED, "s", "t", null).source())
+        .isEqualTo("/nginx-mgr");
+    assertThatThrownBy(() -> CloudEvent.of("nginx-mgr", Type.STARTED, "s", "t", null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("/<module>");
   }
 }
