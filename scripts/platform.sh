@@ -116,9 +116,10 @@ cmd_up() {
   Gateway:   http://127.0.0.1:8080
   Log in:    user 'admin', password '$(cat "$STATE/admin-password")' (kept in $STATE/admin-password)
 
-    TOKEN=\$(curl -s -X POST http://127.0.0.1:8080/api/auth/login \\
+    TOKEN=\$(curl -fsS -X POST http://127.0.0.1:8080/api/auth/login \\
       -H 'Content-Type: application/json' \\
-      -d '{"username":"admin","password":"$(cat "$STATE/admin-password")"}' | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+      -d '{"username":"admin","password":"$(cat "$STATE/admin-password")"}' | jq -er .access_token) \\
+      || echo "login failed" >&2
     curl -s -X POST http://127.0.0.1:8080/api/dns/records -H "Authorization: Bearer \$TOKEN" \\
       -H 'Content-Type: application/json' \\
       -d '{"name":"hello.platform.test","type":"A","ttl":60,"values":["10.0.0.42"]}'
