@@ -183,36 +183,69 @@ EOF
 java_home() { dirname "$(dirname "$(readlink -f "$(command -v java)")")"; }
 
 # --- BIND ----------------------------------------------------------------------------
+# Zones of the local BIND: the platform's own; one for the dns-service tests, so that test runs
+# never touch the platform's names; and two that BIND serves but that cannot be managed (it
+# refuses updates to readonly.test and transfers of no-transfer.test), which zone registration
+# must refuse.
+BIND_ZONES=(platform.test dns-tests.test readonly.test no-transfer.test)
+
 bind_install() { need_packages bind9 bind9-utils bind9-dnsutils; }
 bind_ready() {
-  dig @127.0.0.1 -p "$BIND_PORT" platform.test SOA +short +time=1 +tries=1 2>/dev/null | grep -q '^ns1\.platform\.test\. '
+  dig @127.0.0.1 -p "$BIND_PORT" platform.test SOA +short +time=1 +tries=1 2>/dev/null | grep -q '^ns1\.platform\.test\. ' \
+    && bind_refresh
 }
-# The test zone starts empty at every `up` (the journal of earlier runs is dropped); a `start`
-# after a `stop` keeps it, as a real restart would.
+# The zones start empty at every `up` (the journals of earlier runs are dropped); a `start`
+# after a `stop` keeps them, as a real restart would.
 bind_start() {
   local dir=$DATA/bind
   mkdir -p "$dir/zones"
-  if [ "${FRESH_ZONE:-}" = 1 ] || [ ! -f "$dir/zones/platform.test.db" ]; then
-    rm -f "$dir"/zones/*.jnl
-    write_zone "$dir/zones/platform.test.db"
-  fi
+  if [ "${FRESH_ZONE:-}" = 1 ]; then bind_write_zones "$dir" all; else bind_write_zones "$dir" missing; fi
   write_named_conf "$dir"
   named -c "$dir/named.conf" -f -u root >>"$(log_file bind)" 2>&1 &
   echo $! >"$(pid_file bind)"
 }
 
+# bind_write_zones DIR all|missing: (re)writes every zone file, or only those not there yet.
+bind_write_zones() {
+  local dir=$1 which=$2 zone
+  for zone in "${BIND_ZONES[@]}"; do
+    if [ "$which" = all ] || [ ! -f "$dir/zones/$zone.db" ]; then
+      rm -f "$dir/zones/$zone.db.jnl"
+      write_zone "$dir/zones/$zone.db" "$zone"
+    fi
+  done
+}
+
+# A BIND started here by an older version of this script learns the zones added since without a
+# restart: its config is rewritten and named re-reads it on SIGHUP (zones it has keep their
+# data). One started elsewhere is left as it is. Always true: the server answers either way.
+bind_refresh() {
+  local dir=$DATA/bind pid
+  pid=$(own_pid bind) || return 0
+  [ -f "$dir/named.conf" ] || return 0
+  [ "$(named_conf_text "$dir")" = "$(cat "$dir/named.conf")" ] && return 0
+  bind_write_zones "$dir" missing
+  write_named_conf "$dir"
+  kill -HUP "$pid" 2>/dev/null || true
+  log "bind: re-reading its config for the zones ${BIND_ZONES[*]}"
+  return 0
+}
+
+# write_zone FILE ZONE
 write_zone() {
-  cat >"$1" <<'EOF'
-$TTL 60
-@    IN SOA ns1.platform.test. hostmaster.platform.test. ( 1 60 60 3600 60 )
-     IN NS  ns1.platform.test.
+  cat >"$1" <<EOF
+\$TTL 60
+@    IN SOA ns1.$2. hostmaster.$2. ( 1 60 60 3600 60 )
+     IN NS  ns1.$2.
 ns1  IN A   127.0.0.1
 EOF
 }
 
-write_named_conf() {
+write_named_conf() { named_conf_text "$1" >"$1/named.conf"; }
+
+named_conf_text() {
   local dir=$1
-  cat >"$dir/named.conf" <<EOF
+  cat <<EOF
 include "$INFRA/tsig.key";
 options {
   directory "$dir";
@@ -229,6 +262,21 @@ zone "platform.test" {
   type primary;
   file "$dir/zones/platform.test.db";
   allow-update { key platform-key; };
+};
+zone "dns-tests.test" {
+  type primary;
+  file "$dir/zones/dns-tests.test.db";
+  allow-update { key platform-key; };
+};
+zone "readonly.test" {
+  type primary;
+  file "$dir/zones/readonly.test.db";
+};
+zone "no-transfer.test" {
+  type primary;
+  file "$dir/zones/no-transfer.test.db";
+  allow-update { key platform-key; };
+  allow-transfer { none; };
 };
 EOF
 }

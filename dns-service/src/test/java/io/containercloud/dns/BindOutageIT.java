@@ -11,8 +11,11 @@ import io.containercloud.common.testing.TestTokens;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Fault drill: BIND is stopped while changes keep coming; none is lost. */
 @ServiceIntegrationTest
@@ -21,6 +24,12 @@ class BindOutageIT {
   private static final int CHANGES = 50;
 
   @LocalServerPort int port;
+  @Autowired JdbcTemplate jdbc;
+
+  @AfterEach
+  void cleanUp() {
+    DnsFixture.cleanUp(jdbc);
+  }
 
   @Test
   void changesMadeWhileBindIsDownApplyWhenItReturns() {

@@ -64,7 +64,7 @@ class DnsBenchmark {
 
     double[] latencies = new double[LATENCY_RECORDS];
     for (int i = 0; i < LATENCY_RECORDS; i++) {
-      String name = "l" + i + "." + run + ".platform.test";
+      String name = "l" + i + "." + run + "." + DnsFixture.ZONE;
       String value = "10.1." + (i / 250) + "." + (i % 250 + 1);
       long start = System.nanoTime();
       dns.create(token, name, "A", value);
@@ -86,7 +86,7 @@ class DnsBenchmark {
                 for (int i = thread; i < THROUGHPUT_RECORDS; i += THREADS) {
                   dns.create(
                       token,
-                      "t" + i + "." + run + ".platform.test",
+                      "t" + i + "." + run + "." + DnsFixture.ZONE,
                       "A",
                       "10.2." + (i / 250) + "." + (i % 250 + 1));
                 }
@@ -134,7 +134,7 @@ class DnsBenchmark {
   /** Applies one statement to every set of the run at once; seconds until BIND holds the result. */
   private double backlog(String sql, String run) {
     long start = System.nanoTime();
-    jdbc.update(sql, "%." + run + ".platform.test");
+    jdbc.update(sql, "%." + run + "." + DnsFixture.ZONE);
     awaitAllApplied();
     return (System.nanoTime() - start) / 1e9;
   }
@@ -153,7 +153,7 @@ class DnsBenchmark {
 
   private static void warmUp(DnsFixture dns, String token, String run) {
     for (int i = 0; i < 50; i++) {
-      String name = "w" + i + "." + run + ".platform.test";
+      String name = "w" + i + "." + run + "." + DnsFixture.ZONE;
       dns.create(token, name, "A", "10.0.9." + (i + 1));
     }
   }

@@ -12,13 +12,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 @ServiceIntegrationTest
 class DnsEventsIT {
 
   @LocalServerPort int port;
+  @Autowired JdbcTemplate jdbc;
+
+  @AfterEach
+  void cleanUp() {
+    DnsFixture.cleanUp(jdbc);
+  }
 
   @Test
   void everyChangeIsPublishedOnDnsEvents() {

@@ -15,7 +15,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -25,11 +28,19 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
+import org.xbill.DNS.ZoneTransferException;
+import org.xbill.DNS.ZoneTransferIn;
 
-/** The dns-service API over HTTP and the local BIND over DNS, as the tests use them. */
+/**
+ * The dns-service API over HTTP and the local BIND over DNS, as the tests use them.
+ *
+ * <p>The tests work in a zone of their own that the local BIND serves beside the platform's {@code
+ * platform.test} ({@code scripts/infra.sh}), so a test run never adds, changes or leaves a name in
+ * the platform's zone; {@link #cleanUp} empties the test zone after each test.
+ */
 final class DnsFixture {
 
-  static final String ZONE = "platform.test";
+  static final String ZONE = "dns-tests.test";
   static final String ADMIN = TestTokens.token("root", "platform", Role.PLATFORM_ADMIN);
   // the key of scripts/infra/tsig.key, to change BIND behind the platform's back
   private static final TSIG LOCAL_KEY =
@@ -52,10 +63,66 @@ final class DnsFixture {
             "/zones",
             ADMIN,
             """
-            {"name": "platform.test", "serverHost": "127.0.0.1", "serverPort": 10053,
+            {"name": "dns-tests.test", "serverHost": "127.0.0.1", "serverPort": 10053,
              "tsigKey": "platform-key", "defaultTtl": 300}
             """);
-    assertThat(response.statusCode()).as(response.body()).isIn(201, 409);
+    assertThat(response.statusCode())
+        .as(
+            "registering the test zone answered %s; a BIND started before scripts/infra.sh served"
+                + " %s learns it with `bash scripts/infra.sh status` (when started from this"
+                + " checkout) or a restart of BIND",
+            response.body(), ZONE)
+        .isIn(201, 409);
+  }
+
+  /**
+   * Leaves the test database managing only the test zone, and the test zone empty. The record sets
+   * go first, so the pusher has nothing left to send; then the zones tests registered or inserted
+   * (example.com, ...); then every name but the apex and {@code ns1} leaves the test zone in BIND,
+   * in one update. Tests run one class at a time, so nothing else works there meanwhile.
+   */
+  static void cleanUp(JdbcTemplate jdbc) {
+    String database = jdbc.queryForObject("SELECT DATABASE()", String.class);
+    assertThat(database).as("cleanUp empties a test database only").endsWith("_test");
+    jdbc.update("DELETE FROM dns_record_set");
+    jdbc.update("DELETE FROM dns_zone WHERE name <> ?", ZONE);
+    try {
+      Name zone = Name.fromString(ZONE + ".");
+      Name ns1 = Name.fromString("ns1", zone);
+      ZoneTransferIn xfr =
+          ZoneTransferIn.newAXFR(zone, "127.0.0.1", LocalInfra.BIND_PORT, LOCAL_KEY);
+      xfr.run();
+      Set<Name> names = new TreeSet<>();
+      xfr.getAXFR().stream()
+          .map(Record::getName)
+          .filter(n -> !n.equals(zone) && !n.equals(ns1))
+          .forEach(names::add);
+      if (names.isEmpty()) {
+        return;
+      }
+      Update update = new Update(zone);
+      names.forEach(update::delete);
+      assertThat(localResolver().send(update).getRcode()).isZero();
+    } catch (IOException | ZoneTransferException e) {
+      throw new IllegalStateException("cannot empty the test zone " + ZONE + ": " + e, e);
+    }
+  }
+
+  /** The names BIND holds in a zone (by AXFR with the local key), apex and {@code ns1} included. */
+  static List<String> namesInBind(String zoneName) {
+    try {
+      ZoneTransferIn xfr =
+          ZoneTransferIn.newAXFR(
+              Name.fromString(zoneName + "."), "127.0.0.1", LocalInfra.BIND_PORT, LOCAL_KEY);
+      xfr.run();
+      return xfr.getAXFR().stream()
+          .map(r -> r.getName().toString(true).toLowerCase(Locale.ROOT))
+          .distinct()
+          .sorted()
+          .toList();
+    } catch (IOException | ZoneTransferException e) {
+      throw new IllegalStateException("cannot read zone " + zoneName + ": " + e, e);
+    }
   }
 
   HttpResponse<String> send(String method, String path, String token, String json) {
@@ -132,14 +199,18 @@ final class DnsFixture {
     try {
       Update update = new Update(Name.fromString(ZONE + "."));
       update.replace(Name.fromString(name + "."), type, 60, value);
-      SimpleResolver resolver = new SimpleResolver(InetAddress.getLoopbackAddress());
-      resolver.setPort(LocalInfra.BIND_PORT);
-      resolver.setTCP(true);
-      resolver.setTSIGKey(LOCAL_KEY);
-      assertThat(resolver.send(update).getRcode()).isZero();
+      assertThat(localResolver().send(update).getRcode()).isZero();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static SimpleResolver localResolver() throws IOException {
+    SimpleResolver resolver = new SimpleResolver(InetAddress.getLoopbackAddress());
+    resolver.setPort(LocalInfra.BIND_PORT);
+    resolver.setTCP(true);
+    resolver.setTSIGKey(LOCAL_KEY);
+    return resolver;
   }
 
   static final int A = Type.A;

@@ -12,6 +12,7 @@ import io.containercloud.common.testing.TestTokens;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,6 +33,11 @@ class DnsRecordsIT {
   void zone() {
     dns = new DnsFixture(port);
     dns.ensureZone();
+  }
+
+  @AfterEach
+  void cleanUp() {
+    DnsFixture.cleanUp(jdbc);
   }
 
   @Test
@@ -91,6 +97,81 @@ class DnsRecordsIT {
   }
 
   @Test
+  void putNamingAnotherNameOrTypeIsUnprocessableAndChangesNothing() {
+    String name = DnsFixture.uniqueName("rename");
+    long id = dns.create(DEV_A, name, "A", "10.0.11.1");
+    await().atMost(LIMIT).until(() -> dns.syncStatus(id).equals("APPLIED"));
+
+    HttpResponse<String> renamed =
+        dns.send(
+            "PUT",
+            "/records/" + id,
+            DEV_A,
+            """
+            {"name": "%s", "ttl": 60, "values": ["10.0.11.2"]}
+            """
+                .formatted(DnsFixture.uniqueName("other")));
+    assertThat(renamed.statusCode()).as(renamed.body()).isEqualTo(422);
+    assertProblem(renamed, "immutable-field");
+    assertThat(renamed.body()).contains("\"field\":\"name\"").doesNotContain("\"field\":\"type\"");
+    HttpResponse<String> retyped =
+        dns.send(
+            "PUT",
+            "/records/" + id,
+            DEV_A,
+            "{\"type\": \"AAAA\", \"ttl\": 60, \"values\": [\"10.0.11.2\"]}");
+    assertThat(retyped.statusCode()).as(retyped.body()).isEqualTo(422);
+    assertThat(retyped.body()).contains("\"field\":\"type\"");
+    assertThat(dns.send("GET", "/records/" + id, ADMIN, null).body())
+        .contains("\"version\":1")
+        .contains("\"values\":[\"10.0.11.1\"]");
+    assertThat(answer(name, DnsFixture.A)).containsExactly("10.0.11.1");
+
+    // the same name and type, in any case and with the final dot, are fine
+    HttpResponse<String> same =
+        dns.send(
+            "PUT",
+            "/records/" + id,
+            DEV_A,
+            """
+            {"name": "%s.", "type": "a", "ttl": 60, "values": ["10.0.11.2"]}
+            """
+                .formatted(name.toUpperCase(java.util.Locale.ROOT)));
+    assertThat(same.statusCode()).as(same.body()).isEqualTo(200);
+    await().atMost(LIMIT).until(() -> answer(name, DnsFixture.A).equals(List.of("10.0.11.2")));
+  }
+
+  @Test
+  void fieldsARecordSetRequestDoesNotHaveAreRefusedNotIgnored() {
+    String name = DnsFixture.uniqueName("extra");
+    long id = dns.create(DEV_A, name, "A", "10.0.12.1");
+    HttpResponse<String> put =
+        dns.send(
+            "PUT",
+            "/records/" + id,
+            DEV_A,
+            """
+            {"ttl": 60, "values": ["10.0.12.2"], "zone": "other.test", "owner": "someone"}
+            """);
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(400);
+    assertProblem(put, "validation-failed");
+    assertThat(put.body()).contains("\"field\":\"owner\"").contains("\"field\":\"zone\"");
+    assertThat(dns.send("GET", "/records/" + id, ADMIN, null).body()).contains("\"version\":1");
+
+    HttpResponse<String> post =
+        dns.send(
+            "POST",
+            "/records",
+            DEV_A,
+            """
+            {"name": "%s", "type": "A", "values": ["10.0.12.3"], "tenant": "tenant-b"}
+            """
+                .formatted(DnsFixture.uniqueName("extra")));
+    assertThat(post.statusCode()).as(post.body()).isEqualTo(400);
+    assertThat(post.body()).contains("\"field\":\"tenant\"");
+  }
+
+  @Test
   void hostileInputIsRejectedNamingTheFieldAndNothingReachesBind() {
     for (String hostile :
         List.of(
@@ -119,13 +200,13 @@ class DnsRecordsIT {
             "/records",
             DEV_A,
             """
-            {"name": "ok.platform.test", "type": "TXT", "values": ["line\\nbreak"]}
+            {"name": "ok.dns-tests.test", "type": "TXT", "values": ["line\\nbreak"]}
             """);
     assertThat(badValue.statusCode()).isEqualTo(400);
     assertThat(badValue.body()).contains("\"field\":\"values[0]\"");
     assertThat(
             jdbc.queryForObject(
-                "SELECT COUNT(*) FROM dns_record_set WHERE name LIKE 'bad%' OR name = 'ok.platform.test'",
+                "SELECT COUNT(*) FROM dns_record_set WHERE name LIKE 'bad%' OR name = 'ok.dns-tests.test'",
                 Integer.class))
         .isZero();
   }
@@ -156,7 +237,7 @@ class DnsRecordsIT {
             DEV_A,
             "{\"name\": \""
                 + name
-                + "\", \"type\": \"CNAME\", \"values\": [\"web.platform.test\"]}");
+                + "\", \"type\": \"CNAME\", \"values\": [\"web.dns-tests.test\"]}");
     assertThat(response.statusCode()).isEqualTo(422);
     assertProblem(response, "cname-conflict");
     HttpResponse<String> apex =
@@ -165,7 +246,7 @@ class DnsRecordsIT {
             "/records",
             DEV_A,
             """
-            {"name": "platform.test", "type": "CNAME", "values": ["web.example.com"]}
+            {"name": "dns-tests.test", "type": "CNAME", "values": ["web.example.com"]}
             """);
     assertThat(apex.statusCode()).isEqualTo(400);
   }
@@ -235,7 +316,7 @@ class DnsRecordsIT {
     assertThat(answer(name, DnsFixture.A)).containsExactly("192.0.2.66");
 
     HttpResponse<String> report =
-        dns.send("POST", "/zones/platform.test/drift-repair", ADMIN, null);
+        dns.send("POST", "/zones/" + DnsFixture.ZONE + "/drift-repair", ADMIN, null);
     assertThat(report.statusCode()).as(report.body()).isEqualTo(200);
     assertThat(report.body()).contains(name + " A");
     await().atMost(LIMIT).until(() -> answer(name, DnsFixture.A).equals(List.of("10.0.6.1")));
@@ -249,7 +330,8 @@ class DnsRecordsIT {
     await().atMost(LIMIT).until(() -> dns.syncStatus(id).equals("FAILED"));
     assertThat(dns.send("GET", "/records/" + id, ADMIN, null).body())
         .contains("changed outside the platform");
-    String report = dns.send("POST", "/zones/platform.test/drift-repair", ADMIN, null).body();
+    String report =
+        dns.send("POST", "/zones/" + DnsFixture.ZONE + "/drift-repair", ADMIN, null).body();
     assertThat(report).contains("\"conflicts\":[").contains(name + " A");
     assertThat(answer(name, DnsFixture.A)).containsExactly("192.0.2.7");
   }

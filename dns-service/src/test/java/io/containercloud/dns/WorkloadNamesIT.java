@@ -53,12 +53,13 @@ class WorkloadNamesIT {
   @AfterEach
   void tearDown() {
     producer.close();
+    DnsFixture.cleanUp(jdbc);
   }
 
   @Test
   void placementCreatesTheNameAndDeletionRemovesIt() throws Exception {
     String app = "shop" + suffix();
-    String name = "cart." + app + ".tenant-b.platform.test";
+    String name = "cart." + app + ".tenant-b." + DnsFixture.ZONE;
     CloudEvent placed =
         event(PLACED, "tenant-b", app, "cart", List.of("10.20.0.1", "10.20.0.2", "fd00::20"));
     publish(Topic.CLUSTER_EVENTS, placed);
@@ -94,14 +95,14 @@ class WorkloadNamesIT {
         .atMost(LIMIT)
         .until(
             () ->
-                answer("api." + app + ".tenant-c.platform.test", DnsFixture.A)
+                answer("api." + app + ".tenant-c." + DnsFixture.ZONE, DnsFixture.A)
                     .equals(List.of("10.30.0.9")));
   }
 
   @Test
   void manualRecordIsNeverTouchedByAutomaticNames() throws Exception {
     String app = "pay" + suffix();
-    String name = "api." + app + ".tenant-a.platform.test";
+    String name = "api." + app + ".tenant-a." + DnsFixture.ZONE;
     long id =
         dns.create(TestTokens.token("ops", "tenant-a", Role.TENANT_ADMIN), name, "A", "10.99.0.1");
     await().atMost(LIMIT).until(() -> answer(name, DnsFixture.A).equals(List.of("10.99.0.1")));
@@ -132,7 +133,7 @@ class WorkloadNamesIT {
         .atMost(LIMIT)
         .until(
             () ->
-                answer("web." + app + ".tenant-b.platform.test", DnsFixture.A)
+                answer("web." + app + ".tenant-b." + DnsFixture.ZONE, DnsFixture.A)
                     .equals(List.of("10.50.0.1")));
   }
 

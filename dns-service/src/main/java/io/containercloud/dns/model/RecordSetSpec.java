@@ -62,6 +62,27 @@ public record RecordSetSpec(
         new RecordSetSpec(zone, normalized, recordType.get(), effectiveTtl, canonical));
   }
 
+  /**
+   * The fields of a change to a stored set that would change what the set is: its name and type,
+   * which a change never alters. Each that differs is named rather than ignored; a field left out
+   * or repeated unchanged (in any letter case, the name with or without its final dot) is fine.
+   */
+  public static List<FieldViolation> identityChanges(
+      String name, RecordType type, String requestedName, String requestedType) {
+    List<FieldViolation> violations = new ArrayList<>();
+    if (requestedName != null && !DnsName.normalize(requestedName).equals(name)) {
+      violations.add(
+          new FieldViolation(
+              "name", "cannot change (the set is " + name + "); create a set for the new name"));
+    }
+    if (requestedType != null && !requestedType.toUpperCase(Locale.ROOT).equals(type.name())) {
+      violations.add(
+          new FieldViolation(
+              "type", "cannot change (the set is " + type + "); create a set of the new type"));
+    }
+    return violations;
+  }
+
   private static List<String> checkValues(
       RecordType type, List<String> values, List<FieldViolation> violations) {
     if (values == null || values.isEmpty() || values.size() > MAX_VALUES) {

@@ -66,6 +66,12 @@ public class RecordRepository {
         .toList();
   }
 
+  /** Locks every set of the zone, deletions pending included, for the rest of the transaction. */
+  List<RecordSet> lockZone(String zone) {
+    return jdbc.query(
+        "SELECT * FROM dns_record_set WHERE zone = ? ORDER BY id FOR UPDATE", mapper, zone);
+  }
+
   List<RecordSet> ownedBy(String owner) {
     return jdbc.query(
         "SELECT * FROM dns_record_set WHERE owner = ? AND NOT deleted FOR UPDATE", mapper, owner);
@@ -112,6 +118,11 @@ public class RecordRepository {
             + " sync_status = 'PENDING', sync_error = NULL, attempts = 0, next_attempt_at = CURRENT_TIMESTAMP(6)"
             + " WHERE id = ?",
         id);
+  }
+
+  /** Removes a set from the desired state at once, whatever BIND holds. */
+  void remove(long id) {
+    jdbc.update("DELETE FROM dns_record_set WHERE id = ?", id);
   }
 
   public List<RecordSet> page(Filter filter, long afterId, int limit) {

@@ -1,11 +1,14 @@
 package io.containercloud.dns.record;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import io.containercloud.common.error.FieldViolation;
 import io.containercloud.common.error.ProblemException;
 import io.containercloud.common.security.Caller;
 import io.containercloud.common.security.Role;
 import io.containercloud.dns.model.DnsName;
 import io.containercloud.dns.model.RecordType;
 import io.containercloud.dns.record.RecordService.Draft;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
@@ -13,6 +16,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -42,7 +46,32 @@ class RecordResource {
     this.records = records;
   }
 
-  record RecordRequest(String name, String type, Integer ttl, List<String> values) {}
+  /** A record set as a client sends it; any other field is refused (400), never ignored. */
+  record RecordRequest(
+      String name,
+      String type,
+      Integer ttl,
+      List<String> values,
+      @JsonAnySetter @Schema(hidden = true) Map<String, Object> unknownFields) {
+
+    Draft draft() {
+      List<FieldViolation> unknown =
+          unknownFields == null
+              ? List.of()
+              : unknownFields.keySet().stream()
+                  .sorted()
+                  .map(
+                      f ->
+                          new FieldViolation(
+                              f,
+                              "is not a field of a record set request (name, type, ttl, values)"))
+                  .toList();
+      if (!unknown.isEmpty()) {
+        throw ProblemException.invalid(unknown);
+      }
+      return new Draft(name, type, ttl, values);
+    }
+  }
 
   record SyncView(RecordSet.SyncStatus status, String error, int attempts, Instant appliedAt) {}
 
@@ -119,11 +148,7 @@ class RecordResource {
   @PostMapping("/records")
   ResponseEntity<RecordView> create(@RequestBody RecordRequest request) {
     Caller caller = requireWriter();
-    RecordSet set =
-        service.create(
-            new Draft(request.name(), request.type(), request.ttl(), request.values()),
-            RecordSet.MANUAL,
-            caller.tenant());
+    RecordSet set = service.create(request.draft(), RecordSet.MANUAL, caller.tenant());
     return ResponseEntity.created(URI.create("/records/" + set.id()))
         .eTag(Long.toString(set.version()))
         .body(RecordView.of(set));
@@ -136,17 +161,26 @@ class RecordResource {
       @RequestBody RecordRequest request) {
     requireWriter();
     RecordSet current = manual(visible(id));
-    RecordSet set =
-        service.update(
-            current, new Draft(null, null, request.ttl(), request.values()), version(ifMatch));
+    RecordSet set = service.update(current, request.draft(), version(ifMatch));
     return ResponseEntity.ok().eTag(Long.toString(set.version())).body(RecordView.of(set));
   }
 
+  /**
+   * Deletes a set: 202, and it goes once BIND dropped it. With {@code force=true} it leaves the
+   * platform's state at once without BIND (204): for a set whose zone refuses updates.
+   */
   @DeleteMapping("/records/{id}")
   ResponseEntity<RecordView> delete(
-      @PathVariable long id, @RequestHeader(name = "If-Match", required = false) String ifMatch) {
+      @PathVariable long id,
+      @RequestHeader(name = "If-Match", required = false) String ifMatch,
+      @RequestParam(defaultValue = "false") boolean force) {
     requireWriter();
-    RecordSet set = service.delete(manual(visible(id)), version(ifMatch));
+    RecordSet current = manual(visible(id));
+    if (force) {
+      service.forget(current, version(ifMatch));
+      return ResponseEntity.noContent().build();
+    }
+    RecordSet set = service.delete(current, version(ifMatch));
     return ResponseEntity.accepted().body(RecordView.of(set));
   }
 

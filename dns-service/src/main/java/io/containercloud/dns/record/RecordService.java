@@ -10,6 +10,7 @@ import io.containercloud.dns.model.DnsName;
 import io.containercloud.dns.model.RecordSetSpec;
 import io.containercloud.dns.model.RecordType;
 import io.containercloud.dns.zone.Zone;
+import io.containercloud.dns.zone.ZoneRecordSets;
 import io.containercloud.dns.zone.ZoneRepository;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -28,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * afterwards by the sync reconciler, which {@link RecordSetsChanged} wakes on commit.
  */
 @Service
-public class RecordService {
+public class RecordService implements ZoneRecordSets {
 
   private final RecordRepository records;
   private final ZoneRepository zones;
@@ -77,20 +79,45 @@ public class RecordService {
       id = existing.get().id();
       records.replace(id, spec.ttl(), spec.values(), owner, tenant);
     } else {
-      try {
-        id = records.insert(spec, owner, tenant);
-      } catch (DuplicateKeyException e) {
-        throw ProblemException.conflict(
-            "record-set-exists",
-            "A " + spec.type() + " set for " + spec.name() + " was just created by someone else.");
-      }
+      id = insert(spec, owner, tenant);
     }
     return announce(DnsEventType.RECORD_SET_CREATED, id);
   }
 
-  /** Replaces the TTL and values of a set, if {@code expectedVersion} (when given) still holds. */
+  private long insert(RecordSetSpec spec, String owner, String tenant) {
+    try {
+      return records.insert(spec, owner, tenant);
+    } catch (DuplicateKeyException e) {
+      throw ProblemException.conflict(
+          "record-set-exists",
+          "A " + spec.type() + " set for " + spec.name() + " was just created by someone else.");
+    } catch (DataIntegrityViolationException e) {
+      String cause = String.valueOf(e.getMostSpecificCause().getMessage());
+      if (!cause.contains("foreign key constraint")) {
+        throw e;
+      }
+      // the zone's row is gone: it was unregistered between validation and the insert
+      throw ProblemException.unprocessable(
+          "outside-managed-zones",
+          "Zone '" + spec.zone() + "' was just unregistered.",
+          List.of(new FieldViolation("name", "is outside every managed zone")));
+    }
+  }
+
+  /**
+   * Replaces the TTL and values of a set, if {@code expectedVersion} (when given) still holds. A
+   * name or type in the draft must be the set's own (422 {@code immutable-field} otherwise).
+   */
   @Transactional
   public RecordSet update(RecordSet current, Draft draft, Long expectedVersion) {
+    List<FieldViolation> changed =
+        RecordSetSpec.identityChanges(current.name(), current.type(), draft.name(), draft.type());
+    if (!changed.isEmpty()) {
+      throw ProblemException.unprocessable(
+          "immutable-field",
+          "A record set's name and type cannot change; nothing was changed.",
+          changed);
+    }
     RecordSetSpec spec =
         validate(new Draft(current.name(), current.type().name(), draft.ttl(), draft.values()));
     RecordSet locked = lockAt(current, expectedVersion);
@@ -109,6 +136,42 @@ public class RecordService {
     return announce(DnsEventType.RECORD_SET_DELETED, locked.id());
   }
 
+  /**
+   * Removes a set from the platform's state at once, without waiting for BIND: the way out for a
+   * set whose zone refuses updates, which a delete would leave pending forever. BIND keeps whatever
+   * it holds for the name (drift repair then counts it as unmanaged). Works on a set whose deletion
+   * is pending too; {@code expectedVersion}, when given, must still hold.
+   */
+  @Transactional
+  public void forget(RecordSet current, Long expectedVersion) {
+    RecordSet locked =
+        records
+            .lock(current.zone(), current.name(), current.type())
+            .filter(r -> r.id() == current.id())
+            .orElseThrow(
+                () -> ProblemException.notFound("record set", Long.toString(current.id())));
+    checkVersion(locked, expectedVersion);
+    removeFromState(locked);
+  }
+
+  /** Unregistering a zone with its sets: each leaves the platform's state, as {@link #forget}. */
+  @Override
+  @Transactional
+  public int removeAll(String zone) {
+    List<RecordSet> sets = records.lockZone(zone);
+    sets.forEach(this::removeFromState);
+    return sets.size();
+  }
+
+  // announced as deleted the way a delete announces it, unless a delete already did
+  private void removeFromState(RecordSet set) {
+    if (!set.deleted()) {
+      records.markDeleted(set.id());
+      announce(DnsEventType.RECORD_SET_DELETED, set.id());
+    }
+    records.remove(set.id());
+  }
+
   /** Locks the set again and checks it is still the version the caller saw, when given. */
   private RecordSet lockAt(RecordSet current, Long expectedVersion) {
     RecordSet locked =
@@ -117,6 +180,11 @@ public class RecordService {
             .filter(r -> !r.deleted())
             .orElseThrow(
                 () -> ProblemException.notFound("record set", Long.toString(current.id())));
+    checkVersion(locked, expectedVersion);
+    return locked;
+  }
+
+  private static void checkVersion(RecordSet locked, Long expectedVersion) {
     if (expectedVersion != null && expectedVersion != locked.version()) {
       throw ProblemException.conflict(
           "stale-version",
@@ -126,7 +194,6 @@ public class RecordService {
               + locked.version()
               + ".");
     }
-    return locked;
   }
 
   /** The outcome of making a set true for an automatic owner. */

@@ -5,13 +5,13 @@ import io.containercloud.common.event.Topic;
 import io.containercloud.common.outbox.Outbox;
 import io.containercloud.dns.bind.BindClient;
 import io.containercloud.dns.bind.ObservedRRset;
+import io.containercloud.dns.bind.TransferOutcome;
 import io.containercloud.dns.event.DnsEventType;
 import io.containercloud.dns.record.RecordRepository;
 import io.containercloud.dns.record.RecordSet;
 import io.containercloud.dns.zone.Zone;
 import io.containercloud.dns.zone.ZoneRepository;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -74,15 +74,19 @@ public class DriftReconciler implements SmartLifecycle {
     this.meters = meters;
   }
 
-  /** Compares one zone now; queues repairs and returns what it found. */
-  public DriftReport repair(Zone zone) {
-    List<ObservedRRset> observed;
-    try {
-      observed = bind.transfer(zone.target());
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "cannot read zone " + zone.name() + " from BIND: " + e.getMessage(), e);
+  /**
+   * Compares one zone now; queues repairs and returns what it found. A zone BIND will not transfer
+   * (or a BIND that does not answer) is an outcome, not an error: the caller says what BIND
+   * answered, and the next run tries again.
+   */
+  public DriftOutcome repair(Zone zone) {
+    TransferOutcome transfer = bind.transfer(zone.target());
+    if (transfer instanceof TransferOutcome.Refused refused) {
+      return new DriftOutcome.TransferRefused(refused.rcode(), refused.reason());
+    } else if (transfer instanceof TransferOutcome.Unreachable unreachable) {
+      return new DriftOutcome.BindUnreachable(unreachable.reason());
     }
+    List<ObservedRRset> observed = ((TransferOutcome.Transferred) transfer).sets();
     DriftReport report = tx.execute(status -> compare(zone, observed));
     if (!report.repaired().isEmpty()) {
       meters.counter("dns.drift.repaired", "zone", zone.name()).increment(report.repaired().size());
@@ -93,7 +97,7 @@ public class DriftReconciler implements SmartLifecycle {
           report.repaired());
       sync.wake();
     }
-    return report;
+    return new DriftOutcome.Compared(report);
   }
 
   private DriftReport compare(Zone zone, List<ObservedRRset> observed) {
@@ -143,7 +147,12 @@ public class DriftReconciler implements SmartLifecycle {
   private void repairAll() {
     for (Zone zone : zones.findAll()) {
       try {
-        repair(zone);
+        DriftOutcome outcome = repair(zone);
+        if (outcome instanceof DriftOutcome.TransferRefused refused) {
+          log.warn("drift check of zone {} failed: {}", zone.name(), refused.reason());
+        } else if (outcome instanceof DriftOutcome.BindUnreachable unreachable) {
+          log.warn("drift check of zone {} failed: {}", zone.name(), unreachable.reason());
+        }
       } catch (RuntimeException e) {
         log.warn("drift check of zone {} failed: {}", zone.name(), e.getMessage());
       }

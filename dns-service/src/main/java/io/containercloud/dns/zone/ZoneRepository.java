@@ -51,6 +51,13 @@ public class ZoneRepository {
         == 1;
   }
 
+  /** Locks the zone's row for the rest of the transaction; false when there is none. */
+  boolean lock(String zone) {
+    return !jdbc.queryForList(
+            "SELECT name FROM dns_zone WHERE name = ? FOR UPDATE", String.class, zone)
+        .isEmpty();
+  }
+
   boolean hasRecordSets(String zone) {
     Integer n =
         jdbc.queryForObject(

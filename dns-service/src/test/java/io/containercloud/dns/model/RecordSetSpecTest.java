@@ -150,4 +150,26 @@ class RecordSetSpecTest {
     assertThat(fields(validate("web.platform.test", "A", null, List.of())))
         .containsExactly("values");
   }
+
+  @Test
+  void aChangeNamingAnotherNameOrTypeIsNamedNotIgnored() {
+    assertThat(
+            RecordSetSpec.identityChanges(
+                "web.platform.test", RecordType.A, "api.platform.test", "AAAA"))
+        .extracting(FieldViolation::field)
+        .containsExactly("name", "type");
+    assertThat(RecordSetSpec.identityChanges("web.platform.test", RecordType.A, "web;x", null))
+        .extracting(FieldViolation::field)
+        .containsExactly("name");
+  }
+
+  @Test
+  void aChangeLeavingOutOrRepeatingNameAndTypeIsFine() {
+    assertThat(RecordSetSpec.identityChanges("web.platform.test", RecordType.A, null, null))
+        .isEmpty();
+    assertThat(
+            RecordSetSpec.identityChanges(
+                "web.platform.test", RecordType.A, "Web.Platform.Test.", "a"))
+        .isEmpty();
+  }
 }
