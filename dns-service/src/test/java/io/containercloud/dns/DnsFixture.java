@@ -85,6 +85,7 @@ final class DnsFixture {
     String database = jdbc.queryForObject("SELECT DATABASE()", String.class);
     assertThat(database).as("cleanUp empties a test database only").endsWith("_test");
     jdbc.update("DELETE FROM dns_record_set");
+    jdbc.update("DELETE FROM workload_endpoints");
     jdbc.update("DELETE FROM dns_zone WHERE name <> ?", ZONE);
     try {
       Name zone = Name.fromString(ZONE + ".");

@@ -6,15 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.containercloud.common.event.CloudEvent;
-import io.containercloud.common.event.EventType;
 import io.containercloud.common.event.Topic;
+import io.containercloud.common.event.contract.EndpointsChanged;
 import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.ServiceIntegrationTest;
 import io.containercloud.common.testing.TestKafka;
 import io.containercloud.common.testing.TestTokens;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,16 +25,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Workload events published on Kafka, as cluster-service and app-orchestrator will. */
+/**
+ * Endpoint events in the shared definition ({@link EndpointsChanged}), published on Kafka by hand;
+ * the e2e module runs the real producer, cluster-service.
+ */
 @ServiceIntegrationTest
 class WorkloadNamesIT {
 
   private static final Duration LIMIT = Duration.ofSeconds(20);
-
-  // the event types these tests publish, as the producing services name them
-  private static final EventType PLACED = () -> "workload.placed";
-  private static final EventType DELETED = () -> "workload.deleted";
-  private static final EventType APP_DEPLOYED = () -> "app.service.deployed";
 
   @LocalServerPort int port;
   @Autowired JdbcTemplate jdbc;
@@ -57,12 +54,13 @@ class WorkloadNamesIT {
   }
 
   @Test
-  void placementCreatesTheNameAndDeletionRemovesIt() throws Exception {
+  void theNamePointsAtTheReadyAddressesOfEveryClusterAndGoesWithTheLast() throws Exception {
     String app = "shop" + suffix();
     String name = "cart." + app + ".tenant-b." + DnsFixture.ZONE;
-    CloudEvent placed =
-        event(PLACED, "tenant-b", app, "cart", List.of("10.20.0.1", "10.20.0.2", "fd00::20"));
-    publish(Topic.CLUSTER_EVENTS, placed);
+    CloudEvent room1 =
+        endpoints("room-1", "tenant-b", app, "cart", List.of("10.20.0.1", "fd00::20"));
+    publish(room1);
+    publish(endpoints("room-2", "tenant-b", app, "cart", List.of("10.20.0.2")));
     await()
         .atMost(LIMIT)
         .until(() -> answer(name, DnsFixture.A).equals(List.of("10.20.0.1", "10.20.0.2")));
@@ -75,28 +73,17 @@ class WorkloadNamesIT {
         .contains("\"owner\":\"workload:tenant-b/" + app + "/cart\"")
         .contains("\"tenant\":\"tenant-b\"");
 
-    // a migration moves the name; a redelivery of the first event changes nothing
-    publish(Topic.CLUSTER_EVENTS, event(PLACED, "tenant-b", app, "cart", List.of("10.20.1.1")));
-    await().atMost(LIMIT).until(() -> answer(name, DnsFixture.A).equals(List.of("10.20.1.1")));
+    // room-1 fails over: its addresses go; a redelivery of its first event changes nothing
+    publish(endpoints("room-1", "tenant-b", app, "cart", List.of()));
+    await().atMost(LIMIT).until(() -> answer(name, DnsFixture.A).equals(List.of("10.20.0.2")));
     await().atMost(LIMIT).until(() -> answer(name, DnsFixture.AAAA).isEmpty());
-    publish(Topic.CLUSTER_EVENTS, placed);
-    awaitProcessed(placed.id());
+    publish(room1);
+    awaitProcessed(room1.id());
+    assertThat(answer(name, DnsFixture.A)).containsExactly("10.20.0.2");
 
-    publish(Topic.CLUSTER_EVENTS, event(DELETED, "tenant-b", app, "cart", List.of()));
+    // undeployed: the last cluster empties, the name goes
+    publish(endpoints("room-2", "tenant-b", app, "cart", List.of()));
     await().atMost(LIMIT).until(() -> answer(name, DnsFixture.A).isEmpty());
-    assertThat(answer(name, DnsFixture.A)).isEmpty();
-  }
-
-  @Test
-  void appEventsNameServicesToo() throws Exception {
-    String app = "crm" + suffix();
-    publish(Topic.APP_EVENTS, event(APP_DEPLOYED, "tenant-c", app, "api", List.of("10.30.0.9")));
-    await()
-        .atMost(LIMIT)
-        .until(
-            () ->
-                answer("api." + app + ".tenant-c." + DnsFixture.ZONE, DnsFixture.A)
-                    .equals(List.of("10.30.0.9")));
   }
 
   @Test
@@ -107,12 +94,12 @@ class WorkloadNamesIT {
         dns.create(TestTokens.token("ops", "tenant-a", Role.TENANT_ADMIN), name, "A", "10.99.0.1");
     await().atMost(LIMIT).until(() -> answer(name, DnsFixture.A).equals(List.of("10.99.0.1")));
 
-    CloudEvent placed = event(PLACED, "tenant-a", app, "api", List.of("10.40.0.1"));
-    publish(Topic.CLUSTER_EVENTS, placed);
+    CloudEvent placed = endpoints("room-1", "tenant-a", app, "api", List.of("10.40.0.1"));
+    publish(placed);
     awaitProcessed(placed.id());
-    CloudEvent deleted = event(DELETED, "tenant-a", app, "api", List.of());
-    publish(Topic.CLUSTER_EVENTS, deleted);
-    awaitProcessed(deleted.id());
+    CloudEvent emptied = endpoints("room-1", "tenant-a", app, "api", List.of());
+    publish(emptied);
+    awaitProcessed(emptied.id());
 
     assertThat(answer(name, DnsFixture.A)).containsExactly("10.99.0.1");
     assertThat(dns.send("GET", "/records/" + id, ADMIN, null).body())
@@ -124,11 +111,12 @@ class WorkloadNamesIT {
   @Test
   void malformedEventsAreSkippedAndLaterOnesStillHandled() throws Exception {
     producer
-        .send(new ProducerRecord<>(Topic.CLUSTER_EVENTS.topicName(), "junk", "{not json"))
+        .send(new ProducerRecord<>(Topic.ENDPOINT_EVENTS.topicName(), "junk", "{not json"))
         .get();
     String app = "ok" + suffix();
-    publish(Topic.CLUSTER_EVENTS, event(PLACED, "tenant-b", "Bad;Label", "x", List.of("10.0.0.1")));
-    publish(Topic.CLUSTER_EVENTS, event(PLACED, "tenant-b", app, "web", List.of("10.50.0.1")));
+    publish(endpoints("room-1", "tenant-b", "Bad;Label", "x", List.of("10.0.0.1")));
+    publish(endpoints("room-1", "tenant-b", app, "web", List.of("not-an-ip")));
+    publish(endpoints("room-1", "tenant-b", app, "web", List.of("10.50.0.1")));
     await()
         .atMost(LIMIT)
         .until(
@@ -149,21 +137,18 @@ class WorkloadNamesIT {
                     == 1);
   }
 
-  private CloudEvent event(
-      EventType type, String tenant, String app, String service, List<String> addresses) {
-    Map<String, Object> data =
-        Map.of("tenant", tenant, "application", app, "service", service, "addresses", addresses);
+  private CloudEvent endpoints(
+      String cluster, String tenant, String app, String service, List<String> addresses) {
+    EndpointsChanged data = new EndpointsChanged(cluster, tenant, service, app, addresses);
     return CloudEvent.of(
-        "/cluster-service",
-        type,
-        tenant + "/" + app + "/" + service,
-        tenant,
-        json.valueToTree(data));
+        "/cluster-service", EndpointsChanged.TYPE, data.key(), tenant, json.valueToTree(data));
   }
 
-  private void publish(Topic topic, CloudEvent event) throws Exception {
+  private void publish(CloudEvent event) throws Exception {
     producer
-        .send(new ProducerRecord<>(topic.topicName(), event.subject(), event.toJson(json)))
+        .send(
+            new ProducerRecord<>(
+                Topic.ENDPOINT_EVENTS.topicName(), event.subject(), event.toJson(json)))
         .get();
   }
 

@@ -3,6 +3,7 @@ package io.containercloud.cluster.events;
 import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.EventType;
 import io.containercloud.common.event.Topic;
+import io.containercloud.common.event.contract.EndpointsChanged;
 import io.containercloud.common.outbox.Outbox;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -41,21 +42,6 @@ public class ClusterEvents {
     }
   }
 
-  private enum Endpoints implements EventType {
-    CHANGED("endpoints.changed");
-
-    private final String value;
-
-    Endpoints(String value) {
-      this.value = value;
-    }
-
-    @Override
-    public String value() {
-      return value;
-    }
-  }
-
   private static final String SOURCE = "/cluster-service";
   private static final String PLATFORM = "platform";
 
@@ -83,14 +69,22 @@ public class ClusterEvents {
     outbox.append(Topic.CLUSTER_EVENTS, CloudEvent.of(SOURCE, type, cluster, PLATFORM, data));
   }
 
-  /** The ready addresses of a service in one cluster (empty: none may take traffic). */
-  public void endpoints(String cluster, String namespace, String service, List<String> addresses) {
-    ObjectNode data = data().put("cluster", cluster).put("namespace", namespace);
-    data.put("service", service);
-    var array = data.putArray("addresses");
-    addresses.forEach(array::add);
-    String key = cluster + "/" + namespace + "/" + service;
+  /**
+   * The ready addresses of a workload's Service in one cluster (empty: none may take traffic), in
+   * the shared {@link EndpointsChanged} definition that nginx-mgr and dns-service read.
+   */
+  public void endpoints(
+      String cluster,
+      String namespace,
+      String service,
+      String application,
+      List<String> addresses) {
+    EndpointsChanged data =
+        new EndpointsChanged(cluster, namespace, service, application, addresses);
     outbox.append(
-        Topic.ENDPOINT_EVENTS, key, CloudEvent.of(SOURCE, Endpoints.CHANGED, key, namespace, data));
+        Topic.ENDPOINT_EVENTS,
+        data.key(),
+        CloudEvent.of(
+            SOURCE, EndpointsChanged.TYPE, data.key(), namespace, json.valueToTree(data)));
   }
 }

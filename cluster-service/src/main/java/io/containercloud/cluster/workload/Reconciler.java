@@ -158,7 +158,11 @@ class Reconciler extends BackgroundLoop {
               status -> {
                 repository.recordEndpoints(workload.id(), placed.cluster(), seen.addresses());
                 events.endpoints(
-                    placed.cluster(), workload.tenant(), workload.name(), seen.addresses());
+                    placed.cluster(),
+                    workload.tenant(),
+                    workload.name(),
+                    workload.spec().application(),
+                    seen.addresses());
               });
         }
       } catch (RuntimeException e) {
@@ -341,7 +345,12 @@ class Reconciler extends BackgroundLoop {
         tx.executeWithoutResult(
             status -> {
               repository.deletePlacement(workload.id(), placed.cluster());
-              events.endpoints(placed.cluster(), workload.tenant(), workload.name(), List.of());
+              events.endpoints(
+                  placed.cluster(),
+                  workload.tenant(),
+                  workload.name(),
+                  workload.spec().application(),
+                  List.of());
             });
       } catch (RuntimeException e) {
         failed(workload, placed, e, now);

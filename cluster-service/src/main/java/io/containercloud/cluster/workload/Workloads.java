@@ -189,7 +189,12 @@ public class Workloads {
                     if (withdraw) {
                       repository.unserved(workload.id(), cluster);
                       repository.recordEndpoints(workload.id(), cluster, List.of());
-                      events.endpoints(cluster, workload.tenant(), workload.name(), List.of());
+                      events.endpoints(
+                          cluster,
+                          workload.tenant(),
+                          workload.name(),
+                          workload.spec().application(),
+                          List.of());
                     }
                     return true;
                   }));

@@ -1,5 +1,6 @@
 package io.containercloud.dns.naming;
 
+import io.containercloud.common.event.contract.EndpointsChanged;
 import io.containercloud.dns.model.RecordType;
 import io.containercloud.dns.record.RecordService;
 import io.containercloud.dns.record.RecordService.Draft;
@@ -8,51 +9,56 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * Keeps a name per workload: {@code <service>.<application>.<tenant>.<zone>} (pattern configurable)
- * points at the addresses the latest event carried, as an A and/or AAAA set owned by {@code
- * workload:<tenant>/<application>/<service>}. A name someone else owns (an operator's manual
+ * points at the workload's ready addresses in every cluster, as an A and/or AAAA set owned by
+ * {@code workload:<tenant>/<application>/<service>}. A name someone else owns (an operator's manual
  * record) is never touched; the conflict is logged.
  */
 @Component
 class WorkloadNames {
 
   private static final Logger log = LoggerFactory.getLogger(WorkloadNames.class);
-  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
   private final RecordService records;
   private final NamingProperties properties;
+  private final WorkloadEndpoints endpoints;
 
-  WorkloadNames(RecordService records, NamingProperties properties) {
+  WorkloadNames(RecordService records, NamingProperties properties, WorkloadEndpoints endpoints) {
     this.records = records;
     this.properties = properties;
+    this.endpoints = endpoints;
   }
 
-  /** A workload as events describe it; labels are checked before they become a name. */
-  record Workload(String tenant, String application, String service) {
-
-    boolean valid() {
-      return LABEL.matcher(nz(tenant)).matches()
-          && LABEL.matcher(nz(application)).matches()
-          && LABEL.matcher(nz(service)).matches();
+  /** Records one cluster's addresses and points the name at the union over all clusters. */
+  void follow(EndpointsChanged changed) {
+    String previous = endpoints.record(changed);
+    if (previous != null) {
+      removed(new Workload(changed.namespace(), previous, changed.service()));
     }
+    Workload workload = new Workload(changed.namespace(), changed.application(), changed.service());
+    List<String> all = endpoints.union(changed.namespace(), changed.service());
+    if (all.isEmpty()) {
+      removed(workload);
+    } else {
+      placed(workload, all);
+    }
+  }
+
+  /** A workload, from labels {@link EndpointsChanged} checked. */
+  record Workload(String tenant, String application, String service) {
 
     String owner() {
       return "workload:" + tenant + "/" + application + "/" + service;
     }
-
-    private static String nz(String s) {
-      return s == null ? "" : s;
-    }
   }
 
   /** Points the workload's name at {@code addresses} (IPv4 and IPv6 literals). */
-  void placed(Workload workload, List<String> addresses) {
+  private void placed(Workload workload, List<String> addresses) {
     String name = nameOf(workload);
     List<String> v4 = new ArrayList<>();
     List<String> v6 = new ArrayList<>();
@@ -66,7 +72,7 @@ class WorkloadNames {
   }
 
   /** Removes every name of the workload. */
-  void removed(Workload workload) {
+  private void removed(Workload workload) {
     records.deleteOwned(workload.owner(), EnumSet.of(RecordType.A, RecordType.AAAA));
   }
 

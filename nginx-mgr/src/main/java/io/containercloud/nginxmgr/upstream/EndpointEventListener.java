@@ -2,14 +2,13 @@ package io.containercloud.nginxmgr.upstream;
 
 import io.containercloud.common.consumer.UnreadableEventException;
 import io.containercloud.common.error.ProblemException;
-import io.containercloud.common.event.CloudEvent;
+import io.containercloud.common.event.contract.EndpointsChanged;
 import io.containercloud.common.nginx.NginxCluster;
 import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.common.nginx.Syntax;
 import io.containercloud.common.nginx.Upstream;
 import io.containercloud.nginxmgr.store.Documents;
 import io.containercloud.nginxmgr.store.Documents.Versioned;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -17,25 +16,21 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.http.HttpStatus;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Keeps container groups' members equal to the ready pod addresses that {@code endpoint-events}
- * announce (compacted, keyed {@code <cluster>/<namespace>/<service>}; data {@code cluster}, {@code
- * namespace}, {@code service}, {@code addresses}; a tombstone empties the group). The latest
- * addresses of each service are kept in etcd ({@code /nginx/v1/endpoints/<cluster>/<namespace>/
- * <service>}) before the upstreams are updated from there, so an upstream created or pointed at a
- * service later starts with its members too. Setting the members to the stored list is idempotent,
- * so a redelivered event changes nothing. A malformed event is skipped; etcd being away is retried,
- * so no event is lost.
+ * announce ({@link EndpointsChanged}: compacted, keyed {@code <cluster>/<namespace>/<service>}; a
+ * tombstone empties the group). The latest addresses of each service are kept in etcd ({@code
+ * /nginx/v1/endpoints/<cluster>/<namespace>/ <service>}) before the upstreams are updated from
+ * there, so an upstream created or pointed at a service later starts with its members too. Setting
+ * the members to the stored list is idempotent, so a redelivered event changes nothing. A malformed
+ * event is skipped; etcd being away is retried, so no event is lost.
  */
 @Component
 class EndpointEventListener {
 
   private static final Pattern NAME = Pattern.compile(Syntax.NAME);
-  private static final Pattern HOST = Pattern.compile(Syntax.HOST);
 
   private final Documents documents;
   private final JsonMapper json;
@@ -62,18 +57,10 @@ class EndpointEventListener {
       apply(service(parts[0], parts[1], parts[2]), List.of());
       return;
     }
-    JsonNode data = parse(record.value()).data();
-    Service service =
-        service(text(data, "cluster"), text(data, "namespace"), text(data, "service"));
-    List<String> addresses = new ArrayList<>();
-    for (JsonNode address : data.path("addresses")) {
-      String ip = address.asString();
-      if (!HOST.matcher(ip).matches()) {
-        throw new UnreadableEventException("address " + ip + " is not an IP address");
-      }
-      addresses.add(ip);
-    }
-    apply(service, addresses.stream().distinct().sorted().toList());
+    EndpointsChanged endpoints = EndpointsChanged.read(record.value(), json);
+    apply(
+        service(endpoints.cluster(), endpoints.namespace(), endpoints.service()),
+        endpoints.addresses().stream().distinct().sorted().toList());
   }
 
   /**
@@ -174,18 +161,6 @@ class EndpointEventListener {
         members = latest(current.value().container());
       }
     }
-  }
-
-  private CloudEvent parse(String value) {
-    try {
-      return CloudEvent.fromJson(json, value);
-    } catch (JacksonException e) {
-      throw new UnreadableEventException("not a CloudEvent: " + e.getOriginalMessage());
-    }
-  }
-
-  private static String text(JsonNode data, String field) {
-    return data == null ? "" : data.path(field).asString("");
   }
 
   private static Service service(String cluster, String namespace, String service) {

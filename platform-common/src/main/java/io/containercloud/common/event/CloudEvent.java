@@ -26,6 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  * @param subject the aggregate the event is about (also the Kafka key)
  * @param tenant the tenant owning the aggregate, or {@code platform} for platform-wide events
  * @param datacontenttype always {@code application/json}
+ * @param dataschema for a type other services consume, the shared definition and its version
+ *     ({@link EventType#dataschema()}); absent otherwise
  * @param data the payload
  */
 public record CloudEvent(
@@ -37,6 +39,7 @@ public record CloudEvent(
     @NotBlank String subject,
     @NotBlank String tenant,
     String datacontenttype,
+    String dataschema,
     JsonNode data) {
 
   public static final String SPEC_VERSION = "1.0";
@@ -66,6 +69,7 @@ public record CloudEvent(
         subject,
         tenant,
         "application/json",
+        type.dataschema(),
         data);
   }
 

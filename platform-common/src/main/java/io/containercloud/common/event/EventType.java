@@ -8,4 +8,13 @@ public interface EventType {
 
   /** The dotted CloudEvents type, for example {@code cluster.failed}. */
   String value();
+
+  /**
+   * The CloudEvents {@code dataschema} of a type whose {@code data} other services read: it names
+   * the shared definition and its version (see {@code contract/}); null for a type only its own
+   * service reads.
+   */
+  default String dataschema() {
+    return null;
+  }
 }
