@@ -183,11 +183,11 @@ EOF
 java_home() { dirname "$(dirname "$(readlink -f "$(command -v java)")")"; }
 
 # --- BIND ----------------------------------------------------------------------------
-# Zones of the local BIND: the platform's own; one for the dns-service tests, so that test runs
-# never touch the platform's names; and two that BIND serves but that cannot be managed (it
-# refuses updates to readonly.test and transfers of no-transfer.test), which zone registration
-# must refuse.
-BIND_ZONES=(platform.test dns-tests.test readonly.test no-transfer.test)
+# Zones of the local BIND: the platform's own; one for the dns-service tests and one for the e2e
+# tests, so that test runs never touch the platform's names; and two that BIND serves but that
+# cannot be managed (it refuses updates to readonly.test and transfers of no-transfer.test), which
+# zone registration must refuse.
+BIND_ZONES=(platform.test dns-tests.test e2e.test readonly.test no-transfer.test)
 
 bind_install() { need_packages bind9 bind9-utils bind9-dnsutils; }
 bind_ready() {
@@ -266,6 +266,11 @@ zone "platform.test" {
 zone "dns-tests.test" {
   type primary;
   file "$dir/zones/dns-tests.test.db";
+  allow-update { key platform-key; };
+};
+zone "e2e.test" {
+  type primary;
+  file "$dir/zones/e2e.test.db";
   allow-update { key platform-key; };
 };
 zone "readonly.test" {

@@ -1,0 +1,285 @@
+package io.containercloud.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.containercloud.common.testing.LocalInfra;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The platform the e2e tests drive, started once per test JVM and shared by every test class: a
+ * kube-sim with three rooms and the packaged jars of gateway, cluster-service, dns-service,
+ * nginx-mgr and audit-service, wired as the local platform wires them (services trust the gateway's
+ * JWKS; the admin logs in for real). It keeps out of the local platform's way: its own databases
+ * ({@code e2e_<run>_*}, made on first connection and dropped at the end), Kafka consumer groups,
+ * etcd election, DNS zone {@code e2e.test} and nginx cluster.
+ */
+final class E2ePlatform {
+
+  static final String ZONE = "e2e.test";
+  static final List<String> ROOMS = List.of("room-1", "room-2", "room-3");
+  private static final String[] DATABASES = {"gateway", "cluster", "dns", "audit"};
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+  private static E2ePlatform instance;
+
+  final String run = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
+  private final Path state = Files.createTempDirectory("e2e-platform");
+  private final List<ServiceProcess> processes = new ArrayList<>();
+  private final ServiceProcess kubeSim = new ServiceProcess("kube-sim", "exec");
+  private final ServiceProcess gateway = new ServiceProcess("gateway");
+  private final ServiceProcess clusters = new ServiceProcess("cluster-service");
+  private final ServiceProcess dns = new ServiceProcess("dns-service");
+  private final ServiceProcess nginx = new ServiceProcess("nginx-mgr");
+  private final ServiceProcess audit = new ServiceProcess("audit-service");
+  private String token;
+
+  private E2ePlatform() throws IOException {}
+
+  /** The running platform, started on first use; stopped when the test JVM ends. */
+  static synchronized E2ePlatform get() {
+    if (instance == null) {
+      try {
+        E2ePlatform platform = new E2ePlatform();
+        Runtime.getRuntime().addShutdownHook(new Thread(platform::stop));
+        platform.start();
+        instance = platform;
+      } catch (Exception e) {
+        throw new IllegalStateException("the e2e platform did not start", e);
+      }
+    }
+    return instance;
+  }
+
+  /** The admin's access token, from a real login through the gateway. */
+  String token() {
+    return token;
+  }
+
+  String kubeSimUrl() {
+    return kubeSim.url();
+  }
+
+  /** A request through the gateway as the admin. */
+  HttpResponse<String> send(String method, String path, String json) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(gateway.url() + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + token)
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    try {
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(method + " " + path + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The same, insisting on a 2xx answer. */
+  String ok(String method, String path, String json) {
+    HttpResponse<String> response = send(method, path, json);
+    assertThat(response.statusCode())
+        .as(method + " " + path + ": " + response.body())
+        .isBetween(200, 299);
+    return response.body();
+  }
+
+  /** A kube-sim drill: {@code POST /clusters/<room>/fail} or {@code heal}. */
+  void kubeSim(String room, String drill) {
+    try {
+      int status =
+          HTTP.send(
+                  HttpRequest.newBuilder(
+                          URI.create(kubeSim.url() + "/clusters/" + room + "/" + drill))
+                      .POST(HttpRequest.BodyPublishers.noBody())
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode();
+      assertThat(status).as("kube-sim " + drill + " " + room).isEqualTo(204);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void start() throws Exception {
+    String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+    String jwks = "platform.security.jwks-uri=" + gateway.url() + "/.well-known/jwks.json";
+    String kafka = "spring.kafka.bootstrap-servers=" + LocalInfra.KAFKA_BOOTSTRAP;
+    launch(
+        kubeSim,
+        "clusters=3",
+        "nodes=3",
+        "kube-sim.base-port=0",
+        "kube-sim.node-cpu=8",
+        "kube-sim.node-memory=32Gi",
+        "kube-sim.pod-ready-delay=200ms",
+        "kube-sim.kubeconfig-dir=" + state.resolve("kubeconfigs"));
+    launch(
+        gateway,
+        "spring.datasource.url=" + jdbcUrl("gateway"),
+        kafka,
+        "platform.gateway.signing-key=" + signingKey(),
+        "platform.gateway.bootstrap-admin-password=" + password,
+        "platform.gateway.services.clusters=" + clusters.url(),
+        "platform.gateway.services.dns=" + dns.url(),
+        "platform.gateway.services.nginx=" + nginx.url(),
+        "platform.gateway.services.audit=" + audit.url());
+    launch(
+        clusters,
+        "spring.datasource.url=" + jdbcUrl("cluster"),
+        kafka,
+        jwks,
+        "platform.cluster.credentials-key=" + randomKey(),
+        "platform.cluster.leader.election=/e2e/" + run + "/cluster-service/leader",
+        "platform.cluster.failover.quiet-period=10s");
+    launch(
+        dns,
+        "spring.datasource.url=" + jdbcUrl("dns"),
+        kafka,
+        jwks,
+        "platform.dns.tsig-keys.platform-key.secret=" + tsigSecret(),
+        "platform.dns.naming.zone=" + ZONE,
+        "platform.dns.naming.consumer-group=e2e-dns-" + run);
+    launch(
+        nginx,
+        kafka,
+        jwks,
+        "platform.nginx.certificates-key=" + randomKey(),
+        "platform.nginx.endpoints.consumer-group=e2e-nginx-" + run);
+    launch(
+        audit,
+        "spring.datasource.url=" + jdbcUrl("audit"),
+        kafka,
+        jwks,
+        "platform.audit.consumer-group=e2e-audit-" + run);
+    for (ServiceProcess process : processes) {
+      process.awaitReady();
+    }
+    token = login(password);
+    for (String room : ROOMS) {
+      ok("POST", "/api/clusters/clusters", registration(room));
+    }
+    // workloads are placed on clusters whose probes found them healthy
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                ok("GET", "/api/clusters/clusters", null).split("\"reachable\":true", -1).length - 1
+                    == ROOMS.size());
+    ok(
+        "POST",
+        "/api/dns/zones",
+        """
+        {"name":"%s","serverHost":"127.0.0.1","serverPort":%d,"tsigKey":"platform-key",
+         "defaultTtl":60}"""
+            .formatted(ZONE, LocalInfra.BIND_PORT));
+  }
+
+  private void launch(ServiceProcess process, String... settings) throws IOException {
+    processes.add(process.start(List.of(settings)));
+  }
+
+  private String login(String password) throws IOException, InterruptedException {
+    HttpResponse<String> login =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(gateway.url() + "/api/auth/login"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"username\":\"admin\",\"password\":\"" + password + "\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    Matcher matcher = Pattern.compile("\"access_token\":\"([^\"]+)\"").matcher(login.body());
+    assertThat(matcher.find()).as("login: " + login.body()).isTrue();
+    return matcher.group(1);
+  }
+
+  private String registration(String room) throws IOException {
+    String kubeconfig =
+        Files.readString(state.resolve("kubeconfigs").resolve(room + ".kubeconfig"))
+            .replace("\\", "\\\\")
+            .replace("\"", "\\\"")
+            .replace("\n", "\\n")
+            .replace("\r", "");
+    return "{\"name\":\"%s\",\"machineRoom\":\"hall-%s\",\"kubeconfig\":\"%s\"}"
+        .formatted(room, room, kubeconfig);
+  }
+
+  private Path signingKey() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    String pem =
+        "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes())
+                .encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n";
+    Path file = state.resolve("signing-key.pem");
+    Files.writeString(file, pem);
+    return file;
+  }
+
+  private static String randomKey() {
+    return Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
+  }
+
+  private static String tsigSecret() throws IOException {
+    Matcher matcher =
+        Pattern.compile("secret \"([^\"]+)\"")
+            .matcher(Files.readString(LocalInfra.projectRoot().resolve("scripts/infra/tsig.key")));
+    assertThat(matcher.find()).as("scripts/infra/tsig.key holds a secret").isTrue();
+    return matcher.group(1);
+  }
+
+  private String database(String service) {
+    return "e2e_" + run + "_" + service;
+  }
+
+  private String jdbcUrl(String service) {
+    return LocalInfra.jdbcUrl(database(service));
+  }
+
+  private void stop() {
+    processes.forEach(ServiceProcess::close);
+    try (var connection =
+            DriverManager.getConnection(LocalInfra.jdbcUrl(""), "platform", "platform");
+        var statement = connection.createStatement()) {
+      for (String service : DATABASES) {
+        statement.execute("DROP DATABASE IF EXISTS `" + database(service) + "`");
+      }
+    } catch (SQLException e) {
+      System.err.println("e2e databases not dropped: " + e.getMessage());
+    }
+  }
+}

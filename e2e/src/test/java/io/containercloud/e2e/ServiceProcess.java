@@ -1,0 +1,124 @@
+package io.containercloud.e2e;
+
+import io.containercloud.common.testing.LocalInfra;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One module's packaged jar ({@code <module>/target/<module>-<version>[-<classifier>].jar}) as its
+ * own process on a free port, its output in {@code e2e/target/<module>.log}.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+
+  private final String module;
+  private final String suffix;
+  private final int port;
+  private final Path log;
+  private Process process;
+
+  ServiceProcess(String module) throws IOException {
+    this(module, "");
+  }
+
+  /** With the jar whose name ends in {@code -<classifier>} (kube-sim's runnable one: exec). */
+  ServiceProcess(String module, String classifier) throws IOException {
+    this.module = module;
+    this.suffix = classifier.isEmpty() ? "" : "-" + classifier;
+    this.port = freePort();
+    this.log = Path.of("target", module + ".log");
+  }
+
+  int port() {
+    return port;
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** Starts the jar with {@code --key=value} settings; {@link #awaitReady} waits for it. */
+  ServiceProcess start(List<String> settings) throws IOException {
+    List<String> command = new ArrayList<>(List.of("java", "-Xmx320m", "-XX:TieredStopAtLevel=1"));
+    command.addAll(List.of("-jar", jar().toString(), "--server.port=" + port));
+    settings.forEach(s -> command.add("--" + s));
+    process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return this;
+  }
+
+  /** Waits until {@code /actuator/health/readiness} answers 200 (three minutes at most). */
+  ServiceProcess awaitReady() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(module + " exited; see e2e/" + log);
+      }
+      try {
+        HttpResponse<Void> ready =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create(url() + "/actuator/health/readiness")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (ready.statusCode() == 200) {
+          return this;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException(module + " not ready in three minutes; see e2e/" + log);
+  }
+
+  private Path jar() throws IOException {
+    Path target = LocalInfra.projectRoot().resolve(module).resolve("target");
+    try (var files = Files.list(target)) {
+      return files
+          .filter(
+              p ->
+                  p.getFileName()
+                      .toString()
+                      .matches(module + "-[0-9][^-]*(-SNAPSHOT)?" + suffix + "\\.jar"))
+          .findFirst()
+          .orElseThrow(
+              () -> new IllegalStateException("no jar in " + target + ": run mvn package first"))
+          .toAbsolutePath();
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process != null) {
+      process.destroy();
+      try {
+        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+      }
+    }
+  }
+}
