@@ -86,6 +86,7 @@ final class DnsFixture {
     assertThat(database).as("cleanUp empties a test database only").endsWith("_test");
     jdbc.update("DELETE FROM dns_record_set");
     jdbc.update("DELETE FROM workload_endpoints");
+    jdbc.update("DELETE FROM idempotency_key");
     jdbc.update("DELETE FROM dns_zone WHERE name <> ?", ZONE);
     try {
       Name zone = Name.fromString(ZONE + ".");

@@ -9,8 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.test.context.ActiveProfiles;
@@ -24,6 +26,7 @@ class GatewayAdminIT {
   private static final String PASSWORD = "correct-horse-battery";
 
   @LocalServerPort int port;
+  @Autowired JdbcTemplate jdbc;
 
   @DynamicPropertySource
   static void routesAndKey(DynamicPropertyRegistry registry) {
@@ -83,6 +86,73 @@ class GatewayAdminIT {
     assertProblem(response, "validation-failed");
     assertThat(response.body())
         .contains("\"field\":\"username\"", "\"field\":\"password\"", "\"field\":\"roles[0]\"");
+  }
+
+  @Test
+  void aBindingsPutThatWouldRenameTheUserOrSetOtherFieldsIsRefusedNotIgnored() {
+    String admin = GatewayFixture.login(port, "admin", "test-admin-secret");
+    String name = "put-" + UUID.randomUUID().toString().substring(0, 8);
+    assertThat(post("/api/admin/users", admin, user(name, "platform", "viewer")).statusCode())
+        .isEqualTo(201);
+    try {
+      String path = "/api/admin/users/" + name + "/bindings";
+      HttpResponse<String> renamed =
+          put(
+              path,
+              admin,
+              """
+              {"username": "someone-else", "tenant": "platform", "roles": ["developer"]}
+              """);
+      assertThat(renamed.statusCode()).isEqualTo(422);
+      assertProblem(renamed, "immutable-field");
+      assertThat(renamed.body())
+          .contains("\"field\":\"username\"", name)
+          .contains("\"instance\":\"" + path + "\"");
+
+      HttpResponse<String> extra =
+          put(
+              path,
+              admin,
+              """
+              {"tenant": "platform", "roles": ["developer"], "enabled": false}
+              """);
+      assertThat(extra.statusCode()).isEqualTo(400);
+      assertProblem(extra, "validation-failed");
+      assertThat(extra.body()).contains("\"field\":\"enabled\"");
+
+      assertThat(users(admin))
+          .as("nothing changed")
+          .contains(
+              "{\"username\":\""
+                  + name
+                  + "\",\"enabled\":true,\"bindings\":[\"platform:viewer\"]}");
+
+      HttpResponse<String> same =
+          put(
+              path,
+              admin,
+              """
+              {"username": "%s", "tenant": "platform", "roles": ["developer"]}
+              """
+                  .formatted(name));
+      assertThat(same.statusCode()).as(same.body()).isEqualTo(200);
+      assertThat(same.body()).contains("platform:developer").doesNotContain("platform:viewer");
+    } finally {
+      jdbc.update("DELETE FROM app_user WHERE username = ?", name);
+    }
+  }
+
+  private String users(String token) {
+    return ServiceContract.get("http://127.0.0.1:" + port + "/api/admin/users", token).body();
+  }
+
+  private HttpResponse<String> put(String path, String token, String json) {
+    return ServiceContract.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json))
+            .build());
   }
 
   private static String user(String name, String tenant, String role) {

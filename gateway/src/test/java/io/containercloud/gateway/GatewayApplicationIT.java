@@ -120,6 +120,120 @@ class GatewayApplicationIT {
         .containsPattern("spring_cloud_gateway_requests_seconds_count\\{[^}]*routeId=\"echo\"");
   }
 
+  @Test
+  void servicesLearnTheGatewaysPrefixNeverTheClients() {
+    String token = GatewayFixture.login(port, "admin", "test-admin-secret");
+    HttpResponse<String> response =
+        ServiceContract.send(
+            HttpRequest.newBuilder(URI.create(url("/api/echo/things/1")))
+                .header("Authorization", "Bearer " + token)
+                .header("X-Forwarded-Prefix", "/api/evil")
+                .GET()
+                .build());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(GatewayFixture.lastBackendRequest.get())
+        .contains("x-forwarded-prefix: /api/echo\n")
+        .doesNotContain("/api/evil");
+  }
+
+  @Test
+  void aServicesProblemsNameThePathTheCallerUsed() {
+    String token = GatewayFixture.login(port, "admin", "test-admin-secret");
+    for (int status : new int[] {404, 400}) {
+      HttpResponse<String> response =
+          ServiceContract.send(
+              HttpRequest.newBuilder(URI.create(url("/api/echo/problem/" + status + "/things/x")))
+                  .header("Authorization", "Bearer " + token)
+                  .header("X-Forwarded-Prefix", "/api/evil")
+                  .GET()
+                  .build());
+      assertThat(response.statusCode()).isEqualTo(status);
+      assertThat(response.body())
+          .contains("\"instance\":\"/api/echo/problem/" + status + "/things/x\"");
+    }
+  }
+
+  @Test
+  void theGatewaysOwnProblemsNameThePathTheCallerUsed() {
+    HttpResponse<String> response = ServiceContract.get(url("/api/echo/things/1"), null);
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).contains("\"instance\":\"/api/echo/things/1\"");
+  }
+
+  @Test
+  void pathsTheFirewallRefusesGetProblemDetails() {
+    for (String path :
+        new String[] {
+          "/api/echo/things;jsessionid=1",
+          "/api/echo/a%2Fb",
+          "/api//echo/things",
+          "/api/echo/../admin/users",
+          "/api/echo/%2e%2e/admin",
+          "/api/echo/a%00b",
+          "/api/echo/a%0d%0aSet-Cookie:x",
+          "/api/echo/a%5Cb",
+          "/api/echo/a%25b"
+        }) {
+      GatewayFixture.RawResponse response = GatewayFixture.raw(port, "GET " + path + " HTTP/1.1");
+      assertRejected(response, path, 400, "request-rejected");
+      assertThat(response.body()).as(path).contains("\"instance\":\"" + path + "\"");
+    }
+    GatewayFixture.RawResponse method = GatewayFixture.raw(port, "TRACK /api/echo/x HTTP/1.1");
+    assertRejected(method, "TRACK", 400, "request-rejected");
+  }
+
+  @Test
+  void requestsNoUriOrNoHttpGetProblemDetails() {
+    for (String path :
+        new String[] {"/api/echo/a|b", "/api/echo/a\\b", "/api/echo/a\u0001b", "/api/echo/%zz"}) {
+      GatewayFixture.RawResponse response = GatewayFixture.raw(port, "GET " + path + " HTTP/1.1");
+      assertRejected(response, path, 400, "request-rejected");
+      assertThat(response.body()).as(path).contains("\"instance\":\"/api/echo/");
+    }
+    assertThat(GatewayFixture.raw(port, "GET /api/echo/a|b HTTP/1.1").body())
+        .contains("\"instance\":\"/api/echo/a%7Cb\"");
+    assertRejected(
+        GatewayFixture.raw(port, "GET /api/echo/" + "a".repeat(5_000) + " HTTP/1.1"),
+        "long line",
+        414,
+        "uri-too-long");
+    assertRejected(
+        GatewayFixture.raw(port, "GET /api/echo/x HTTP/1.1", "X-Big: " + "a".repeat(20_000)),
+        "large header",
+        431,
+        "headers-too-large");
+    assertRejected(
+        GatewayFixture.raw(port, "GET /api/echo/x HTTP/1.1", "X-Bad: a\u0001b"),
+        "control character in a header",
+        400,
+        "malformed-request");
+    assertRejected(GatewayFixture.raw(port, "HELLO"), "no HTTP", 400, "malformed-request");
+  }
+
+  @Test
+  void noClientCanForgeARejection() {
+    GatewayFixture.RawResponse response =
+        GatewayFixture.raw(port, "GET /_gateway/rejected HTTP/1.1", "X-Gateway-Rejection: 414");
+    assertThat(response.status()).isEqualTo(401);
+  }
+
+  private static void assertRejected(
+      GatewayFixture.RawResponse response, String what, int status, String code) {
+    assertThat(response.status()).as(what).isEqualTo(status);
+    assertThat(response.headers().get("content-type"))
+        .as(what)
+        .startsWith("application/problem+json");
+    assertThat(response.headers()).as(what).containsKey("x-correlation-id");
+    assertThat(response.body())
+        .as(what)
+        .contains(
+            "\"type\":\"https://containercloud.io/problems/" + code + "\"",
+            "\"code\":\"" + code + "\"",
+            "\"status\":" + status,
+            "\"title\":\"",
+            "\"detail\":\"");
+  }
+
   private HttpResponse<String> preflight(String origin) {
     return ServiceContract.send(
         HttpRequest.newBuilder(URI.create(url("/api/echo/things")))

@@ -96,6 +96,24 @@ class GatewayAuditIT {
   }
 
   @Test
+  void theClientAddressInTheTrailCannotBeForged() {
+    String correlation = "forged-" + UUID.randomUUID();
+    ServiceContract.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/auth/login"))
+            .header("Content-Type", "application/json")
+            .header("X-Correlation-Id", correlation)
+            .header("X-Forwarded-For", "203.0.113.9")
+            .header("Forwarded", "for=203.0.113.10")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"username\":\"nobody\",\"password\":\"wrong-one\"}"))
+            .build());
+    List<String> events = outboxEvents(correlation);
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0)).contains("\"clientIp\":\"127.0.0.1\"").doesNotContain("203.0.113");
+  }
+
+  @Test
   void oversizedBodiesAreRefused() {
     String token = GatewayFixture.login(port, "admin", "test-admin-secret");
     HttpResponse<String> response =
@@ -107,8 +125,7 @@ class GatewayAuditIT {
   void changesMadeWhileKafkaIsDownReachAuditEventsWhenItReturns() throws Exception {
     String token = GatewayFixture.login(port, "admin", "test-admin-secret");
     String run = "outage-" + UUID.randomUUID();
-    try (KafkaConsumer<String, String> consumer =
-        TestKafka.consumerAtEnd(Topic.AUDIT_EVENTS.topicName())) {
+    try (KafkaConsumer<String, String> consumer = TestKafka.consumerAtEnd(Topic.AUDIT_EVENTS)) {
       LocalInfra.stop("kafka", LocalInfra.KAFKA_PORT);
       try {
         for (int i = 0; i < 20; i++) {

@@ -2,11 +2,15 @@ package io.containercloud.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.containercloud.common.error.ProblemInstance;
 import io.containercloud.common.testing.ServiceContract;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,12 +20,17 @@ import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * What the gateway tests share: a stub backend routed as service {@code echo}, a PEM signing key
- * made the way scripts/platform.sh makes one, and login over HTTP.
+ * made the way scripts/platform.sh makes one, and login over HTTP. The backend answers 201 to a
+ * POST and 200 otherwise; {@code /slow...} after 3 s, {@code /broken...} never (it hangs up), and
+ * {@code /problem/<status>/...} with problem details as a platform service would.
  */
 final class GatewayFixture {
 
@@ -73,11 +82,71 @@ final class GatewayFixture {
     }
   }
 
+  /** An answer read off a raw connection: status, headers (lower-case names) and body. */
+  record RawResponse(int status, Map<String, String> headers, String body) {}
+
+  /**
+   * Sends {@code requestLine} and {@code headers} as they are (a Java client would refuse or
+   * normalise much of what the firewall tests send) and reads the answer until the gateway closes.
+   */
+  static RawResponse raw(int port, String requestLine, String... headers) {
+    StringBuilder request = new StringBuilder(requestLine).append("\r\n");
+    request.append("Host: 127.0.0.1\r\nConnection: close\r\n");
+    for (String header : headers) {
+      request.append(header).append("\r\n");
+    }
+    request.append("\r\n");
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+      String answer =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      int end = answer.indexOf("\r\n\r\n");
+      assertThat(end).as(answer).isPositive();
+      String[] head = answer.substring(0, end).split("\r\n");
+      Map<String, String> fields = new LinkedHashMap<>();
+      for (int i = 1; i < head.length; i++) {
+        int colon = head[i].indexOf(':');
+        fields.put(
+            head[i].substring(0, colon).toLowerCase(Locale.ROOT),
+            head[i].substring(colon + 1).trim());
+      }
+      return new RawResponse(
+          Integer.parseInt(head[0].split(" ")[1]), fields, answer.substring(end + 4));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis); // a slow service, on purpose
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * {@code /problem/<status>/...}: answers that status as a platform service does, its {@code
+   * instance} by platform-common's rule from the path and the {@code X-Forwarded-Prefix} the
+   * gateway sent.
+   */
+  private static void answerProblem(HttpExchange exchange, String path) throws IOException {
+    int status = Integer.parseInt(path.split("/")[2]);
+    String instance =
+        ProblemInstance.of(
+            exchange.getRequestHeaders().getFirst(ProblemInstance.PREFIX_HEADER), "", path);
+    byte[] body =
+        ("{\"type\":\"https://containercloud.io/problems/stub\",\"title\":\"Stub\",\"status\":"
+                + status
+                + ",\"detail\":\"stub\",\"instance\":\""
+                + instance
+                + "\",\"code\":\"stub\"}")
+            .getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
     }
   }
 
@@ -102,8 +171,17 @@ final class GatewayFixture {
                 .append(
                     new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             lastBackendRequest.set(seen.toString());
-            if (exchange.getRequestURI().getPath().startsWith("/slow")) {
+            String path = exchange.getRequestURI().getRawPath();
+            if (path.startsWith("/slow")) {
               sleep(3_000);
+            }
+            if (path.startsWith("/broken")) {
+              exchange.close(); // the request was read; hang up without an answer
+              return;
+            }
+            if (path.startsWith("/problem/")) {
+              answerProblem(exchange, path);
+              return;
             }
             int status = exchange.getRequestMethod().equals("POST") ? 201 : 200;
             byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);

@@ -2,14 +2,22 @@ package io.containercloud.gateway;
 
 import static io.containercloud.common.testing.ServiceContract.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.containercloud.common.testing.ServiceContract;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -19,6 +27,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class GatewayResilienceIT {
 
   @LocalServerPort int port;
+  @Autowired JdbcTemplate jdbc;
 
   @DynamicPropertySource
   static void routes(DynamicPropertyRegistry registry) {
@@ -50,6 +59,78 @@ class GatewayResilienceIT {
     assertThat(response.statusCode()).isEqualTo(503);
     assertProblem(response, "service-unavailable");
     assertThat(millis).isBetween(900L, 2_500L);
+  }
+
+  @Test
+  void aGatewayAnswerNamesThePathTheCallerUsed() {
+    String token = GatewayFixture.login(port, "admin", "test-admin-secret");
+    HttpResponse<String> response =
+        ServiceContract.get("http://127.0.0.1:" + port + "/api/down/things/7", token);
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.body()).contains("\"instance\":\"/api/down/things/7\"");
+  }
+
+  @Test
+  void aWriteTheGatewayStoppedWaitingForIsAuditedAsUnknownNot503() {
+    String correlation = "unknown-" + UUID.randomUUID();
+    HttpResponse<String> response = post("/api/echo/slow/records", correlation);
+    assertThat(response.statusCode()).isEqualTo(503);
+    String event = auditEvent(correlation);
+    assertThat(event)
+        .contains("\"outcome\":\"unknown\"", "\"reason\":\"timeout\"", "\"timeoutMs\":1000")
+        .doesNotContain("\"status\":");
+  }
+
+  @Test
+  void aWriteWhoseConnectionBrokeIsAuditedAsUnknown() {
+    String correlation = "broken-" + UUID.randomUUID();
+    HttpResponse<String> response = post("/api/echo/broken/records", correlation);
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(auditEvent(correlation))
+        .contains("\"outcome\":\"unknown\"", "\"reason\":\"connection-broken\"")
+        .doesNotContain("\"status\":");
+  }
+
+  @Test
+  void aWriteThatNeverReachedItsServiceOrThatItRefusedKeepsItsStatus() {
+    String refused = "refused-" + UUID.randomUUID();
+    assertThat(post("/api/down/things", refused).statusCode()).isEqualTo(503);
+    assertThat(auditEvent(refused)).contains("\"status\":503").doesNotContain("\"outcome\"");
+
+    String answered = "answered-" + UUID.randomUUID();
+    assertThat(post("/api/echo/problem/503/things", answered).statusCode()).isEqualTo(503);
+    assertThat(auditEvent(answered)).contains("\"status\":503").doesNotContain("\"outcome\"");
+  }
+
+  private HttpResponse<String> post(String path, String correlation) {
+    return ServiceContract.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Authorization", "Bearer " + token())
+            .header("Content-Type", "application/json")
+            .header("X-Correlation-Id", correlation)
+            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}"))
+            .build());
+  }
+
+  private String token() {
+    return GatewayFixture.login(port, "admin", "test-admin-secret");
+  }
+
+  /** The one audit event of the request, once stored (before the exchange completes). */
+  private String auditEvent(String correlation) {
+    List<String> events =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    jdbc.queryForList(
+                        "SELECT payload FROM outbox_event WHERE topic = 'audit-events'"
+                            + " AND payload LIKE ? ORDER BY seq",
+                        String.class,
+                        "%\"correlationId\":\"" + correlation + "\"%"),
+                found -> !found.isEmpty());
+    assertThat(events).hasSize(1);
+    return events.get(0);
   }
 
   private static int closedPort() {

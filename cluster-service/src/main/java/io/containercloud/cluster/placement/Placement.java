@@ -1,5 +1,7 @@
 package io.containercloud.cluster.placement;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -127,6 +129,39 @@ public final class Placement {
     return split;
   }
 
+  /**
+   * A free amount as a person reads it, with its unit: CPU in cores ({@code 38.75 CPU cores}),
+   * memory in binary units ({@code 12.5 GiB of memory}, rounded down so it never promises more than
+   * is free), pods as slots.
+   */
+  static String amount(String resource, long amount) {
+    return switch (resource) {
+      case "cpu" -> cores(amount);
+      case "memory" -> bytes(amount) + " of memory";
+      default -> amount + (amount == 1 ? " pod slot" : " pod slots");
+    };
+  }
+
+  private static String cores(long millis) {
+    BigDecimal cores = BigDecimal.valueOf(millis, 3).stripTrailingZeros();
+    return cores.toPlainString()
+        + (cores.compareTo(BigDecimal.ONE) == 0 ? " CPU core" : " CPU cores");
+  }
+
+  private static final String[] BINARY_UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+
+  private static String bytes(long bytes) {
+    int unit = 0;
+    while (unit < BINARY_UNITS.length - 1 && bytes >= 1L << (10 * (unit + 1))) {
+      unit++;
+    }
+    BigDecimal value =
+        BigDecimal.valueOf(bytes)
+            .divide(BigDecimal.valueOf(1L << (10 * unit)), 2, RoundingMode.DOWN)
+            .stripTrailingZeros();
+    return value.toPlainString() + " " + BINARY_UNITS[unit];
+  }
+
   private static NoRoomException noRoom(int total, Request request, List<Room> rooms, long fits) {
     if (rooms.isEmpty()) {
       return new NoRoomException("No eligible cluster is healthy.", "clusters", "", 0, 0);
@@ -158,9 +193,7 @@ public final class Placement {
             + " fit in the eligible clusters; the roomiest, "
             + best.cluster()
             + ", has "
-            + free
-            + " of "
-            + resource
+            + amount(resource, free)
             + " free",
         resource,
         best.cluster(),

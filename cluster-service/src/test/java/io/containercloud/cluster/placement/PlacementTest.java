@@ -50,6 +50,31 @@ class PlacementTest {
               assertThat(e.bestCluster()).isEqualTo("room-1");
               assertThat(e.bestFree()).isEqualTo(1_500);
             })
-        .hasMessageContaining("room-1");
+        .hasMessageContaining("room-1, has 1.5 CPU cores free");
+  }
+
+  @Test
+  void noRoomNamesEachQuantityWithItsUnit() {
+    assertThat(Placement.amount("cpu", 38_750)).isEqualTo("38.75 CPU cores");
+    assertThat(Placement.amount("cpu", 1_000)).isEqualTo("1 CPU core");
+    assertThat(Placement.amount("cpu", 250)).isEqualTo("0.25 CPU cores");
+    assertThat(Placement.amount("cpu", 0)).isEqualTo("0 CPU cores");
+    assertThat(Placement.amount("memory", 12L * (1L << 30) + (1L << 29)))
+        .isEqualTo("12.5 GiB of memory");
+    assertThat(Placement.amount("memory", (1L << 30) - 1)).isEqualTo("1023.99 MiB of memory");
+    assertThat(Placement.amount("memory", 512)).isEqualTo("512 B of memory");
+    assertThat(Placement.amount("memory", 3L << 40)).isEqualTo("3 TiB of memory");
+    assertThat(Placement.amount("memory", Long.MAX_VALUE)).isEqualTo("7.99 EiB of memory");
+    assertThat(Placement.amount("pods", 3)).isEqualTo("3 pod slots");
+    assertThat(Placement.amount("pods", 1)).isEqualTo("1 pod slot");
+  }
+
+  @Test
+  void tooLittleMemoryIsSaidInBinaryUnits() {
+    List<Room> rooms = List.of(new Room("room-1", 400_000, 6L << 30, 110));
+
+    assertThatThrownBy(() -> Placement.split(2, TWO_CPU, rooms))
+        .isInstanceOf(NoRoomException.class)
+        .hasMessageContaining("room-1, has 6 GiB of memory free");
   }
 }

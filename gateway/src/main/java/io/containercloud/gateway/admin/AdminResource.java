@@ -1,5 +1,6 @@
 package io.containercloud.gateway.admin;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import io.containercloud.common.error.FieldViolation;
 import io.containercloud.common.error.ProblemException;
 import io.containercloud.common.security.Role;
@@ -69,7 +70,13 @@ class AdminResource {
                   String>
               roles) {}
 
+  /**
+   * The roles of one user in one tenant, replacing what it held there. {@code username} may repeat
+   * the path's name (a client sending the user's own view back), but cannot change it; any other
+   * field is refused rather than silently ignored.
+   */
   record BindingRequest(
+      String username,
       @NotBlank @Pattern(regexp = NAME, message = "must be a tenant name") String tenant,
       @NotEmpty
           List<
@@ -77,7 +84,8 @@ class AdminResource {
                       regexp = "platform-admin|tenant-admin|developer|viewer",
                       message = "must be a role")
                   String>
-              roles) {}
+              roles,
+      @JsonAnySetter Map<String, Object> unknown) {}
 
   @GetMapping("/api/admin/tenants")
   Mono<List<String>> tenants(JwtAuthenticationToken caller) {
@@ -138,6 +146,10 @@ class AdminResource {
       JwtAuthenticationToken caller,
       @PathVariable @Pattern(regexp = USER) String username,
       @Valid @RequestBody BindingRequest request) {
+    requireOnlyKnownFields(request.unknown());
+    if (request.username() != null && !request.username().equals(username)) {
+      throw ProblemException.immutable("username", username);
+    }
     Set<Role> roles = grantable(caller, request.tenant(), request.roles());
     return blocking(
         () -> {
@@ -168,6 +180,17 @@ class AdminResource {
           }
           return Map.of("revoked", refreshTokens.revokeAll(username));
         });
+  }
+
+  /** A field this request does not have would be ignored: the caller should know. */
+  private static void requireOnlyKnownFields(Map<String, Object> unknown) {
+    if (unknown != null && !unknown.isEmpty()) {
+      throw ProblemException.invalid(
+          unknown.keySet().stream()
+              .sorted()
+              .map(field -> new FieldViolation(field, "is not a field of this request"))
+              .toList());
+    }
   }
 
   private Set<Role> grantable(JwtAuthenticationToken caller, String tenant, List<String> claims) {

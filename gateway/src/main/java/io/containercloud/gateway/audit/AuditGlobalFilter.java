@@ -1,6 +1,8 @@
 package io.containercloud.gateway.audit;
 
+import static org.springframework.cloud.gateway.support.RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CIRCUITBREAKER_EXECUTION_EXCEPTION_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
 import io.containercloud.gateway.web.CorrelationIdFilter;
@@ -30,8 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Emits an audit event for every change a user makes through the gateway (POST, PUT, PATCH, DELETE
  * on a routed service): who (from the verified token), what (method, route, path, target ids), the
- * outcome (status, latency), from where (client IP, correlation id), and the body as a digest plus
- * a redacted copy. The event is stored before the exchange completes.
+ * outcome (status, latency; {@link RequestOutcome} when no status can tell it), from where (client
+ * IP, correlation id), and the body as a digest plus a redacted copy. The event is stored before
+ * the exchange completes.
  */
 @Component
 class AuditGlobalFilter implements GlobalFilter, Ordered {
@@ -65,20 +68,22 @@ class AuditGlobalFilter implements GlobalFilter, Ordered {
           ServerWebExchange cached = exchange.mutate().request(request).build();
           return chain
               .filter(cached)
-              .then(Mono.defer(() -> record(cached, body, start)))
-              .onErrorResume(e -> record(cached, body, start).then(Mono.error(e)));
+              .then(Mono.defer(() -> record(cached, body, start, null)))
+              .onErrorResume(e -> record(cached, body, start, e).then(Mono.error(e)));
         });
   }
 
-  private Mono<Void> record(ServerWebExchange exchange, byte[] body, long start) {
+  private Mono<Void> record(
+      ServerWebExchange exchange, byte[] body, long start, Throwable failure) {
     return exchange
         .getPrincipal()
         .map(p -> p instanceof JwtAuthenticationToken token ? token.getToken() : null)
         .defaultIfEmpty(ANONYMOUS)
-        .flatMap(jwt -> emit(exchange, jwt == ANONYMOUS ? null : jwt, body, start));
+        .flatMap(jwt -> emit(exchange, jwt == ANONYMOUS ? null : jwt, body, start, failure));
   }
 
-  private Mono<Void> emit(ServerWebExchange exchange, Jwt jwt, byte[] body, long start) {
+  private Mono<Void> emit(
+      ServerWebExchange exchange, Jwt jwt, byte[] body, long start, Throwable failure) {
     String tenant =
         jwt == null || jwt.getClaimAsString("tenant") == null
             ? "platform"
@@ -92,8 +97,7 @@ class AuditGlobalFilter implements GlobalFilter, Ordered {
     data.put("service", route == null ? "gateway" : route.getId());
     data.put("path", path);
     data.put("targetIds", targetIds(path));
-    HttpStatusCode status = exchange.getResponse().getStatusCode();
-    data.put("status", status == null ? 0 : status.value());
+    outcome(exchange, route, failure).describe(data);
     data.put("latencyMs", (System.nanoTime() - start) / 1_000_000);
     InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
     data.put("clientIp", remote == null ? "" : remote.getAddress().getHostAddress());
@@ -105,6 +109,21 @@ class AuditGlobalFilter implements GlobalFilter, Ordered {
     }
     return emitter.emit(
         AuditEmitter.Type.HTTP_REQUEST, tenant, CorrelationIdFilter.of(exchange), data);
+  }
+
+  /**
+   * What the call to the service came to: the circuit breaker keeps what stopped it (a timeout, a
+   * refused or broken connection) before its fallback answers 503.
+   */
+  private static RequestOutcome outcome(
+      ServerWebExchange exchange, Route route, Throwable failure) {
+    HttpStatusCode status = exchange.getResponse().getStatusCode();
+    Throwable stopped = exchange.getAttribute(CIRCUITBREAKER_EXECUTION_EXCEPTION_ATTR);
+    Object timeout = route == null ? null : route.getMetadata().get(RESPONSE_TIMEOUT_ATTR);
+    return RequestOutcome.of(
+        stopped != null ? stopped : failure,
+        status == null ? 0 : status.value(),
+        timeout instanceof Number n ? n.longValue() : null);
   }
 
   // /api/dns/records/42 -> [42]: what follows the service and its collection

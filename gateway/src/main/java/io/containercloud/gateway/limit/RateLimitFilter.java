@@ -3,10 +3,8 @@ package io.containercloud.gateway.limit;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.stereotype.Component;
-import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -39,12 +37,10 @@ class RateLimitFilter implements GlobalFilter, Ordered {
                 limits.request(
                     token.getName(), String.valueOf(token.getToken().getClaimAsString("tenant"))))
         .defaultIfEmpty(0L)
-        .flatMap(wait -> wait == 0 ? chain.filter(exchange) : Mono.error(tooMany(exchange, wait)));
-  }
-
-  static ResponseStatusException tooMany(ServerWebExchange exchange, long wait) {
-    exchange.getResponse().getHeaders().set("Retry-After", Long.toString(wait));
-    return new ResponseStatusException(
-        HttpStatus.TOO_MANY_REQUESTS, "Too many requests; retry in " + wait + " s.");
+        .flatMap(
+            wait ->
+                wait == 0
+                    ? chain.filter(exchange)
+                    : Mono.error(RateLimits.tooManyRequests("Too many requests", wait)));
   }
 }

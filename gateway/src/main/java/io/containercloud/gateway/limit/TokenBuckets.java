@@ -34,6 +34,17 @@ final class TokenBuckets {
         .take(now, capacity, perSecond);
   }
 
+  /**
+   * Gives back a token taken for {@code key} (a login that turned out right), never beyond the
+   * capacity.
+   */
+  void giveBack(String key) {
+    Bucket bucket = buckets.get(key);
+    if (bucket != null) {
+      bucket.giveBack(System.nanoTime(), capacity, perSecond);
+    }
+  }
+
   private static final class Bucket {
     private double tokens;
     private long updated;
@@ -51,6 +62,11 @@ final class TokenBuckets {
         return 0;
       }
       return (long) Math.ceil((1 - tokens) / perSecond);
+    }
+
+    synchronized void giveBack(long now, double capacity, double perSecond) {
+      tokens = Math.min(capacity, tokens + (now - updated) / 1e9 * perSecond + 1);
+      updated = now;
     }
 
     synchronized long idleSince(long now) {

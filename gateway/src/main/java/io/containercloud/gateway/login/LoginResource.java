@@ -7,6 +7,7 @@ import io.containercloud.gateway.GatewayProperties;
 import io.containercloud.gateway.audit.AuditEmitter;
 import io.containercloud.gateway.identity.IdentityStore;
 import io.containercloud.gateway.identity.RefreshTokens;
+import io.containercloud.gateway.limit.LoginAttempt;
 import io.containercloud.gateway.limit.RateLimits;
 import io.containercloud.gateway.token.TokenIssuer;
 import io.containercloud.gateway.web.CorrelationIdFilter;
@@ -25,6 +26,7 @@ import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -123,18 +125,16 @@ class LoginResource {
     if (external == null) {
       return Mono.error(ProblemException.notFound("identity provider", "oidc"));
     }
-    long wait = limits.loginFrom(clientIp(exchange));
-    if (wait > 0) {
-      exchange.getResponse().getHeaders().set("Retry-After", Long.toString(wait));
-      return Mono.error(
-          new ResponseStatusException(
-              HttpStatus.TOO_MANY_REQUESTS, "Too many login attempts; retry in " + wait + " s."));
+    LoginAttempt attempt = limits.loginFrom(clientIp(exchange));
+    if (attempt instanceof LoginAttempt.Refused refused) {
+      return Mono.error(tooManyFailures(refused));
     }
     AtomicReference<String> user = new AtomicReference<>("unknown");
     return external
         .verify(request.id_token())
         .map(
             identity -> {
+              ((LoginAttempt.Allowed) attempt).succeeded(); // a valid token is no guess
               user.set(identity.username());
               Caller caller =
                   callerFrom(identity.username(), identity.bindings(), request.tenant());
@@ -179,7 +179,7 @@ class LoginResource {
   }
 
   private static int statusOf(Throwable e) {
-    if (e instanceof ResponseStatusException r) {
+    if (e instanceof ErrorResponse r) {
       return r.getStatusCode().value();
     }
     if (e instanceof ProblemException p) {
@@ -188,19 +188,28 @@ class LoginResource {
     return 500;
   }
 
+  /**
+   * Only failed attempts count against the account's and the address's limits; while either is used
+   * up, even the right password is refused (else guessing would go on unlimited).
+   */
   private TokenResponse authenticate(LoginRequest request, ServerWebExchange exchange) {
-    long wait = limits.login(request.username(), clientIp(exchange));
-    if (wait > 0) {
-      exchange.getResponse().getHeaders().set("Retry-After", Long.toString(wait));
-      throw new ResponseStatusException(
-          HttpStatus.TOO_MANY_REQUESTS, "Too many login attempts; retry in " + wait + " s.");
+    LoginAttempt attempt = limits.login(request.username(), clientIp(exchange));
+    if (attempt instanceof LoginAttempt.Refused refused) {
+      throw tooManyFailures(refused);
     }
     String hash = users.passwordHash(request.username()).orElse(null);
     boolean matches = encoder.matches(request.password(), hash == null ? absentUserHash : hash);
     if (hash == null || !matches) {
       throw new ResponseStatusException(HttpStatus.UNAUTHORIZED, "Unknown user or wrong password.");
     }
+    ((LoginAttempt.Allowed) attempt).succeeded();
     return tokensFor(callerIn(request.username(), request.tenant()));
+  }
+
+  private static RuntimeException tooManyFailures(LoginAttempt.Refused refused) {
+    return RateLimits.tooManyRequests(
+        "Too many failed login attempts for this account or from this address",
+        refused.retryAfterSeconds());
   }
 
   /** A new access token for a refresh token, which is spent and replaced. */

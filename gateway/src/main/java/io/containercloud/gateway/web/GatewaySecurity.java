@@ -28,6 +28,7 @@ import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
@@ -92,6 +93,18 @@ class GatewaySecurity {
             });
     decoder.setJwtValidator(validator);
     return new VerifiedTokens(decoder, validator);
+  }
+
+  /**
+   * Spring Security's firewall refuses some requests before any other filter sees them (a {@code
+   * ;}, an encoded slash or period, {@code //}, {@code ..} segments, control characters, an unknown
+   * method); WebFluxSecurityConfiguration picks this up, so they get problem details too.
+   */
+  @Bean
+  ServerExchangeRejectedHandler firewallRejectionsAsProblems(ProblemWriter problems) {
+    return (exchange, e) ->
+        problems.write(
+            exchange, HttpStatus.BAD_REQUEST, "request-rejected", e.getMessage(), List.of());
   }
 
   @Bean

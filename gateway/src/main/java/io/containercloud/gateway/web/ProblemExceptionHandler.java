@@ -2,12 +2,16 @@ package io.containercloud.gateway.web;
 
 import io.containercloud.common.error.FieldViolation;
 import io.containercloud.common.error.ProblemException;
+import io.containercloud.common.error.Problems;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.support.WebExchangeBindException;
@@ -59,11 +63,7 @@ class ProblemExceptionHandler implements WebExceptionHandler {
           List.of());
     }
     if (e instanceof ErrorResponse error) {
-      String detail =
-          error.getBody().getDetail() != null
-              ? error.getBody().getDetail()
-              : error.getBody().getTitle();
-      return writer.write(exchange, error.getStatusCode(), detail, List.of());
+      return writeErrorResponse(exchange, error);
     }
     log.error("unhandled error on {}", exchange.getRequest().getPath(), e);
     return writer.write(
@@ -72,5 +72,20 @@ class ProblemExceptionHandler implements WebExceptionHandler {
         "internal-error",
         "The gateway failed to handle the request.",
         List.of());
+  }
+
+  /**
+   * Spring's own errors (and the gateway's 429s) keep their status, detail, headers ({@code
+   * Retry-After}, {@code Allow}, ...) and extra members, and gain the platform's type and code.
+   */
+  private Mono<Void> writeErrorResponse(ServerWebExchange exchange, ErrorResponse error) {
+    ProblemDetail body = error.getBody();
+    String detail = body.getDetail() != null ? body.getDetail() : body.getTitle();
+    if (!exchange.getResponse().isCommitted()) {
+      exchange.getResponse().getHeaders().putAll(error.getHeaders());
+    }
+    Map<String, Object> extra = body.getProperties() == null ? Map.of() : body.getProperties();
+    HttpStatusCode status = error.getStatusCode();
+    return writer.write(exchange, status, Problems.codeFor(status), detail, List.of(), extra);
   }
 }

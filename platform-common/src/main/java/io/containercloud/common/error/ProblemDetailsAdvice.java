@@ -1,6 +1,10 @@
 package io.containercloud.common.error;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -16,16 +20,19 @@ import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.util.UriUtils;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
 
 /**
  * Turns every error a servlet service raises into problem details: Spring MVC's own (unknown path,
  * wrong method, malformed JSON, failed bean validation) and the platform's {@link
- * ProblemException}. Unexpected exceptions become a 500 without internals.
+ * ProblemException}. Unexpected exceptions become a 500 without internals. Each problem's {@code
+ * instance} is the path the caller used ({@link ProblemInstance}), also behind the gateway.
  */
 @RestControllerAdvice
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
@@ -33,29 +40,37 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 
   @ExceptionHandler(ProblemException.class)
-  ResponseEntity<Object> handleProblem(ProblemException e) {
+  ResponseEntity<Object> handleProblem(ProblemException e, HttpServletRequest request) {
     return ResponseEntity.status(e.status())
-        .body(Problems.of(e.status(), e.code(), e.getMessage(), e.violations()));
+        .body(
+            withInstance(
+                Problems.of(e.status(), e.code(), e.getMessage(), e.violations()), request));
   }
 
   @ExceptionHandler(ConstraintViolationException.class)
-  ResponseEntity<Object> handleConstraintViolation(ConstraintViolationException e) {
+  ResponseEntity<Object> handleConstraintViolation(
+      ConstraintViolationException e, HttpServletRequest request) {
     List<FieldViolation> violations =
         e.getConstraintViolations().stream()
             .map(v -> new FieldViolation(v.getPropertyPath().toString(), v.getMessage()))
             .sorted(Comparator.comparing(FieldViolation::field))
             .toList();
-    return handleProblem(ProblemException.invalid(violations));
+    return handleProblem(ProblemException.invalid(violations), request);
   }
 
   @ExceptionHandler(Exception.class)
-  ResponseEntity<Object> handleUnexpected(Exception e) {
+  ResponseEntity<Object> handleUnexpected(Exception e, HttpServletRequest request) {
     log.error("unhandled error", e);
     HttpStatus status = HttpStatus.INTERNAL_SERVER_ERROR;
     return ResponseEntity.status(status)
         .body(
-            Problems.of(
-                status, "internal-error", "The service failed to handle the request.", List.of()));
+            withInstance(
+                Problems.of(
+                    status,
+                    "internal-error",
+                    "The service failed to handle the request.",
+                    List.of()),
+                request));
   }
 
   @Override
@@ -69,7 +84,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             .map(f -> new FieldViolation(f.getField(), f.getDefaultMessage()))
             .sorted(Comparator.comparing(FieldViolation::field))
             .toList();
-    return handleProblem(ProblemException.invalid(violations));
+    return handleProblem(ProblemException.invalid(violations), servletRequest(request));
   }
 
   @Override
@@ -89,7 +104,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                                     r.getMethodParameter().getParameterName(),
                                     err.getDefaultMessage())))
             .toList();
-    return handleProblem(ProblemException.invalid(violations));
+    return handleProblem(ProblemException.invalid(violations), servletRequest(request));
   }
 
   @Override
@@ -106,7 +121,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             fieldOf(e)
                 .map(field -> List.of(new FieldViolation(field, "has the wrong type or shape")))
                 .orElse(List.of()));
-    return ResponseEntity.status(status).headers(headers).body(body);
+    return ResponseEntity.status(status)
+        .headers(headers)
+        .body(withInstance(body, servletRequest(request)));
   }
 
   /** Where in the body Jackson gave up, as {@code a.b[0].c}, when it says. */
@@ -137,6 +154,36 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
       String detail = problem.getDetail() != null ? problem.getDetail() : problem.getTitle();
       body = Problems.of(status, Problems.codeFor(status), detail, List.of());
     }
+    if (body instanceof ProblemDetail problem) {
+      body = withInstance(problem, servletRequest(request));
+    }
     return super.handleExceptionInternal(e, body, headers, status, request);
+  }
+
+  /**
+   * Sets the caller's path as {@code instance} (Spring would otherwise set the service's own path,
+   * or, after ForwardedHeaderFilter, whatever prefix the request claimed).
+   */
+  static ProblemDetail withInstance(ProblemDetail problem, HttpServletRequest request) {
+    if (request == null) {
+      return problem;
+    }
+    String path =
+        ProblemInstance.of(
+            request.getHeader(ProblemInstance.PREFIX_HEADER),
+            request.getContextPath(),
+            request.getRequestURI());
+    try {
+      problem.setInstance(new URI(path));
+    } catch (URISyntaxException e) {
+      problem.setInstance(URI.create(UriUtils.encodePath(path, StandardCharsets.UTF_8)));
+    }
+    return problem;
+  }
+
+  private static HttpServletRequest servletRequest(WebRequest request) {
+    return request instanceof NativeWebRequest nativeRequest
+        ? nativeRequest.getNativeRequest(HttpServletRequest.class)
+        : null;
   }
 }

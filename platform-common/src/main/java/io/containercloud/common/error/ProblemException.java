@@ -52,6 +52,21 @@ public final class ProblemException extends RuntimeException {
     return new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, code, detail, violations);
   }
 
+  /**
+   * 422: the request would change a field that is fixed once the object exists (its name, for
+   * example); refused rather than silently ignored, so the caller learns the change did not happen.
+   *
+   * @param field the field as the client sent it
+   * @param current its stored value
+   */
+  public static ProblemException immutable(String field, String current) {
+    return new ProblemException(
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "immutable-field",
+        "Field '" + field + "' cannot be changed; it is '" + current + "'.",
+        List.of(new FieldViolation(field, "cannot be changed from '" + current + "'")));
+  }
+
   /** 403: the caller may not do this. */
   public static ProblemException forbidden(String detail) {
     return new ProblemException(HttpStatus.FORBIDDEN, "forbidden", detail, List.of());

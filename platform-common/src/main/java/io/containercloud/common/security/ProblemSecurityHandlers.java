@@ -1,6 +1,8 @@
 package io.containercloud.common.security;
 
+import io.containercloud.common.error.ProblemInstance;
 import io.containercloud.common.error.Problems;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -25,16 +27,17 @@ final class ProblemSecurityHandlers {
   AuthenticationEntryPoint unauthorized() {
     return (request, response, e) -> {
       response.setHeader("WWW-Authenticate", "Bearer");
-      write(response, HttpStatus.UNAUTHORIZED, "A valid access token is required.");
+      write(request, response, HttpStatus.UNAUTHORIZED, "A valid access token is required.");
     };
   }
 
   AccessDeniedHandler forbidden() {
     return (request, response, e) ->
-        write(response, HttpStatus.FORBIDDEN, "Your roles do not allow this operation.");
+        write(request, response, HttpStatus.FORBIDDEN, "Your roles do not allow this operation.");
   }
 
-  private void write(HttpServletResponse response, HttpStatus status, String detail)
+  private void write(
+      HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
       throws IOException {
     ProblemDetail problem = Problems.of(status, Problems.codeFor(status), detail, List.of());
     // written by hand: outside MVC, no message converter adds ProblemDetail's JSON mix-in
@@ -43,6 +46,12 @@ final class ProblemSecurityHandlers {
     body.put("title", problem.getTitle());
     body.put("status", problem.getStatus());
     body.put("detail", problem.getDetail());
+    body.put(
+        "instance",
+        ProblemInstance.of(
+            request.getHeader(ProblemInstance.PREFIX_HEADER),
+            request.getContextPath(),
+            request.getRequestURI()));
     body.putAll(problem.getProperties());
     response.setStatus(status.value());
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
