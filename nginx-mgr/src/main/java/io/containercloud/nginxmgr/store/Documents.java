@@ -200,10 +200,30 @@ public class Documents {
     return Op.put(bytes(key), ByteSequence.from(json.writeValueAsBytes(value)), PutOption.DEFAULT);
   }
 
+  /**
+   * One guarded transaction; it also records the current request's idempotency key when it holds
+   * one ({@link EtcdIdempotency}). A transaction etcd did not confirm in time may have committed.
+   */
   private TxnResponse commit(Cmp guard, Op op, Op... alsoDo) {
-    Op[] ops = Arrays.copyOf(new Op[] {op}, 1 + alsoDo.length);
-    System.arraycopy(alsoDo, 0, ops, 1, alsoDo.length);
-    return await(kv.txn().If(guard).Then(ops).commit());
+    List<Op> ops = new ArrayList<>(List.of(op));
+    ops.addAll(Arrays.asList(alsoDo));
+    EtcdIdempotency.takeClaim().ifPresent(ops::add);
+    try {
+      return kv.txn()
+          .If(guard)
+          .Then(ops.toArray(Op[]::new))
+          .commit()
+          .get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ProblemException.unavailable("etcd-unavailable", "Interrupted while asking etcd.", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw ProblemException.unavailable(
+          "etcd-unavailable",
+          "etcd did not confirm the change in time; it may or may not have been made. Retry with"
+              + " the same Idempotency-Key to make it at most once.",
+          e);
+    }
   }
 
   private static Cmp unchangedSince(String key, long revision) {

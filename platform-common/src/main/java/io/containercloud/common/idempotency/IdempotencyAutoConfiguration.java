@@ -41,8 +41,8 @@ class IdempotencyAutoConfiguration {
     FilterRegistrationBean<IdempotencyFilter> registration =
         new FilterRegistrationBean<>(
             new IdempotencyFilter(
-                new IdempotencyKeys(new JdbcTemplate(dataSource)),
-                new TransactionTemplate(transactions),
+                new IdempotencyKeys(
+                    new JdbcTemplate(dataSource), new TransactionTemplate(transactions)),
                 json));
     registration.setOrder(ORDER);
     return registration;
@@ -50,8 +50,10 @@ class IdempotencyAutoConfiguration {
 
   /** Forgets keys older than a day, every ten minutes. */
   @Bean
-  BackgroundLoop idempotencyKeyExpiry(DataSource dataSource, PlatformSchema schema) {
-    IdempotencyKeys keys = new IdempotencyKeys(new JdbcTemplate(dataSource));
+  BackgroundLoop idempotencyKeyExpiry(
+      DataSource dataSource, PlatformTransactionManager transactions, PlatformSchema schema) {
+    IdempotencyKeys keys =
+        new IdempotencyKeys(new JdbcTemplate(dataSource), new TransactionTemplate(transactions));
     return new BackgroundLoop(
         "idempotency-key-expiry",
         Duration.ofMinutes(10),

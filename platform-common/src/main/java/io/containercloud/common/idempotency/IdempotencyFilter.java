@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,16 +21,12 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
-import org.springframework.transaction.TransactionException;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 import tools.jackson.core.type.TypeReference;
@@ -50,7 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
  * (5xx) changed nothing and is done again on retry. The same key with another method, path or body
  * is {@code 422}. Keys are kept per tenant for a day.
  */
-final class IdempotencyFilter extends OncePerRequestFilter {
+public final class IdempotencyFilter extends OncePerRequestFilter {
 
   static final String HEADER = "Idempotency-Key";
   static final String REPLAYED = "Idempotent-Replayed";
@@ -60,13 +55,12 @@ final class IdempotencyFilter extends OncePerRequestFilter {
   private static final List<String> KEPT_HEADERS = List.of("Content-Type", "Location", "ETag");
   private static final int MAX_BODY = 1 << 20;
 
-  private final IdempotencyKeys keys;
-  private final TransactionTemplate tx;
+  private final IdempotencyStore keys;
   private final JsonMapper json;
 
-  IdempotencyFilter(IdempotencyKeys keys, TransactionTemplate tx, JsonMapper json) {
+  /** A filter keeping outcomes in {@code keys}; register it after Spring Security. */
+  public IdempotencyFilter(IdempotencyStore keys, JsonMapper json) {
     this.keys = keys;
-    this.tx = tx;
     this.json = json;
   }
 
@@ -109,11 +103,12 @@ final class IdempotencyFilter extends OncePerRequestFilter {
       return;
     }
     String fingerprint = fingerprint(request, body);
-    Optional<IdempotencyKeys.Stored> earlier;
+    Optional<IdempotencyStore.Stored> earlier;
     try {
       earlier = keys.find(tenant, key);
-    } catch (DataAccessException e) {
-      unavailable(request, response, "The database is not available; nothing was changed. Retry.");
+    } catch (RuntimeException e) {
+      unavailable(
+          request, response, "The service's store did not answer; nothing was changed. Retry.");
       return;
     }
     if (earlier.isPresent()) {
@@ -122,47 +117,38 @@ final class IdempotencyFilter extends OncePerRequestFilter {
     }
     ContentCachingResponseWrapper capture = new ContentCachingResponseWrapper(response);
     try {
-      tx.executeWithoutResult(
-          status -> {
-            try {
-              chain.doFilter(new BufferedRequest(request, body), capture);
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            } catch (ServletException e) {
-              throw new IllegalStateException(e);
-            }
-            if (capture.getStatus() >= 400) {
-              status.setRollbackOnly(); // refused or failed: nothing to keep, nothing kept
-              return;
-            }
-            keys.store(
-                tenant,
-                key,
-                new IdempotencyKeys.Stored(
+      keys.execute(
+          tenant,
+          key,
+          fingerprint,
+          () -> {
+            chain.doFilter(new BufferedRequest(request, body), capture);
+            return capture.getStatus() >= 400
+                ? null
+                : new IdempotencyStore.Stored(
                     fingerprint,
                     capture.getStatus(),
                     headers(capture),
-                    capture.getContentAsByteArray()));
+                    capture.getContentAsByteArray());
           });
-    } catch (DuplicateKeyException e) {
-      // the same key committed meanwhile by a concurrent request: its outcome is the answer
+    } catch (IdempotencyStore.KeyTakenException e) {
+      // the same key recorded meanwhile by a concurrent request: its outcome is the answer
       capture.resetBuffer();
       replay(request, response, keys.find(tenant, key).orElseThrow(() -> e), fingerprint);
       return;
-    } catch (DataAccessException | TransactionException e) {
-      log.warn(
-          "write with Idempotency-Key {} failed: {}", key, e.getMostSpecificCause().getMessage());
+    } catch (IOException | ServletException e) {
+      throw e;
+    } catch (Exception e) {
+      if (e.getCause() instanceof ServletException servlet) {
+        throw servlet; // the handler failed on its own: not the store's doing
+      }
+      log.warn("write with Idempotency-Key {} failed: {}", key, e.getMessage());
       capture.resetBuffer();
-      response.setHeader("Retry-After", "1");
-      problem(
+      unavailable(
           request,
           response,
-          Problems.of(
-              HttpStatus.SERVICE_UNAVAILABLE,
-              "dependency-unavailable",
-              "The database did not confirm the change. Retry with the same Idempotency-Key:"
-                  + " it is made at most once.",
-              List.of()));
+          "The store did not confirm the change. Retry with the same Idempotency-Key:"
+              + " it is made at most once.");
       return;
     }
     capture.copyBodyToResponse();
@@ -180,7 +166,7 @@ final class IdempotencyFilter extends OncePerRequestFilter {
   private void replay(
       HttpServletRequest request,
       HttpServletResponse response,
-      IdempotencyKeys.Stored stored,
+      IdempotencyStore.Stored stored,
       String fingerprint)
       throws IOException {
     if (!stored.fingerprint().equals(fingerprint)) {
@@ -192,6 +178,18 @@ final class IdempotencyFilter extends OncePerRequestFilter {
               "idempotency-key-reused",
               "This Idempotency-Key was used for another request (method, path or body).",
               List.of(new FieldViolation(HEADER, "belongs to another request"))));
+      return;
+    }
+    if (stored.unrecorded()) {
+      problem(
+          request,
+          response,
+          Problems.of(
+              HttpStatus.CONFLICT,
+              "idempotent-outcome-unrecorded",
+              "The write with this Idempotency-Key was made, but its answer was lost (or it is"
+                  + " still running). Read the object to see its state.",
+              List.of()));
       return;
     }
     response.setStatus(stored.status());

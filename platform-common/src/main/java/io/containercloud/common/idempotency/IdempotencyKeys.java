@@ -1,21 +1,50 @@
 package io.containercloud.common.idempotency;
 
 import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** The {@code idempotency_key} table: one stored outcome per tenant and key. */
-final class IdempotencyKeys {
-
-  /** A write's outcome as the client first received it. */
-  record Stored(String fingerprint, int status, String headers, byte[] body) {}
+/**
+ * The {@code idempotency_key} table: one stored outcome per tenant and key, written in the same
+ * database transaction as the write, which the attempt joins.
+ */
+final class IdempotencyKeys implements IdempotencyStore {
 
   private final JdbcTemplate jdbc;
+  private final TransactionTemplate tx;
 
-  IdempotencyKeys(JdbcTemplate jdbc) {
+  IdempotencyKeys(JdbcTemplate jdbc, TransactionTemplate tx) {
     this.jdbc = jdbc;
+    this.tx = tx;
   }
 
-  Optional<Stored> find(String tenant, String key) {
+  @Override
+  public void execute(String tenant, String key, String fingerprint, Attempt attempt) {
+    try {
+      tx.executeWithoutResult(
+          status -> {
+            Stored outcome;
+            try {
+              outcome = attempt.run();
+            } catch (RuntimeException e) {
+              throw e;
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+            if (outcome == null) {
+              status.setRollbackOnly(); // refused or failed: nothing to keep, nothing kept
+              return;
+            }
+            store(tenant, key, outcome);
+          });
+    } catch (DuplicateKeyException e) {
+      throw new KeyTakenException(e);
+    }
+  }
+
+  @Override
+  public Optional<Stored> find(String tenant, String key) {
     return jdbc
         .query(
             "SELECT fingerprint, status, headers, body FROM idempotency_key"
@@ -36,7 +65,7 @@ final class IdempotencyKeys {
    * Records the outcome; called inside the write's own transaction. A concurrent request with the
    * same key waits on the row lock and then fails with a duplicate key (its write rolls back).
    */
-  void store(String tenant, String key, Stored outcome) {
+  private void store(String tenant, String key, Stored outcome) {
     jdbc.update(
         "DELETE FROM idempotency_key WHERE tenant = ? AND idem_key = ?"
             + " AND created_at <= NOW(3) - INTERVAL 1 DAY",

@@ -1,0 +1,132 @@
+package io.containercloud.nginxmgr.store;
+
+import io.containercloud.common.idempotency.IdempotencyStore;
+import io.containercloud.common.nginx.NginxKeys;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Idempotency keys in etcd ({@code /nginx/v1/idempotency/<tenant>/<key>}). A write's key joins the
+ * write's own transaction as a marker ({@link Documents} takes the claim this thread holds), so it
+ * exists exactly when the write committed; the answer is added once the request ends. A marker
+ * without an answer means the write was made but its answer was lost.
+ */
+public final class EtcdIdempotency implements IdempotencyStore {
+
+  private static final Duration KEPT = Duration.ofDays(1);
+  private static final ThreadLocal<Op> CLAIM = new ThreadLocal<>();
+
+  /** What is kept per key; {@code status} 0 until the answer is known. */
+  record Entry(String fingerprint, int status, String headers, String body, Instant at) {}
+
+  private final Client etcd;
+  private final JsonMapper json;
+  private final Clock clock = Clock.systemUTC();
+
+  public EtcdIdempotency(Client etcd, JsonMapper json) {
+    this.etcd = etcd;
+    this.json = json;
+  }
+
+  /** The marker the current request's next etcd transaction must carry, taken once. */
+  static Optional<Op> takeClaim() {
+    Op claim = CLAIM.get();
+    CLAIM.remove();
+    return Optional.ofNullable(claim);
+  }
+
+  @Override
+  public Optional<Stored> find(String tenant, String key) {
+    return get(path(tenant, key))
+        .map(kv -> json.readValue(kv.getValue().getBytes(), Entry.class))
+        .filter(e -> e.at().isAfter(clock.instant().minus(KEPT)))
+        .map(
+            e ->
+                new Stored(
+                    e.fingerprint(),
+                    e.status(),
+                    e.headers(),
+                    e.body() == null ? new byte[0] : Base64.getDecoder().decode(e.body())));
+  }
+
+  @Override
+  public void execute(String tenant, String key, String fingerprint, Attempt attempt)
+      throws Exception {
+    String path = path(tenant, key);
+    Entry marker = new Entry(fingerprint, 0, null, null, clock.instant());
+    CLAIM.set(
+        Op.put(bytes(path), ByteSequence.from(json.writeValueAsBytes(marker)), PutOption.DEFAULT));
+    Stored outcome;
+    try {
+      outcome = attempt.run();
+    } finally {
+      CLAIM.remove();
+    }
+    if (outcome != null && get(path).isPresent()) {
+      Entry answered =
+          new Entry(
+              fingerprint,
+              outcome.status(),
+              outcome.headers(),
+              Base64.getEncoder().encodeToString(outcome.body()),
+              marker.at());
+      etcd.getKVClient()
+          .put(bytes(path), ByteSequence.from(json.writeValueAsBytes(answered)))
+          .get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Forgets keys older than a day; how many went. */
+  int expire() throws Exception {
+    int removed = 0;
+    for (KeyValue kv :
+        etcd.getKVClient()
+            .get(bytes(prefix()), GetOption.builder().isPrefix(true).build())
+            .get(10, TimeUnit.SECONDS)
+            .getKvs()) {
+      Entry entry = json.readValue(kv.getValue().getBytes(), Entry.class);
+      if (!entry.at().isAfter(clock.instant().minus(KEPT))) {
+        etcd.getKVClient().delete(kv.getKey(), DeleteOption.DEFAULT).get(5, TimeUnit.SECONDS);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  private Optional<KeyValue> get(String path) {
+    try {
+      return etcd.getKVClient().get(bytes(path)).get(5, TimeUnit.SECONDS).getKvs().stream()
+          .findFirst();
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("etcd did not answer", e);
+    }
+  }
+
+  private static String prefix() {
+    return NginxKeys.ROOT + "idempotency/";
+  }
+
+  private static String path(String tenant, String key) {
+    return prefix() + tenant + "/" + key;
+  }
+
+  private static ByteSequence bytes(String text) {
+    return ByteSequence.from(text, StandardCharsets.UTF_8);
+  }
+}
