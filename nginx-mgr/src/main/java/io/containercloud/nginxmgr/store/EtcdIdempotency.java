@@ -89,8 +89,8 @@ public final class EtcdIdempotency implements IdempotencyStore {
     }
   }
 
-  /** Forgets keys older than a day; how many went. */
-  int expire() throws Exception {
+  @Override
+  public int expire() throws Exception {
     int removed = 0;
     for (KeyValue kv :
         etcd.getKVClient()

@@ -27,17 +27,8 @@ class DataAccessProblemsAdvice {
   ResponseEntity<Object> handleTransient(
       TransientDataAccessException e, HttpServletRequest request) {
     log.warn("transient database failure: {}", e.getMostSpecificCause().getMessage());
-    HttpStatus status = HttpStatus.SERVICE_UNAVAILABLE;
-    return ResponseEntity.status(status)
-        .header("Retry-After", "1")
-        .body(
-            ProblemDetailsAdvice.withInstance(
-                Problems.of(
-                    status,
-                    "retry",
-                    "A concurrent change got in the way; nothing was changed. Retry.",
-                    List.of()),
-                request));
+    return unavailable(
+        "retry", "A concurrent change got in the way; nothing was changed. Retry.", request);
   }
 
   /**
@@ -52,17 +43,19 @@ class DataAccessProblemsAdvice {
   })
   ResponseEntity<Object> handleUnavailable(Exception e, HttpServletRequest request) {
     log.warn("database unavailable: {}", e.getMessage());
-    HttpStatus status = HttpStatus.SERVICE_UNAVAILABLE;
-    return ResponseEntity.status(status)
+    return unavailable(
+        "dependency-unavailable",
+        "The database did not answer. Retry; a write sent with an Idempotency-Key is made at most"
+            + " once however often it is retried.",
+        request);
+  }
+
+  private static ResponseEntity<Object> unavailable(
+      String code, String detail, HttpServletRequest request) {
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .header("Retry-After", "1")
         .body(
             ProblemDetailsAdvice.withInstance(
-                Problems.of(
-                    status,
-                    "dependency-unavailable",
-                    "The database did not answer. Retry; a write sent with an Idempotency-Key is"
-                        + " made at most once however often it is retried.",
-                    List.of()),
-                request));
+                Problems.of(HttpStatus.SERVICE_UNAVAILABLE, code, detail, List.of()), request));
   }
 }

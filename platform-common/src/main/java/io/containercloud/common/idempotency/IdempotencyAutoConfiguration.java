@@ -1,8 +1,6 @@
 package io.containercloud.common.idempotency;
 
-import io.containercloud.common.loop.BackgroundLoop;
 import io.containercloud.common.schema.PlatformSchema;
-import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -18,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code Idempotency-Key} for the writes of servlet services with a database ({@link
- * IdempotencyFilter}), after Spring Security (the key belongs to the caller's tenant).
+ * IdempotencyFilter}), the outcomes kept in the service's own database ({@link IdempotencyKeys}).
  */
 @AutoConfiguration(
     after = {
@@ -29,40 +27,21 @@ import tools.jackson.databind.json.JsonMapper;
 @ConditionalOnBean({DataSource.class, PlatformTransactionManager.class})
 class IdempotencyAutoConfiguration {
 
-  // after the security filter chain (order -100), before the dispatcher
-  private static final int ORDER = 0;
+  // PlatformSchema: the table exists before the first request
+  @Bean
+  IdempotencyKeys idempotencyKeys(
+      DataSource dataSource, PlatformTransactionManager transactions, PlatformSchema schema) {
+    return new IdempotencyKeys(new JdbcTemplate(dataSource), new TransactionTemplate(transactions));
+  }
 
   @Bean
   FilterRegistrationBean<IdempotencyFilter> idempotencyFilter(
-      DataSource dataSource,
-      PlatformTransactionManager transactions,
-      JsonMapper json,
-      PlatformSchema schema) {
-    FilterRegistrationBean<IdempotencyFilter> registration =
-        new FilterRegistrationBean<>(
-            new IdempotencyFilter(
-                new IdempotencyKeys(
-                    new JdbcTemplate(dataSource), new TransactionTemplate(transactions)),
-                json));
-    registration.setOrder(ORDER);
-    return registration;
+      IdempotencyKeys keys, JsonMapper json) {
+    return IdempotencyFilter.registration(keys, json);
   }
 
-  /** Forgets keys older than a day, every ten minutes. */
   @Bean
-  BackgroundLoop idempotencyKeyExpiry(
-      DataSource dataSource, PlatformTransactionManager transactions, PlatformSchema schema) {
-    IdempotencyKeys keys =
-        new IdempotencyKeys(new JdbcTemplate(dataSource), new TransactionTemplate(transactions));
-    return new BackgroundLoop(
-        "idempotency-key-expiry",
-        Duration.ofMinutes(10),
-        Duration.ofSeconds(30),
-        Duration.ofMinutes(10)) {
-      @Override
-      protected boolean round() {
-        return keys.expire() == 1000;
-      }
-    };
+  IdempotencyKeyExpiry idempotencyKeyExpiry(IdempotencyKeys keys) {
+    return new IdempotencyKeyExpiry(keys);
   }
 }

@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -58,10 +59,21 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
   private final IdempotencyStore keys;
   private final JsonMapper json;
 
-  /** A filter keeping outcomes in {@code keys}; register it after Spring Security. */
-  public IdempotencyFilter(IdempotencyStore keys, JsonMapper json) {
+  private IdempotencyFilter(IdempotencyStore keys, JsonMapper json) {
     this.keys = keys;
     this.json = json;
+  }
+
+  /**
+   * The filter keeping outcomes in {@code keys}, registered after Spring Security (order -100: the
+   * key belongs to the caller's tenant) and before the dispatcher.
+   */
+  public static FilterRegistrationBean<IdempotencyFilter> registration(
+      IdempotencyStore keys, JsonMapper json) {
+    FilterRegistrationBean<IdempotencyFilter> registration =
+        new FilterRegistrationBean<>(new IdempotencyFilter(keys, json));
+    registration.setOrder(0);
+    return registration;
   }
 
   @Override

@@ -82,8 +82,8 @@ final class IdempotencyKeys implements IdempotencyStore {
         outcome.body());
   }
 
-  /** Forgets keys older than a day, a batch at a time. */
-  int expire() {
+  @Override
+  public int expire() {
     return jdbc.update(
         "DELETE FROM idempotency_key WHERE created_at <= NOW(3) - INTERVAL 1 DAY LIMIT 1000");
   }

@@ -36,6 +36,9 @@ public interface IdempotencyStore {
    */
   void execute(String tenant, String key, String fingerprint, Attempt attempt) throws Exception;
 
+  /** Forgets keys older than a day, a batch at a time; returns how many went. */
+  int expire() throws Exception;
+
   /** A concurrent request with the same key recorded it first. */
   final class KeyTakenException extends RuntimeException {
     public KeyTakenException(Throwable cause) {
