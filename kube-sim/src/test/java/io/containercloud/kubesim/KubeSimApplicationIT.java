@@ -79,7 +79,7 @@ class KubeSimApplicationIT {
     String body = ServiceContract.get("http://127.0.0.1:" + port + "/clusters", null).body();
     assertThat(body)
         .contains("\"name\":\"room-1\"")
-        .contains("http://127.0.0.1:26444")
+        .contains("https://127.0.0.1:26444")
         .contains("\"name\":\"room-1-node-3\",\"ready\":true")
         .contains("\"reachable\":true");
   }

@@ -39,7 +39,8 @@ class ClusterRegistryIT {
 
   @BeforeAll
   static void clusters() throws Exception {
-    sim = new KubeSimProcess(2, 3, "4", "16Gi");
+    // a serving certificate of 20 days: inside the 30-day notice, as on a cluster due for renewal
+    sim = new KubeSimProcess(2, 3, "4", "16Gi", "200ms", "kube-sim.serving-cert-validity=20d");
   }
 
   @AfterAll
@@ -118,6 +119,24 @@ class ClusterRegistryIT {
   }
 
   @Test
+  void aKubeSimClusterShowsItsCaAndServingCertificateWithRealDaysLeft() throws Exception {
+    assertThat(register(ADMIN, "room-2").statusCode()).isEqualTo(201);
+    // reachable: fabric8 verified the server by the kubeconfig's CA and was let in by its token
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> get("/clusters/room-2").contains("\"reachable\":true"));
+
+    String certificates = get("/clusters/room-2/certificates");
+    assertThat(certificates)
+        .contains("\"certificate\":\"ca\"", "CN=room-2-ca", "\"daysLeft\":3649")
+        .contains("\"certificate\":\"serving\"", "CN=kube-apiserver", "\"daysLeft\":19")
+        .doesNotContain("\"certificate\":\"client\"");
+    await().atMost(Duration.ofSeconds(10)).until(() -> notices("room-2", "serving").size() == 1);
+    assertThat(notices("room-2", "serving").get(0)).contains("\"threshold\":30", "\"daysLeft\":19");
+    assertThat(notices("room-2", "ca")).isEmpty();
+  }
+
+  @Test
   void certificateExpiryIsShownMeasuredAndAnnouncedOncePerThreshold() throws Exception {
     Path dir = Files.createTempDirectory("certs");
     String ca = certificate(dir, "ca", "room-1 CA", 5);
@@ -125,10 +144,10 @@ class ClusterRegistryIT {
     String kubeconfig =
         Files.readString(sim.kubeconfig("room-1"))
             .replaceFirst(
-                "(?m)^(\\s+)server: (.*)$", "$1server: $2\n$1certificate-authority-data: " + ca)
+                "(?m)^(\\s+)certificate-authority-data: .*$", "$1certificate-authority-data: " + ca)
             .replaceFirst(
-                "(?m)^(\\s+)token: kube-sim$",
-                "$1token: kube-sim\n$1client-certificate-data: "
+                "(?m)^(\\s+)token: (.*)$",
+                "$1token: $2\n$1client-certificate-data: "
                     + client
                     + "\n$1client-key-data: "
                     + base64(dir.resolve("client.key")));
@@ -138,7 +157,7 @@ class ClusterRegistryIT {
     assertThat(certificates)
         .contains("\"certificate\":\"ca\"", "CN=room-1 CA", "\"daysLeft\":4")
         .contains("\"certificate\":\"client\"", "\"daysLeft\":39")
-        .doesNotContain("serving"); // kube-sim serves plain HTTP
+        .contains("\"certificate\":\"serving\"", "\"daysLeft\":19");
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
@@ -148,23 +167,25 @@ class ClusterRegistryIT {
                     .matches(
                         "(?s).*cluster_certificate_days_left\\{[^}]*certificate=\"ca\","
                             + "cluster=\"room-1\"[^}]*} 4\\.0.*"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> notices("room-1").size() == 1);
-    assertThat(notices("room-1").get(0))
+    await().atMost(Duration.ofSeconds(10)).until(() -> notices("room-1", "ca").size() == 1);
+    assertThat(notices("room-1", "ca").get(0))
         .contains("\"certificate\":\"ca\"", "\"threshold\":7", "\"daysLeft\":4");
     // three more checks later, still the one notice
     await()
         .during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(5))
-        .until(() -> notices("room-1").size() == 1);
+        .until(() -> notices("room-1", "ca").size() == 1);
     assertThat(get("/clusters/room-9/certificates")).contains("not-found");
   }
 
-  private java.util.List<String> notices(String cluster) {
+  private java.util.List<String> notices(String cluster, String certificate) {
     return jdbc.queryForList(
         "SELECT payload FROM outbox_event WHERE JSON_VALUE(payload, '$.type') ="
-            + " 'cluster.cert-expiring' AND JSON_VALUE(payload, '$.subject') = ?",
+            + " 'cluster.cert-expiring' AND JSON_VALUE(payload, '$.subject') = ?"
+            + " AND JSON_VALUE(payload, '$.data.certificate') = ?",
         String.class,
-        cluster);
+        cluster,
+        certificate);
   }
 
   /** A self-signed certificate valid for {@code days}, base64 of its PEM (as kubeconfigs hold). */

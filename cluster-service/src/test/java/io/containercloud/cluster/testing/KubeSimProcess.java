@@ -10,6 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * kube-sim as its own process (its runnable jar, built before this module): this JVM runs jetcd on
@@ -28,9 +31,17 @@ public final class KubeSimProcess implements AutoCloseable {
     this(clusters, nodes, nodeCpu, nodeMemory, "200ms");
   }
 
-  /** With pods turning Ready {@code podReadyDelay} after they are bound. */
+  /**
+   * With pods turning Ready {@code podReadyDelay} after they are bound, and further {@code
+   * settings} such as {@code kube-sim.serving-cert-validity=20d}.
+   */
   public KubeSimProcess(
-      int clusters, int nodes, String nodeCpu, String nodeMemory, String podReadyDelay)
+      int clusters,
+      int nodes,
+      String nodeCpu,
+      String nodeMemory,
+      String podReadyDelay,
+      String... settings)
       throws IOException, InterruptedException {
     adminPort = freePort();
     kubeconfigs = Files.createTempDirectory("kube-sim-process");
@@ -42,8 +53,9 @@ public final class KubeSimProcess implements AutoCloseable {
               .findFirst()
               .orElseThrow(() -> new IllegalStateException("build kube-sim first (mvn package)"));
     }
-    process =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 "java",
                 "-Xmx256m",
                 "-jar",
@@ -55,7 +67,10 @@ public final class KubeSimProcess implements AutoCloseable {
                 "--kube-sim.node-cpu=" + nodeCpu,
                 "--kube-sim.node-memory=" + nodeMemory,
                 "--kube-sim.pod-ready-delay=" + podReadyDelay,
-                "--kube-sim.kubeconfig-dir=" + kubeconfigs)
+                "--kube-sim.kubeconfig-dir=" + kubeconfigs));
+    Arrays.stream(settings).map(setting -> "--" + setting).forEach(command::add);
+    process =
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(kubeconfigs.resolve("kube-sim.log").toFile())
             .start();

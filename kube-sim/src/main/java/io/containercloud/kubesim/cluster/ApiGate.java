@@ -11,25 +11,36 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
- * The cluster's public API port: a TCP relay to the in-memory API server. Closing it makes the
- * cluster unreachable the way a failed machine room is (connections refused, open ones cut) while
- * the cluster keeps its state and its pods keep running; opening it again heals it.
+ * The cluster's public API port: it terminates TLS with the cluster's serving certificate
+ * (fabric8's mock server offers only a self-signed one of its own) and relays the plain bytes to
+ * the in-memory API server, which authenticates each request ({@link ApiFront}). Closing it makes
+ * the cluster unreachable the way a failed machine room is (connections refused, open ones cut)
+ * while the cluster keeps its state and its pods keep running; opening it again heals it.
  */
 final class ApiGate {
+
+  /** HTTP/1.1 only: the mock server behind speaks it, and clients that offer h2 fall back to it. */
+  private static final String[] PROTOCOLS = {"http/1.1"};
 
   private final InetAddress bind;
   private volatile int port; // 0 until the first bind when any free port will do
   private final int target;
+  private final SSLSocketFactory tls;
   private final ExecutorService relays = Executors.newCachedThreadPool(r -> daemon(r, "api-gate"));
-  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final Set<Connection> open = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket listener;
 
-  ApiGate(InetAddress bind, int port, int target) {
+  ApiGate(InetAddress bind, int port, int target, SSLContext tls) {
     this.bind = bind;
     this.port = port;
     this.target = target;
+    this.tls = tls.getSocketFactory();
   }
 
   synchronized void open() {
@@ -55,7 +66,7 @@ final class ApiGate {
     }
     quietly(listener);
     listener = null;
-    open.forEach(ApiGate::quietly);
+    open.forEach(Connection::cut);
     open.clear();
   }
 
@@ -83,25 +94,44 @@ final class ApiGate {
           quietly(client); // the API server behind is gone (stopping)
           continue;
         }
+        Connection connection;
+        try {
+          connection = new Connection(client, secure(client), server);
+        } catch (IOException e) {
+          quietly(client);
+          quietly(server);
+          continue;
+        }
         synchronized (this) {
           // accepted while the gate was closing: it must not outlive the close
           if (listener != accepting) {
-            quietly(client);
-            quietly(server);
+            connection.cut();
             continue;
           }
-          open.add(client);
-          open.add(server);
+          open.add(connection);
         }
-        relays.execute(() -> pump(client, server));
-        relays.execute(() -> pump(server, client));
+        // the handshake happens on the first read, in the relay, never in this loop
+        relays.execute(() -> pump(connection.tls(), server, connection));
+        relays.execute(() -> pump(server, connection.tls(), connection));
       } catch (IOException e) {
         // closed: the cluster failed or stopped
       }
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private SSLSocket secure(Socket client) throws IOException {
+    SSLSocket socket =
+        (SSLSocket)
+            tls.createSocket(
+                client, client.getInetAddress().getHostAddress(), client.getPort(), true);
+    socket.setUseClientMode(false);
+    SSLParameters parameters = socket.getSSLParameters();
+    parameters.setApplicationProtocols(PROTOCOLS);
+    socket.setSSLParameters(parameters);
+    return socket;
+  }
+
+  private void pump(Socket from, Socket to, Connection connection) {
     byte[] buffer = new byte[16 * 1024];
     try (InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream()) {
@@ -110,12 +140,30 @@ final class ApiGate {
         out.flush();
       }
     } catch (IOException e) {
-      // one side went away
+      // one side went away, or the client failed the handshake
     } finally {
-      quietly(from);
-      quietly(to);
-      open.remove(from);
-      open.remove(to);
+      connection.close();
+      open.remove(connection);
+    }
+  }
+
+  /**
+   * A relayed connection: the client's TCP socket, the TLS layer over it, the socket to the API
+   * server.
+   */
+  private record Connection(Socket client, SSLSocket tls, Socket server) {
+
+    /** Drops both ends at the TCP level, without a TLS goodbye, as a failed machine room does. */
+    void cut() {
+      quietly(client);
+      quietly(server);
+      quietly(tls);
+    }
+
+    void close() {
+      quietly(tls);
+      quietly(client);
+      quietly(server);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.containercloud.kubesim.cluster;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -28,6 +29,9 @@ import org.springframework.validation.annotation.Validated;
  * @param podReadyDelay how long a bound pod takes to turn Ready
  * @param tick how often the lifecycle loop of each cluster runs
  * @param jobDuration how long a Job's pod runs unless its {@code kube-sim/duration} annotation says
+ * @param caValidity lifetime of each cluster's CA, made once per kubeconfig folder and kept there
+ * @param servingCertValidity lifetime of each API server's serving certificate, issued at every
+ *     start (never beyond its CA); a short one shows an expiring certificate
  */
 @Validated
 @ConfigurationProperties("kube-sim")
@@ -45,4 +49,15 @@ public record KubeSimProperties(
         String advertisedHost,
     @NotNull @DefaultValue("2s") Duration podReadyDelay,
     @NotNull @DefaultValue("250ms") Duration tick,
-    @NotNull @DefaultValue("3s") Duration jobDuration) {}
+    @NotNull @DefaultValue("3s") Duration jobDuration,
+    @NotNull @DefaultValue("3650d") Duration caValidity,
+    @NotNull @DefaultValue("365d") Duration servingCertValidity) {
+
+  @AssertTrue(message = "ca-validity and serving-cert-validity must be at least a minute")
+  boolean isCertificateValidityPositive() {
+    Duration minute = Duration.ofMinutes(1);
+    return caValidity == null
+        || servingCertValidity == null
+        || (caValidity.compareTo(minute) >= 0 && servingCertValidity.compareTo(minute) >= 0);
+  }
+}

@@ -1,5 +1,6 @@
 package io.containercloud.kubesim.cluster;
 
+import io.containercloud.kubesim.tls.ServingCertificate;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -10,17 +11,22 @@ import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One simulated cluster: fabric8's in-memory API server in CRUD mode behind its own loopback port,
- * holding the cluster's nodes. Anything that speaks the Kubernetes API through fabric8 can use it
- * through the kubeconfig it writes.
+ * One simulated cluster: fabric8's in-memory API server in CRUD mode behind its own HTTPS port,
+ * holding the cluster's nodes. Like a real cluster it has its own CA, a serving certificate signed
+ * by it, and a bearer token; anything that speaks the Kubernetes API through fabric8 can use it
+ * through the kubeconfig it writes, which carries the CA and the token.
  */
 final class SimulatedCluster {
 
@@ -30,7 +36,8 @@ final class SimulatedCluster {
   private final int index;
   private final int port;
   private final KubeSimProperties properties;
-  private final KubernetesMockServer server;
+  private KubernetesMockServer server;
+  private ClusterCredentials credentials;
   private NamespacedKubernetesClient client;
   private Path kubeconfig;
   private ClusterLifecycle lifecycle;
@@ -45,22 +52,15 @@ final class SimulatedCluster {
     this.name = name;
     this.port = port;
     this.properties = properties;
-    this.server =
-        new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new PodSubresources(), false);
   }
 
   void start() {
-    try {
-      // the API server itself listens on a private port; the gate is the cluster's public door
-      server.init(InetAddress.getLoopbackAddress(), 0);
-      gate = new ApiGate(InetAddress.getByName(properties.bindAddress()), port, server.getPort());
-      gate.open();
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException(
-          "cannot start cluster " + name + " on " + properties.bindAddress() + ":" + port, e);
-    }
-    client = server.createClient();
+    serve(Instant.now());
+    // kube-sim's own client talks to the private port (also while the cluster is failed), with
+    // the cluster's token like any other
+    client =
+        server.createClient(
+            builder -> builder.editOrNewConfig().withOauthToken(credentials.token()).endConfig());
     for (int i = 1; i <= properties.nodes(); i++) {
       client.nodes().resource(node(name + "-node-" + i)).create();
     }
@@ -75,6 +75,43 @@ final class SimulatedCluster {
     lifecycle.start();
   }
 
+  /**
+   * Starts the API server on a private loopback port behind the public gate, which serves TLS with
+   * a serving certificate issued now by the cluster's (kept) CA.
+   */
+  private void serve(Instant now) {
+    credentials =
+        ClusterCredentials.loadOrCreate(
+            properties.kubeconfigDir().resolve("pki").resolve(name),
+            name,
+            properties.caValidity(),
+            now);
+    ServingCertificate serving =
+        credentials
+            .ca()
+            .issueServing("kube-apiserver", servingHosts(), properties.servingCertValidity(), now);
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new ApiFront(credentials.token(), new PodSubresources()),
+            false);
+    try {
+      server.init(InetAddress.getLoopbackAddress(), 0);
+      gate =
+          new ApiGate(
+              InetAddress.getByName(properties.bindAddress()),
+              port,
+              server.getPort(),
+              serving.serverContext());
+      gate.open();
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException(
+          "cannot start cluster " + name + " on " + properties.bindAddress() + ":" + port, e);
+    }
+  }
+
   void stop() {
     if (lifecycle != null) {
       lifecycle.stop();
@@ -85,7 +122,9 @@ final class SimulatedCluster {
     if (client != null) {
       client.close();
     }
-    server.destroy();
+    if (server != null) {
+      server.destroy();
+    }
   }
 
   /** The whole cluster becomes unreachable (its state and pods live on). */
@@ -147,7 +186,14 @@ final class SimulatedCluster {
   }
 
   String apiUrl() {
-    return "http://" + properties.advertisedHost() + ":" + gate.port();
+    return "https://" + properties.advertisedHost() + ":" + gate.port();
+  }
+
+  /** Names a client may use for the API server: loopback, and the host kubeconfigs name. */
+  private List<String> servingHosts() {
+    return List.of("127.0.0.1", "localhost", properties.advertisedHost()).stream()
+        .distinct()
+        .toList();
   }
 
   Path kubeconfig() {
@@ -158,7 +204,10 @@ final class SimulatedCluster {
     return client;
   }
 
-  /** Writes a kubeconfig for this cluster into {@code kube-sim.kubeconfig-dir}. */
+  /**
+   * Writes a kubeconfig for this cluster into {@code kube-sim.kubeconfig-dir}: the HTTPS URL, the
+   * cluster's CA to verify it by, and the bearer token (so the file is readable by this user only).
+   */
   void writeKubeconfig() {
     Path dir = properties.kubeconfigDir();
     String text =
@@ -169,10 +218,11 @@ final class SimulatedCluster {
         - name: %1$s
           cluster:
             server: %2$s
+            certificate-authority-data: %3$s
         users:
         - name: %1$s-admin
           user:
-            token: kube-sim
+            token: %4$s
         contexts:
         - name: %1$s
           context:
@@ -180,10 +230,19 @@ final class SimulatedCluster {
             user: %1$s-admin
         current-context: %1$s
         """
-            .formatted(name, apiUrl());
+            .formatted(
+                name,
+                apiUrl(),
+                Base64.getEncoder()
+                    .encodeToString(
+                        credentials.ca().certificatePem().getBytes(StandardCharsets.US_ASCII)),
+                credentials.token());
     try {
       Files.createDirectories(dir);
       Path file = dir.resolve(name + ".kubeconfig");
+      Files.deleteIfExists(file);
+      Files.createFile(file);
+      ClusterCredentials.restrict(file, "rw-------");
       Files.writeString(file, text);
       kubeconfig = file;
     } catch (IOException e) {

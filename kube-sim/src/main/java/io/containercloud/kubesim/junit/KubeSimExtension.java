@@ -36,7 +36,9 @@ public final class KubeSimExtension
             "127.0.0.1",
             DurationStyle.detectAndParse(settings.podReadyDelay()),
             Duration.ofMillis(100),
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            Duration.ofDays(3650),
+            Duration.ofDays(365));
     context.getStore(NAMESPACE).put(KubeSim.class, KubeSim.start(properties));
   }
 

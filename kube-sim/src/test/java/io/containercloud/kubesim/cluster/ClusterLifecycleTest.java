@@ -40,7 +40,9 @@ class ClusterLifecycleTest {
             "127.0.0.1",
             Duration.ofMillis(300),
             Duration.ofMillis(50),
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            Duration.ofDays(3650),
+            Duration.ofDays(365));
     cluster = new SimulatedCluster("room-1", 0, 0, properties);
     cluster.start();
     client = cluster.client();

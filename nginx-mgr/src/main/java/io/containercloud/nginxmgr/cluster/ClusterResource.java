@@ -84,8 +84,7 @@ class ClusterResource {
       @Valid @RequestBody NginxCluster cluster) {
     requireAdmin();
     if (!cluster.name().equals(name)) {
-      throw ProblemException.invalid(
-          "name", "must equal the cluster in the path; clusters are not renamed");
+      throw ProblemException.immutable("name", name); // clusters are not renamed
     }
     long revision = documents.replace(NginxKeys.cluster(name), cluster, Versions.required(ifMatch));
     return ResponseEntity.ok().eTag(Versions.etag(revision)).body(cluster);

@@ -88,12 +88,14 @@ public final class TenantObjects<T extends TenantOwned<T>> {
 
   public Versioned<T> replace(String cluster, String name, String ifMatch, T object) {
     if (!object.name().equals(name)) {
-      throw ProblemException.invalid("name", "must equal the name in the path");
+      throw ProblemException.immutable("name", name);
     }
     T current = get(cluster, name).value();
     requireWriter();
+    if (object.tenant() != null && !object.tenant().equals(current.tenant())) {
+      throw ProblemException.immutable("tenant", current.tenant()); // objects stay with a tenant
+    }
     long expected = Versions.required(ifMatch);
-    // objects do not move between tenants
     T owned = object.acceptedOver(current).ownedBy(current.tenant());
     admission.admit(cluster, owned);
     return new Versioned<>(
