@@ -134,7 +134,7 @@ public final class Placement {
    * memory in binary units ({@code 12.5 GiB of memory}, rounded down so it never promises more than
    * is free), pods as slots.
    */
-  static String amount(String resource, long amount) {
+  public static String amount(String resource, long amount) {
     return switch (resource) {
       case "cpu" -> cores(amount);
       case "memory" -> bytes(amount) + " of memory";

@@ -1,6 +1,7 @@
 package io.containercloud.cluster.workload;
 
 import io.containercloud.cluster.placement.NoRoomException;
+import io.containercloud.cluster.placement.Placement;
 import io.containercloud.common.error.FieldViolation;
 import io.containercloud.common.error.ProblemException;
 import io.containercloud.common.security.Caller;
@@ -268,19 +269,11 @@ class WorkloadResource {
                   "does not fit: the roomiest cluster, "
                       + e.bestCluster()
                       + ", has "
-                      + free(e.resource(), e.bestFree())
+                      + Placement.amount(e.resource(), e.bestFree())
                       + " free; "
                       + e.fits()
                       + " replicas fit in all")));
     }
-  }
-
-  private static String free(String resource, long amount) {
-    return switch (resource) {
-      case "cpu" -> amount + "m CPU";
-      case "memory" -> amount / (1024 * 1024) + "Mi memory";
-      default -> amount + " pod slots";
-    };
   }
 
   private Workload find(String tenant, String name) {
