@@ -7,8 +7,15 @@
 #   infra.sh status          one line per server
 #   infra.sh stop NAME       stop one server (fault drills in tests); NAME in: mariadb etcd kafka elasticsearch bind
 #   infra.sh start NAME      start one server again and wait for it
+#   infra.sh data-dir        this checkout's data folder
+#   infra.sh servers-data-dir  the data folder of the running MariaDB and etcd, wherever started
 #
 # Data lives under $PLATFORM_DATA (default: <checkout>/.data). Ports: scripts/infra/ports.env.
+#
+# The servers are one set per machine (fixed ports), shared by every checkout: `up` reuses what
+# answers. So that a checkout can tell where a server it did not start keeps its data (and with it
+# the platform's state that must match it: scripts/platform.sh), every server started here is
+# recorded in $REGISTRY/<name> (its pid and data folder), a place every checkout knows.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,6 +32,12 @@ DATABASES=(gateway cluster app build dns audit)
 # shellcheck source=lib.sh
 source "$ROOT/scripts/lib.sh"
 
+REGISTRY=${PLATFORM_SERVER_REGISTRY:-/var/tmp/container-cloud/servers}
+# Where servers started now keep their data: this checkout's folder, unless servers started from
+# another folder run already; then that one (set by use_running_set_folder), so that the set
+# stays in one folder with the state that matches it.
+SERVER_DATA=$DATA
+
 port_of() {
   case $1 in
     mariadb) echo "$MARIADB_PORT" ;; etcd) echo "$ETCD_PORT" ;; kafka) echo "$KAFKA_PORT" ;;
@@ -33,7 +46,41 @@ port_of() {
 }
 pid_file() { echo "$RUN/$1.pid"; }
 log_file() { echo "$LOGS/$1.log"; }
-own_pid() { local f; f=$(pid_file "$1"); [ -s "$f" ] && alive "$(cat "$f")" && cat "$f"; }
+# A server is this checkout's when its pid file says so, or when the registry records it with its
+# data in this checkout's folder (the pid files went with a removed .data, the server still runs).
+own_pid() {
+  local f; f=$(pid_file "$1")
+  if [ -s "$f" ] && alive "$(cat "$f")"; then cat "$f"; return 0; fi
+  [ "$(recorded "$1" data)" = "$DATA" ] && recorded "$1" pid
+}
+
+# --- registry of running servers ---------------------------------------------------------
+# recorded NAME pid|data: from $REGISTRY/NAME, if the recorded process still runs.
+recorded() {
+  local file=$REGISTRY/$1 pid value
+  [ -s "$file" ] || return 1
+  pid=$(sed -n 's/^pid=//p' "$file")
+  [ -n "$pid" ] && alive "$pid" || return 1
+  value=$(sed -n "s/^$2=//p" "$file")
+  [ -n "$value" ] && printf '%s\n' "$value"
+}
+# record_server NAME FOLDER: NAME's pid (from its pid file) and the data folder it was started with.
+record_server() {
+  local pid; pid=$(cat "$(pid_file "$1")" 2>/dev/null) || return 0
+  { mkdir -p "$REGISTRY" && printf 'pid=%s\ndata=%s\n' "$pid" "$2" >"$REGISTRY/$1"; } 2>/dev/null \
+    || log "WARNING: cannot record $1 in $REGISTRY: other checkouts will not find its data"
+}
+forget_server() {
+  local file=$REGISTRY/$1
+  [ -s "$file" ] && [ "$(sed -n 's/^pid=//p' "$file")" = "$2" ] && rm -f "$file"
+  return 0
+}
+# The data folder of running server NAME: the recorded one; for one started here by an earlier
+# version of this script (no record), this checkout's.
+server_data() {
+  recorded "$1" data && return 0
+  own_pid "$1" >/dev/null && echo "$DATA"
+}
 # Every port a server binds: a second port taken elsewhere fails it just the same.
 all_ports_of() {
   case $1 in
@@ -42,13 +89,48 @@ all_ports_of() {
   esac
 }
 
+# Servers started now join the folder of those running already (from whichever checkout), so the
+# set keeps one data folder, and the platform's state kept beside it matches every server.
+use_running_set_folder() {
+  local name folder folders=()
+  for name in "${SERVERS[@]}"; do
+    folder=$(server_data "$name") || continue
+    [ -d "$folder" ] || continue
+    [[ " ${folders[*]} " == *" $folder "* ]] || folders+=("$folder")
+  done
+  if [ ${#folders[@]} = 1 ]; then
+    SERVER_DATA=${folders[0]}
+  elif [ ${#folders[@]} -gt 1 ]; then
+    log "WARNING: the running servers keep their data in several folders (${folders[*]}); servers started now use $DATA"
+  fi
+}
+
+# The data folder holding what the platform's generated state must match: MariaDB's (users,
+# sealed kubeconfigs) and etcd's (sealed TLS keys). Fails, saying why, when that is unknown or
+# not one folder, rather than let the platform start with keys its servers do not know.
+cmd_servers_data_dir() {
+  local name folder found= marker
+  for name in mariadb etcd; do
+    "${name}_ready" || die "$name does not answer on 127.0.0.1:$(port_of "$name"): run 'bash scripts/infra.sh up'"
+    folder=$(server_data "$name") \
+      || die "$name answers on 127.0.0.1:$(port_of "$name"), but no checkout's scripts/infra.sh recorded starting it ($REGISTRY/$name), so where it keeps its data is unknown: stop it ('bash scripts/infra.sh down' in the checkout that started it) and run 'up' again"
+    case $name in mariadb) marker=$folder/mariadb/data/mysql ;; etcd) marker=$folder/etcd/member ;; esac
+    [ -d "$marker" ] \
+      || die "$name (pid $(recorded "$name" pid || own_pid "$name")) keeps its data in $folder, which is gone (removed while it runs): stop it ('bash scripts/infra.sh down' in the checkout that started it, or kill that pid) and run 'up' again"
+    [ -z "$found" ] || [ "$found" = "$folder" ] \
+      || die "MariaDB keeps its data in $found but etcd in $folder: no one platform state matches both; stop the servers ('bash scripts/infra.sh down' in each checkout) and run 'up' again"
+    found=$folder
+  done
+  echo "$found"
+}
+
 # --- MariaDB -------------------------------------------------------------------------
 mariadb_install() { need_packages mariadb-server mariadb-client; }
 mariadb_ready() {
   mariadb-admin --no-defaults --protocol=tcp -h127.0.0.1 -P"$MARIADB_PORT" -uroot --connect-timeout=1 ping >/dev/null 2>&1
 }
 mariadb_start() {
-  local dir=$DATA/mariadb
+  local dir=$SERVER_DATA/mariadb
   mkdir -p "$dir/run"
   if [ ! -d "$dir/data/mysql" ]; then
     mkdir -p "$dir/data"
@@ -77,8 +159,8 @@ etcd_ready() {
   ETCDCTL_API=3 etcdctl --endpoints="http://127.0.0.1:$ETCD_PORT" --dial-timeout=1s endpoint health >/dev/null 2>&1
 }
 etcd_start() {
-  mkdir -p "$DATA/etcd"
-  etcd --name platform --data-dir "$DATA/etcd" \
+  mkdir -p "$SERVER_DATA/etcd"
+  etcd --name platform --data-dir "$SERVER_DATA/etcd" \
     --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
     --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
     --initial-cluster "platform=http://127.0.0.1:$ETCD_PEER_PORT" >>"$(log_file etcd)" 2>&1 &
@@ -107,7 +189,7 @@ kafka_ready() {
     --bootstrap-server "127.0.0.1:$KAFKA_PORT" 2>/dev/null | grep -q "127.0.0.1:$KAFKA_PORT"
 }
 kafka_start() {
-  local dir=$DATA/kafka
+  local dir=$SERVER_DATA/kafka
   mkdir -p "$dir/data"
   cat >"$dir/server.properties" <<EOF
 process.roles=broker,controller
@@ -155,7 +237,7 @@ elasticsearch_ready() {
   curl -fsS --max-time 2 "http://127.0.0.1:$ES_PORT/_cluster/health" 2>/dev/null | grep -q '"cluster_name"'
 }
 elasticsearch_start() {
-  local dir=$DATA/elasticsearch home; home=$(ES_HOME)
+  local dir=$SERVER_DATA/elasticsearch home; home=$(ES_HOME)
   mkdir -p "$dir/data" "$dir/logs"
   cat >"$home/config/elasticsearch.yml" <<EOF
 cluster.name: container-cloud-local
@@ -197,7 +279,7 @@ bind_ready() {
 # The zones start empty at every `up` (the journals of earlier runs are dropped); a `start`
 # after a `stop` keeps them, as a real restart would.
 bind_start() {
-  local dir=$DATA/bind
+  local dir=$SERVER_DATA/bind
   mkdir -p "$dir/zones"
   if [ "${FRESH_ZONE:-}" = 1 ]; then bind_write_zones "$dir" all; else bind_write_zones "$dir" missing; fi
   write_named_conf "$dir"
@@ -220,8 +302,9 @@ bind_write_zones() {
 # restart: its config is rewritten and named re-reads it on SIGHUP (zones it has keep their
 # data). One started elsewhere is left as it is. Always true: the server answers either way.
 bind_refresh() {
-  local dir=$DATA/bind pid
+  local dir pid
   pid=$(own_pid bind) || return 0
+  dir=$(server_data bind)/bind
   [ -f "$dir/named.conf" ] || return 0
   [ "$(named_conf_text "$dir")" = "$(cat "$dir/named.conf")" ] && return 0
   bind_write_zones "$dir" missing
@@ -301,13 +384,16 @@ wait_ready() {
 up_one() {
   local name=$1 port; port=$(port_of "$name")
   if "${name}_ready"; then
-    if own_pid "$name" >/dev/null; then log "$name already running on 127.0.0.1:$port"
-    else log "$name answers on 127.0.0.1:$port (started elsewhere): reusing it"; fi
+    if own_pid "$name" >/dev/null; then
+      log "$name already running on 127.0.0.1:$port"
+      # started by an earlier version of this script: recorded now, so other checkouts find it
+      recorded "$name" pid >/dev/null || record_server "$name" "$DATA"
+    else log "$name answers on 127.0.0.1:$port (started elsewhere, data in $(server_data "$name" || echo 'an unrecorded folder')): reusing it"; fi
     return 0
   fi
   if port_conflict "$name"; then return 1; fi
   "${name}_install"
-  log "starting $name on 127.0.0.1:$port"
+  log "starting $name on 127.0.0.1:$port (data in $SERVER_DATA)"
   STARTED_NOW+=("$name")
   "${name}_start"
   if ! wait_ready "$name" 90; then
@@ -315,6 +401,7 @@ up_one() {
     tail -n 25 "$(log_file "$name")" >&2 || true
     return 1
   fi
+  record_server "$name" "$SERVER_DATA"
 }
 
 # True (and says so) when the server does not answer but something else holds its port.
@@ -338,6 +425,7 @@ stop_one() {
   for _ in $(seq 1 60); do alive "$pid" || break; sleep 0.5; done
   if alive "$pid"; then log "$name did not stop in 30 s: killing it"; kill -9 "$pid" 2>/dev/null || true; fi
   rm -f "$(pid_file "$name")"
+  forget_server "$name" "$pid"
 }
 
 # A failed `up` leaves nothing half-started behind: what this run started is stopped again.
@@ -358,11 +446,14 @@ cmd_up() {
   # Every port is checked before anything starts, so a conflict leaves nothing behind.
   for name in "${SERVERS[@]}"; do port_conflict "$name" && conflicts=1; done
   [ "$conflicts" = 0 ] || die "free the ports above (or stop what holds them), then run 'up' again"
+  use_running_set_folder
   for name in "${SERVERS[@]}"; do
     if ! up_one "$name"; then rollback; exit 1; fi
   done
   mariadb_prepare || { rollback; die "could not create the databases in MariaDB"; }
-  log "all servers answer ($((SECONDS - t0)) s); data in $DATA"
+  # for scripts/platform.sh: what to stop again when the rest of its `up` fails
+  if [ -n "${INFRA_STARTED_FILE:-}" ]; then printf '%s\n' "${STARTED_NOW[@]}" >"$INFRA_STARTED_FILE"; fi
+  log "all servers answer ($((SECONDS - t0)) s); data in $SERVER_DATA"
 }
 
 cmd_status() {
@@ -372,6 +463,7 @@ cmd_status() {
     pid=$(own_pid "$name" || true)
     if "${name}_ready"; then state=up; else state=down; rc=1; fi
     if [ -n "$pid" ]; then pid="pid $pid (started here)"; elif [ $state = up ]; then pid="(started elsewhere)"; fi
+    if [ $state = up ]; then pid="$pid, data in $(server_data "$name" || echo 'an unrecorded folder')"; fi
     printf '%-14s 127.0.0.1:%-6s %-5s %s\n' "$name" "$port" "$state" "$pid"
   done
   return $rc
@@ -382,7 +474,8 @@ case ${1:-} in
   down) for ((i = ${#SERVERS[@]} - 1; i >= 0; i--)); do stop_one "${SERVERS[$i]}"; done ;;
   status) cmd_status ;;
   stop) [ -n "${2:-}" ] || die "usage: infra.sh stop NAME"; port_of "$2" >/dev/null; stop_one "$2" ;;
-  start) [ -n "${2:-}" ] || die "usage: infra.sh start NAME"; prerequisites; up_one "$2" || exit 1 ;;
+  start) [ -n "${2:-}" ] || die "usage: infra.sh start NAME"; prerequisites; use_running_set_folder; up_one "$2" || exit 1 ;;
   data-dir) echo "$DATA" ;;
-  *) echo "usage: $0 up|down|status|stop NAME|start NAME|data-dir" >&2; exit 2 ;;
+  servers-data-dir) cmd_servers_data_dir ;;
+  *) echo "usage: $0 up|down|status|stop NAME|start NAME|data-dir|servers-data-dir" >&2; exit 2 ;;
 esac

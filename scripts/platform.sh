@@ -7,17 +7,33 @@
 #   platform.sh status   one line per service and server
 #
 # Logs: $DATA/logs/<service>.log (JSON lines). Ports: README.md.
+#
+# The platform's generated state (admin password, gateway signing key, the keys that seal
+# kubeconfigs and TLS keys, the nginx agent's and log agent's files) lives beside the data of the
+# servers it must match, in <servers' data folder>/platform, not in this checkout: the servers are
+# one set per machine that every checkout reuses, so a second checkout, or this one after its
+# .data/ was removed, finds the admin password and keys the running MariaDB and etcd hold. (Giving
+# each checkout its own databases, etcd prefixes, topics and zone instead would leave every earlier
+# checkout's data behind and still meet the same nginx cluster and BIND zone.) A fingerprint of
+# that state is kept in MariaDB and etcd too: a state that does not belong to them stops `up`
+# before any service starts. A failed `up` stops the services it started and the servers
+# scripts/infra.sh started for it; servers it reused are left alone.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TAG=platform
 # shellcheck source=lib.sh
 source "$ROOT/scripts/lib.sh"
+# shellcheck source=infra/ports.env
+source "$ROOT/scripts/infra/ports.env"
 
 # Start order matters only for kube-sim (clusters first) and the gateway (JWKS before first use).
 SERVICES=(kube-sim:8092 gateway:8080 cluster-service:8081 app-orchestrator:8082 build-service:8083
   nginx-mgr:8084 dns-service:8085 log-center:8086 audit-service:8087 nginx-agent:8090 log-agent:8091)
-STATE=$DATA/platform
+STATE= # set by cmd_up: <servers' data folder>/platform
+LAUNCHED=() # services this `up` started
+INFRA_STARTED=$(mktemp) # servers scripts/infra.sh started for this `up`
+trap 'rm -f "$INFRA_STARTED"' EXIT
 # Small heaps and a quick JIT: eleven JVMs share two cores on a laptop or CI machine.
 JVM_OPTS=${PLATFORM_JVM_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k}
 
@@ -33,7 +49,7 @@ build() {
     || { tail -n 40 "$LOGS/build.log"; die "the build failed; see $LOGS/build.log"; }
 }
 
-# Secrets of the local platform, made once and kept in the data folder.
+# Secrets of the local platform, made once and kept beside the servers' data.
 secrets() {
   mkdir -p "$STATE"
   need_packages openssl jq
@@ -55,6 +71,7 @@ start_service() {
   jar=$(jar_of "$name") || true
   [ -n "$jar" ] || die "no jar for $name: run the build"
   log "starting $name on 127.0.0.1:$port"
+  LAUNCHED+=("$name")
   # shellcheck disable=SC2086
   env SERVER_PORT="$port" LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs \
     PLATFORM_ADMIN_PASSWORD="$(cat "$STATE/admin-password")" \
@@ -100,16 +117,24 @@ stop_services() {
 }
 
 cmd_up() {
-  local t0=$SECONDS entry
-  bash "$ROOT/scripts/infra.sh" up
-  mkdir -p "$RUN" "$LOGS" "$STATE/containers"
-  [ "${PLATFORM_SKIP_BUILD:-}" = 1 ] || build
+  local t0=$SECONDS entry data
+  INFRA_STARTED_FILE=$INFRA_STARTED bash "$ROOT/scripts/infra.sh" up
+  trap 'undo_failed_up $?' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  data=$(bash "$ROOT/scripts/infra.sh" servers-data-dir) || exit 1
+  STATE=$data/platform
+  [ "$data" = "$DATA" ] || log "the running servers keep their data in $data (another checkout's or an earlier PLATFORM_DATA): using the platform state there"
+  mkdir -p "$RUN" "$LOGS" "$STATE/containers" || die "cannot write the platform state beside the servers' data, in $STATE"
   secrets
+  check_fingerprint
+  [ "${PLATFORM_SKIP_BUILD:-}" = 1 ] || build
   for entry in "${SERVICES[@]}"; do start_service "${entry%%:*}" "${entry##*:}"; done
   for entry in "${SERVICES[@]}"; do
-    wait_ready "${entry%%:*}" "${entry##*:}" || { stop_services; exit 1; }
+    wait_ready "${entry%%:*}" "${entry##*:}" || exit 1
   done
   register_local_objects
+  trap 'rm -f "$INFRA_STARTED"' EXIT
   log "platform up in $((SECONDS - t0)) s"
   cat <<EOF
 
@@ -141,6 +166,53 @@ cmd_up() {
 EOF
 }
 
+# On any failed exit of `up` (die, a service not ready, Ctrl-C): the services this run launched
+# stop, then the servers scripts/infra.sh started for it; what was running before stays.
+undo_failed_up() {
+  local rc=$1 i servers=()
+  trap - EXIT INT TERM
+  if [ "$rc" != 0 ]; then
+    mapfile -t servers < <(grep . "$INFRA_STARTED")
+    if [ $((${#LAUNCHED[@]} + ${#servers[@]})) -gt 0 ]; then
+      log "up failed: stopping what it started: ${LAUNCHED[*]}${servers[*]:+ ${servers[*]}}"
+    fi
+    for ((i = ${#LAUNCHED[@]} - 1; i >= 0; i--)); do stop_service "${LAUNCHED[$i]}"; done
+    for ((i = ${#servers[@]} - 1; i >= 0; i--)); do bash "$ROOT/scripts/infra.sh" stop "${servers[$i]}"; done
+  fi
+  rm -f "$INFRA_STARTED"
+  exit "$rc"
+}
+
+# The state and the servers belong together: a fingerprint of the state is kept in MariaDB and
+# etcd at the first `up`, and a later `up` whose state differs (its files replaced or lost while
+# the servers kept their data) stops here, saying so, instead of failing at the admin's login.
+check_fingerprint() {
+  local mine held sql etcd=(env ETCDCTL_API=3 etcdctl --endpoints="http://127.0.0.1:$ETCD_PORT" --dial-timeout=2s)
+  mine=$(cat "$STATE/admin-password" "$STATE/gateway-signing-key.pem" "$STATE/cluster-credentials-key" \
+    "$STATE/nginx-certificates-key" | sha256sum | cut -c1-64)
+  sql="CREATE DATABASE IF NOT EXISTS platform_state;
+CREATE TABLE IF NOT EXISTS platform_state.fingerprint (id TINYINT PRIMARY KEY, value CHAR(64) NOT NULL);
+INSERT IGNORE INTO platform_state.fingerprint VALUES (1, '$mine');
+SELECT value FROM platform_state.fingerprint WHERE id = 1;"
+  held=$(mariadb --no-defaults --protocol=tcp -h127.0.0.1 -P"$MARIADB_PORT" -uplatform -pplatform -N -B -e "$sql") \
+    || die "cannot read the platform state's fingerprint from MariaDB"
+  [ "$held" = "$mine" ] || fingerprint_mismatch MariaDB
+  held=$("${etcd[@]}" get --print-value-only /container-cloud/platform-state) \
+    || die "cannot read the platform state's fingerprint from etcd"
+  if [ -z "$held" ]; then
+    "${etcd[@]}" put /container-cloud/platform-state "$mine" >/dev/null || die "cannot write the fingerprint to etcd"
+  elif [ "$held" != "$mine" ]; then
+    fingerprint_mismatch etcd
+  fi
+}
+
+fingerprint_mismatch() {
+  die "$1 holds the data of a platform whose admin password and keys are not the ones in $STATE
+  (that folder was replaced or lost while the servers kept their data). Put the original files back,
+  or start afresh: stop everything ('bash scripts/platform.sh down' here and in the checkout that
+  started the servers) and remove the servers' data folder $(dirname "$STATE")."
+}
+
 admin_token() {
   curl -fsS -X POST http://127.0.0.1:8080/api/auth/login -H 'Content-Type: application/json' \
     -d "{\"username\":\"admin\",\"password\":\"$(cat "$STATE/admin-password")\"}" \
@@ -151,7 +223,7 @@ admin_token() {
 # operator would: the local BIND's zone.
 register_local_objects() {
   local token status
-  token=$(admin_token) || die "cannot log in as admin through the gateway"
+  token=$(admin_token) || die "cannot log in as admin through the gateway with the password in $STATE/admin-password"
   status=$(curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:8080/api/dns/zones \
     -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
     -d '{"name":"platform.test","serverHost":"127.0.0.1","serverPort":10053,"tsigKey":"platform-key","defaultTtl":300}')

@@ -46,7 +46,8 @@ http {
 NGINX
 nginx -p "$WORK/nginx" -c "$WORK/nginx/conf/nginx.conf" -e "$WORK/nginx/logs/error.log"
 
-# the gateway, with limits far above the load so that only its overhead is measured
+# the gateway, with limits far above the load so that only its overhead is measured; its audit
+# events go to bench.audit-events, never to a local platform's audit-service
 (cd "$ROOT" && mvn -B -q -ntp package -pl gateway -am -DskipTests >/dev/null)
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/key.pem" 2>/dev/null
 PASSWORD=bench-$(openssl rand -hex 8)
@@ -54,6 +55,7 @@ SERVER_PORT=$GATEWAY_PORT PLATFORM_ADMIN_PASSWORD=$PASSWORD PLATFORM_GATEWAY_SIG
   PLATFORM_DB_URL="jdbc:mysql://127.0.0.1:13306/gateway_bench?createDatabaseIfNotExist=true" \
   java ${GATEWAY_JAVA_OPTS:--Xmx512m} -jar "$ROOT"/gateway/target/gateway-*.jar \
   --platform.gateway.services.bench=http://127.0.0.1:$BACKEND_PORT \
+  --platform.kafka.topic-prefix=bench. \
   --platform.gateway.rate-limits.user.capacity=1000000 --platform.gateway.rate-limits.user.per-second=1000000 \
   --platform.gateway.rate-limits.tenant.capacity=1000000 --platform.gateway.rate-limits.tenant.per-second=1000000 \
   >"$WORK/gateway.log" 2>&1 &

@@ -74,7 +74,9 @@ class AuditTrailIT {
     try (KafkaProducer<String, String> producer = TestKafka.producer()) {
       for (CloudEvent e : List.of(first, second, first)) {
         producer
-            .send(new ProducerRecord<>(Topic.AUDIT_EVENTS.topicName(), e.subject(), e.toJson(json)))
+            .send(
+                new ProducerRecord<>(
+                    TestKafka.topic(Topic.AUDIT_EVENTS), e.subject(), e.toJson(json)))
             .get();
       }
     }

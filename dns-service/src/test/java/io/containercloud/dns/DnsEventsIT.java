@@ -36,8 +36,7 @@ class DnsEventsIT {
     String token = TestTokens.token("dana", "tenant-a", Role.DEVELOPER);
     String name = DnsFixture.uniqueName("evt");
     List<String> mine = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer =
-        TestKafka.consumerAtEnd(Topic.DNS_EVENTS.topicName())) {
+    try (KafkaConsumer<String, String> consumer = TestKafka.consumerAtEnd(Topic.DNS_EVENTS)) {
       long id = dns.create(token, name, "A", "10.70.0.1");
       dns.send("PUT", "/records/" + id, token, "{\"values\": [\"10.70.0.2\"]}");
       dns.send("DELETE", "/records/" + id, token, null);

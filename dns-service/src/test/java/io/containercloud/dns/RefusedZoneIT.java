@@ -75,8 +75,7 @@ class RefusedZoneIT {
     String name = "web." + REFUSED_ZONE;
     long id = dns.create(DEV_A, name, "A", "10.0.10.1");
     awaitRefusedByBind(id);
-    try (KafkaConsumer<String, String> consumer =
-        TestKafka.consumerAtEnd(Topic.DNS_EVENTS.topicName())) {
+    try (KafkaConsumer<String, String> consumer = TestKafka.consumerAtEnd(Topic.DNS_EVENTS)) {
       HttpResponse<String> forced =
           dns.send("DELETE", "/records/" + id + "?force=true", DEV_A, null);
       assertThat(forced.statusCode()).as(forced.body()).isEqualTo(204);
@@ -119,8 +118,7 @@ class RefusedZoneIT {
     assertThat(notEmpty.statusCode()).isEqualTo(409);
     assertProblem(notEmpty, "zone-not-empty");
 
-    try (KafkaConsumer<String, String> consumer =
-        TestKafka.consumerAtEnd(Topic.DNS_EVENTS.topicName())) {
+    try (KafkaConsumer<String, String> consumer = TestKafka.consumerAtEnd(Topic.DNS_EVENTS)) {
       HttpResponse<String> unregistered =
           dns.send("DELETE", "/zones/" + REFUSED_ZONE + "?withRecords=true", ADMIN, null);
       assertThat(unregistered.statusCode()).as(unregistered.body()).isEqualTo(204);

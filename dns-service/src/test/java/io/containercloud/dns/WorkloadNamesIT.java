@@ -111,7 +111,7 @@ class WorkloadNamesIT {
   @Test
   void malformedEventsAreSkippedAndLaterOnesStillHandled() throws Exception {
     producer
-        .send(new ProducerRecord<>(Topic.ENDPOINT_EVENTS.topicName(), "junk", "{not json"))
+        .send(new ProducerRecord<>(TestKafka.topic(Topic.ENDPOINT_EVENTS), "junk", "{not json"))
         .get();
     String app = "ok" + suffix();
     publish(endpoints("room-1", "tenant-b", "Bad;Label", "x", List.of("10.0.0.1")));
@@ -148,7 +148,7 @@ class WorkloadNamesIT {
     producer
         .send(
             new ProducerRecord<>(
-                Topic.ENDPOINT_EVENTS.topicName(), event.subject(), event.toJson(json)))
+                TestKafka.topic(Topic.ENDPOINT_EVENTS), event.subject(), event.toJson(json)))
         .get();
   }
 

@@ -28,12 +28,20 @@ import java.util.regex.Pattern;
  * kube-sim with three rooms and the packaged jars of gateway, cluster-service, dns-service,
  * nginx-mgr and audit-service, wired as the local platform wires them (services trust the gateway's
  * JWKS; the admin logs in for real). It keeps out of the local platform's way: its own databases
- * ({@code e2e_<run>_*}, made on first connection and dropped at the end), Kafka consumer groups,
- * etcd election, DNS zone {@code e2e.test} and nginx cluster.
+ * ({@code e2e_<run>_*}, made on first connection and dropped at the end), Kafka topics ({@code
+ * e2e.<topic>}) and consumer groups, etcd election, DNS zone {@code e2e.test} and nginx cluster.
  */
 final class E2ePlatform {
 
   static final String ZONE = "e2e.test";
+
+  /**
+   * Before every topic name; not the module tests' {@code test.}: the e2e consumers start in new
+   * groups from the earliest offset and would act on whatever module tests left there ({@code
+   * endpoint-events} is compacted and keeps every service's last addresses).
+   */
+  static final String TOPIC_PREFIX = "e2e.";
+
   static final List<String> ROOMS = List.of("room-1", "room-2", "room-3");
   private static final String[] DATABASES = {"gateway", "cluster", "dns", "audit"};
   private static final HttpClient HTTP =
@@ -82,6 +90,11 @@ final class E2ePlatform {
 
   /** A request through the gateway as the admin. */
   HttpResponse<String> send(String method, String path, String json) {
+    return send(method, path, json, null);
+  }
+
+  /** The same with {@code If-Match}. */
+  HttpResponse<String> send(String method, String path, String json, String ifMatch) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(gateway.url() + path))
             .timeout(Duration.ofSeconds(30))
@@ -93,6 +106,9 @@ final class E2ePlatform {
                     : HttpRequest.BodyPublishers.ofString(json));
     if (json != null) {
       request.header("Content-Type", "application/json");
+    }
+    if (ifMatch != null) {
+      request.header("If-Match", ifMatch);
     }
     try {
       return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -106,7 +122,12 @@ final class E2ePlatform {
 
   /** The same, insisting on a 2xx answer. */
   String ok(String method, String path, String json) {
-    HttpResponse<String> response = send(method, path, json);
+    return ok(method, path, json, null);
+  }
+
+  /** The same with {@code If-Match}, insisting on a 2xx answer. */
+  String ok(String method, String path, String json, String ifMatch) {
+    HttpResponse<String> response = send(method, path, json, ifMatch);
     assertThat(response.statusCode())
         .as(method + " " + path + ": " + response.body())
         .isBetween(200, 299);
@@ -137,6 +158,7 @@ final class E2ePlatform {
     String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
     String jwks = "platform.security.jwks-uri=" + gateway.url() + "/.well-known/jwks.json";
     String kafka = "spring.kafka.bootstrap-servers=" + LocalInfra.KAFKA_BOOTSTRAP;
+    String topics = "platform.kafka.topic-prefix=" + TOPIC_PREFIX;
     launch(
         kubeSim,
         "clusters=3",
@@ -150,6 +172,7 @@ final class E2ePlatform {
         gateway,
         "spring.datasource.url=" + jdbcUrl("gateway"),
         kafka,
+        topics,
         "platform.gateway.signing-key=" + signingKey(),
         "platform.gateway.bootstrap-admin-password=" + password,
         "platform.gateway.services.clusters=" + clusters.url(),
@@ -160,6 +183,7 @@ final class E2ePlatform {
         clusters,
         "spring.datasource.url=" + jdbcUrl("cluster"),
         kafka,
+        topics,
         jwks,
         "platform.cluster.credentials-key=" + randomKey(),
         "platform.cluster.leader.election=/e2e/" + run + "/cluster-service/leader",
@@ -168,6 +192,7 @@ final class E2ePlatform {
         dns,
         "spring.datasource.url=" + jdbcUrl("dns"),
         kafka,
+        topics,
         jwks,
         "platform.dns.tsig-keys.platform-key.secret=" + tsigSecret(),
         "platform.dns.naming.zone=" + ZONE,
@@ -175,6 +200,7 @@ final class E2ePlatform {
     launch(
         nginx,
         kafka,
+        topics,
         jwks,
         "platform.nginx.certificates-key=" + randomKey(),
         "platform.nginx.endpoints.consumer-group=e2e-nginx-" + run);
@@ -182,6 +208,7 @@ final class E2ePlatform {
         audit,
         "spring.datasource.url=" + jdbcUrl("audit"),
         kafka,
+        topics,
         jwks,
         "platform.audit.consumer-group=e2e-audit-" + run);
     for (ServiceProcess process : processes) {

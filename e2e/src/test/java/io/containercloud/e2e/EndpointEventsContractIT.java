@@ -97,6 +97,15 @@ class EndpointEventsContractIT {
                 platform
                     .ok("GET", "/api/nginx/clusters/" + cluster + "/upstreams/" + workload, null)
                     .contains("\"members\":[]"));
+
+    String upstream = "/api/nginx/clusters/" + cluster + "/upstreams/" + workload;
+    platform.ok("DELETE", upstream, null, etag(upstream));
+    platform.ok(
+        "DELETE", "/api/nginx/clusters/" + cluster, null, etag("/api/nginx/clusters/" + cluster));
+  }
+
+  private String etag(String path) {
+    return platform.send("GET", path, null).headers().firstValue("ETag").orElseThrow();
   }
 
   /** The rooms addresses are in: kube-sim numbers each room's pod network apart. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.common.testing.LocalInfra;
+import io.containercloud.common.testing.TestEtcd;
 import io.containercloud.nginxagent.nginx.NginxProcess;
 import io.etcd.jetcd.Client;
 import java.io.IOException;
@@ -57,12 +58,13 @@ class AgentProcessIT {
   }
 
   @AfterEach
-  void stopEverything() {
+  void stopEverything() throws Exception {
     if (agent != null) {
-      agent.destroyForcibly();
+      agent.destroyForcibly().waitFor(); // gone before its cluster is removed: it reports no more
     }
     new NginxProcess(Path.of("/usr/sbin/nginx"), prefix).stop();
     backends.forEach(b -> b.stop(0));
+    TestEtcd.removeNginxCluster(etcd, cluster);
     etcd.close();
   }
 

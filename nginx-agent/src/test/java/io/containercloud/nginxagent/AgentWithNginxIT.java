@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.TestCertificates;
+import io.containercloud.common.testing.TestEtcd;
 import io.containercloud.nginxagent.agent.Agent;
 import io.etcd.jetcd.Client;
 import java.io.ByteArrayInputStream;
@@ -83,6 +84,7 @@ class AgentWithNginxIT {
   void stopEverything() {
     agents.forEach(Agent::stop);
     backends.forEach(b -> b.stop(0));
+    TestEtcd.removeNginxCluster(etcd, cluster);
     etcd.close();
   }
 

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.containercloud.common.event.Topic;
 import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.TestCertificates;
+import io.containercloud.common.testing.TestEtcd;
 import io.containercloud.common.testing.TestKafka;
 import io.containercloud.common.testing.TestTokens;
 import io.containercloud.nginxagent.agent.Agent;
@@ -41,6 +43,8 @@ class ApiToEveryNginxIT {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<Agent> agents = new ArrayList<>();
   private final List<HttpServer> backends = new ArrayList<>();
+  private final String cluster = "api-" + UUID.randomUUID().toString().substring(0, 8);
+  private final String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
   private NginxMgrProcess mgr;
 
   @AfterEach
@@ -50,14 +54,14 @@ class ApiToEveryNginxIT {
     if (mgr != null) {
       mgr.close();
     }
+    TestEtcd.removeNginxCluster(etcd, cluster);
+    TestEtcd.removeEndpoints(etcd, "room-1/shop/" + service);
     etcd.close();
   }
 
   @Test
   void changesThroughTheApiReachEveryNginxIncludingTheSwitchToContainers() throws Exception {
     mgr = new NginxMgrProcess().ready();
-    String cluster = "api-" + UUID.randomUUID().toString().substring(0, 8);
-    String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
     int port = NginxFixture.freePort();
     int vmA = backend("vm-A");
     int vmB = backend("vm-B");
@@ -87,7 +91,7 @@ class ApiToEveryNginxIT {
     try (KafkaProducer<String, String> producer = TestKafka.producer()) {
       producer.send(
           new ProducerRecord<>(
-              "endpoint-events",
+              TestKafka.topic(Topic.ENDPOINT_EVENTS),
               "room-1/shop/" + service,
               """
               {"specversion":"1.0","id":"%s","source":"test","type":"endpoints.changed",
@@ -118,7 +122,6 @@ class ApiToEveryNginxIT {
   void anObjectNginxRefusesShowsRejectedToItsTenantWhileAnotherTenantsChangeIsServed()
       throws Exception {
     mgr = new NginxMgrProcess().ready();
-    String cluster = "api-" + UUID.randomUUID().toString().substring(0, 8);
     int port = NginxFixture.freePort();
     int tlsPort = NginxFixture.freePort();
     int vmA = backend("vm-A");

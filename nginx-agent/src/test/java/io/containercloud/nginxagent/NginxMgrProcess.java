@@ -1,6 +1,7 @@
 package io.containercloud.nginxagent;
 
 import io.containercloud.common.testing.LocalInfra;
+import io.containercloud.common.testing.TestKafka;
 import io.containercloud.common.testing.TestTokens;
 import java.io.IOException;
 import java.net.URI;
@@ -30,7 +31,8 @@ final class NginxMgrProcess implements AutoCloseable {
                 "--platform.security.jwks-uri=" + TestTokens.jwksUri(),
                 "--platform.etcd.endpoints=http://127.0.0.1:" + LocalInfra.ETCD_PORT,
                 "--platform.nginx.certificates-key=" + NginxFixture.CERTIFICATES_KEY,
-                "--platform.nginx.endpoints.consumer-group=nginx-mgr-agent-tests")
+                "--platform.nginx.endpoints.consumer-group=nginx-mgr-agent-tests",
+                "--platform.kafka.topic-prefix=" + TestKafka.TOPIC_PREFIX)
             .redirectErrorStream(true)
             .redirectOutput(Path.of("target/nginx-mgr-process.log").toFile())
             .start();

@@ -3,6 +3,7 @@ package io.containercloud.nginxagent;
 import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.LocalInfra;
+import io.containercloud.common.testing.TestEtcd;
 import io.containercloud.common.testing.TestTokens;
 import io.containercloud.nginxagent.agent.Agent;
 import io.containercloud.nginxagent.nginx.NginxAgentProperties;
@@ -176,8 +177,10 @@ class NginxPropagationBenchmark {
       running.forEach(Agent::stop);
       if (agentProcess != null) {
         agentProcess.destroy();
+        agentProcess.waitFor();
       }
       mgr.close();
+      TestEtcd.removeNginxCluster(etcd, cluster);
       etcd.close();
     }
   }

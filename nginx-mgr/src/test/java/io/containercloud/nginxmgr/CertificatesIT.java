@@ -7,6 +7,7 @@ import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.ServiceContract;
 import io.containercloud.common.testing.ServiceIntegrationTest;
 import io.containercloud.common.testing.TestCertificates;
+import io.containercloud.common.testing.TestEtcd;
 import io.containercloud.common.testing.TestTokens;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -48,17 +49,8 @@ class CertificatesIT {
   }
 
   @AfterEach
-  void removeTheCluster() throws Exception {
-    etcd.getKVClient()
-        .delete(
-            bytes(NginxKeys.cluster(cluster)),
-            io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build())
-        .get();
-    etcd.getKVClient()
-        .delete(
-            bytes(NginxKeys.agents(cluster)),
-            io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build())
-        .get();
+  void removeTheCluster() {
+    TestEtcd.removeNginxCluster(etcd, cluster);
   }
 
   @Test

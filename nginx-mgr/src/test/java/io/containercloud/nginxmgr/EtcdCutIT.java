@@ -9,6 +9,7 @@ import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.ServiceContract;
 import io.containercloud.common.testing.ServiceIntegrationTest;
 import io.containercloud.common.testing.TcpGate;
+import io.containercloud.common.testing.TestEtcd;
 import io.containercloud.common.testing.TestTokens;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -70,9 +71,12 @@ class EtcdCutIT {
   @AfterEach
   void openAndClean() throws Exception {
     reopen();
+    TestEtcd.removeNginxCluster(direct, cluster);
     direct
         .getKVClient()
-        .delete(bytes(NginxKeys.cluster(cluster)), DeleteOption.builder().isPrefix(true).build())
+        .delete(
+            bytes(NginxKeys.ROOT + "idempotency/tenant-a/"),
+            DeleteOption.builder().isPrefix(true).build())
         .get();
     direct.close();
   }

@@ -2,19 +2,23 @@ package io.containercloud.nginxmgr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.ServiceContract;
 import io.containercloud.common.testing.ServiceIntegrationTest;
 import io.containercloud.common.testing.TestCertificates;
+import io.containercloud.common.testing.TestEtcd;
 import io.containercloud.common.testing.TestTokens;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.GetOption;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -49,6 +53,11 @@ class NginxObjectsIT {
             NginxApi.certificateJson(
                 "shop-cert", CERTIFICATES.issue(List.of("shop.example.com"), Duration.ofDays(90))));
     assertThat(certificate.statusCode()).as(certificate.body()).isEqualTo(201);
+  }
+
+  @AfterEach
+  void removeTheCluster() {
+    TestEtcd.removeNginxCluster(etcd, cluster);
   }
 
   @Test
@@ -137,6 +146,44 @@ class NginxObjectsIT {
   }
 
   @Test
+  void aPutThatChangesANameOrTenantIs422NamingTheFieldAndChangesNothing() {
+    HttpResponse<String> created =
+        send(
+            "POST",
+            "/clusters/" + cluster + "/upstreams",
+            DEV_A,
+            null,
+            NginxApi.upstreamJson("shop"));
+    String path = "/clusters/" + cluster + "/upstreams/shop";
+    long before = etcdRevision();
+
+    HttpResponse<String> renamed =
+        send("PUT", path, DEV_A, NginxApi.etag(created), NginxApi.upstreamJson("other"));
+    HttpResponse<String> moved =
+        send(
+            "PUT",
+            path,
+            ADMIN,
+            NginxApi.etag(created),
+            NginxApi.upstreamJson("shop")
+                .replace("{\"name\"", "{\"tenant\":\"tenant-b\",\"name\""));
+    HttpResponse<String> clusterRenamed =
+        send(
+            "PUT",
+            "/clusters/" + cluster,
+            ADMIN,
+            NginxApi.etag(send("GET", "/clusters/" + cluster, ADMIN, null, null)),
+            NginxApi.clusterJson("elsewhere", "1.24.0"));
+
+    assertThat(renamed.statusCode()).isEqualTo(422);
+    assertThat(renamed.body()).contains("\"field\":\"name\"");
+    assertThat(moved.statusCode()).isEqualTo(422);
+    assertThat(moved.body()).contains("\"field\":\"tenant\"");
+    assertThat(clusterRenamed.statusCode()).isEqualTo(422);
+    assertThat(etcdRevision()).isEqualTo(before);
+  }
+
+  @Test
   void hostileTextInAnyStringFieldIsRefusedNamingTheFieldAndEtcdIsUntouched() {
     List<String> hostile =
         List.of(
@@ -220,13 +267,21 @@ class NginxObjectsIT {
     return new NginxApi(port).send(method, path, token, ifMatch, json);
   }
 
+  /**
+   * The newest change under this test's cluster (and the count of its keys): unchanged when nothing
+   * was written there, whatever a local platform sharing etcd writes meanwhile.
+   */
   private long etcdRevision() {
     try {
-      return etcd.getKVClient()
-          .get(ByteSequence.from("/nginx/v1/", StandardCharsets.UTF_8))
-          .get()
-          .getHeader()
-          .getRevision();
+      var kvs =
+          etcd.getKVClient()
+              .get(
+                  ByteSequence.from(NginxKeys.cluster(cluster), StandardCharsets.UTF_8),
+                  GetOption.builder().isPrefix(true).build())
+              .get()
+              .getKvs();
+      return kvs.stream().mapToLong(kv -> kv.getModRevision()).max().orElse(0) * 100_000
+          + kvs.size();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -3,9 +3,11 @@ package io.containercloud.nginxmgr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.containercloud.common.event.Topic;
 import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.ServiceIntegrationTest;
+import io.containercloud.common.testing.TestEtcd;
 import io.containercloud.common.testing.TestKafka;
 import io.containercloud.common.testing.TestTokens;
 import io.etcd.jetcd.ByteSequence;
@@ -20,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -60,9 +63,15 @@ class NginxSwitchIT {
         .doesNotContain("6.6.6.6");
   }
 
+  @AfterEach
+  void removeTheClusterAndTheServicesEndpoints() {
+    TestEtcd.removeNginxCluster(etcd, cluster);
+    TestEtcd.removeEndpoints(etcd, "room-1/shop/" + service);
+  }
+
   @Test
   void aSwitchAnswersTheNewStateAndIsAnnouncedWithWhoDidIt() {
-    try (KafkaConsumer<String, String> events = TestKafka.consumerAtEnd("nginx-events")) {
+    try (KafkaConsumer<String, String> events = TestKafka.consumerAtEnd(Topic.NGINX_EVENTS)) {
       HttpResponse<String> switched = flip("{\"active\":\"vm\"}");
       assertThat(switched.statusCode()).as(switched.body()).isEqualTo(200);
       assertThat(switched.body()).contains("\"active\":\"vm\"");
@@ -103,7 +112,7 @@ class NginxSwitchIT {
 
   @Test
   void eventsWrittenWhileKafkaIsDownArriveOnceItReturns() {
-    try (KafkaConsumer<String, String> events = TestKafka.consumerAtEnd("nginx-events")) {
+    try (KafkaConsumer<String, String> events = TestKafka.consumerAtEnd(Topic.NGINX_EVENTS)) {
       LocalInfra.stop("kafka", LocalInfra.KAFKA_PORT);
       try {
         assertThat(flip("{\"active\":\"container\"}").statusCode()).isEqualTo(200);
@@ -133,13 +142,14 @@ class NginxSwitchIT {
     String key = "room-1/shop/" + service;
     try (KafkaProducer<String, String> producer = TestKafka.producer()) {
       producer.send(
-          new ProducerRecord<>("endpoint-events", key, endpoints("10.1.0.2", "10.1.0.1")));
+          new ProducerRecord<>(
+              TestKafka.topic(Topic.ENDPOINT_EVENTS), key, endpoints("10.1.0.2", "10.1.0.1")));
       producer.flush();
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> upstream().contains("\"members\":[\"10.1.0.1\",\"10.1.0.2\"]"));
 
-      producer.send(new ProducerRecord<>("endpoint-events", key, null));
+      producer.send(new ProducerRecord<>(TestKafka.topic(Topic.ENDPOINT_EVENTS), key, null));
       producer.flush();
       await().atMost(Duration.ofSeconds(30)).until(() -> upstream().contains("\"members\":[]"));
     }
@@ -149,7 +159,8 @@ class NginxSwitchIT {
   void anUpstreamCreatedAfterTheEventsStartsWithTheServicesMembers() {
     String key = "room-1/shop/" + service;
     try (KafkaProducer<String, String> producer = TestKafka.producer()) {
-      producer.send(new ProducerRecord<>("endpoint-events", key, endpoints("10.1.0.9")));
+      producer.send(
+          new ProducerRecord<>(TestKafka.topic(Topic.ENDPOINT_EVENTS), key, endpoints("10.1.0.9")));
       producer.flush();
       await()
           .atMost(Duration.ofSeconds(30))

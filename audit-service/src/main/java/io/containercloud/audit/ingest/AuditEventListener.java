@@ -5,22 +5,23 @@ import io.containercloud.audit.chain.AuditEntry;
 import io.containercloud.common.consumer.IdempotentConsumer;
 import io.containercloud.common.consumer.UnreadableEventException;
 import io.containercloud.common.event.CloudEvent;
+import io.containercloud.common.event.Topic;
+import io.containercloud.common.event.contract.AuditFacts;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Records every event on {@code audit-events} (the gateway's operations, web-shell commands,
  * services' own audit events) in the trail, once per event id.
  *
- * <p>Fields taken from {@code data} when present: {@code user}, {@code service}, {@code method},
- * {@code status}, {@code targetIds} (the first is indexed) or {@code targetId}; the whole {@code
- * data} is kept as the payload. Producers redact secrets before publishing. Only an event that is
- * not a CloudEvent at all is skipped (and logged); any other failure is retried, so no record is
- * lost.
+ * <p>What is indexed comes from {@code data} as the shared definition {@link AuditFacts} names it
+ * ({@code user}, {@code service}, {@code method}, {@code status}, {@code targetId}); the whole
+ * {@code data} is kept as the payload. Producers redact secrets before publishing. Only an event
+ * that is not a CloudEvent at all is skipped (and logged); any other failure is retried, so no
+ * record is lost.
  */
 @Component
 class AuditEventListener {
@@ -38,7 +39,7 @@ class AuditEventListener {
   }
 
   @KafkaListener(
-      topics = "audit-events",
+      topics = Topic.Placeholders.AUDIT_EVENTS,
       groupId = "${platform.audit.consumer-group:audit-service}")
   void onEvent(ConsumerRecord<String, String> record) {
     CloudEvent event;
@@ -52,33 +53,19 @@ class AuditEventListener {
   }
 
   private AuditEntry entry(CloudEvent event) {
-    JsonNode data = event.data();
+    AuditFacts facts = AuditFacts.from(event, json);
     String source = event.source().startsWith("/") ? event.source().substring(1) : event.source();
-    String actor = text(data, "user");
-    String target = text(data, "targetId");
-    if (target == null
-        && data != null
-        && data.get("targetIds") != null
-        && data.get("targetIds").size() > 0) {
-      target = data.get("targetIds").get(0).asString();
-    }
-    JsonNode status = data == null ? null : data.get("status");
     return new AuditEntry(
         event.id(),
         event.tenant(),
         event.time(),
-        bounded(actor == null ? "system:" + source : actor, 255),
+        bounded(facts.user() == null ? "system:" + source : facts.user(), 255),
         bounded(event.type(), 255),
-        bounded(text(data, "service") == null ? source : text(data, "service"), 63),
-        bounded(text(data, "method"), 10),
-        status != null && status.isInt() ? status.asInt() : null,
-        bounded(target, 255),
-        data == null ? "{}" : json.writeValueAsString(data));
-  }
-
-  private static String text(JsonNode data, String field) {
-    JsonNode node = data == null ? null : data.get(field);
-    return node == null || !node.isString() ? null : node.asString();
+        bounded(facts.service() == null ? source : facts.service(), 63),
+        bounded(facts.method(), 10),
+        facts.status(),
+        bounded(facts.target(), 255),
+        event.data() == null ? "{}" : json.writeValueAsString(event.data()));
   }
 
   private static String bounded(String value, int max) {

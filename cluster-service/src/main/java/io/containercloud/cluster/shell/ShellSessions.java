@@ -1,8 +1,8 @@
 package io.containercloud.cluster.shell;
 
 import io.containercloud.common.event.CloudEvent;
-import io.containercloud.common.event.EventType;
 import io.containercloud.common.event.Topic;
+import io.containercloud.common.event.contract.AuditFacts;
 import io.containercloud.common.outbox.Outbox;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -17,21 +17,6 @@ import tools.jackson.databind.node.ObjectNode;
 /** Stores shell sessions for replay, and audits each command line through the outbox. */
 @Repository
 class ShellSessions {
-
-  private enum AuditType implements EventType {
-    COMMAND("webshell.command");
-
-    private final String value;
-
-    AuditType(String value) {
-      this.value = value;
-    }
-
-    @Override
-    public String value() {
-      return value;
-    }
-  }
 
   /** Who opened a shell where. */
   record Session(
@@ -116,7 +101,11 @@ class ShellSessions {
                 Topic.AUDIT_EVENTS,
                 session.tenant(),
                 CloudEvent.of(
-                    "/cluster-service", AuditType.COMMAND, session.id(), session.tenant(), event));
+                    "/cluster-service",
+                    AuditFacts.Type.SHELL_COMMAND,
+                    session.id(),
+                    session.tenant(),
+                    event));
           }
         });
   }

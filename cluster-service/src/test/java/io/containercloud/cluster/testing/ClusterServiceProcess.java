@@ -3,6 +3,7 @@ package io.containercloud.cluster.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.containercloud.common.testing.ServiceContract;
+import io.containercloud.common.testing.TestKafka;
 import io.containercloud.common.testing.TestTokens;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,7 +19,8 @@ import java.util.List;
 
 /**
  * cluster-service's packaged jar as its own process, trusting this JVM's test tokens: for drills
- * that kill an instance, and for benchmarks that run it with its default settings.
+ * that kill an instance, and for benchmarks that run it with its default settings (but the tests'
+ * Kafka topics, {@link TestKafka#TOPIC_PREFIX}).
  */
 public final class ClusterServiceProcess implements AutoCloseable {
 
@@ -57,7 +59,8 @@ public final class ClusterServiceProcess implements AutoCloseable {
             "--server.port=" + port,
             "--spring.datasource.url=" + jdbcUrl,
             "--platform.security.jwks-uri=" + TestTokens.jwksUri(),
-            "--platform.cluster.credentials-key=" + CREDENTIALS_KEY));
+            "--platform.cluster.credentials-key=" + CREDENTIALS_KEY,
+            "--platform.kafka.topic-prefix=" + TestKafka.TOPIC_PREFIX));
     settings.forEach(s -> command.add("--" + s));
     this.process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

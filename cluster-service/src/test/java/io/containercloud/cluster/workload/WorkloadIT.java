@@ -189,7 +189,8 @@ class WorkloadIT {
             "{\"resources\":{\"requests\":{\"cpu\":\"1\",\"memory\":\"1Gi\"},"
                 + "\"limits\":{\"cpu\":\"1\",\"memory\":\"1Gi\"}}}");
     assertBad(tooBig, 422, "spec.resources.requests.cpu");
-    assertThat(tooBig.body()).contains("no-room", "room-1, has 12 CPU cores free", "36 replicas fit");
+    assertThat(tooBig.body())
+        .contains("no-room", "room-1, has 12 CPU cores free", "36 replicas fit");
     assertBad(rooms.deploy(VIEWER, "api", 3, "{}"), 403, "forbidden");
 
     assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM workload", Integer.class)).isZero();

@@ -3,6 +3,7 @@ package io.containercloud.dns.naming;
 import io.containercloud.common.consumer.IdempotentConsumer;
 import io.containercloud.common.consumer.UnreadableEventException;
 import io.containercloud.common.event.CloudEvent;
+import io.containercloud.common.event.Topic;
 import io.containercloud.common.event.contract.EndpointsChanged;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -34,7 +35,7 @@ class WorkloadEventListener {
   }
 
   @KafkaListener(
-      topics = "endpoint-events",
+      topics = Topic.Placeholders.ENDPOINT_EVENTS,
       groupId = "${platform.dns.naming.consumer-group:dns-service-workload-names}")
   void onEvent(ConsumerRecord<String, String> record) {
     if (record.value() == null) {

@@ -1,8 +1,8 @@
 package io.containercloud.gateway.audit;
 
 import io.containercloud.common.event.CloudEvent;
-import io.containercloud.common.event.EventType;
 import io.containercloud.common.event.Topic;
+import io.containercloud.common.event.contract.AuditFacts;
 import io.containercloud.common.outbox.Outbox;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -21,24 +21,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class AuditEmitter {
 
-  /** The audit event types the gateway emits. */
-  public enum Type implements EventType {
-    HTTP_REQUEST("http.request"),
-    LOGIN("auth.login"),
-    LOGIN_FAILED("auth.login-failed");
-
-    private final String value;
-
-    Type(String value) {
-      this.value = value;
-    }
-
-    @Override
-    public String value() {
-      return value;
-    }
-  }
-
   private static final Logger log = LoggerFactory.getLogger(AuditEmitter.class);
 
   private final Outbox outbox;
@@ -52,7 +34,8 @@ public class AuditEmitter {
   }
 
   /** Writes one event; completes when it is stored (blocking work runs off the event loop). */
-  public Mono<Void> emit(Type type, String tenant, String correlationId, Map<String, Object> data) {
+  public Mono<Void> emit(
+      AuditFacts.Type type, String tenant, String correlationId, Map<String, Object> data) {
     return Mono.<Void>fromRunnable(
             () ->
                 tx.executeWithoutResult(

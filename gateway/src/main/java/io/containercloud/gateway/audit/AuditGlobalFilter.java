@@ -5,6 +5,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.C
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CIRCUITBREAKER_EXECUTION_EXCEPTION_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
+import io.containercloud.common.event.contract.AuditFacts;
 import io.containercloud.gateway.web.CorrelationIdFilter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -108,7 +109,7 @@ class AuditGlobalFilter implements GlobalFilter, Ordered {
       data.put("body", copy);
     }
     return emitter.emit(
-        AuditEmitter.Type.HTTP_REQUEST, tenant, CorrelationIdFilter.of(exchange), data);
+        AuditFacts.Type.HTTP_REQUEST, tenant, CorrelationIdFilter.of(exchange), data);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.containercloud.gateway.login;
 
 import io.containercloud.common.error.ProblemException;
+import io.containercloud.common.event.contract.AuditFacts;
 import io.containercloud.common.security.Caller;
 import io.containercloud.common.security.Role;
 import io.containercloud.gateway.GatewayProperties;
@@ -102,13 +103,13 @@ class LoginResource {
         .subscribeOn(Schedulers.boundedElastic())
         .flatMap(
             r ->
-                audit(exchange, AuditEmitter.Type.LOGIN, request.username(), r.tenant(), 200)
+                audit(exchange, AuditFacts.Type.LOGIN, request.username(), r.tenant(), 200)
                     .thenReturn(r))
         .onErrorResume(
             e ->
                 audit(
                         exchange,
-                        AuditEmitter.Type.LOGIN_FAILED,
+                        AuditFacts.Type.LOGIN_FAILED,
                         request.username(),
                         "platform",
                         statusOf(e))
@@ -148,17 +149,16 @@ class LoginResource {
                   caller.roles().stream().map(Role::claim).sorted().toList());
             })
         .flatMap(
-            r ->
-                audit(exchange, AuditEmitter.Type.LOGIN, user.get(), r.tenant(), 200).thenReturn(r))
+            r -> audit(exchange, AuditFacts.Type.LOGIN, user.get(), r.tenant(), 200).thenReturn(r))
         .onErrorResume(
             e ->
-                audit(exchange, AuditEmitter.Type.LOGIN_FAILED, user.get(), "platform", statusOf(e))
+                audit(exchange, AuditFacts.Type.LOGIN_FAILED, user.get(), "platform", statusOf(e))
                     .then(Mono.error(e)));
   }
 
   private Mono<Void> audit(
       ServerWebExchange exchange,
-      AuditEmitter.Type type,
+      AuditFacts.Type type,
       String username,
       String tenant,
       int status) {

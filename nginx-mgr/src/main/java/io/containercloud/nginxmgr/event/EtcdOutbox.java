@@ -2,6 +2,7 @@ package io.containercloud.nginxmgr.event;
 
 import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.Topic;
+import io.containercloud.common.event.TopicNames;
 import io.containercloud.common.loop.WakeableLoop;
 import io.containercloud.common.nginx.NginxKeys;
 import io.etcd.jetcd.ByteSequence;
@@ -32,6 +33,11 @@ import tools.jackson.databind.json.JsonMapper;
  * publishes the entries to Kafka in creation order, deleting each once Kafka acknowledged it. While
  * Kafka is down the entries wait in etcd; delivery is at least once (consumers are idempotent by
  * event id).
+ *
+ * <p>An entry records the topic's name on the broker, prefix included ({@link TopicNames}), not the
+ * logical one: unlike a service's database, {@code /nginx/v1/} is shared by every nginx-mgr on the
+ * etcd, tests and the local platform alike, and any relay may publish any entry, so the name must
+ * be fixed by the writer.
  */
 @Component
 public class EtcdOutbox implements SmartLifecycle {
@@ -45,12 +51,14 @@ public class EtcdOutbox implements SmartLifecycle {
 
   private final KV kv;
   private final KafkaTemplate<String, String> kafka;
+  private final TopicNames topics;
   private final JsonMapper json;
   private final WakeableLoop loop;
 
-  EtcdOutbox(Client etcd, KafkaTemplate<String, String> kafka, JsonMapper json) {
+  EtcdOutbox(Client etcd, KafkaTemplate<String, String> kafka, TopicNames topics, JsonMapper json) {
     this.kv = etcd.getKVClient();
     this.kafka = kafka;
+    this.topics = topics;
     this.json = json;
     this.loop =
         new WakeableLoop(
@@ -61,12 +69,12 @@ public class EtcdOutbox implements SmartLifecycle {
             Duration.ofSeconds(30));
   }
 
-  /** One outbox entry, stored as JSON. */
+  /** One outbox entry, stored as JSON; {@code topic} is the name on the broker. */
   record Entry(String topic, String key, String event) {}
 
   /** The put that records {@code event}; commit it in the change's own transaction. */
   public Op entry(Topic topic, String key, CloudEvent event) {
-    Entry entry = new Entry(topic.topicName(), key, event.toJson(json));
+    Entry entry = new Entry(topics.of(topic), key, event.toJson(json));
     return Op.put(
         bytes(PREFIX + UUID.randomUUID()),
         ByteSequence.from(json.writeValueAsBytes(entry)),

@@ -2,6 +2,7 @@ package io.containercloud.nginxmgr.upstream;
 
 import io.containercloud.common.consumer.UnreadableEventException;
 import io.containercloud.common.error.ProblemException;
+import io.containercloud.common.event.Topic;
 import io.containercloud.common.event.contract.EndpointsChanged;
 import io.containercloud.common.nginx.NginxCluster;
 import io.containercloud.common.nginx.NginxKeys;
@@ -46,7 +47,7 @@ class EndpointEventListener {
   record Addresses(List<String> addresses) {}
 
   @KafkaListener(
-      topics = "endpoint-events",
+      topics = Topic.Placeholders.ENDPOINT_EVENTS,
       groupId = "${platform.nginx.endpoints.consumer-group:nginx-mgr-endpoints}")
   void onEvent(ConsumerRecord<String, String> record) {
     if (record.value() == null) {

@@ -1,5 +1,6 @@
 package io.containercloud.common.outbox;
 
+import io.containercloud.common.event.TopicNames;
 import io.containercloud.common.schema.PlatformSchema;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,13 +48,15 @@ class OutboxAutoConfiguration {
       PlatformTransactionManager transactions,
       KafkaProperties kafka,
       OutboxProperties properties,
+      TopicNames topics,
       PlatformSchema schema,
       ObjectProvider<MeterRegistry> meters) {
     TransactionTemplate tx = new TransactionTemplate(transactions);
     tx.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
     JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     OutboxRelay relay =
-        new OutboxRelay(jdbc, tx, producer(kafka, properties), properties, Clock.systemUTC());
+        new OutboxRelay(
+            jdbc, tx, producer(kafka, properties), topics, properties, Clock.systemUTC());
     meters.ifAvailable(
         registry ->
             Gauge.builder("platform.outbox.pending", jdbc, OutboxAutoConfiguration::pending)

@@ -1,6 +1,7 @@
 package io.containercloud.common.outbox;
 
 import io.containercloud.common.event.CloudEvent;
+import io.containercloud.common.event.TopicNames;
 import io.containercloud.common.loop.WakeableLoop;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
@@ -25,10 +27,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>One round locks the oldest unsent rows ({@code FOR UPDATE} at READ COMMITTED, so writers
  * inserting new rows are never blocked and a second instance waits instead of publishing the same
  * rows out of order), sends them with an idempotent producer, waits for every acknowledgement and
- * marks the acknowledged prefix sent. A failure stops the round at the first unacknowledged row;
- * the next round starts there, so per-key order holds and nothing is skipped. Delivery is at least
- * once: a crash between acknowledgement and commit publishes a row twice, which the consumers'
- * idempotence absorbs.
+ * marks the acknowledged prefix sent. A failure stops the round at the first unacknowledged row (a
+ * send refused at once also ends the sending, so no later row overtakes it); the next round starts
+ * there, so per-key order holds and nothing is skipped. Delivery is at least once: a crash between
+ * acknowledgement and commit publishes a row twice, which the consumers' idempotence absorbs.
+ *
+ * <p>Rows keep the logical topic name; the relay publishes on its name on the broker ({@link
+ * TopicNames}, with the configured prefix). Each service's database is its own, so no other
+ * deployment's relay ever sees these rows.
  */
 final class OutboxRelay implements SmartLifecycle {
 
@@ -40,6 +46,7 @@ final class OutboxRelay implements SmartLifecycle {
   private final JdbcTemplate jdbc;
   private final TransactionTemplate tx;
   private final Producer<String, String> producer;
+  private final TopicNames topics;
   private final OutboxProperties properties;
   private final Clock clock;
   private final WakeableLoop loop;
@@ -49,11 +56,13 @@ final class OutboxRelay implements SmartLifecycle {
       JdbcTemplate jdbc,
       TransactionTemplate tx,
       Producer<String, String> producer,
+      TopicNames topics,
       OutboxProperties properties,
       Clock clock) {
     this.jdbc = jdbc;
     this.tx = tx;
     this.producer = producer;
+    this.topics = topics;
     this.properties = properties;
     this.clock = clock;
     this.loop =
@@ -116,13 +125,20 @@ final class OutboxRelay implements SmartLifecycle {
     List<Future<?>> acks = new ArrayList<>(rows.size());
     for (Row row : rows) {
       ProducerRecord<String, String> record =
-          new ProducerRecord<>(row.topic(), null, row.key(), row.payload(), List.of(CONTENT_TYPE));
-      acks.add(producer.send(record));
+          new ProducerRecord<>(
+              topics.of(row.topic()), null, row.key(), row.payload(), List.of(CONTENT_TYPE));
+      Future<?> ack = producer.send(record);
+      acks.add(ack);
+      if (refusedAtOnce(ack)) {
+        // e.g. no metadata yet while Kafka is away: rows sent after this one could reach Kafka
+        // once it returns and overtake it, so the round sends no more
+        break;
+      }
     }
     List<Long> sent = new ArrayList<>(rows.size());
     RuntimeException failure = null;
     long deadline = System.nanoTime() + properties.sendTimeout().toNanos();
-    for (int i = 0; i < rows.size() && failure == null; i++) {
+    for (int i = 0; i < acks.size() && failure == null; i++) {
       try {
         acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         sent.add(rows.get(i).seq());
@@ -137,6 +153,21 @@ final class OutboxRelay implements SmartLifecycle {
     }
     markSent(sent);
     return new Round(sent.size(), failure);
+  }
+
+  private static boolean refusedAtOnce(Future<?> ack) {
+    if (!ack.isDone()) {
+      return false;
+    }
+    try {
+      ack.get();
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    } catch (ExecutionException e) {
+      return true;
+    }
   }
 
   private void markSent(List<Long> seqs) {

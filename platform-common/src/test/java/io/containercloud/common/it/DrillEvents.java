@@ -7,6 +7,7 @@ import io.containercloud.common.event.EventType;
 import io.containercloud.common.event.Topic;
 import io.containercloud.common.outbox.Outbox;
 import io.containercloud.common.testing.LocalInfra;
+import io.containercloud.common.testing.TestKafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,7 +109,7 @@ class DrillEvents {
         .toList();
   }
 
-  /** A consumer in a fresh group reading {@link Topic#APP_EVENTS} from the start. */
+  /** A consumer in a fresh group reading the tests' {@link Topic#APP_EVENTS} from the start. */
   static KafkaConsumer<String, String> newConsumer() {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalInfra.KAFKA_BOOTSTRAP);
@@ -117,7 +118,7 @@ class DrillEvents {
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
     KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props);
-    consumer.subscribe(List.of(Topic.APP_EVENTS.topicName()));
+    consumer.subscribe(List.of(TestKafka.topic(Topic.APP_EVENTS)));
     return consumer;
   }
 
