@@ -7,7 +7,6 @@ import io.containercloud.common.testing.TestTokens;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** MariaDB cut in the middle of creating a record set ({@link DatabaseCutDrill}). */
 @ServiceIntegrationTest
+// the gate stays open after the class: the context closes after @AfterAll and needs its store
 @DirtiesContext
 class DatabaseCutIT {
 
@@ -45,11 +45,6 @@ class DatabaseCutIT {
   void openTheGate() {
     DRILL.reopen(() -> stored("nothing"));
     DnsFixture.cleanUp(jdbc);
-  }
-
-  @AfterAll
-  static void closeTheGate() {
-    DRILL.gate().close();
   }
 
   @Test

@@ -73,6 +73,36 @@ class GatewayAdminIT {
   }
 
   @Test
+  void aRetryWithTheSameIdempotencyKeyAnswersTheFirstOutcomeAndWritesNothingAgain() {
+    String admin = GatewayFixture.login(port, "admin", "test-admin-secret");
+    String tenant = "idem-" + UUID.randomUUID().toString().substring(0, 6);
+    assertThat(post("/api/admin/tenants", admin, "{\"name\":\"" + tenant + "\"}").statusCode())
+        .isEqualTo(201);
+    String key = "create-" + tenant;
+
+    HttpResponse<String> first =
+        post("/api/admin/users", admin, user("u-" + tenant, tenant, "developer"), key);
+    HttpResponse<String> again =
+        post("/api/admin/users", admin, user("u-" + tenant, tenant, "developer"), key);
+    HttpResponse<String> other =
+        post("/api/admin/users", admin, user("v-" + tenant, tenant, "developer"), key);
+
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+    assertThat(again.statusCode()).as("not 409: the first outcome").isEqualTo(201);
+    assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(other.statusCode()).isEqualTo(422);
+    assertProblem(other, "idempotency-key-reused");
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT COUNT(*) FROM app_user WHERE username IN (?, ?)",
+                Integer.class,
+                "u-" + tenant,
+                "v-" + tenant))
+        .isEqualTo(1);
+  }
+
+  @Test
   void badUserRequestsNameTheFields() {
     String admin = GatewayFixture.login(port, "admin", "test-admin-secret");
     HttpResponse<String> response =
@@ -168,11 +198,18 @@ class GatewayAdminIT {
   }
 
   private HttpResponse<String> post(String path, String token, String json) {
-    return ServiceContract.send(
+    return post(path, token, json, null);
+  }
+
+  private HttpResponse<String> post(String path, String token, String json, String key) {
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build());
+            .POST(HttpRequest.BodyPublishers.ofString(json));
+    if (key != null) {
+      request.header("Idempotency-Key", key);
+    }
+    return ServiceContract.send(request.build());
   }
 }

@@ -1,11 +1,13 @@
 package io.containercloud.cluster.workload;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import io.containercloud.cluster.placement.NoRoomException;
 import io.containercloud.cluster.placement.Placement;
 import io.containercloud.common.error.FieldViolation;
 import io.containercloud.common.error.ProblemException;
 import io.containercloud.common.security.Caller;
 import io.containercloud.common.security.Role;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -16,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.springframework.http.ResponseEntity;
@@ -52,11 +55,15 @@ class WorkloadResource {
       @Valid Autoscale autoscale,
       @NotNull @Valid WorkloadSpec spec) {}
 
+  /** The new total; any other member is refused rather than ignored. */
   record Replicas(
-      @NotNull @Min(value = 0, message = "cannot be negative") @Max(1000) Integer replicas) {}
+      @NotNull @Min(value = 0, message = "cannot be negative") @Max(1000) Integer replicas,
+      @JsonAnySetter @Schema(hidden = true) Map<String, Object> unknown) {}
 
+  /** The new image; any other member is refused rather than ignored. */
   record Image(
-      @NotNull @Pattern(regexp = Names.IMAGE, message = Names.IMAGE_MESSAGE) String image) {}
+      @NotNull @Pattern(regexp = Names.IMAGE, message = Names.IMAGE_MESSAGE) String image,
+      @JsonAnySetter @Schema(hidden = true) Map<String, Object> unknown) {}
 
   /** A workload as the API shows it. */
   record WorkloadView(
@@ -131,6 +138,7 @@ class WorkloadResource {
       @PathVariable String name,
       @RequestHeader(name = "If-Match", required = false) String ifMatch,
       @Valid @RequestBody Replicas body) {
+    ProblemException.requireKnownFields(body.unknown());
     requireWriter(tenant);
     Workload workload = find(tenant, name);
     if (workload.autoscale() != null) {
@@ -180,6 +188,7 @@ class WorkloadResource {
       @PathVariable String name,
       @RequestHeader(name = "If-Match", required = false) String ifMatch,
       @Valid @RequestBody Image body) {
+    ProblemException.requireKnownFields(body.unknown());
     requireWriter(tenant);
     Workload workload = find(tenant, name);
     Workload upgraded = workloads.upgrade(workload, version(workload, ifMatch), body.image());

@@ -203,6 +203,14 @@ class WorkloadIT {
   void scalesTogetherAndUpgradesOneClusterAtATime() throws Exception {
     assertThat(rooms.deploy(DEV, "web", 3, "{}").statusCode()).isEqualTo(201);
     awaitReady("web", 3);
+    assertBad(
+        rooms.put(DEV, "/workloads/tenant-a/web/replicas", "{\"replicas\":9,\"name\":\"other\"}"),
+        400,
+        "\"field\":\"name\"");
+    assertBad(
+        rooms.put(DEV, "/workloads/tenant-a/web/image", "{\"image\":\"a/b:2\",\"tenant\":\"x\"}"),
+        400,
+        "\"field\":\"tenant\"");
     assertThat(rooms.put(DEV, "/workloads/tenant-a/web/replicas", "{\"replicas\":9}").statusCode())
         .isEqualTo(200);
     awaitReady("web", 9);

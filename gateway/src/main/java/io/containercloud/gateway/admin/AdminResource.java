@@ -27,6 +27,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -43,11 +44,17 @@ class AdminResource {
   private final IdentityStore identities;
   private final PasswordEncoder encoder;
   private final RefreshTokens refreshTokens;
+  private final IdempotentWrites writes;
 
-  AdminResource(IdentityStore identities, PasswordEncoder encoder, RefreshTokens refreshTokens) {
+  AdminResource(
+      IdentityStore identities,
+      PasswordEncoder encoder,
+      RefreshTokens refreshTokens,
+      IdempotentWrites writes) {
     this.identities = identities;
     this.encoder = encoder;
     this.refreshTokens = refreshTokens;
+    this.writes = writes;
   }
 
   record TenantRequest(
@@ -96,9 +103,15 @@ class AdminResource {
   @PostMapping("/api/admin/tenants")
   @ResponseStatus(HttpStatus.CREATED)
   Mono<TenantRequest> createTenant(
-      JwtAuthenticationToken caller, @Valid @RequestBody TenantRequest request) {
+      JwtAuthenticationToken caller,
+      @Valid @RequestBody TenantRequest request,
+      ServerWebExchange exchange) {
     requirePlatformAdmin(caller);
-    return blocking(
+    return writes.once(
+        exchange,
+        tenantOf(caller),
+        request,
+        TenantRequest.class,
         () -> {
           if (!identities.createTenant(request.name())) {
             throw ProblemException.conflict(
@@ -122,10 +135,16 @@ class AdminResource {
   @PostMapping("/api/admin/users")
   @ResponseStatus(HttpStatus.CREATED)
   Mono<IdentityStore.UserView> createUser(
-      JwtAuthenticationToken caller, @Valid @RequestBody UserRequest request) {
+      JwtAuthenticationToken caller,
+      @Valid @RequestBody UserRequest request,
+      ServerWebExchange exchange) {
     Set<Role> roles = grantable(caller, request.tenant(), request.roles());
     String hash = encoder.encode(request.password());
-    return blocking(
+    return writes.once(
+        exchange,
+        tenantOf(caller),
+        request,
+        IdentityStore.UserView.class,
         () -> {
           if (!identities.tenantExists(request.tenant())) {
             throw ProblemException.unprocessable(
@@ -145,13 +164,18 @@ class AdminResource {
   Mono<IdentityStore.UserView> bind(
       JwtAuthenticationToken caller,
       @PathVariable @Pattern(regexp = USER) String username,
-      @Valid @RequestBody BindingRequest request) {
+      @Valid @RequestBody BindingRequest request,
+      ServerWebExchange exchange) {
     requireOnlyKnownFields(request.unknown());
     if (request.username() != null && !request.username().equals(username)) {
       throw ProblemException.immutable("username", username);
     }
     Set<Role> roles = grantable(caller, request.tenant(), request.roles());
-    return blocking(
+    return writes.once(
+        exchange,
+        tenantOf(caller),
+        request,
+        IdentityStore.UserView.class,
         () -> {
           if (!identities.tenantExists(request.tenant())
               || !identities.replaceBindings(username, request.tenant(), roles)) {

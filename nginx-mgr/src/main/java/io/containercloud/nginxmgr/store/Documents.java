@@ -144,7 +144,8 @@ public class Documents {
   /** Writes a new document; 409 when the key exists. Returns the new revision. */
   public long create(String key, Object value, Op... alsoDo) {
     TxnResponse response =
-        commit(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0)), put(key, value), alsoDo);
+        commit(
+            key, new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0)), put(key, value), alsoDo);
     if (!response.isSucceeded()) {
       throw ProblemException.conflict("exists", "'" + key(key) + "' exists already.");
     }
@@ -153,7 +154,7 @@ public class Documents {
 
   /** Replaces a document last written at {@code expected}; 404 or 409 otherwise. */
   public long replace(String key, Object value, long expected, Op... alsoDo) {
-    TxnResponse response = commit(unchangedSince(key, expected), put(key, value), alsoDo);
+    TxnResponse response = commit(key, unchangedSince(key, expected), put(key, value), alsoDo);
     if (!response.isSucceeded()) {
       throw staleOrMissing(key);
     }
@@ -164,6 +165,7 @@ public class Documents {
   public long delete(String key, long expected, Op... alsoDo) {
     TxnResponse response =
         commit(
+            key,
             unchangedSince(key, expected),
             Op.delete(bytes(key), DeleteOption.builder().build()),
             alsoDo);
@@ -204,10 +206,10 @@ public class Documents {
    * One guarded transaction; it also records the current request's idempotency key when it holds
    * one ({@link EtcdIdempotency}). A transaction etcd did not confirm in time may have committed.
    */
-  private TxnResponse commit(Cmp guard, Op op, Op... alsoDo) {
+  private TxnResponse commit(String key, Cmp guard, Op op, Op... alsoDo) {
     List<Op> ops = new ArrayList<>(List.of(op));
     ops.addAll(Arrays.asList(alsoDo));
-    EtcdIdempotency.takeClaim().ifPresent(ops::add);
+    EtcdIdempotency.takeClaim().map(claim -> claim.apply(key)).ifPresent(ops::add);
     try {
       return kv.txn()
           .If(guard)

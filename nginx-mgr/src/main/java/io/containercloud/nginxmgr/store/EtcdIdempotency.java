@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -27,10 +28,23 @@ import tools.jackson.databind.json.JsonMapper;
 public final class EtcdIdempotency implements IdempotencyStore {
 
   private static final Duration KEPT = Duration.ofDays(1);
-  private static final ThreadLocal<Op> CLAIM = new ThreadLocal<>();
+  private static final ThreadLocal<Function<String, Op>> CLAIM = new ThreadLocal<>();
 
-  /** What is kept per key; {@code status} 0 until the answer is known. */
-  record Entry(String fingerprint, int status, String headers, String body, Instant at) {}
+  /**
+   * What is kept per key; {@code status} 0 until the answer is known.
+   *
+   * @param target the key of the document the write changed, to answer a retry from when the answer
+   *     itself was lost
+   * @param method the write's HTTP method
+   */
+  record Entry(
+      String fingerprint,
+      int status,
+      String headers,
+      String body,
+      Instant at,
+      String target,
+      String method) {}
 
   private final Client etcd;
   private final JsonMapper json;
@@ -41,34 +55,75 @@ public final class EtcdIdempotency implements IdempotencyStore {
     this.json = json;
   }
 
-  /** The marker the current request's next etcd transaction must carry, taken once. */
-  static Optional<Op> takeClaim() {
-    Op claim = CLAIM.get();
+  /**
+   * The marker the current request's next etcd transaction must carry (given the key of the
+   * document it writes), taken once.
+   */
+  static Optional<Function<String, Op>> takeClaim() {
+    Function<String, Op> claim = CLAIM.get();
     CLAIM.remove();
     return Optional.ofNullable(claim);
   }
 
   @Override
   public Optional<Stored> find(String tenant, String key) {
-    return get(path(tenant, key))
-        .map(kv -> json.readValue(kv.getValue().getBytes(), Entry.class))
-        .filter(e -> e.at().isAfter(clock.instant().minus(KEPT)))
-        .map(
-            e ->
-                new Stored(
-                    e.fingerprint(),
-                    e.status(),
-                    e.headers(),
-                    e.body() == null ? new byte[0] : Base64.getDecoder().decode(e.body())));
+    Optional<KeyValue> marker = get(path(tenant, key));
+    if (marker.isEmpty()) {
+      return Optional.empty();
+    }
+    Entry e = json.readValue(marker.get().getValue().getBytes(), Entry.class);
+    if (!e.at().isAfter(clock.instant().minus(KEPT))) {
+      return Optional.empty();
+    }
+    if (e.status() == 0 && e.target() != null) {
+      return Optional.of(answerOf(e, marker.get().getCreateRevision()));
+    }
+    return Optional.of(
+        new Stored(
+            e.fingerprint(),
+            e.status(),
+            e.headers(),
+            e.body() == null ? new byte[0] : Base64.getDecoder().decode(e.body())));
+  }
+
+  /**
+   * The answer of a write whose answer was lost: the document as that transaction ({@code
+   * revision}) left it, with its ETag; 201 for a create, 204 when it was deleted.
+   */
+  private Stored answerOf(Entry e, long revision) {
+    Optional<KeyValue> written =
+        await(
+                etcd.getKVClient()
+                    .get(bytes(e.target()), GetOption.builder().withRevision(revision).build()))
+            .getKvs()
+            .stream()
+            .findFirst();
+    if (written.isEmpty()) {
+      return new Stored(e.fingerprint(), 204, "{}", new byte[0]);
+    }
+    String headers =
+        json.writeValueAsString(
+            java.util.Map.of("Content-Type", "application/json", "ETag", "\"" + revision + "\""));
+    return new Stored(
+        e.fingerprint(),
+        "POST".equals(e.method()) && written.get().getVersion() == 1 ? 201 : 200,
+        headers,
+        written.get().getValue().getBytes());
   }
 
   @Override
-  public void execute(String tenant, String key, String fingerprint, Attempt attempt)
+  public void execute(String tenant, String key, String fingerprint, String method, Attempt attempt)
       throws Exception {
     String path = path(tenant, key);
-    Entry marker = new Entry(fingerprint, 0, null, null, clock.instant());
+    Instant at = clock.instant();
     CLAIM.set(
-        Op.put(bytes(path), ByteSequence.from(json.writeValueAsBytes(marker)), PutOption.DEFAULT));
+        target ->
+            Op.put(
+                bytes(path),
+                ByteSequence.from(
+                    json.writeValueAsBytes(
+                        new Entry(fingerprint, 0, null, null, at, target, method))),
+                PutOption.DEFAULT));
     Stored outcome;
     try {
       outcome = attempt.run();
@@ -82,7 +137,9 @@ public final class EtcdIdempotency implements IdempotencyStore {
               outcome.status(),
               outcome.headers(),
               Base64.getEncoder().encodeToString(outcome.body()),
-              marker.at());
+              at,
+              null,
+              method);
       etcd.getKVClient()
           .put(bytes(path), ByteSequence.from(json.writeValueAsBytes(answered)))
           .get(5, TimeUnit.SECONDS);
@@ -107,9 +164,12 @@ public final class EtcdIdempotency implements IdempotencyStore {
   }
 
   private Optional<KeyValue> get(String path) {
+    return await(etcd.getKVClient().get(bytes(path))).getKvs().stream().findFirst();
+  }
+
+  private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
     try {
-      return etcd.getKVClient().get(bytes(path)).get(5, TimeUnit.SECONDS).getKvs().stream()
-          .findFirst();
+      return future.get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();

@@ -67,6 +67,20 @@ public final class ProblemException extends RuntimeException {
         List.of(new FieldViolation(field, "cannot be changed from '" + current + "'")));
   }
 
+  /**
+   * 400 naming each member of a request body that the request does not have (collected with
+   * {@code @JsonAnySetter}): a field the service would silently ignore, the caller should know of.
+   */
+  public static void requireKnownFields(java.util.Map<String, Object> unknown) {
+    if (unknown != null && !unknown.isEmpty()) {
+      throw invalid(
+          unknown.keySet().stream()
+              .sorted()
+              .map(field -> new FieldViolation(field, "is not a field of this request"))
+              .toList());
+    }
+  }
+
   /** 403: the caller may not do this. */
   public static ProblemException forbidden(String detail) {
     return new ProblemException(HttpStatus.FORBIDDEN, "forbidden", detail, List.of());

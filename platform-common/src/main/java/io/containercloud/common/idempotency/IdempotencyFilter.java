@@ -133,6 +133,7 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
           tenant,
           key,
           fingerprint,
+          request.getMethod(),
           () -> {
             chain.doFilter(new BufferedRequest(request, body), capture);
             return capture.getStatus() >= 400

@@ -9,18 +9,22 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The {@code idempotency_key} table: one stored outcome per tenant and key, written in the same
  * database transaction as the write, which the attempt joins.
  */
-final class IdempotencyKeys implements IdempotencyStore {
+public final class IdempotencyKeys implements IdempotencyStore {
 
   private final JdbcTemplate jdbc;
   private final TransactionTemplate tx;
 
-  IdempotencyKeys(JdbcTemplate jdbc, TransactionTemplate tx) {
+  /**
+   * @param tx the transactions the service's own writes join (its {@code DataSource}'s)
+   */
+  public IdempotencyKeys(JdbcTemplate jdbc, TransactionTemplate tx) {
     this.jdbc = jdbc;
     this.tx = tx;
   }
 
   @Override
-  public void execute(String tenant, String key, String fingerprint, Attempt attempt) {
+  public void execute(
+      String tenant, String key, String fingerprint, String method, Attempt attempt) {
     try {
       tx.executeWithoutResult(
           status -> {

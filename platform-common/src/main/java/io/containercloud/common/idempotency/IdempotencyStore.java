@@ -9,7 +9,10 @@ import java.util.Optional;
  */
 public interface IdempotencyStore {
 
-  /** A write's outcome as the client first received it ({@code status} 0: not recorded). */
+  /**
+   * A write's outcome as the client first received it ({@code status} 0: the write was made but its
+   * answer could neither be kept nor rebuilt).
+   */
   record Stored(String fingerprint, int status, String headers, byte[] body) {
 
     /** The write was made but its answer was lost before it could be kept. */
@@ -31,10 +34,12 @@ public interface IdempotencyStore {
    * Runs {@code attempt} so that the key is recorded with its write, and keeps the outcome it
    * returns.
    *
+   * @param method the write's HTTP method (a store that must rebuild a lost answer needs it)
    * @throws KeyTakenException when a concurrent request with the same key recorded it first
    * @throws Exception what the attempt or the store threw; the write may or may not have been made
    */
-  void execute(String tenant, String key, String fingerprint, Attempt attempt) throws Exception;
+  void execute(String tenant, String key, String fingerprint, String method, Attempt attempt)
+      throws Exception;
 
   /** Forgets keys older than a day, a batch at a time; returns how many went. */
   int expire() throws Exception;

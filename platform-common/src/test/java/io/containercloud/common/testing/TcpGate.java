@@ -17,11 +17,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * A TCP proxy on loopback in front of a real server, for drills that cut a dependency in the middle
  * of a request: {@link #cut()} drops every open connection (and refuses new ones until {@link
  * #open()}), {@link #freeze()} stops passing bytes while connections stay up (a server gone
- * silent), and {@link #cutAfterClientSends} drops a connection right after the client sent some
- * texts in turn, before the server's answer reaches it (a commit the server made but the client
- * never heard of).
+ * silent), and {@link #cutAfterClientSends} loses the server's answer to what the client sent after
+ * some texts in turn, then drops the connection (a commit the server made but the client never
+ * heard of).
  */
 public final class TcpGate implements AutoCloseable {
+
+  // how long a connection whose answer was lost stays open: the server finishes its work meanwhile
+  private static final long ANSWER_LOST_FOR_MS = 1_000;
 
   private final int target;
   private final ServerSocket listener;
@@ -73,11 +76,11 @@ public final class TcpGate implements AutoCloseable {
   }
 
   /**
-   * Drops the first connection on which the client sends each of {@code texts} in turn
-   * (case-insensitive, each within one read), right after passing the last one to the server and
-   * before any answer reaches the client; then refuses new connections until {@link #open()}. For
-   * example {@code ("insert into idempotency_key", "commit")}: the server commits, the client never
-   * hears so.
+   * On the first connection on which the client sends each of {@code texts} in turn
+   * (case-insensitive, each within one read), passes the last one to the server, drops every answer
+   * from then on and closes the connection a second later; new connections are refused until {@link
+   * #open()}. For example {@code ("insert into idempotency_key", "commit")}: the server commits,
+   * the client never hears so.
    */
   public void cutAfterClientSends(String... texts) {
     trapped = false;
@@ -101,15 +104,28 @@ public final class TcpGate implements AutoCloseable {
         server.connect(new InetSocketAddress("127.0.0.1", target), 2_000);
         open.add(client);
         open.add(server);
-        pump(client, server, true);
-        pump(server, client, false);
+        Link link = new Link(client, server);
+        pump(client, server, link, true);
+        pump(server, client, link, false);
       } catch (IOException e) {
         // listener closed, or the target refused: the client sees its connection close
       }
     }
   }
 
-  private void pump(Socket from, Socket to, boolean fromClient) {
+  /** One proxied connection; once its answer is lost, nothing more reaches the client. */
+  private static final class Link {
+    final Socket client;
+    final Socket server;
+    volatile boolean answerLost;
+
+    Link(Socket client, Socket server) {
+      this.client = client;
+      this.server = server;
+    }
+  }
+
+  private void pump(Socket from, Socket to, Link link, boolean fromClient) {
     Thread thread =
         new Thread(
             () -> {
@@ -120,6 +136,9 @@ public final class TcpGate implements AutoCloseable {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
                   awaitThawed(n);
+                  if (!fromClient && link.answerLost) {
+                    continue; // the server's answer is dropped
+                  }
                   out.write(buffer, 0, n);
                   out.flush();
                   List<String> armed = trap;
@@ -133,8 +152,10 @@ public final class TcpGate implements AutoCloseable {
                     trapped = true;
                     trap = null;
                     refusing = true;
-                    from.close(); // the client hears nothing more; the server got it all
-                    return;
+                    // the server works on with its connection open and answers into the void;
+                    // then the connection goes, as when a network path dies after a request
+                    link.answerLost = true;
+                    closeLater(link);
                   }
                 }
               } catch (IOException e) {
@@ -147,6 +168,23 @@ public final class TcpGate implements AutoCloseable {
             "tcp-gate-pump");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  private static void closeLater(Link link) {
+    Thread closer =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(ANSWER_LOST_FOR_MS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              close(link.client);
+              close(link.server);
+            },
+            "tcp-gate-closer");
+    closer.setDaemon(true);
+    closer.start();
   }
 
   private void awaitThawed(int bytes) throws IOException {
