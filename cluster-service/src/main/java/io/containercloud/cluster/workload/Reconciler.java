@@ -59,7 +59,7 @@ class Reconciler extends BackgroundLoop {
   private final WorkloadProperties properties;
   private final Clock clock = Clock.systemUTC();
   private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
-  private final ExecutorService workers;
+  private volatile ExecutorService workers;
 
   Reconciler(
       WorkloadRepository repository,
@@ -83,7 +83,12 @@ class Reconciler extends BackgroundLoop {
     this.leadership = leadership;
     this.tx = tx;
     this.properties = properties;
-    this.workers =
+  }
+
+  /** Workers are made at each start: a stop shuts them down, a later start (a pause) resumes. */
+  @Override
+  public void start() {
+    workers =
         Executors.newFixedThreadPool(
             properties.parallelism(),
             r -> {
@@ -91,6 +96,7 @@ class Reconciler extends BackgroundLoop {
               thread.setDaemon(true);
               return thread;
             });
+    super.start();
   }
 
   @Override

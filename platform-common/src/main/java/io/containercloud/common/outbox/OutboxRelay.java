@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -36,7 +37,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * TopicNames}, with the configured prefix). Each service's database is its own, so no other
  * deployment's relay ever sees these rows.
  */
-final class OutboxRelay implements SmartLifecycle {
+final class OutboxRelay implements SmartLifecycle, DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
   private static final RecordHeader CONTENT_TYPE =
@@ -84,9 +85,15 @@ final class OutboxRelay implements SmartLifecycle {
     loop.start();
   }
 
+  /** Stops relaying; {@link #start} may resume it (a test context's pause, a restart). */
   @Override
   public void stop() {
     loop.stop(properties.sendTimeout().plusSeconds(1));
+  }
+
+  /** The producer goes with the bean, not with a stop. */
+  @Override
+  public void destroy() {
     producer.close(Duration.ofSeconds(5));
   }
 
