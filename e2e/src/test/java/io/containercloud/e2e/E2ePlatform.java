@@ -50,6 +50,7 @@ final class E2ePlatform {
           .connectTimeout(Duration.ofSeconds(2))
           .build();
   private static E2ePlatform instance;
+  private static IllegalStateException failed;
 
   final String run = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
   private final Path state = Files.createTempDirectory("e2e-platform");
@@ -66,14 +67,22 @@ final class E2ePlatform {
 
   /** The running platform, started on first use; stopped when the test JVM ends. */
   static synchronized E2ePlatform get() {
+    if (failed != null) {
+      throw failed; // one failed start is enough: later test classes do not start six jars again
+    }
     if (instance == null) {
+      E2ePlatform platform = null;
       try {
-        E2ePlatform platform = new E2ePlatform();
+        platform = new E2ePlatform();
         Runtime.getRuntime().addShutdownHook(new Thread(platform::stop));
         platform.start();
         instance = platform;
       } catch (Exception e) {
-        throw new IllegalStateException("the e2e platform did not start", e);
+        if (platform != null) {
+          platform.stop();
+        }
+        failed = new IllegalStateException("the e2e platform did not start", e);
+        throw failed;
       }
     }
     return instance;

@@ -166,7 +166,7 @@ class AdminResource {
       @PathVariable @Pattern(regexp = USER) String username,
       @Valid @RequestBody BindingRequest request,
       ServerWebExchange exchange) {
-    requireOnlyKnownFields(request.unknown());
+    ProblemException.requireKnownFields(request.unknown());
     if (request.username() != null && !request.username().equals(username)) {
       throw ProblemException.immutable("username", username);
     }
@@ -204,17 +204,6 @@ class AdminResource {
           }
           return Map.of("revoked", refreshTokens.revokeAll(username));
         });
-  }
-
-  /** A field this request does not have would be ignored: the caller should know. */
-  private static void requireOnlyKnownFields(Map<String, Object> unknown) {
-    if (unknown != null && !unknown.isEmpty()) {
-      throw ProblemException.invalid(
-          unknown.keySet().stream()
-              .sorted()
-              .map(field -> new FieldViolation(field, "is not a field of this request"))
-              .toList());
-    }
   }
 
   private Set<Role> grantable(JwtAuthenticationToken caller, String tenant, List<String> claims) {

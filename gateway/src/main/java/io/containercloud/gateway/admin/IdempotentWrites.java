@@ -2,8 +2,10 @@ package io.containercloud.gateway.admin;
 
 import io.containercloud.common.error.FieldViolation;
 import io.containercloud.common.error.ProblemException;
+import io.containercloud.common.idempotency.IdempotencyKeyExpiry;
 import io.containercloud.common.idempotency.IdempotencyKeys;
 import io.containercloud.common.idempotency.IdempotencyStore;
+import io.containercloud.common.schema.PlatformSchema;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,6 +16,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -34,6 +38,23 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 class IdempotentWrites {
+
+  /** The gateway's keys, in its own database, forgotten after a day. */
+  @Configuration(proxyBeanMethods = false)
+  static class Keys {
+
+    @Bean
+    IdempotencyKeys idempotencyKeys(
+        DataSource dataSource, PlatformTransactionManager transactions, PlatformSchema schema) {
+      return new IdempotencyKeys(
+          new JdbcTemplate(dataSource), new TransactionTemplate(transactions));
+    }
+
+    @Bean
+    IdempotencyKeyExpiry idempotencyKeyExpiry(IdempotencyKeys keys) {
+      return new IdempotencyKeyExpiry(keys);
+    }
+  }
 
   private static final String HEADER = "Idempotency-Key";
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");

@@ -353,6 +353,14 @@ public final class Agent {
    * configuration for one such name. They are reported as {@code unresolved}.
    */
   private Snapshot withResolvableMembers(Snapshot snapshot) {
+    Set<String> names =
+        HostNames.unresolved(
+            snapshot.upstreams().stream()
+                .filter(u -> u.vm() != null)
+                .flatMap(u -> u.vm().members().stream())
+                .map(Upstream.VmMember::host)
+                .toList(),
+            LOOKUP_TIMEOUT);
     Map<String, Map<String, String>> found = new TreeMap<>();
     List<Upstream> upstreams = new ArrayList<>();
     for (Upstream upstream : snapshot.upstreams()) {
@@ -362,7 +370,7 @@ public final class Agent {
       }
       List<Upstream.VmMember> members = new ArrayList<>();
       for (Upstream.VmMember member : upstream.vm().members()) {
-        if (HostNames.resolves(member.host(), LOOKUP_TIMEOUT)) {
+        if (!names.contains(member.host())) {
           members.add(member);
         } else {
           found

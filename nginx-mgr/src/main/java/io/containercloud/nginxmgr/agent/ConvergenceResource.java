@@ -28,7 +28,8 @@ class ConvergenceResource {
 
   /**
    * @param revision the newest revision of the cluster's configuration in etcd
-   * @param converged whether every agent applied it, reports no error and left nothing out
+   * @param converged whether every agent applied it, reports no error and left out nothing the
+   *     caller can see
    * @param agents each live agent's report, with whether it is current
    * @param rejected the objects agents left out because nginx refused them (the caller's tenant's,
    *     or all for a platform admin)
@@ -73,8 +74,11 @@ class ConvergenceResource {
     Map<String, Rejected> rejected = new TreeMap<>();
     for (AgentReport report : reports) {
       for (AgentReport.Rejection r : report.rejected()) {
+        if (!caller.canSee(r.tenant())) {
+          continue; // another tenant's objects are none of the caller's business
+        }
         rejected.merge(
-            r.kind() + "/" + r.name(),
+            r.kind() + "/" + r.name() + "@" + r.revision(),
             new Rejected(
                 r.kind(), r.name(), r.tenant(), r.revision(), r.reason(), List.of(report.host())),
             (a, b) ->
@@ -91,6 +95,6 @@ class ConvergenceResource {
         revision,
         !agents.isEmpty() && agents.stream().allMatch(AgentState::current) && rejected.isEmpty(),
         agents,
-        rejected.values().stream().filter(r -> caller.canSee(r.tenant())).toList());
+        List.copyOf(rejected.values()));
   }
 }

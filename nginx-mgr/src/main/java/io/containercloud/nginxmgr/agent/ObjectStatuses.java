@@ -2,6 +2,7 @@ package io.containercloud.nginxmgr.agent;
 
 import io.containercloud.common.nginx.AgentReport;
 import io.containercloud.nginxmgr.store.ObjectStatus;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
@@ -37,27 +38,18 @@ class ObjectStatuses implements ObjectStatus.Lookup {
     if (!behind.isEmpty()) {
       return new ObjectStatus("pending", null, behind);
     }
-    List<AgentReport> refusing =
-        live.stream()
-            .filter(
-                r ->
-                    r.rejected().stream()
-                        .anyMatch(
-                            x ->
-                                x.kind().equals(kind)
-                                    && x.name().equals(name)
-                                    && x.revision() == revision))
-            .toList();
-    if (refusing.isEmpty()) {
-      return new ObjectStatus("applied", null, List.of());
+    List<String> refusing = new ArrayList<>();
+    String reason = null;
+    for (AgentReport report : live) {
+      for (AgentReport.Rejection r : report.rejected()) {
+        if (r.kind().equals(kind) && r.name().equals(name) && r.revision() == revision) {
+          refusing.add(report.host());
+          reason = reason == null ? r.reason() : reason;
+        }
+      }
     }
-    String reason =
-        refusing.get(0).rejected().stream()
-            .filter(x -> x.kind().equals(kind) && x.name().equals(name))
-            .map(AgentReport.Rejection::reason)
-            .findFirst()
-            .orElse(null);
-    return new ObjectStatus(
-        "rejected", reason, refusing.stream().map(AgentReport::host).sorted().toList());
+    return refusing.isEmpty()
+        ? new ObjectStatus("applied", null, List.of())
+        : new ObjectStatus("rejected", reason, refusing.stream().sorted().toList());
   }
 }

@@ -103,7 +103,7 @@ public final class EtcdIdempotency implements IdempotencyStore {
     }
     String headers =
         json.writeValueAsString(
-            java.util.Map.of("Content-Type", "application/json", "ETag", "\"" + revision + "\""));
+            java.util.Map.of("Content-Type", "application/json", "ETag", Versions.etag(revision)));
     return new Stored(
         e.fingerprint(),
         "POST".equals(e.method()) && written.get().getVersion() == 1 ? 201 : 200,

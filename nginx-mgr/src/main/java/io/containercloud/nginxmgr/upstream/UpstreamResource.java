@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.http.ResponseEntity;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -82,10 +83,13 @@ class UpstreamResource extends TenantObjectEndpoints<Upstream> {
     if (upstream.vm() == null) {
       return;
     }
-    List<FieldViolation> unresolved = new ArrayList<>();
     List<Upstream.VmMember> members = upstream.vm().members();
+    Set<String> names =
+        HostNames.unresolved(
+            members.stream().map(Upstream.VmMember::host).toList(), LOOKUP_TIMEOUT);
+    List<FieldViolation> unresolved = new ArrayList<>();
     for (int i = 0; i < members.size(); i++) {
-      if (!HostNames.resolves(members.get(i).host(), LOOKUP_TIMEOUT)) {
+      if (names.contains(members.get(i).host())) {
         unresolved.add(
             new FieldViolation(
                 "vm.members[" + i + "].host",

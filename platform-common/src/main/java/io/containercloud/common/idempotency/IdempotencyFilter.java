@@ -1,6 +1,7 @@
 package io.containercloud.common.idempotency;
 
 import io.containercloud.common.error.FieldViolation;
+import io.containercloud.common.error.ProblemInstance;
 import io.containercloud.common.error.Problems;
 import io.containercloud.common.security.Caller;
 import jakarta.servlet.FilterChain;
@@ -228,7 +229,12 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
 
   private void problem(HttpServletRequest request, HttpServletResponse response, ProblemDetail p)
       throws IOException {
-    p.setInstance(java.net.URI.create(request.getRequestURI()));
+    p.setInstance(
+        java.net.URI.create(
+            ProblemInstance.of(
+                request.getHeader(ProblemInstance.PREFIX_HEADER),
+                request.getContextPath(),
+                request.getRequestURI())));
     response.setStatus(p.getStatus());
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
     response.getOutputStream().write(json.writeValueAsBytes(p));

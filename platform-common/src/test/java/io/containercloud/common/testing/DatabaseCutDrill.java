@@ -57,7 +57,8 @@ public final class DatabaseCutDrill {
    * @param stored how many of the write's objects are stored
    */
   public void cutMidway(Supplier<HttpRequest.Builder> write, IntSupplier stored) throws Exception {
-    gate.freeze();
+    // only the write itself reads idempotency_key: it is what waits when the gate freezes
+    gate.freezeWhenClientSends("idempotency_key");
     long started = System.nanoTime();
     CompletableFuture<HttpResponse<String>> answer = send(write);
     await().atMost(Duration.ofSeconds(10)).until(() -> gate.heldBytes() > 0);

@@ -34,6 +34,7 @@ public final class TcpGate implements AutoCloseable {
   private volatile boolean refusing;
   private volatile boolean frozen;
   private volatile List<String> trap;
+  private volatile String freezeOn;
   private volatile boolean trapped;
 
   /** A gate on a free loopback port in front of {@code 127.0.0.1:targetPort}. */
@@ -57,13 +58,24 @@ public final class TcpGate implements AutoCloseable {
 
   /** Stops passing bytes; connections stay open. */
   public void freeze() {
+    heldBytes.set(0);
     frozen = true;
+  }
+
+  /**
+   * Passes bytes until the client sends {@code text} (case-insensitive, within one read), then
+   * freezes with those bytes held: the request that carries it waits on a silent server.
+   */
+  public void freezeWhenClientSends(String text) {
+    heldBytes.set(0);
+    freezeOn = text.toLowerCase(Locale.ROOT);
   }
 
   /** Passes bytes and takes connections again. */
   public void open() {
     refusing = false;
     trap = null;
+    freezeOn = null;
     synchronized (gate) {
       frozen = false;
       gate.notifyAll();
@@ -135,6 +147,15 @@ public final class TcpGate implements AutoCloseable {
                   OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                  String freezing = freezeOn;
+                  if (fromClient
+                      && freezing != null
+                      && new String(buffer, 0, n, StandardCharsets.ISO_8859_1)
+                          .toLowerCase(Locale.ROOT)
+                          .contains(freezing)) {
+                    freezeOn = null;
+                    frozen = true;
+                  }
                   awaitThawed(n);
                   if (!fromClient && link.answerLost) {
                     continue; // the server's answer is dropped
@@ -163,6 +184,8 @@ public final class TcpGate implements AutoCloseable {
               } finally {
                 close(from);
                 close(to);
+                open.remove(from);
+                open.remove(to);
               }
             },
             "tcp-gate-pump");
