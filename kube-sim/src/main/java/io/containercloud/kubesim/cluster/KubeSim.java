@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Simulated clusters as a library: start them, hand their kubeconfigs to the code under test, and
  * fail or heal clusters and nodes or set load during drills. The process (its admin API) and the
- * JUnit extension both use it.
+ * tests use it.
  */
 public final class KubeSim implements AutoCloseable {
 

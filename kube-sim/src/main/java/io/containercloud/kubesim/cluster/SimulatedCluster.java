@@ -1,5 +1,6 @@
 package io.containercloud.kubesim.cluster;
 
+import io.containercloud.kubesim.cluster.controller.ClusterLifecycle;
 import io.containercloud.kubesim.tls.ServingCertificate;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;

@@ -1,5 +1,6 @@
 package io.containercloud.kubesim.cluster;
 
+import io.containercloud.kubesim.cluster.controller.Nodes;
 import java.util.List;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -47,10 +48,7 @@ class SimulatedClusters implements SmartLifecycle {
                     sim.kubeconfig(name).toString(),
                     sim.reachable(name),
                     sim.client(name).nodes().list().getItems().stream()
-                        .map(
-                            n ->
-                                new NodeView(
-                                    n.getMetadata().getName(), ClusterLifecycle.nodeReady(n)))
+                        .map(n -> new NodeView(n.getMetadata().getName(), Nodes.ready(n)))
                         .toList()))
         .toList();
   }

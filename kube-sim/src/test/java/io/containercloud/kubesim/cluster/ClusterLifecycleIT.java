@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** One simulated cluster of three 4-CPU nodes, driven through its own API with fabric8. */
-class ClusterLifecycleTest {
+class ClusterLifecycleIT {
 
   private SimulatedCluster cluster;
   private KubernetesClient client;
@@ -146,10 +146,9 @@ class ClusterLifecycleTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (System.nanoTime() < deadline) {
       List<Pod> pods = pods("roll");
-      lowest = Math.min(lowest, (int) pods.stream().filter(ClusterLifecycle::ready).count());
+      lowest = Math.min(lowest, (int) pods.stream().filter(ClusterLifecycleIT::ready).count());
       highest = Math.max(highest, pods.size());
-      if (pods.size() == 4
-          && pods.stream().allMatch(p -> ClusterLifecycle.ready(p) && image(p).equals("app:2"))) {
+      if (pods.size() == 4 && pods.stream().allMatch(p -> ready(p) && image(p).equals("app:2"))) {
         break;
       }
     }
@@ -284,9 +283,15 @@ class ClusterLifecycleTest {
     return client
         .pods()
         .inNamespace("shop")
-        .withLabel(ClusterLifecycle.OWNER, name)
+        .withLabel("kube-sim/deployment", name)
         .list()
         .getItems();
+  }
+
+  private static boolean ready(Pod pod) {
+    return pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static String image(Pod pod) {

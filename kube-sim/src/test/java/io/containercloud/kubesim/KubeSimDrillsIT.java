@@ -1,10 +1,11 @@
-package io.containercloud.kubesim.junit;
+package io.containercloud.kubesim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.containercloud.kubesim.cluster.KubeSim;
+import io.containercloud.kubesim.cluster.KubeSimProperties;
 import io.containercloud.kubesim.cluster.TestDeployments;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -21,15 +22,48 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Drills through the JUnit extension: a failed cluster, a failed node, load. */
-@WithKubeSim(clusters = 2, nodes = 2, nodeCpu = "4", podReadyDelay = "200ms")
-class KubeSimDrillsTest {
+/**
+ * Drills through the library API ({@link KubeSim}): a failed cluster, a failed node, load, exec and
+ * logs. Two clusters of two 4-CPU nodes.
+ */
+class KubeSimDrillsIT {
+
+  private static KubeSim sim;
+
+  @BeforeAll
+  static void clusters() throws Exception {
+    sim =
+        KubeSim.start(
+            new KubeSimProperties(
+                2,
+                2,
+                0,
+                "room",
+                Files.createTempDirectory("kube-sim"),
+                "4",
+                "32Gi",
+                110,
+                "127.0.0.1",
+                "127.0.0.1",
+                Duration.ofMillis(200),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(1),
+                Duration.ofDays(3650),
+                Duration.ofDays(365)));
+  }
+
+  @AfterAll
+  static void stop() {
+    sim.close();
+  }
 
   @Test
-  void aFailedClusterRefusesItsApiAndKeepsItsStateUntilHealed(KubeSim sim) throws Exception {
-    try (KubernetesClient client = clientOf(sim, "room-2")) {
+  void aFailedClusterRefusesItsApiAndKeepsItsStateUntilHealed() throws Exception {
+    try (KubernetesClient client = clientOf("room-2")) {
       client
           .configMaps()
           .inNamespace("shop")
@@ -47,7 +81,7 @@ class KubeSimDrillsTest {
   }
 
   @Test
-  void aFailedNodeTakesItsPodsOutOfServiceAndGetsNoNewOnes(KubeSim sim) {
+  void aFailedNodeTakesItsPodsOutOfServiceAndGetsNoNewOnes() {
     KubernetesClient client = sim.client("room-1");
     client.apps().deployments().inNamespace("drill").resource(deployment("api", 2)).create();
     await().atMost(Duration.ofSeconds(10)).until(() -> readyPods(client, "api") == 2);
@@ -60,7 +94,7 @@ class KubeSimDrillsTest {
             () ->
                 pods(client, "api").stream()
                     .filter(p -> "room-1-node-1".equals(p.getSpec().getNodeName()))
-                    .noneMatch(KubeSimDrillsTest::ready));
+                    .noneMatch(KubeSimDrillsIT::ready));
     client.apps().deployments().inNamespace("drill").withName("api").scale(3);
     await().atMost(Duration.ofSeconds(10)).until(() -> pods(client, "api").size() == 3);
     assertThat(pods(client, "api"))
@@ -73,7 +107,7 @@ class KubeSimDrillsTest {
   }
 
   @Test
-  void podMetricsReportTheLoadSetForADeployment(KubeSim sim) {
+  void podMetricsReportTheLoadSetForADeployment() {
     KubernetesClient client = sim.client("room-1");
     client.apps().deployments().inNamespace("load").resource(deployment("busy", 1)).create();
 
@@ -91,7 +125,7 @@ class KubeSimDrillsTest {
   }
 
   @Test
-  void podsAnswerExecWithAnEchoShellAndHaveLogs(KubeSim sim) throws Exception {
+  void podsAnswerExecWithAnEchoShellAndHaveLogs() throws Exception {
     KubernetesClient client = sim.client("room-2");
     client.apps().deployments().inNamespace("shell").resource(deployment("box", 1)).create();
     await().atMost(Duration.ofSeconds(10)).until(() -> readyPods(client, "box") == 1);
@@ -133,7 +167,7 @@ class KubeSimDrillsTest {
         .isInstanceOf(KubernetesClientException.class);
   }
 
-  private static KubernetesClient clientOf(KubeSim sim, String cluster) throws Exception {
+  private static KubernetesClient clientOf(String cluster) throws Exception {
     return new KubernetesClientBuilder()
         .withConfig(Config.fromKubeconfig(Files.readString(sim.kubeconfig(cluster))))
         .editOrNewConfig()
@@ -144,7 +178,7 @@ class KubeSimDrillsTest {
   }
 
   private static long readyPods(KubernetesClient client, String name) {
-    return pods(client, name).stream().filter(KubeSimDrillsTest::ready).count();
+    return pods(client, name).stream().filter(KubeSimDrillsIT::ready).count();
   }
 
   private static List<Pod> pods(KubernetesClient client, String name) {

@@ -1,0 +1,130 @@
+package io.containercloud.kubesim.cluster.controller;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Deployment controller, with the ReplicaSets folded in: each Deployment gets pods of its
+ * current template (told apart by {@value #TEMPLATE_HASH}) up to its replicas, replaces pods of
+ * older templates by the {@link RollingUpdate} rules on any template change, and its status counts
+ * replicas, updated, ready, available and unavailable ones.
+ */
+final class DeploymentController implements Controller {
+
+  private static final String TEMPLATE_HASH = "pod-template-hash";
+
+  /** The pod's Deployment, by name (there is no ReplicaSet in between). */
+  static final String OWNER = "kube-sim/deployment";
+
+  private final PodControl podControl;
+
+  DeploymentController(PodControl podControl) {
+    this.podControl = podControl;
+  }
+
+  @Override
+  public void reconcile(Round round) {
+    List<Pod> pods = round.pods();
+    for (Deployment deployment :
+        round.client().apps().deployments().inAnyNamespace().list().getItems()) {
+      reconcile(round, deployment, pods);
+    }
+  }
+
+  private void reconcile(Round round, Deployment deployment, List<Pod> pods) {
+    String hash = hash(deployment.getSpec().getTemplate());
+    List<Pod> owned = owned(deployment, pods);
+    List<Pod> current =
+        owned.stream().filter(p -> hash.equals(Pods.label(p, TEMPLATE_HASH))).toList();
+    List<Pod> old = owned.stream().filter(p -> !hash.equals(Pods.label(p, TEMPLATE_HASH))).toList();
+    RollingUpdate rollout = RollingUpdate.of(deployment);
+    RollingUpdate.Step step = rollout.next(current, old);
+
+    List<Pod> created = new ArrayList<>();
+    for (int i = 0; i < step.create(); i++) {
+      created.add(podControl.create(round, owner(deployment, hash), pods));
+    }
+    step.delete().forEach(pod -> podControl.delete(round, pod));
+
+    List<Pod> counted = new ArrayList<>(owned);
+    counted.addAll(created);
+    writeStatus(
+        round, deployment, status(deployment, rollout, counted, current.size() + created.size()));
+  }
+
+  /**
+   * The status over the pods the step began with plus the ones it created (those it deleted leave
+   * the count next round): replicas up to the surge, the Ready ones also available.
+   */
+  private static DeploymentStatus status(
+      Deployment deployment, RollingUpdate rollout, List<Pod> pods, int updated) {
+    int ready = (int) pods.stream().filter(Pods::ready).count();
+    return new DeploymentStatusBuilder()
+        .withObservedGeneration(deployment.getMetadata().getGeneration())
+        .withReplicas(Math.min(pods.size(), rollout.maxPods()))
+        .withUpdatedReplicas(updated)
+        .withReadyReplicas(ready)
+        .withAvailableReplicas(ready)
+        .withUnavailableReplicas(Math.max(0, rollout.replicas() - ready))
+        .build();
+  }
+
+  private static void writeStatus(Round round, Deployment deployment, DeploymentStatus status) {
+    if (status.equals(deployment.getStatus())) {
+      return; // no write, no watch event, when nothing changed
+    }
+    round
+        .client()
+        .apps()
+        .deployments()
+        .inNamespace(deployment.getMetadata().getNamespace())
+        .withName(deployment.getMetadata().getName())
+        .editStatus(
+            d -> {
+              d.setStatus(status);
+              return d;
+            });
+  }
+
+  private static List<Pod> owned(Deployment deployment, List<Pod> pods) {
+    String namespace = deployment.getMetadata().getNamespace();
+    String name = deployment.getMetadata().getName();
+    return pods.stream()
+        .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
+        .filter(p -> name.equals(Pods.label(p, OWNER)))
+        .filter(p -> !Pods.deleting(p))
+        .toList();
+  }
+
+  private static PodControl.Owner owner(Deployment deployment, String hash) {
+    String name = deployment.getMetadata().getName();
+    return new PodControl.Owner(
+        deployment,
+        "apps/v1",
+        deployment.getSpec().getTemplate(),
+        name + "-" + hash,
+        Map.of(TEMPLATE_HASH, hash, OWNER, name));
+  }
+
+  private static String hash(PodTemplateSpec template) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(Serialization.asJson(template).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest).substring(0, 10);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.containercloud.kubesim.cluster.controller;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The kubelets of all nodes: a bound pod on a Ready node turns {@code Running} and Ready, its
+ * containers started, once {@code pod-ready-delay} has passed since it was bound; a Ready pod whose
+ * node is not Ready any more stops being Ready (and so leaves its Endpoints). Ended pods are left
+ * alone.
+ */
+final class Kubelet implements Controller {
+
+  private final Duration readyDelay;
+
+  Kubelet(Duration readyDelay) {
+    this.readyDelay = readyDelay;
+  }
+
+  @Override
+  public void reconcile(Round round) {
+    for (Pod pod : round.pods()) {
+      if (pod.getSpec() != null && pod.getSpec().getNodeName() != null && !Pods.terminal(pod)) {
+        reconcile(round, pod);
+      }
+    }
+  }
+
+  private void reconcile(Round round, Pod pod) {
+    String nodeName = pod.getSpec().getNodeName();
+    boolean nodeReady =
+        round.nodes().stream()
+            .anyMatch(n -> n.getMetadata().getName().equals(nodeName) && Nodes.ready(n));
+    if (Pods.ready(pod)) {
+      if (!nodeReady) {
+        notReady(round, pod);
+      }
+      return;
+    }
+    Instant started =
+        Optional.ofNullable(pod.getStatus().getStartTime())
+            .map(Instant::parse)
+            .orElse(Instant.EPOCH);
+    if (nodeReady && !round.now().isBefore(started.plus(readyDelay))) {
+      ready(round, pod);
+    }
+  }
+
+  private static void notReady(Round round, Pod pod) {
+    round.editPodStatus(
+        pod,
+        p -> {
+          p.getStatus().getConditions().stream()
+              .filter(c -> "Ready".equals(c.getType()))
+              .forEach(c -> c.setStatus("False"));
+          return p;
+        });
+  }
+
+  private static void ready(Round round, Pod pod) {
+    round.editPodStatus(
+        pod,
+        p -> {
+          p.getStatus().setPhase("Running");
+          p.getStatus()
+              .setConditions(
+                  List.of(
+                      Pods.condition("PodScheduled", "True", null),
+                      Pods.condition("Initialized", "True", null),
+                      Pods.condition("ContainersReady", "True", null),
+                      Pods.condition("Ready", "True", null)));
+          p.getStatus()
+              .setContainerStatuses(
+                  p.getSpec().getContainers().stream()
+                      .map(c -> running(c.getName(), c.getImage(), round.now()))
+                      .toList());
+          return p;
+        });
+  }
+
+  private static ContainerStatus running(String name, String image, Instant since) {
+    return new ContainerStatusBuilder()
+        .withName(name)
+        .withImage(image)
+        .withReady(true)
+        .withStarted(true)
+        .withRestartCount(0)
+        .withNewState()
+        .withNewRunning()
+        .withStartedAt(since.toString())
+        .endRunning()
+        .endState()
+        .build();
+  }
+}

@@ -1,0 +1,120 @@
+package io.containercloud.kubesim.cluster.controller;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates and deletes the pods of the workload controllers, as Kubernetes' {@code PodControl} does.
+ * A new pod is bound at once where the {@link Scheduler} says and gets its addresses there (a real
+ * cluster's scheduler and network plugin, folded in); a pod that fits nowhere stays Pending with
+ * {@code PodScheduled=False}, and nothing tries it again. Names and addresses are counted per
+ * cluster, so they never repeat across owners.
+ */
+final class PodControl {
+
+  private static final Logger log = LoggerFactory.getLogger(PodControl.class);
+
+  private final int index;
+  private final AtomicInteger names = new AtomicInteger();
+  private final AtomicInteger addresses = new AtomicInteger();
+
+  /**
+   * @param index the cluster's place among its siblings: its pods get {@code 10.<100+index>.x.y}
+   */
+  PodControl(int index) {
+    this.index = index;
+  }
+
+  /**
+   * What a new pod is made from and belongs to.
+   *
+   * @param object the controlling object (its namespace is the pod's)
+   * @param apiVersion the object's, for the owner reference
+   * @param namePrefix the pod's name is this, a dash and a counter
+   * @param labels added to the template's labels
+   */
+  record Owner(
+      HasMetadata object,
+      String apiVersion,
+      PodTemplateSpec template,
+      String namePrefix,
+      Map<String, String> labels) {}
+
+  /**
+   * Creates a pod of the owner, bound if it fits, and adds it to {@code pods} (so the next pod the
+   * round schedules counts it).
+   */
+  Pod create(Round round, Owner owner, List<Pod> pods) {
+    Pod pod = newPod(owner);
+    bind(pod, round, pods);
+    Pod created = round.createPod(pod);
+    pods.add(pod);
+    return created;
+  }
+
+  void delete(Round round, Pod pod) {
+    try {
+      round.deletePod(pod);
+    } catch (KubernetesClientException e) {
+      log.debug("pod {} already gone", pod.getMetadata().getName(), e);
+    }
+  }
+
+  private Pod newPod(Owner owner) {
+    PodTemplateSpec template = owner.template();
+    Map<String, String> labels = new HashMap<>();
+    if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
+      labels.putAll(template.getMetadata().getLabels());
+    }
+    labels.putAll(owner.labels());
+    HasMetadata object = owner.object();
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(owner.namePrefix() + "-" + Integer.toString(names.incrementAndGet(), 36))
+        .withNamespace(object.getMetadata().getNamespace())
+        .withLabels(labels)
+        .withOwnerReferences(
+            new OwnerReferenceBuilder()
+                .withApiVersion(owner.apiVersion())
+                .withKind(object.getKind())
+                .withName(object.getMetadata().getName())
+                .withUid(object.getMetadata().getUid())
+                .withController(true)
+                .build())
+        .endMetadata()
+        .withSpec(Serialization.clone(template.getSpec()))
+        .withNewStatus()
+        .withPhase("Pending")
+        .endStatus()
+        .build();
+  }
+
+  private void bind(Pod pod, Round round, List<Pod> pods) {
+    List<Node> nodes = round.nodes();
+    Optional<Node> node = Scheduler.select(pod, nodes, pods);
+    if (node.isEmpty()) {
+      pod.getStatus()
+          .setConditions(List.of(Pods.condition("PodScheduled", "False", "Unschedulable")));
+      return;
+    }
+    pod.getSpec().setNodeName(node.get().getMetadata().getName());
+    int n = addresses.incrementAndGet();
+    pod.getStatus().setPodIP("10." + (100 + index) + "." + (n / 250) + "." + (n % 250 + 1));
+    pod.getStatus().setHostIP("192.168." + index + "." + (nodes.indexOf(node.get()) + 1));
+    pod.getStatus().setStartTime(round.now().toString());
+    pod.getStatus().setConditions(List.of(Pods.condition("PodScheduled", "True", null)));
+  }
+}
