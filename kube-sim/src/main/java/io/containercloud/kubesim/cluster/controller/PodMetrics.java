@@ -7,9 +7,11 @@ import io.fabric8.kubernetes.api.model.metrics.v1beta1.ContainerMetricsBuilder;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetricsBuilder;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -38,6 +40,7 @@ final class PodMetrics implements Controller {
 
   @Override
   public void reconcile(Round round) {
+    Set<String> seen = new HashSet<>();
     for (Pod pod : round.pods()) {
       if (!Pods.ready(pod)) {
         continue;
@@ -49,11 +52,13 @@ final class PodMetrics implements Controller {
               loads.getOrDefault(namespace + "/*", DEFAULT_LOAD));
       long millis = Math.round(Pods.requests(pod, "cpu", 1000) * share);
       String key = namespace + "/" + pod.getMetadata().getName();
+      seen.add(key);
       if (!Objects.equals(reportedMillis.get(key), millis)) {
         write(round, pod, millis);
         reportedMillis.put(key, millis);
       }
     }
+    reportedMillis.keySet().retainAll(seen); // pods gone or no longer Ready
   }
 
   private static void write(Round round, Pod pod, long millis) {
