@@ -7,6 +7,8 @@ class ArchitectureTest {
 
   @Test
   void packagesFollowTheLayoutRules() {
-    ArchitectureRules.check("io.containercloud.cluster");
+    ArchitectureRules.module("io.containercloud.cluster")
+        .models("workload.model", "failover.model")
+        .check();
   }
 }

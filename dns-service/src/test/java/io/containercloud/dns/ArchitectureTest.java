@@ -7,6 +7,6 @@ class ArchitectureTest {
 
   @Test
   void packagesFollowTheLayoutRules() {
-    ArchitectureRules.check("io.containercloud.dns");
+    ArchitectureRules.module("io.containercloud.dns").models("model").check();
   }
 }

@@ -55,7 +55,7 @@ final class E2ePlatform {
   final String run = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
   private final Path state = Files.createTempDirectory("e2e-platform");
   private final List<ServiceProcess> processes = new ArrayList<>();
-  private final ServiceProcess kubeSim = new ServiceProcess("kube-sim", "exec");
+  private final ServiceProcess kubeSim = new ServiceProcess("kube-sim");
   private final ServiceProcess gateway = new ServiceProcess("gateway");
   private final ServiceProcess clusters = new ServiceProcess("cluster-service");
   private final ServiceProcess dns = new ServiceProcess("dns-service");

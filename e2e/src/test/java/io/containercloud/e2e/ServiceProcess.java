@@ -8,15 +8,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One module's packaged jar ({@code <module>/target/<module>-<version>[-<classifier>].jar}) as its
- * own process on a free port, its output in {@code e2e/target/<module>.log}.
+ * One service's executable jar as its own process on a free port, its output in {@code
+ * e2e/target/<module>.log}. The jar is the one Maven resolved for the module's test dependency
+ * (system property {@code e2e.jar.<module>}, set in e2e's pom).
  */
 final class ServiceProcess implements AutoCloseable {
 
@@ -27,19 +27,12 @@ final class ServiceProcess implements AutoCloseable {
           .build();
 
   private final String module;
-  private final String suffix;
   private final int port;
   private final Path log;
   private Process process;
 
   ServiceProcess(String module) throws IOException {
-    this(module, "");
-  }
-
-  /** With the jar whose name ends in {@code -<classifier>} (kube-sim's runnable one: exec). */
-  ServiceProcess(String module, String classifier) throws IOException {
     this.module = module;
-    this.suffix = classifier.isEmpty() ? "" : "-" + classifier;
     this.port = freePort();
     this.log = Path.of("target", module + ".log");
   }
@@ -55,7 +48,8 @@ final class ServiceProcess implements AutoCloseable {
   /** Starts the jar with {@code --key=value} settings; {@link #awaitReady} waits for it. */
   ServiceProcess start(List<String> settings) throws IOException {
     List<String> command = new ArrayList<>(List.of("java", "-Xmx320m", "-XX:TieredStopAtLevel=1"));
-    command.addAll(List.of("-jar", jar().toString(), "--server.port=" + port));
+    command.addAll(
+        List.of("-jar", LocalInfra.jar("e2e.jar." + module).toString(), "--server.port=" + port));
     settings.forEach(s -> command.add("--" + s));
     process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -83,22 +77,6 @@ final class ServiceProcess implements AutoCloseable {
       Thread.sleep(250);
     }
     throw new IllegalStateException(module + " not ready in three minutes; see e2e/" + log);
-  }
-
-  private Path jar() throws IOException {
-    Path target = LocalInfra.projectRoot().resolve(module).resolve("target");
-    try (var files = Files.list(target)) {
-      return files
-          .filter(
-              p ->
-                  p.getFileName()
-                      .toString()
-                      .matches(module + "-[0-9][^-]*(-SNAPSHOT)?" + suffix + "\\.jar"))
-          .findFirst()
-          .orElseThrow(
-              () -> new IllegalStateException("no jar in " + target + ": run mvn package first"))
-          .toAbsolutePath();
-    }
   }
 
   static int freePort() throws IOException {

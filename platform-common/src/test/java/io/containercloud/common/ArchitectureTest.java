@@ -17,6 +17,15 @@ class ArchitectureTest {
   }
 
   @Test
+  void aDeclaredModelPackageThatHoldsNothingBreaksTheRules() {
+    assertThatThrownBy(
+            () ->
+                ArchitectureRules.module("io.containercloud.common").models("nosuch.model").check())
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("io.containercloud.common.nosuch.model");
+  }
+
+  @Test
   void aListenerNamingItsTopicAsALiteralBreaksTheRules() {
     assertThatThrownBy(
             () ->

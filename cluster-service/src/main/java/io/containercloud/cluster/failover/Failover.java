@@ -1,12 +1,16 @@
 package io.containercloud.cluster.failover;
 
 import io.containercloud.cluster.events.ClusterEvents;
+import io.containercloud.cluster.failover.model.FailoverRule;
+import io.containercloud.cluster.failover.model.Probe;
+import io.containercloud.cluster.failover.model.ProbeHistory;
+import io.containercloud.cluster.failover.model.Verdict;
 import io.containercloud.cluster.leader.Leadership;
 import io.containercloud.cluster.registry.ClusterClients;
-import io.containercloud.cluster.registry.ClusterHealth;
 import io.containercloud.cluster.registry.ClusterProber;
 import io.containercloud.cluster.registry.ClusterStates;
 import io.containercloud.cluster.registry.RegistryProperties;
+import io.containercloud.cluster.workload.Resplit;
 import io.containercloud.cluster.workload.Workloads;
 import io.containercloud.common.loop.BackgroundLoop;
 import java.time.Clock;
@@ -22,15 +26,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Decides, on the leader only, when a cluster has failed and when it has recovered.
- *
- * <p>A cluster fails after {@code failed-after-probes} probes in a row got no answer, or showed
- * more than {@code max-not-ready-share} of its nodes not Ready; its workloads are then split over
- * the other clusters. It recovers only after answering with enough Ready nodes for a whole quiet
- * period (any bad probe restarts the period), and then the split returns by the placement rule: one
- * bad probe neither fails a cluster nor brings one back, so the split does not flap. Every
- * transition is a guarded update in the database, so a new leader continues and nothing is done
- * twice.
+ * Acts, on the leader only, on what the {@link FailoverRule} makes of each cluster's probes: fails
+ * a cluster over (its workloads are split over the others), starts and restarts its quiet period,
+ * and brings it back (the split returns by the placement rule). Every transition is a guarded
+ * update in the database, so a new leader continues where the last stopped and nothing is done
+ * twice; the probe histories are kept on every instance, so a new leader judges at once.
  */
 @Component
 class Failover extends BackgroundLoop {
@@ -38,20 +38,17 @@ class Failover extends BackgroundLoop {
   private static final Logger log = LoggerFactory.getLogger(Failover.class);
 
   private final ClusterClients clusters;
-  private final ClusterProber prober;
   private final ClusterStates states;
   private final Workloads workloads;
   private final ClusterEvents events;
   private final Leadership leadership;
   private final TransactionTemplate tx;
-  private final FailoverProperties properties;
+  private final FailoverRule rule;
   private final Clock clock = Clock.systemUTC();
-  private final Map<String, Instant> lastBadProbe = new ConcurrentHashMap<>();
-  private final Map<String, Integer> notReadyStreak = new ConcurrentHashMap<>();
+  private final Map<String, ProbeHistory> histories = new ConcurrentHashMap<>();
 
   Failover(
       ClusterClients clusters,
-      ClusterProber prober,
       ClusterStates states,
       Workloads workloads,
       ClusterEvents events,
@@ -61,31 +58,39 @@ class Failover extends BackgroundLoop {
       RegistryProperties registry) {
     super("failover", roundEvery(registry), roundEvery(registry), Duration.ofSeconds(30));
     this.clusters = clusters;
-    this.prober = prober;
     this.states = states;
     this.workloads = workloads;
     this.events = events;
     this.leadership = leadership;
     this.tx = tx;
-    this.properties = properties;
+    this.rule =
+        new FailoverRule(
+            properties.failedAfterProbes(),
+            properties.maxNotReadyShare(),
+            properties.quietPeriod());
   }
 
   /**
    * Each probe is remembered as it comes (so a bad one between two rounds still restarts a quiet
-   * period, and NotReady nodes must be seen in as many probes in a row as an unreachable API), then
-   * judged at once rather than at the next poll.
+   * period), then judged at once rather than at the next poll.
    */
   @EventListener
   void onProbe(ClusterProber.Probed probed) {
-    ClusterHealth health = prober.health(probed.cluster());
-    boolean notReady = health.reachable() && tooManyNotReady(health);
-    if (!health.reachable() || notReady) {
-      lastBadProbe.put(probed.cluster(), clock.instant());
-    }
-    if (health.reachable()) {
-      notReadyStreak.merge(probed.cluster(), notReady ? 1 : 0, (a, b) -> b == 0 ? 0 : a + b);
-    }
+    Instant now = clock.instant();
+    Probe probe =
+        probed.reachable()
+            ? new Probe.Answered(probed.startedAt(), now, probed.nodes(), probed.readyNodes())
+            : new Probe.Unanswered(probed.startedAt(), now, probed.error());
+    histories.compute(
+        probed.cluster(),
+        (cluster, history) -> rule.record(history == null ? ProbeHistory.NONE : history, probe));
     wake();
+  }
+
+  /** A cluster registered again starts afresh: the probes of the one before must not fail it. */
+  @EventListener
+  void onForgotten(ClusterProber.Forgotten forgotten) {
+    histories.remove(forgotten.cluster());
   }
 
   /** Decisions follow the probes closely, but never more often than they change. */
@@ -104,107 +109,86 @@ class Failover extends BackgroundLoop {
       if (!leadership.isLeader()) {
         return false;
       }
-      String problem = problem(cluster, prober.health(cluster));
+      ProbeHistory history = histories.getOrDefault(cluster, ProbeHistory.NONE);
       if (failed.contains(cluster)) {
-        watchRecovery(cluster, problem);
-      } else if (problem != null) {
-        fail(cluster, problem);
+        states.find(cluster).ifPresent(state -> watchRecovery(state, history));
+      } else if (rule.inService(history) instanceof Verdict.Failing failing) {
+        fail(cluster, failing.reason());
       }
     }
     for (String cluster : states.failed()) {
-      workloads.migrateOff(cluster); // idempotent: finishes what a crashed leader began
+      // idempotent: finishes what a crashed leader began
+      if (workloads.migrateOff(cluster) instanceof Resplit.Complete done && done.changed() > 0) {
+        log.info("moved replicas of {} workloads off {}", done.changed(), cluster);
+      }
     }
     return false;
   }
 
-  /** Why the cluster counts as failed, or null when it does not. */
-  private String problem(String cluster, ClusterHealth health) {
-    if (health.consecutiveFailures() >= properties.failedAfterProbes()) {
-      return health.consecutiveFailures() + " probes in a row failed: " + health.lastError();
-    }
-    if (health.reachable()
-        && tooManyNotReady(health)
-        && notReadyStreak.getOrDefault(cluster, 0) >= properties.failedAfterProbes()) {
-      return (health.nodes() - health.readyNodes())
-          + " of "
-          + health.nodes()
-          + " nodes are not Ready";
-    }
-    return null;
-  }
-
-  private boolean tooManyNotReady(ClusterHealth health) {
-    return health.nodes() > 0 && 1 - health.readyShare() > properties.maxNotReadyShare();
-  }
-
-  private void fail(String cluster, String problem) {
-    Instant now = clock.instant();
-    boolean decided =
-        Boolean.TRUE.equals(
-            tx.execute(
-                status -> {
-                  if (!states.markFailed(cluster, problem, now)) {
-                    return false;
-                  }
-                  events.cluster(
-                      ClusterEvents.Type.CLUSTER_FAILED,
-                      cluster,
-                      events.data().put("reason", problem));
-                  return true;
-                }));
-    if (decided) {
-      log.warn("cluster {} failed: {}", cluster, problem);
+  private void fail(String cluster, String reason) {
+    ClusterStates.Transition decided =
+        tx.execute(
+            status -> {
+              ClusterStates.Transition transition =
+                  states.markFailed(cluster, reason, clock.instant());
+              if (transition instanceof ClusterStates.Transition.Made) {
+                events.cluster(
+                    ClusterEvents.Type.CLUSTER_FAILED,
+                    cluster,
+                    events.data().put("reason", reason));
+              }
+              return transition;
+            });
+    if (decided instanceof ClusterStates.Transition.Made) {
+      log.warn("cluster {} failed: {}", cluster, reason);
     }
   }
 
-  private void watchRecovery(String cluster, String problem) {
-    ClusterStates.Failed state = states.find(cluster).orElse(null);
-    if (state == null) {
-      return;
-    }
-    Instant now = clock.instant();
-    ClusterHealth health = prober.health(cluster);
-    Instant bad = lastBadProbe.get(cluster);
-    boolean badSince =
-        bad != null && state.healthySince() != null && bad.isAfter(state.healthySince());
-    if (problem != null || !health.reachable() || tooManyNotReady(health) || badSince) {
+  private void watchRecovery(ClusterStates.Failed state, ProbeHistory history) {
+    String cluster = state.cluster();
+    Verdict verdict = rule.failedOver(history, state.healthySince(), clock.instant());
+    if (verdict instanceof Verdict.Failing failing) {
       if (state.healthySince() != null) {
-        states.healthySince(cluster, null); // a bad probe restarts the quiet period
+        states.endQuietPeriod(cluster);
+        log.info("cluster {}: {}; its quiet period starts again", cluster, failing.reason());
       }
-      return;
+    } else if (verdict instanceof Verdict.Quiet quiet) {
+      if (state.healthySince() == null) {
+        states.startQuietPeriod(cluster, quiet.since());
+        log.info(
+            "cluster {} answers again (probe of {}); replicas return after {} of health",
+            cluster,
+            history.latest().map(Probe::startedAt).orElse(null),
+            rule.quietPeriod());
+      }
+    } else if (verdict instanceof Verdict.Recovered) {
+      recover(state);
     }
-    if (state.healthySince() == null) {
-      states.healthySince(cluster, now);
-      log.info(
-          "cluster {} answers again (probe of {}); replicas return after {} of health",
-          cluster,
-          health.lastProbeAt(),
-          properties.quietPeriod());
-      return;
+  }
+
+  private void recover(ClusterStates.Failed state) {
+    String cluster = state.cluster();
+    if (workloads.rebalance(cluster) instanceof Resplit.Deferred deferred) {
+      log.debug(
+          "cluster {}: {} changed meanwhile, placed next round", cluster, deferred.deferred());
+      return; // recovered once every workload is placed with it
     }
-    if (Duration.between(state.healthySince(), now).compareTo(properties.quietPeriod()) < 0) {
-      return;
-    }
-    if (!workloads.rebalance(cluster)) {
-      return; // a workload changed meanwhile: placed again next round, then recovered
-    }
-    boolean decided =
-        Boolean.TRUE.equals(
-            tx.execute(
-                status -> {
-                  if (!states.markRecovered(cluster)) {
-                    return false;
-                  }
-                  events.cluster(
-                      ClusterEvents.Type.CLUSTER_RECOVERED,
-                      cluster,
-                      events
-                          .data()
-                          .put("failedAt", state.failedAt().toString())
-                          .put("healthySince", state.healthySince().toString()));
-                  return true;
-                }));
-    if (decided) {
+    ClusterStates.Transition decided =
+        tx.execute(
+            status -> {
+              ClusterStates.Transition transition = states.markRecovered(cluster);
+              if (transition instanceof ClusterStates.Transition.Made) {
+                events.cluster(
+                    ClusterEvents.Type.CLUSTER_RECOVERED,
+                    cluster,
+                    events
+                        .data()
+                        .put("failedAt", state.failedAt().toString())
+                        .put("healthySince", state.healthySince().toString()));
+              }
+              return transition;
+            });
+    if (decided instanceof ClusterStates.Transition.Made) {
       log.info("cluster {} recovered; replicas return to it", cluster);
     }
   }

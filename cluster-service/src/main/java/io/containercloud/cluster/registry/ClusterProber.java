@@ -51,8 +51,22 @@ public class ClusterProber implements SmartLifecycle {
     this.publisher = publisher;
   }
 
-  /** Published after each probe, so decisions that follow health need not poll for it. */
-  public record Probed(String cluster) {}
+  /**
+   * Published after each probe with what that probe alone found, so decisions that follow health
+   * need not poll for it. Probes overlap when a cluster is slow: {@code startedAt} orders them.
+   *
+   * @param reachable whether the API server answered
+   * @param nodes nodes it listed (0 without an answer)
+   * @param readyNodes of which Ready
+   * @param error why it did not answer, or null
+   */
+  public record Probed(
+      String cluster,
+      Instant startedAt,
+      boolean reachable,
+      int nodes,
+      int readyNodes,
+      String error) {}
 
   /** The last probes' view of a cluster. */
   public ClusterHealth health(String cluster) {
@@ -66,8 +80,15 @@ public class ClusterProber implements SmartLifecycle {
     }
   }
 
+  /**
+   * Published when a cluster is registered (again) or removed: what was probed of a cluster of that
+   * name before says nothing of this one.
+   */
+  public record Forgotten(String cluster) {}
+
   void forget(String cluster) {
     health.remove(cluster);
+    publisher.publishEvent(new Forgotten(cluster));
   }
 
   private void round() {
@@ -78,6 +99,7 @@ public class ClusterProber implements SmartLifecycle {
 
   void probe(String cluster) {
     Instant started = clock.instant();
+    Probed probed;
     try {
       KubernetesClient client = clients.client(cluster);
       List<Node> nodes = client.nodes().list().getItems();
@@ -88,6 +110,7 @@ public class ClusterProber implements SmartLifecycle {
           cluster,
           started,
           before -> new ClusterHealth(true, 0, nodes.size(), ready, started, null, free));
+      probed = new Probed(cluster, started, true, nodes.size(), ready, null);
     } catch (RuntimeException e) {
       String error =
           e.getClass().getSimpleName() + ": " + Optional.ofNullable(e.getMessage()).orElse("");
@@ -103,9 +126,9 @@ public class ClusterProber implements SmartLifecycle {
                   started,
                   error,
                   before.capacity()));
-    } finally {
-      publisher.publishEvent(new Probed(cluster));
+      probed = new Probed(cluster, started, false, 0, 0, error);
     }
+    publisher.publishEvent(probed);
   }
 
   /**

@@ -29,6 +29,13 @@ public class ClusterStates {
   /** A failed cluster: since when, why, and since when it has looked healthy again (or null). */
   public record Failed(String cluster, Instant failedAt, String reason, Instant healthySince) {}
 
+  /** A guarded transition: made by this call, or made already (by this or another instance). */
+  public sealed interface Transition {
+    record Made() implements Transition {}
+
+    record AlreadyMade() implements Transition {}
+  }
+
   public Set<String> failed() {
     return new HashSet<>(
         jdbc.queryForList(
@@ -53,33 +60,44 @@ public class ClusterStates {
         .findFirst();
   }
 
-  /** False when the cluster was failed already (by this or another instance). */
-  public boolean markFailed(String cluster, String reason, Instant at) {
+  /** Fails the cluster over, unless it was failed over already. */
+  public Transition markFailed(String cluster, String reason, Instant at) {
     jdbc.update("INSERT IGNORE INTO cluster_state (cluster) VALUES (?)", cluster);
-    return jdbc.update(
+    return transition(
+        jdbc.update(
             "UPDATE cluster_state SET failed_at = ?, reason = ?, healthy_since = NULL"
                 + " WHERE cluster = ? AND failed_at IS NULL",
             sqlTime(at),
             reason.substring(0, Math.min(reason.length(), 512)),
-            cluster)
-        == 1;
+            cluster));
   }
 
-  /** Starts or resets the quiet period of a failed cluster. */
-  public void healthySince(String cluster, Instant since) {
+  /** Starts the quiet period of a failed cluster. */
+  public void startQuietPeriod(String cluster, Instant since) {
     jdbc.update(
         "UPDATE cluster_state SET healthy_since = ? WHERE cluster = ? AND failed_at IS NOT NULL",
-        since == null ? null : sqlTime(since),
+        sqlTime(since),
         cluster);
   }
 
-  /** False when the cluster was not failed (any more). */
-  public boolean markRecovered(String cluster) {
-    return jdbc.update(
+  /** Ends a failed cluster's quiet period before its time: a bad probe came. */
+  public void endQuietPeriod(String cluster) {
+    jdbc.update(
+        "UPDATE cluster_state SET healthy_since = NULL WHERE cluster = ? AND failed_at IS NOT NULL",
+        cluster);
+  }
+
+  /** Takes the cluster back into service, unless it was not failed over (any more). */
+  public Transition markRecovered(String cluster) {
+    return transition(
+        jdbc.update(
             "UPDATE cluster_state SET failed_at = NULL, reason = NULL, healthy_since = NULL"
                 + " WHERE cluster = ? AND failed_at IS NOT NULL",
-            cluster)
-        == 1;
+            cluster));
+  }
+
+  private static Transition transition(int updated) {
+    return updated == 1 ? new Transition.Made() : new Transition.AlreadyMade();
   }
 
   void forget(String cluster) {

@@ -11,7 +11,8 @@ class CredentialCipher {
 
   CredentialCipher(RegistryProperties properties) {
     this.cipher =
-        SecretCipher.fromBase64("platform.cluster.credentials-key", properties.credentialsKey());
+        SecretCipher.fromBase64(
+            "platform.cluster.credentials-key", properties.credentialsKey().reveal());
   }
 
   byte[] encrypt(String cluster, String plaintext) {

@@ -1,5 +1,7 @@
 package io.containercloud.cluster.workload;
 
+import io.containercloud.cluster.workload.model.Workload;
+import io.containercloud.cluster.workload.model.WorkloadSpec;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;

@@ -5,10 +5,15 @@ import io.containercloud.cluster.leader.Leadership;
 import io.containercloud.cluster.registry.ClusterClients;
 import io.containercloud.cluster.registry.ClusterProber;
 import io.containercloud.cluster.registry.ClusterStates;
+import io.containercloud.cluster.workload.model.Handover;
+import io.containercloud.cluster.workload.model.ReconcileOutcome;
+import io.containercloud.cluster.workload.model.Rollout;
+import io.containercloud.cluster.workload.model.Workload;
 import io.containercloud.common.loop.BackgroundLoop;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -16,10 +21,8 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,7 +160,9 @@ class Reconciler extends BackgroundLoop {
         int serving = failed.contains(placed.cluster()) ? 0 : seen.ready();
         ready.put(placed.cluster(), serving);
         repository.recordStatus(
-            workload.id(), placed.cluster(), serving, seen.settled(), null, 0, null, now);
+            workload.id(),
+            placed.cluster(),
+            ReconcileOutcome.reconciled(serving, seen.settled(), now));
         if (!failed.contains(placed.cluster())
             && !Objects.equals(seen.addresses(), placed.endpoints())) {
           tx.executeWithoutResult(
@@ -201,19 +206,13 @@ class Reconciler extends BackgroundLoop {
     ensureNamespace(client, placed.cluster(), namespace);
     var deployments = client.apps().deployments().inNamespace(namespace);
     Deployment existing = deployments.withName(workload.name()).get();
-    int replicas = placed.replicas();
-    if (existing != null && existing.getSpec().getReplicas() > replicas) {
-      // give up replicas only as far as Ready ones elsewhere cover the total
-      int elsewhere =
-          ready.entrySet().stream()
-              .filter(e -> !e.getKey().equals(placed.cluster()))
-              .mapToInt(Map.Entry::getValue)
-              .sum();
-      replicas =
-          Math.min(
-              existing.getSpec().getReplicas(),
-              Math.max(replicas, workload.replicas() - elsewhere));
-    }
+    int replicas =
+        Handover.replicas(
+            placed.cluster(),
+            placed.replicas(),
+            existing == null ? 0 : existing.getSpec().getReplicas(),
+            workload.replicas(),
+            ready);
     Deployment desired = Manifests.deployment(workload, placed.image(), replicas, properties);
     boolean wrote = false;
     if (existing == null) {
@@ -230,17 +229,17 @@ class Reconciler extends BackgroundLoop {
       applyService(client, namespace, Manifests.service(workload));
     }
     DeploymentStatus status = existing == null ? null : existing.getStatus();
-    int readyNow =
-        status == null || status.getReadyReplicas() == null ? 0 : status.getReadyReplicas();
-    boolean settled =
-        !wrote
-            && replicas == placed.replicas()
-            && status != null
-            && Objects.equals(
-                status.getObservedGeneration(), existing.getMetadata().getGeneration())
-            && count(status.getUpdatedReplicas()) == replicas
-            && count(status.getReplicas()) == replicas
-            && readyNow == replicas;
+    Rollout.Observed observed =
+        status == null
+            ? null
+            : new Rollout.Observed(
+                existing.getMetadata().getGeneration(),
+                status.getObservedGeneration(),
+                count(status.getReplicas()),
+                count(status.getUpdatedReplicas()),
+                count(status.getReadyReplicas()));
+    int readyNow = observed == null ? 0 : observed.readyReplicas();
+    boolean settled = Rollout.settled(placed.replicas(), replicas, wrote, observed);
     return new Seen(readyNow, settled, addresses(client, namespace, workload.name()));
   }
 
@@ -293,40 +292,24 @@ class Reconciler extends BackgroundLoop {
         .toList();
   }
 
-  /**
-   * Moves an upgrade on by one cluster once every cluster already on the new image has rolled out
-   * fully (a cluster without replicas needs no waiting).
-   */
+  /** Moves an upgrade on by one cluster when {@link Rollout#next} says so. */
   private void advanceRollout(Workload workload) {
-    String image = workload.image();
-    boolean busy =
-        workload.clusters().stream()
-            .anyMatch(p -> p.image().equals(image) && p.replicas() > 0 && !p.settled());
-    if (busy) {
-      return;
+    if (Rollout.next(workload) instanceof Rollout.Step.Next next) {
+      tx.executeWithoutResult(
+          status -> {
+            repository.setImage(workload.id(), next.cluster(), workload.image());
+            events.workload(
+                ClusterEvents.Type.WORKLOAD_UPGRADED,
+                workload.tenant(),
+                workload.name(),
+                events
+                    .data()
+                    .put("cluster", next.cluster())
+                    .put("image", workload.image())
+                    .put("step", next.step())
+                    .put("of", next.of()));
+          });
     }
-    workload.clusters().stream()
-        .filter(p -> !p.image().equals(image))
-        .min(Comparator.comparing(Workload.Placed::cluster))
-        .ifPresent(
-            next ->
-                tx.executeWithoutResult(
-                    status -> {
-                      repository.setImage(workload.id(), next.cluster(), image);
-                      long done =
-                          workload.clusters().stream().filter(p -> p.image().equals(image)).count()
-                              + 1;
-                      events.workload(
-                          ClusterEvents.Type.WORKLOAD_UPGRADED,
-                          workload.tenant(),
-                          workload.name(),
-                          events
-                              .data()
-                              .put("cluster", next.cluster())
-                              .put("image", image)
-                              .put("step", done)
-                              .put("of", workload.clusters().size()));
-                    }));
   }
 
   /** Deletes the workload's objects cluster by cluster, then the workload itself. */
@@ -377,25 +360,18 @@ class Reconciler extends BackgroundLoop {
 
   /** Records why a cluster could not be reconciled and when to try it again. */
   private void failed(Workload workload, Workload.Placed placed, RuntimeException e, Instant now) {
-    int failures = placed.failures() + 1;
     repository.recordStatus(
         workload.id(),
         placed.cluster(),
-        placed.ready(),
-        false,
-        e.getClass().getSimpleName() + ": " + Optional.ofNullable(e.getMessage()).orElse(""),
-        failures,
-        now.plus(backoff(failures)),
-        now);
+        ReconcileOutcome.failed(
+            placed,
+            e.getClass().getSimpleName() + ": " + Optional.ofNullable(e.getMessage()).orElse(""),
+            now,
+            properties.reconcileInterval(),
+            properties.maxBackoff()));
   }
 
-  private Duration backoff(int failures) {
-    Duration base = properties.reconcileInterval();
-    Duration wait = base.multipliedBy(1L << Math.min(failures - 1, 16));
-    return wait.compareTo(properties.maxBackoff()) > 0 ? properties.maxBackoff() : wait;
-  }
-
-  private static String applied(io.fabric8.kubernetes.api.model.HasMetadata object) {
+  private static String applied(HasMetadata object) {
     Map<String, String> annotations = object.getMetadata().getAnnotations();
     return annotations == null ? "" : annotations.getOrDefault(Manifests.APPLIED, "");
   }

@@ -1,5 +1,6 @@
 package io.containercloud.cluster.workload;
 
+import io.containercloud.cluster.workload.model.Names;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;

@@ -1,6 +1,10 @@
 package io.containercloud.cluster.workload;
 
 import io.containercloud.cluster.registry.ClusterUsage;
+import io.containercloud.cluster.workload.model.Autoscale;
+import io.containercloud.cluster.workload.model.ReconcileOutcome;
+import io.containercloud.cluster.workload.model.Workload;
+import io.containercloud.cluster.workload.model.WorkloadSpec;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -83,36 +87,40 @@ class WorkloadRepository implements ClusterUsage {
                 tenant));
   }
 
-  /** Sets the fields a change touches; false when {@code version} is no longer current. */
-  boolean update(long id, long version, int replicas, String image, Autoscale autoscale) {
-    return jdbc.update(
+  /** Sets the fields a change touches, unless {@code version} is no longer current. */
+  VersionedWrite update(long id, long version, int replicas, String image, Autoscale autoscale) {
+    return written(
+        jdbc.update(
             "UPDATE workload SET replicas = ?, image = ?, autoscale = ?, version = version + 1"
                 + " WHERE id = ? AND version = ? AND state = 'ACTIVE'",
             replicas,
             image,
             autoscale == null ? null : json.writeValueAsString(autoscale),
             id,
-            version)
-        == 1;
+            version));
   }
 
-  /** Claims the workload at {@code version} for a change of its split; false when it moved on. */
-  boolean bump(long id, long version) {
-    return jdbc.update(
+  /** Claims the workload at {@code version} for a change of its split. */
+  VersionedWrite bump(long id, long version) {
+    return written(
+        jdbc.update(
             "UPDATE workload SET version = version + 1"
                 + " WHERE id = ? AND version = ? AND state = 'ACTIVE'",
             id,
-            version)
-        == 1;
+            version));
   }
 
-  boolean markDeleting(long id, long version) {
-    return jdbc.update(
+  VersionedWrite markDeleting(long id, long version) {
+    return written(
+        jdbc.update(
             "UPDATE workload SET state = 'DELETING', version = version + 1"
                 + " WHERE id = ? AND version = ? AND state = 'ACTIVE'",
             id,
-            version)
-        == 1;
+            version));
+  }
+
+  private static VersionedWrite written(int rows) {
+    return rows == 1 ? new VersionedWrite.Written() : new VersionedWrite.Stale();
   }
 
   /** Workloads with a row in the cluster: replicas there, or objects not yet removed. */
@@ -161,27 +169,30 @@ class WorkloadRepository implements ClusterUsage {
         cluster);
   }
 
-  /** What one reconcile of one cluster found. */
-  void recordStatus(
-      long id,
-      String cluster,
-      int ready,
-      boolean settled,
-      String error,
-      int failures,
-      Instant nextAttemptAt,
-      Instant reconciledAt) {
-    jdbc.update(
-        "UPDATE workload_cluster SET ready = ?, settled = ?, last_error = ?, failures = ?,"
-            + " next_attempt_at = ?, reconciled_at = ? WHERE workload_id = ? AND cluster = ?",
-        ready,
-        settled,
-        error == null ? null : error.substring(0, Math.min(error.length(), 1024)),
-        failures,
-        nextAttemptAt == null ? null : Timestamp.from(nextAttemptAt),
-        Timestamp.from(reconciledAt),
-        id,
-        cluster);
+  /** What one reconcile of one cluster found; a success clears the error and the backoff. */
+  void recordStatus(long id, String cluster, ReconcileOutcome outcome) {
+    if (outcome instanceof ReconcileOutcome.Failed failed) {
+      jdbc.update(
+          "UPDATE workload_cluster SET ready = ?, settled = FALSE, last_error = ?, failures = ?,"
+              + " next_attempt_at = ?, reconciled_at = ? WHERE workload_id = ? AND cluster = ?",
+          failed.ready(),
+          failed.error().substring(0, Math.min(failed.error().length(), 1024)),
+          failed.failures(),
+          Timestamp.from(failed.retryAt()),
+          Timestamp.from(failed.at()),
+          id,
+          cluster);
+    } else {
+      ReconcileOutcome.Reconciled reconciled = (ReconcileOutcome.Reconciled) outcome;
+      jdbc.update(
+          "UPDATE workload_cluster SET ready = ?, settled = ?, last_error = NULL, failures = 0,"
+              + " next_attempt_at = NULL, reconciled_at = ? WHERE workload_id = ? AND cluster = ?",
+          reconciled.ready(),
+          reconciled.settled(),
+          Timestamp.from(reconciled.at()),
+          id,
+          cluster);
+    }
   }
 
   /** A failed cluster's replicas serve nothing, whatever was last seen there. */

@@ -2,16 +2,20 @@ package io.containercloud.cluster.workload;
 
 import io.containercloud.cluster.events.ClusterEvents;
 import io.containercloud.cluster.placement.NoRoomException;
-import io.containercloud.cluster.placement.Placement;
 import io.containercloud.cluster.placement.Request;
 import io.containercloud.cluster.placement.Room;
 import io.containercloud.cluster.registry.ClusterClients;
 import io.containercloud.cluster.registry.ClusterHealth;
 import io.containercloud.cluster.registry.ClusterProber;
 import io.containercloud.cluster.registry.ClusterStates;
+import io.containercloud.cluster.workload.model.Autoscale;
+import io.containercloud.cluster.workload.model.Splits;
+import io.containercloud.cluster.workload.model.Workload;
+import io.containercloud.cluster.workload.model.WorkloadSpec;
 import io.containercloud.common.error.FieldViolation;
 import io.containercloud.common.error.ProblemException;
 import io.fabric8.kubernetes.api.model.Quantity;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -99,8 +103,8 @@ public class Workloads {
     Workload scaled =
         tx.execute(
             status -> {
-              if (!repository.update(
-                  workload.id(), version, replicas, workload.image(), autoscale)) {
+              if (repository.update(workload.id(), version, replicas, workload.image(), autoscale)
+                  instanceof VersionedWrite.Stale) {
                 throw stale(workload);
               }
               repository.setSplit(workload, split, workload.image());
@@ -123,8 +127,9 @@ public class Workloads {
     Workload upgraded =
         tx.execute(
             status -> {
-              if (!repository.update(
-                  workload.id(), version, workload.replicas(), image, workload.autoscale())) {
+              if (repository.update(
+                      workload.id(), version, workload.replicas(), image, workload.autoscale())
+                  instanceof VersionedWrite.Stale) {
                 throw stale(workload);
               }
               return repository.find(workload.id()).orElseThrow();
@@ -136,7 +141,7 @@ public class Workloads {
   void delete(Workload workload, long version) {
     tx.executeWithoutResult(
         status -> {
-          if (!repository.markDeleting(workload.id(), version)) {
+          if (repository.markDeleting(workload.id(), version) instanceof VersionedWrite.Stale) {
             throw stale(workload);
           }
         });
@@ -150,13 +155,11 @@ public class Workloads {
    * removed by the reconciler only once the others are Ready. Idempotent: a workload already moved
    * is left alone, so a new leader may run it again; a workload changed since it was read (its
    * version) is left for the next call.
-   *
-   * @return the workloads changed
    */
-  public int migrateOff(String cluster) {
+  public Resplit migrateOff(String cluster) {
     Set<String> unusable = new HashSet<>(states.failed());
     unusable.add(cluster);
-    int moved = 0;
+    Tally tally = new Tally();
     for (Workload workload : repository.list(null)) {
       Workload.Placed there = workload.in(cluster);
       if (workload.deleting() || there == null) {
@@ -171,52 +174,50 @@ public class Workloads {
       if (!move && !withdraw) {
         continue;
       }
-      boolean changed =
-          Boolean.TRUE.equals(
-              tx.execute(
-                  status -> {
-                    if (!repository.bump(workload.id(), workload.version())) {
-                      return false; // changed meanwhile (a scale, a delete): the next round decides
-                    }
-                    if (move) {
-                      repository.setSplit(workload, split, workload.image());
-                      events.workload(
-                          ClusterEvents.Type.WORKLOAD_MIGRATED,
-                          workload.tenant(),
-                          workload.name(),
-                          splitData(split).put("from", cluster).put("reason", "cluster-failed"));
-                    }
-                    if (withdraw) {
-                      repository.unserved(workload.id(), cluster);
-                      repository.recordEndpoints(workload.id(), cluster, List.of());
-                      events.endpoints(
-                          cluster,
-                          workload.tenant(),
-                          workload.name(),
-                          workload.spec().application(),
-                          List.of());
-                    }
-                    return true;
-                  }));
-      if (changed) {
+      VersionedWrite write =
+          tx.execute(
+              status -> {
+                VersionedWrite claim = repository.bump(workload.id(), workload.version());
+                if (claim instanceof VersionedWrite.Stale) {
+                  return claim; // changed meanwhile (a scale, a delete): the next round decides
+                }
+                if (move) {
+                  repository.setSplit(workload, split, workload.image());
+                  events.workload(
+                      ClusterEvents.Type.WORKLOAD_MIGRATED,
+                      workload.tenant(),
+                      workload.name(),
+                      splitData(split).put("from", cluster).put("reason", "cluster-failed"));
+                }
+                if (withdraw) {
+                  repository.unserved(workload.id(), cluster);
+                  repository.recordEndpoints(workload.id(), cluster, List.of());
+                  events.endpoints(
+                      cluster,
+                      workload.tenant(),
+                      workload.name(),
+                      workload.spec().application(),
+                      List.of());
+                }
+                return claim;
+              });
+      tally.add(workload, write);
+      if (write instanceof VersionedWrite.Written) {
         reconciler.wake(); // the first moves start while the rest are decided
-        moved++;
       }
     }
-    return moved;
+    return tally.result();
   }
 
   /**
    * For a failed cluster that has stayed healthy for the quiet period: every workload that may use
    * it is split again by the placement rule with the cluster counted in, so the split returns to
    * what it would be had the cluster never failed. Idempotent like {@link #migrateOff}.
-   *
-   * @return false when a workload changed meanwhile and was left for the next call
    */
-  public boolean rebalance(String cluster) {
+  public Resplit rebalance(String cluster) {
     Set<String> unusable = new HashSet<>(states.failed());
     unusable.remove(cluster);
-    boolean complete = true;
+    Tally tally = new Tally();
     for (Workload workload : repository.list(null)) {
       List<String> eligible = workload.spec().clusters();
       if (workload.deleting() || (!eligible.isEmpty() && !eligible.contains(cluster))) {
@@ -226,59 +227,75 @@ public class Workloads {
       if (split.equals(nonZero(workload.split()))) {
         continue;
       }
-      boolean changed =
-          Boolean.TRUE.equals(
-              tx.execute(
-                  status -> {
-                    if (!repository.bump(workload.id(), workload.version())) {
-                      return false;
-                    }
-                    repository.setSplit(workload, split, workload.image());
-                    events.workload(
-                        ClusterEvents.Type.WORKLOAD_PLACED,
-                        workload.tenant(),
-                        workload.name(),
-                        splitData(split)
-                            .put("reason", "cluster-recovered")
-                            .put("cluster", cluster));
-                    return true;
-                  }));
-      complete &= changed;
+      VersionedWrite write =
+          tx.execute(
+              status -> {
+                VersionedWrite claim = repository.bump(workload.id(), workload.version());
+                if (claim instanceof VersionedWrite.Written) {
+                  repository.setSplit(workload, split, workload.image());
+                  events.workload(
+                      ClusterEvents.Type.WORKLOAD_PLACED,
+                      workload.tenant(),
+                      workload.name(),
+                      splitData(split).put("reason", "cluster-recovered").put("cluster", cluster));
+                }
+                return claim;
+              });
+      tally.add(workload, write);
     }
     reconciler.wake();
-    return complete;
+    return tally.result();
   }
 
-  /** The split over healthy clusters; replicas that fit nowhere stay where they are. */
-  private Map<String, Integer> bestEffortSplit(Workload workload, Set<String> unusable) {
-    int total = workload.replicas();
-    Map<String, Integer> split;
-    try {
-      split = split(workload.spec(), workload, total, unusable);
-    } catch (NoRoomException e) {
-      split = split(workload.spec(), workload, (int) e.fits(), unusable);
-    } catch (ProblemException e) {
-      split = Map.of(); // no healthy cluster at all: nothing moves
-    }
-    Map<String, Integer> result = new TreeMap<>(split);
-    int left = total - result.values().stream().mapToInt(Integer::intValue).sum();
-    for (Workload.Placed placed : workload.clusters()) {
-      if (left > 0 && !result.containsKey(placed.cluster()) && placed.replicas() > 0) {
-        int keep = Math.min(left, placed.replicas());
-        result.put(placed.cluster(), keep);
-        left -= keep;
+  /** Counts what a re-split did, workload by workload. */
+  private static final class Tally {
+    private int changed;
+    private final List<String> deferred = new ArrayList<>();
+
+    void add(Workload workload, VersionedWrite write) {
+      if (write instanceof VersionedWrite.Stale) {
+        deferred.add(workload.tenant() + "/" + workload.name());
+      } else {
+        changed++;
       }
     }
-    return result;
+
+    Resplit result() {
+      return deferred.isEmpty()
+          ? new Resplit.Complete(changed)
+          : new Resplit.Deferred(changed, List.copyOf(deferred));
+    }
+  }
+
+  /** The split over the usable clusters as far as it fits; the rest stay where they are. */
+  private Map<String, Integer> bestEffortSplit(Workload workload, Set<String> unusable) {
+    Request request = request(workload.spec());
+    return Splits.bestEffort(
+        workload, request, rooms(workload.spec(), request, workload, unusable));
   }
 
   /**
    * Splits {@code total} replicas by the placement rule over the eligible clusters that answer and
-   * are not {@code unusable} (failed over); the workload's own Ready replicas count as free room
-   * where they run, so a split computed twice comes out the same.
+   * are not {@code unusable} (failed over).
+   *
+   * @throws NoRoomException when they do not fit
    */
-  Map<String, Integer> split(WorkloadSpec spec, Workload current, int total, Set<String> unusable) {
+  private Map<String, Integer> split(
+      WorkloadSpec spec, Workload current, int total, Set<String> unusable) {
     Request request = request(spec);
+    Splits.Split split = Splits.split(total, request, rooms(spec, request, current, unusable));
+    if (split instanceof Splits.Split.Over over) {
+      return over.replicas();
+    }
+    throw ProblemException.unprocessable(
+        "no-healthy-cluster",
+        "None of the clusters the workload may use is healthy.",
+        List.of(new FieldViolation("clusters", "has no healthy cluster")));
+  }
+
+  /** The room of each eligible cluster that answers and is not {@code unusable}. */
+  private List<Room> rooms(
+      WorkloadSpec spec, Request request, Workload current, Set<String> unusable) {
     List<String> candidates = spec.clusters().isEmpty() ? clusters.registered() : spec.clusters();
     List<Room> rooms = new ArrayList<>();
     for (String cluster : candidates) {
@@ -286,33 +303,11 @@ public class Workloads {
       if (unusable.contains(cluster) || health.capacity().isEmpty()) {
         continue; // failed over, or never answered a probe: one missed probe is not a failure
       }
-      long cpu = 0;
-      long memory = 0;
-      long pods = 0;
-      for (ClusterHealth.NodeCapacity node : health.capacity()) {
-        if (node.ready()) {
-          cpu += node.freeCpuMillis();
-          memory += node.freeMemoryBytes();
-          pods += node.freePods();
-        }
-      }
-      Workload.Placed own = current == null ? null : current.in(cluster);
-      if (own != null) {
-        // what the workload already holds there, as far as the probe can have counted it
-        int held = Math.min(own.replicas(), own.ready());
-        cpu += held * request.cpuMillis();
-        memory += held * request.memoryBytes();
-        pods += held;
-      }
-      rooms.add(new Room(cluster, cpu, memory, pods));
+      rooms.add(
+          Splits.room(
+              cluster, health.capacity(), current == null ? null : current.in(cluster), request));
     }
-    if (rooms.isEmpty() && total > 0) {
-      throw ProblemException.unprocessable(
-          "no-healthy-cluster",
-          "None of the clusters the workload may use is healthy.",
-          List.of(new FieldViolation("clusters", "has no healthy cluster")));
-    }
-    return Placement.split(total, request, rooms);
+    return rooms;
   }
 
   static Request request(WorkloadSpec spec) {
@@ -323,7 +318,7 @@ public class Workloads {
 
   static long amount(String quantity, int scale) {
     return Quantity.getAmountInBytes(new Quantity(quantity))
-        .multiply(java.math.BigDecimal.valueOf(scale))
+        .multiply(BigDecimal.valueOf(scale))
         .longValue();
   }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -21,27 +22,28 @@ class PlacementPropertiesTest {
   private static final Request REQUEST = new Request(500, 1L << 30);
 
   @Property
-  void sumsExactlyToTheTotal(
+  void sumsExactlyToTheTotal(@ForAll("fitting") Fitting fitting) {
+    Map<String, Integer> split = Placement.split(fitting.total(), REQUEST, fitting.rooms());
+
+    assertThat(split.values().stream().mapToInt(Integer::intValue).sum())
+        .isEqualTo(fitting.total());
+  }
+
+  @Property
+  void tooManyReplicasAreRefusedSayingHowManyFit(
       @ForAll("rooms") List<Room> rooms, @ForAll @IntRange(max = 400) int total) {
     long fits = capacityOf(rooms);
-    if (total > fits) {
-      assertThatThrownBy(() -> Placement.split(total, REQUEST, rooms))
-          .isInstanceOfSatisfying(NoRoomException.class, e -> assertThat(e.fits()).isEqualTo(fits));
-      return;
-    }
-    Map<String, Integer> split = Placement.split(total, REQUEST, rooms);
-    assertThat(split.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(total);
+    Assume.that(total > fits);
+
+    assertThatThrownBy(() -> Placement.split(total, REQUEST, rooms))
+        .isInstanceOfSatisfying(NoRoomException.class, e -> assertThat(e.fits()).isEqualTo(fits));
   }
 
   @Property
   void everyClusterWithRoomGetsOneWhenThereAreEnoughReplicas(
-      @ForAll("rooms") List<Room> rooms, @ForAll @IntRange(max = 400) int total) {
-    List<Room> holding = rooms.stream().filter(r -> r.replicasOf(REQUEST) > 0).toList();
-    if (total > capacityOf(rooms) || total < holding.size()) {
-      return;
-    }
-    Map<String, Integer> split = Placement.split(total, REQUEST, rooms);
-    for (Room room : holding) {
+      @ForAll("atLeastOneEach") Fitting fitting) {
+    Map<String, Integer> split = Placement.split(fitting.total(), REQUEST, fitting.rooms());
+    for (Room room : holding(fitting.rooms())) {
       assertThat(split.get(room.cluster()))
           .as(room.cluster())
           .isNotNull()
@@ -50,13 +52,9 @@ class PlacementPropertiesTest {
   }
 
   @Property
-  void neverExceedsWhatAClusterCanHold(
-      @ForAll("rooms") List<Room> rooms, @ForAll @IntRange(max = 400) int total) {
-    if (total > capacityOf(rooms)) {
-      return;
-    }
-    Map<String, Integer> split = Placement.split(total, REQUEST, rooms);
-    for (Room room : rooms) {
+  void neverExceedsWhatAClusterCanHold(@ForAll("fitting") Fitting fitting) {
+    Map<String, Integer> split = Placement.split(fitting.total(), REQUEST, fitting.rooms());
+    for (Room room : fitting.rooms()) {
       assertThat((long) split.getOrDefault(room.cluster(), 0))
           .isLessThanOrEqualTo(room.replicasOf(REQUEST));
     }
@@ -64,15 +62,11 @@ class PlacementPropertiesTest {
 
   @Property
   void theRestIsProportionalToFreeCapacityWithinOneReplica(
-      @ForAll("rooms") List<Room> rooms, @ForAll @IntRange(max = 400) int total) {
-    List<Room> holding = rooms.stream().filter(r -> r.replicasOf(REQUEST) > 0).toList();
-    long fits = capacityOf(rooms);
-    if (total > fits || total < holding.size()) {
-      return;
-    }
-    Map<String, Integer> split = Placement.split(total, REQUEST, rooms);
-    double rest = total - holding.size();
-    double more = fits - holding.size();
+      @ForAll("atLeastOneEach") Fitting fitting) {
+    List<Room> holding = holding(fitting.rooms());
+    Map<String, Integer> split = Placement.split(fitting.total(), REQUEST, fitting.rooms());
+    double rest = fitting.total() - holding.size();
+    double more = capacityOf(fitting.rooms()) - holding.size();
     for (Room room : holding) {
       double ideal = 1 + (more == 0 ? 0 : rest * (room.replicasOf(REQUEST) - 1) / more);
       assertThat(Math.abs(split.get(room.cluster()) - ideal)).as(room.cluster()).isLessThan(1.0);
@@ -80,17 +74,39 @@ class PlacementPropertiesTest {
   }
 
   @Property
-  void dependsOnlyOnItsInputsNotOnTheirOrder(
-      @ForAll("rooms") List<Room> rooms, @ForAll @IntRange(max = 400) int total) {
-    if (total > capacityOf(rooms)) {
-      return;
-    }
+  void dependsOnlyOnItsInputsNotOnTheirOrder(@ForAll("fitting") Fitting fitting) {
+    List<Room> rooms = fitting.rooms();
     List<Room> shuffled = new ArrayList<>(rooms);
     Collections.reverse(shuffled);
 
-    assertThat(Placement.split(total, REQUEST, shuffled))
-        .isEqualTo(Placement.split(total, REQUEST, rooms))
-        .isEqualTo(Placement.split(total, REQUEST, List.copyOf(rooms)));
+    assertThat(Placement.split(fitting.total(), REQUEST, shuffled))
+        .isEqualTo(Placement.split(fitting.total(), REQUEST, rooms))
+        .isEqualTo(Placement.split(fitting.total(), REQUEST, List.copyOf(rooms)));
+  }
+
+  /** Rooms and a total that fits in them. */
+  record Fitting(List<Room> rooms, int total) {}
+
+  /** Totals that fit, generated as such rather than filtered (most random totals would not fit). */
+  @Provide
+  Arbitrary<Fitting> fitting() {
+    return rooms()
+        .flatMap(
+            rooms ->
+                Arbitraries.integers()
+                    .between(0, maxTotal(rooms))
+                    .map(total -> new Fitting(rooms, total)));
+  }
+
+  /** Totals that fit and give every cluster with room at least one replica. */
+  @Provide
+  Arbitrary<Fitting> atLeastOneEach() {
+    return rooms()
+        .flatMap(
+            rooms ->
+                Arbitraries.integers()
+                    .between(holding(rooms).size(), maxTotal(rooms))
+                    .map(total -> new Fitting(rooms, total)));
   }
 
   @Provide
@@ -114,6 +130,14 @@ class PlacementPropertiesTest {
               }
               return named;
             });
+  }
+
+  private static int maxTotal(List<Room> rooms) {
+    return (int) Math.min(capacityOf(rooms), 400);
+  }
+
+  private static List<Room> holding(List<Room> rooms) {
+    return rooms.stream().filter(r -> r.replicasOf(REQUEST) > 0).toList();
   }
 
   private static long capacityOf(List<Room> rooms) {

@@ -2,6 +2,7 @@ package io.containercloud.cluster.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.ServiceContract;
 import io.containercloud.common.testing.TestKafka;
 import io.containercloud.common.testing.TestTokens;
@@ -38,17 +39,7 @@ public final class ClusterServiceProcess implements AutoCloseable {
     this.name = name;
     this.port = freePort();
     this.log = Path.of("target/cluster-service-" + name + ".log");
-    String jar;
-    try (var files = Files.list(Path.of("target"))) {
-      jar =
-          files
-              .filter(
-                  p -> p.getFileName().toString().matches("cluster-service-[0-9].*[0-9T]\\.jar"))
-              .findFirst()
-              .orElseThrow(() -> new IllegalStateException("package cluster-service first"))
-              .toAbsolutePath()
-              .toString();
-    }
+    String jar = LocalInfra.jar("cluster-service.jar").toString();
     List<String> command = new ArrayList<>();
     command.addAll(
         List.of(

@@ -1,5 +1,6 @@
 package io.containercloud.cluster.testing;
 
+import io.containercloud.common.testing.LocalInfra;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -45,14 +46,7 @@ public final class KubeSimProcess implements AutoCloseable {
       throws IOException, InterruptedException {
     adminPort = freePort();
     kubeconfigs = Files.createTempDirectory("kube-sim-process");
-    Path jar;
-    try (var files = Files.list(Path.of("../kube-sim/target"))) {
-      jar =
-          files
-              .filter(p -> p.getFileName().toString().matches("kube-sim-.*-exec\\.jar"))
-              .findFirst()
-              .orElseThrow(() -> new IllegalStateException("build kube-sim first (mvn package)"));
-    }
+    Path jar = LocalInfra.jar("kube-sim.jar");
     List<String> command =
         new ArrayList<>(
             List.of(

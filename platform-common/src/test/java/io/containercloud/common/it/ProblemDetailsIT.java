@@ -10,6 +10,7 @@ import io.containercloud.common.testing.TestTokens;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -115,6 +116,23 @@ class ProblemDetailsIT {
   }
 
   @Test
+  void anIdempotencyKeyReusedForAnotherBodyIsAProblemLikeAnyOther() {
+    String key = "reuse-" + UUID.randomUUID();
+    HttpResponse<String> first =
+        post("/widgets", developer, "{\"name\": \"one\", \"replicas\": 1}", key);
+    assertThat(first.statusCode()).isEqualTo(201);
+
+    HttpResponse<String> other =
+        post("/widgets", developer, "{\"name\": \"two\", \"replicas\": 1}", key);
+
+    assertThat(other.statusCode()).isEqualTo(422);
+    assertProblem(other, "idempotency-key-reused");
+    assertThat(other.body())
+        .contains("{\"field\":\"Idempotency-Key\",\"reason\":\"belongs to another request\"}")
+        .doesNotContain("\"properties\"");
+  }
+
+  @Test
   void roleCheckFailureIsForbidden() {
     String viewer = TestTokens.token("vic", "tenant-a", Role.VIEWER);
     HttpResponse<String> response =
@@ -129,12 +147,18 @@ class ProblemDetailsIT {
   }
 
   private HttpResponse<String> post(String path, String token, String json) {
-    return ServiceContract.send(
-        HttpRequest.newBuilder(URI.create(url(path)))
-            .header("Authorization", "Bearer " + token)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build());
+    return ServiceContract.send(request(path, token, json).build());
+  }
+
+  private HttpResponse<String> post(String path, String token, String json, String key) {
+    return ServiceContract.send(request(path, token, json).header("Idempotency-Key", key).build());
+  }
+
+  private HttpRequest.Builder request(String path, String token, String json) {
+    return HttpRequest.newBuilder(URI.create(url(path)))
+        .header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json));
   }
 
   private String url(String path) {

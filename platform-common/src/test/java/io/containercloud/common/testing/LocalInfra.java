@@ -56,6 +56,23 @@ public final class LocalInfra {
     script("start", server);
   }
 
+  /**
+   * An executable jar a test runs as a process: the file system property {@code property} names,
+   * which the module's pom sets from a test dependency (so Maven builds it first).
+   */
+  public static Path jar(String property) {
+    String jar = System.getProperty(property);
+    if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+      throw new IllegalStateException(
+          "no jar in system property "
+              + property
+              + " ("
+              + jar
+              + "): the module's pom sets it; run the tests through Maven (-pl <module> -am verify)");
+    }
+    return Path.of(jar).toAbsolutePath();
+  }
+
   public static boolean answers(int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 500);

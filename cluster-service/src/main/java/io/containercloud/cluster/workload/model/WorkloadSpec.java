@@ -1,4 +1,4 @@
-package io.containercloud.cluster.workload;
+package io.containercloud.cluster.workload.model;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;

@@ -1,4 +1,4 @@
-package io.containercloud.cluster.workload;
+package io.containercloud.cluster.workload.model;
 
 import java.time.Instant;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * @param deleting whether it is being removed from its clusters
  * @param version bumped by every change (the API's ETag)
  */
-record Workload(
+public record Workload(
     long id,
     String tenant,
     String name,
@@ -33,7 +33,7 @@ record Workload(
    * @param ready Ready replicas seen
    * @param settled whether the Deployment had fully rolled out what was last written
    */
-  record Placed(
+  public record Placed(
       String cluster,
       int replicas,
       String image,
@@ -45,12 +45,13 @@ record Workload(
       Instant reconciledAt,
       List<String> endpoints) {}
 
-  Placed in(String cluster) {
+  /** The cluster's share, or null when the workload has none there. */
+  public Placed in(String cluster) {
     return clusters.stream().filter(p -> p.cluster().equals(cluster)).findFirst().orElse(null);
   }
 
   /** Replicas per cluster as stored. */
-  Map<String, Integer> split() {
+  public Map<String, Integer> split() {
     Map<String, Integer> split = new TreeMap<>();
     clusters.forEach(p -> split.put(p.cluster(), p.replicas()));
     return split;
