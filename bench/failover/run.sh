@@ -10,8 +10,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 bash scripts/infra.sh up >/dev/null
-mvn -B -q -ntp install -pl platform-common -am -DskipTests >/dev/null
-mvn -B -q -ntp package -pl kube-sim,cluster-service -DskipTests -Dspotless.check.skip=true >/dev/null
+# cluster-service and what it needs (platform-common, kube-sim's runnable jar), installed
+mvn -B -q -ntp install -pl cluster-service -am -DskipTests -Dspotless.check.skip=true >/dev/null
 rm -f cluster-service/target/failover.txt
 mvn -B -q -ntp test -pl cluster-service -Dspotless.check.skip=true -Dtest=FailoverBenchmark \
   -Dsurefire.failIfNoSpecifiedTests=false -Dbench.workloads="${BENCH_WORKLOADS:-30}" \

@@ -6,7 +6,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
-mvn -B -q -ntp install -pl platform-common -am -DskipTests >/dev/null
+mvn -B -q -ntp install -pl cluster-service -am -DskipTests -Dspotless.check.skip=true >/dev/null
 rm -f cluster-service/target/placement.txt
 mvn -B -q -ntp test -pl cluster-service -Dspotless.check.skip=true -Dtest=PlacementBenchmark \
   -Dsurefire.failIfNoSpecifiedTests=false \

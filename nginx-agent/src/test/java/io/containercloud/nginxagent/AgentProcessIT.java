@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.TestEtcd;
+import io.containercloud.nginx.model.NginxKeys;
 import io.containercloud.nginxagent.nginx.NginxProcess;
 import io.etcd.jetcd.Client;
 import java.io.IOException;

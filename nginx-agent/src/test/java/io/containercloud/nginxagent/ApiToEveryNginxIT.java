@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.containercloud.common.event.Topic;
-import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.TestCertificates;
 import io.containercloud.common.testing.TestEtcd;
 import io.containercloud.common.testing.TestKafka;
 import io.containercloud.common.testing.TestTokens;
+import io.containercloud.nginx.model.NginxKeys;
 import io.containercloud.nginxagent.agent.Agent;
 import io.etcd.jetcd.Client;
 import java.net.URI;

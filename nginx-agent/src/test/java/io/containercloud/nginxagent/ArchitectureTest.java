@@ -7,6 +7,8 @@ class ArchitectureTest {
 
   @Test
   void packagesFollowTheLayoutRules() {
-    ArchitectureRules.check("io.containercloud.nginxagent");
+    ArchitectureRules.module("io.containercloud.nginxagent")
+        .using("io.containercloud.nginx..")
+        .check();
   }
 }

@@ -4,10 +4,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.containercloud.common.crypto.SecretCipher;
-import io.containercloud.common.nginx.ManagedCertificate;
 import io.containercloud.common.testing.TestCertificates;
+import io.containercloud.nginx.model.ManagedCertificate;
 import io.containercloud.nginxagent.agent.Agent;
 import io.containercloud.nginxagent.nginx.NginxAgentProperties;
+import io.containercloud.nginxagent.nginx.NginxControl;
+import io.containercloud.nginxagent.nginx.NginxProcess;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import jakarta.validation.Validation;
@@ -134,6 +136,24 @@ final class NginxFixture {
   /** The same with a given prefix (a restarted host keeps its files). */
   static Agent startAgent(
       Client etcd, String cluster, String host, String address, Duration interval, Path prefix) {
+    return startAgent(
+        etcd,
+        cluster,
+        host,
+        address,
+        interval,
+        new NginxProcess(Path.of("/usr/sbin/nginx"), prefix));
+  }
+
+  /** The same driving {@code nginx} (a real one, perhaps observed by the test). */
+  static Agent startAgent(
+      Client etcd,
+      String cluster,
+      String host,
+      String address,
+      Duration interval,
+      NginxControl nginx) {
+    Path prefix = nginx.prefix();
     Agent agent =
         new Agent(
             new NginxAgentProperties(
@@ -150,7 +170,8 @@ final class NginxFixture {
             etcd,
             JsonMapper.builder().build(),
             Validation.buildDefaultValidatorFactory().getValidator(),
-            CIPHER);
+            CIPHER,
+            nginx);
     agent.start();
     return agent;
   }
@@ -159,7 +180,7 @@ final class NginxFixture {
   static void awaitEveryNginxAnswers(
       HttpClient http, List<String> addresses, int port, String body) {
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(60))
         .ignoreExceptions()
         .until(
             () -> {

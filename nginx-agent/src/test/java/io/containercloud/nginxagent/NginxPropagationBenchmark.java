@@ -1,10 +1,10 @@
 package io.containercloud.nginxagent;
 
-import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.TestEtcd;
 import io.containercloud.common.testing.TestTokens;
+import io.containercloud.nginx.model.NginxKeys;
 import io.containercloud.nginxagent.agent.Agent;
 import io.containercloud.nginxagent.nginx.NginxAgentProperties;
 import io.containercloud.nginxagent.nginx.NginxControl;

@@ -7,6 +7,8 @@ class ArchitectureTest {
 
   @Test
   void packagesFollowTheLayoutRules() {
-    ArchitectureRules.check("io.containercloud.nginxmgr");
+    ArchitectureRules.module("io.containercloud.nginxmgr")
+        .using("io.containercloud.nginx..")
+        .check();
   }
 }

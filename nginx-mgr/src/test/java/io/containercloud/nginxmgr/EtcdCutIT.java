@@ -3,13 +3,13 @@ package io.containercloud.nginxmgr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.ServiceIntegrationTest;
 import io.containercloud.common.testing.TcpGate;
 import io.containercloud.common.testing.TestEtcd;
 import io.containercloud.common.testing.TestTokens;
+import io.containercloud.nginx.model.NginxKeys;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.DeleteOption;

@@ -2,13 +2,13 @@ package io.containercloud.nginxmgr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.ServiceContract;
 import io.containercloud.common.testing.ServiceIntegrationTest;
 import io.containercloud.common.testing.TestCertificates;
 import io.containercloud.common.testing.TestEtcd;
 import io.containercloud.common.testing.TestTokens;
+import io.containercloud.nginx.model.NginxKeys;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.GetOption;

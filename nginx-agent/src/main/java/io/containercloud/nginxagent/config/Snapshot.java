@@ -1,9 +1,9 @@
 package io.containercloud.nginxagent.config;
 
-import io.containercloud.common.nginx.ManagedCertificate;
-import io.containercloud.common.nginx.NginxCluster;
-import io.containercloud.common.nginx.Upstream;
-import io.containercloud.common.nginx.VirtualServer;
+import io.containercloud.nginx.model.ManagedCertificate;
+import io.containercloud.nginx.model.NginxCluster;
+import io.containercloud.nginx.model.Upstream;
+import io.containercloud.nginx.model.VirtualServer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

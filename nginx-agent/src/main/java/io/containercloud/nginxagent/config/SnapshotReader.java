@@ -1,10 +1,10 @@
 package io.containercloud.nginxagent.config;
 
-import io.containercloud.common.nginx.ManagedCertificate;
-import io.containercloud.common.nginx.NginxCluster;
-import io.containercloud.common.nginx.NginxKeys;
-import io.containercloud.common.nginx.Upstream;
-import io.containercloud.common.nginx.VirtualServer;
+import io.containercloud.nginx.model.ManagedCertificate;
+import io.containercloud.nginx.model.NginxCluster;
+import io.containercloud.nginx.model.NginxKeys;
+import io.containercloud.nginx.model.Upstream;
+import io.containercloud.nginx.model.VirtualServer;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;

@@ -1,6 +1,6 @@
 package io.containercloud.nginxagent.health;
 
-import io.containercloud.common.nginx.Upstream;
+import io.containercloud.nginx.model.Upstream;
 import io.containercloud.nginxagent.render.Renderer;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,7 +1,7 @@
 package io.containercloud.nginxagent.tls;
 
 import io.containercloud.common.crypto.SecretCipher;
-import io.containercloud.common.nginx.ManagedCertificate;
+import io.containercloud.nginx.model.ManagedCertificate;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

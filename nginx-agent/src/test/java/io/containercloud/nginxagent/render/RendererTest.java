@@ -2,9 +2,9 @@ package io.containercloud.nginxagent.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.containercloud.common.nginx.NginxCluster;
-import io.containercloud.common.nginx.Upstream;
-import io.containercloud.common.nginx.VirtualServer;
+import io.containercloud.nginx.model.NginxCluster;
+import io.containercloud.nginx.model.Upstream;
+import io.containercloud.nginx.model.VirtualServer;
 import io.containercloud.nginxagent.config.Snapshot;
 import io.containercloud.nginxagent.tls.CertificateFiles;
 import java.nio.file.Path;

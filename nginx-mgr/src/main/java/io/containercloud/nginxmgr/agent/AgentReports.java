@@ -1,7 +1,7 @@
 package io.containercloud.nginxmgr.agent;
 
-import io.containercloud.common.nginx.AgentReport;
-import io.containercloud.common.nginx.NginxKeys;
+import io.containercloud.nginx.model.AgentReport;
+import io.containercloud.nginx.model.NginxKeys;
 import io.containercloud.nginxmgr.store.Documents;
 import java.util.List;
 import org.springframework.stereotype.Component;

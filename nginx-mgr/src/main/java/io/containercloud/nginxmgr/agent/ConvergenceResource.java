@@ -1,9 +1,9 @@
 package io.containercloud.nginxmgr.agent;
 
 import io.containercloud.common.error.ProblemException;
-import io.containercloud.common.nginx.AgentReport;
-import io.containercloud.common.nginx.NginxKeys;
 import io.containercloud.common.security.Caller;
+import io.containercloud.nginx.model.AgentReport;
+import io.containercloud.nginx.model.NginxKeys;
 import io.containercloud.nginxmgr.store.Documents;
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.containercloud.nginxmgr.agent;
 
-import io.containercloud.common.nginx.AgentReport;
+import io.containercloud.nginx.model.AgentReport;
 import io.containercloud.nginxmgr.store.ObjectStatus;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,13 +3,14 @@ package io.containercloud.nginxmgr.certificate;
 import io.containercloud.common.crypto.SecretCipher;
 import io.containercloud.common.error.FieldViolation;
 import io.containercloud.common.error.ProblemException;
-import io.containercloud.common.nginx.ManagedCertificate;
-import io.containercloud.common.nginx.NginxKeys;
-import io.containercloud.common.nginx.Syntax;
-import io.containercloud.common.nginx.VirtualServer;
+import io.containercloud.nginx.model.ManagedCertificate;
+import io.containercloud.nginx.model.NginxKeys;
+import io.containercloud.nginx.model.Syntax;
+import io.containercloud.nginx.model.VirtualServer;
 import io.containercloud.nginxmgr.store.Documents;
 import io.containercloud.nginxmgr.store.Documents.Versioned;
 import io.containercloud.nginxmgr.store.TenantObjects;
+import io.containercloud.nginxmgr.store.TenantRequest;
 import io.containercloud.nginxmgr.store.Versions;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -164,7 +165,34 @@ class CertificateResource {
     return ResponseEntity.noContent().build();
   }
 
-  private ManagedCertificate checked(String cluster, Upload upload) {
+  /** An upload that passed the checks, its key sealed: stored for the owner as it is. */
+  private record Sealed(Upload upload, PemBundle.Valid valid, String sealedKey)
+      implements TenantRequest<ManagedCertificate> {
+
+    @Override
+    public String name() {
+      return upload.name();
+    }
+
+    @Override
+    public String tenant() {
+      return upload.tenant();
+    }
+
+    @Override
+    public ManagedCertificate toDocument(String owner, ManagedCertificate current) {
+      return new ManagedCertificate(
+          upload.name(),
+          owner,
+          PemBundle.pem(valid.chain()),
+          sealedKey,
+          valid.fingerprint(),
+          valid.leaf().getNotAfter().toInstant(),
+          PemBundle.dnsNames(valid.leaf()));
+    }
+  }
+
+  private Sealed checked(String cluster, Upload upload) {
     PemBundle.Checked checked =
         PemBundle.check(upload.certificate(), upload.key(), clock.instant());
     if (checked instanceof PemBundle.Invalid invalid) {
@@ -179,14 +207,7 @@ class CertificateResource {
             .encodeToString(
                 cipher.encrypt(
                     ManagedCertificate.sealedFor(cluster, upload.name()), valid.pkcs8Key()));
-    return new ManagedCertificate(
-        upload.name(),
-        upload.tenant(),
-        PemBundle.pem(valid.chain()),
-        sealed,
-        valid.fingerprint(),
-        valid.leaf().getNotAfter().toInstant(),
-        PemBundle.dnsNames(valid.leaf()));
+    return new Sealed(upload, valid, sealed);
   }
 
   private static String reasons(List<FieldViolation> violations) {

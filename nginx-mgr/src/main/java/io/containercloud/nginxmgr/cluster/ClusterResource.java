@@ -1,11 +1,11 @@
 package io.containercloud.nginxmgr.cluster;
 
 import io.containercloud.common.error.ProblemException;
-import io.containercloud.common.nginx.NginxCluster;
-import io.containercloud.common.nginx.NginxKeys;
-import io.containercloud.common.nginx.Syntax;
 import io.containercloud.common.security.Caller;
 import io.containercloud.common.security.Role;
+import io.containercloud.nginx.model.NginxCluster;
+import io.containercloud.nginx.model.NginxKeys;
+import io.containercloud.nginx.model.Syntax;
 import io.containercloud.nginxmgr.store.Documents;
 import io.containercloud.nginxmgr.store.Documents.Versioned;
 import io.containercloud.nginxmgr.store.Versions;
@@ -69,8 +69,9 @@ class ClusterResource {
   }
 
   @PostMapping("/clusters")
-  ResponseEntity<NginxCluster> create(@Valid @RequestBody NginxCluster cluster) {
+  ResponseEntity<NginxCluster> create(@Valid @RequestBody ClusterRequest request) {
     requireAdmin();
+    NginxCluster cluster = request.toDocument();
     long revision = documents.create(NginxKeys.cluster(cluster.name()), cluster);
     return ResponseEntity.created(URI.create("/clusters/" + cluster.name()))
         .eTag(Versions.etag(revision))
@@ -81,8 +82,9 @@ class ClusterResource {
   ResponseEntity<NginxCluster> replace(
       @PathVariable String name,
       @RequestHeader(name = "If-Match", required = false) String ifMatch,
-      @Valid @RequestBody NginxCluster cluster) {
+      @Valid @RequestBody ClusterRequest request) {
     requireAdmin();
+    NginxCluster cluster = request.toDocument();
     if (!cluster.name().equals(name)) {
       throw ProblemException.immutable("name", name); // clusters are not renamed
     }

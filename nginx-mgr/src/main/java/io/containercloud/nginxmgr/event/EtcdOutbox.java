@@ -4,7 +4,7 @@ import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.Topic;
 import io.containercloud.common.event.TopicNames;
 import io.containercloud.common.loop.WakeableLoop;
-import io.containercloud.common.nginx.NginxKeys;
+import io.containercloud.nginx.model.NginxKeys;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;

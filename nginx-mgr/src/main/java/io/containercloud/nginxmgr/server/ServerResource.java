@@ -2,9 +2,9 @@ package io.containercloud.nginxmgr.server;
 
 import io.containercloud.common.error.FieldViolation;
 import io.containercloud.common.error.ProblemException;
-import io.containercloud.common.nginx.ManagedCertificate;
-import io.containercloud.common.nginx.NginxKeys;
-import io.containercloud.common.nginx.VirtualServer;
+import io.containercloud.nginx.model.ManagedCertificate;
+import io.containercloud.nginx.model.NginxKeys;
+import io.containercloud.nginx.model.VirtualServer;
 import io.containercloud.nginxmgr.store.Documents;
 import io.containercloud.nginxmgr.store.ObjectStatus;
 import io.containercloud.nginxmgr.store.TenantObjectEndpoints;
@@ -18,7 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/clusters/{cluster}/servers")
 @Validated
-class ServerResource extends TenantObjectEndpoints<VirtualServer> {
+class ServerResource extends TenantObjectEndpoints<VirtualServer, ServerRequest> {
 
   ServerResource(Documents documents, ObjectStatus.Lookup statuses) {
     super(

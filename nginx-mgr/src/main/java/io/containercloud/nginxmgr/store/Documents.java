@@ -1,7 +1,7 @@
 package io.containercloud.nginxmgr.store;
 
 import io.containercloud.common.error.ProblemException;
-import io.containercloud.common.nginx.NginxKeys;
+import io.containercloud.nginx.model.NginxKeys;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -180,12 +180,12 @@ public class Documents {
    * revision is the newest revision an agent must have applied, deletions included.
    */
   public Op touch(String cluster) {
-    return Op.put(bytes(NginxKeys.changes(cluster)), ByteSequence.EMPTY, PutOption.DEFAULT);
+    return Op.put(bytes(changes(cluster)), ByteSequence.EMPTY, PutOption.DEFAULT);
   }
 
   /** The revision of the newest change of a cluster's configuration. */
   public long newestRevision(String cluster) {
-    GetResponse marker = await(kv.get(bytes(NginxKeys.changes(cluster))));
+    GetResponse marker = await(kv.get(bytes(changes(cluster))));
     GetResponse settings = await(kv.get(bytes(NginxKeys.cluster(cluster))));
     return Math.max(
         marker.getKvs().stream().mapToLong(KeyValue::getModRevision).max().orElse(0),
@@ -226,6 +226,11 @@ public class Documents {
               + " the same Idempotency-Key to make it at most once.",
           e);
     }
+  }
+
+  /** nginx-mgr's own change marker of a cluster; agents never read it. */
+  private static String changes(String cluster) {
+    return NginxKeys.ROOT + "changes/" + cluster;
   }
 
   private static Cmp unchangedSince(String key, long revision) {

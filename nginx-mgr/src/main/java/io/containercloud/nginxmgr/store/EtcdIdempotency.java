@@ -1,7 +1,7 @@
 package io.containercloud.nginxmgr.store;
 
 import io.containercloud.common.idempotency.IdempotencyStore;
-import io.containercloud.common.nginx.NginxKeys;
+import io.containercloud.nginx.model.NginxKeys;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;

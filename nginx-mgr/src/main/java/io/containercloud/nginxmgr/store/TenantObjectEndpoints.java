@@ -1,8 +1,8 @@
 package io.containercloud.nginxmgr.store;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import io.containercloud.common.nginx.Syntax;
-import io.containercloud.common.nginx.TenantOwned;
+import io.containercloud.nginx.model.Syntax;
+import io.containercloud.nginx.model.TenantOwned;
 import io.containercloud.nginxmgr.store.Documents.Versioned;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -23,9 +23,10 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * The HTTP surface of one kind of tenant object in a cluster: paged list, read with ETag, create,
- * replace and delete with If-Match, history and rollback. A subclass names the path.
+ * replace and delete with If-Match, history and rollback. A subclass names the path. Clients send
+ * {@code R}; answers show the stored document {@code T} with its status.
  */
-public abstract class TenantObjectEndpoints<T extends TenantOwned<T>> {
+public abstract class TenantObjectEndpoints<T extends TenantOwned, R extends TenantRequest<T>> {
 
   private final TenantObjects<T> objects;
   private final ObjectStatus.Lookup statuses;
@@ -85,12 +86,12 @@ public abstract class TenantObjectEndpoints<T extends TenantOwned<T>> {
 
   @PostMapping
   public ResponseEntity<Stated<T>> create(
-      @PathVariable String cluster, @Valid @RequestBody T object) {
-    Versioned<T> created = written(cluster, objects.create(cluster, object));
+      @PathVariable String cluster, @Valid @RequestBody R request) {
+    Versioned<T> created = written(cluster, objects.create(cluster, request));
     URI location =
         ServletUriComponentsBuilder.fromCurrentRequestUri()
             .path("/{name}")
-            .buildAndExpand(object.name())
+            .buildAndExpand(request.name())
             .toUri();
     return ResponseEntity.created(location)
         .eTag(Versions.etag(created.revision()))
@@ -102,8 +103,8 @@ public abstract class TenantObjectEndpoints<T extends TenantOwned<T>> {
       @PathVariable String cluster,
       @PathVariable String name,
       @RequestHeader(name = "If-Match", required = false) String ifMatch,
-      @Valid @RequestBody T object) {
-    return answer(cluster, written(cluster, objects.replace(cluster, name, ifMatch, object)));
+      @Valid @RequestBody R request) {
+    return answer(cluster, written(cluster, objects.replace(cluster, name, ifMatch, request)));
   }
 
   @DeleteMapping("/{name}")

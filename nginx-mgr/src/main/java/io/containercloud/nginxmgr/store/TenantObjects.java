@@ -1,10 +1,10 @@
 package io.containercloud.nginxmgr.store;
 
 import io.containercloud.common.error.ProblemException;
-import io.containercloud.common.nginx.NginxKeys;
-import io.containercloud.common.nginx.TenantOwned;
 import io.containercloud.common.security.Caller;
 import io.containercloud.common.security.Role;
+import io.containercloud.nginx.model.NginxKeys;
+import io.containercloud.nginx.model.TenantOwned;
 import io.containercloud.nginxmgr.store.Documents.Page;
 import io.containercloud.nginxmgr.store.Documents.Versioned;
 import io.etcd.jetcd.op.Op;
@@ -14,11 +14,11 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * Objects inside an nginx cluster that belong to a tenant (servers, upstreams): a tenant's users
- * see and change only their tenant's, platform admins all; viewers change nothing. Another tenant's
- * object answers 404, as if it did not exist.
+ * Objects inside an nginx cluster that belong to a tenant (servers, upstreams, certificates): a
+ * tenant's users see and change only their tenant's, platform admins all; viewers change nothing.
+ * Another tenant's object answers 404, as if it did not exist.
  */
-public final class TenantObjects<T extends TenantOwned<T>> {
+public final class TenantObjects<T extends TenantOwned> {
 
   private final Documents documents;
   private final Class<T> type;
@@ -78,25 +78,26 @@ public final class TenantObjects<T extends TenantOwned<T>> {
   }
 
   /** Creates the object in the caller's tenant (a platform admin may name another). */
-  public Versioned<T> create(String cluster, T object) {
+  public Versioned<T> create(String cluster, TenantRequest<T> request) {
     requireCluster(cluster);
-    T owned = object.acceptedOver(null).ownedBy(tenantFor(object));
+    T owned = request.toDocument(tenantFor(request), null);
     admission.admit(cluster, owned);
     return new Versioned<>(
         owned, documents.create(key(cluster, owned.name()), owned, documents.touch(cluster)));
   }
 
-  public Versioned<T> replace(String cluster, String name, String ifMatch, T object) {
-    if (!object.name().equals(name)) {
+  public Versioned<T> replace(
+      String cluster, String name, String ifMatch, TenantRequest<T> request) {
+    if (!request.name().equals(name)) {
       throw ProblemException.immutable("name", name);
     }
     T current = get(cluster, name).value();
     requireWriter();
-    if (object.tenant() != null && !object.tenant().equals(current.tenant())) {
+    if (request.tenant() != null && !request.tenant().equals(current.tenant())) {
       throw ProblemException.immutable("tenant", current.tenant()); // objects stay with a tenant
     }
     long expected = Versions.required(ifMatch);
-    T owned = object.acceptedOver(current).ownedBy(current.tenant());
+    T owned = request.toDocument(current.tenant(), current);
     admission.admit(cluster, owned);
     return new Versioned<>(
         owned, documents.replace(key(cluster, name), owned, expected, documents.touch(cluster)));
@@ -109,9 +110,9 @@ public final class TenantObjects<T extends TenantOwned<T>> {
   }
 
   /**
-   * Applies {@code change} to the current version and commits it together with what {@code alsoDo}
-   * derives from the versions before and after (an outbox entry). Guarded by {@code If-Match} when
-   * sent, else by the version read here.
+   * Applies {@code change} (which keeps the tenant) to the current version and commits it together
+   * with what {@code alsoDo} derives from the versions before and after (an outbox entry). Guarded
+   * by {@code If-Match} when sent, else by the version read here.
    */
   public Versioned<T> change(
       String cluster,
@@ -122,7 +123,7 @@ public final class TenantObjects<T extends TenantOwned<T>> {
     Versioned<T> current = get(cluster, name);
     requireWriter();
     long expected = ifMatch == null ? current.revision() : Versions.required(ifMatch);
-    T changed = change.apply(current.value()).ownedBy(current.value().tenant());
+    T changed = change.apply(current.value());
     long revision =
         documents.replace(
             key(cluster, name),
@@ -166,15 +167,15 @@ public final class TenantObjects<T extends TenantOwned<T>> {
     }
   }
 
-  private String tenantFor(T object) {
+  private String tenantFor(TenantRequest<T> request) {
     Caller caller = requireWriter();
-    if (object.tenant() == null || object.tenant().equals(caller.tenant())) {
+    if (request.tenant() == null || request.tenant().equals(caller.tenant())) {
       return caller.tenant();
     }
     if (!caller.has(Role.PLATFORM_ADMIN)) {
       throw ProblemException.forbidden("Only a platform admin creates objects for another tenant.");
     }
-    return object.tenant();
+    return request.tenant();
   }
 
   private Caller requireWriter() {

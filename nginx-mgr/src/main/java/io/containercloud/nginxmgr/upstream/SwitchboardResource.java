@@ -1,7 +1,7 @@
 package io.containercloud.nginxmgr.upstream;
 
-import io.containercloud.common.nginx.AgentReport;
-import io.containercloud.common.nginx.Upstream;
+import io.containercloud.nginx.model.AgentReport;
+import io.containercloud.nginx.model.Upstream;
 import io.containercloud.nginxmgr.agent.AgentReports;
 import io.containercloud.nginxmgr.store.Documents;
 import io.containercloud.nginxmgr.store.TenantObjects;

@@ -4,10 +4,10 @@ import io.containercloud.common.error.FieldViolation;
 import io.containercloud.common.error.ProblemException;
 import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.Topic;
-import io.containercloud.common.nginx.HostNames;
-import io.containercloud.common.nginx.NginxKeys;
-import io.containercloud.common.nginx.Upstream;
 import io.containercloud.common.security.Caller;
+import io.containercloud.nginx.hosts.HostNames;
+import io.containercloud.nginx.model.NginxKeys;
+import io.containercloud.nginx.model.Upstream;
 import io.containercloud.nginxmgr.event.EtcdOutbox;
 import io.containercloud.nginxmgr.event.NginxEventType;
 import io.containercloud.nginxmgr.store.Documents;
@@ -40,7 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 @RequestMapping("/clusters/{cluster}/upstreams")
 @Validated
-class UpstreamResource extends TenantObjectEndpoints<Upstream> {
+class UpstreamResource extends TenantObjectEndpoints<Upstream, UpstreamRequest> {
 
   private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(2);
 
@@ -106,7 +106,7 @@ class UpstreamResource extends TenantObjectEndpoints<Upstream> {
    * @param active the group(s) that serve from now on
    * @param weights the groups' shares; required for {@code both}
    */
-  record Switch(@NotNull Upstream.Active active, @Valid Upstream.Weights weights) {}
+  record Switch(@NotNull Upstream.Active active, @Valid UpstreamRequest.Weights weights) {}
 
   /** Flips which group serves; If-Match is optional here (an emergency flip needs no read). */
   @PostMapping("/{name}/switch")
@@ -160,7 +160,8 @@ class UpstreamResource extends TenantObjectEndpoints<Upstream> {
               + " group to switch to.",
           List.of(new FieldViolation("active", "names a group the upstream does not have")));
     }
-    Upstream.Weights weights = request.weights() != null ? request.weights() : current.weights();
+    Upstream.Weights weights =
+        request.weights() != null ? request.weights().toDocument() : current.weights();
     if (request.active() == Upstream.Active.BOTH && weights == null) {
       throw ProblemException.invalid("weights", "are required when both groups serve");
     }

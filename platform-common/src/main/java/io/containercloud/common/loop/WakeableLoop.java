@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,9 +14,10 @@ import org.slf4j.LoggerFactory;
  * (for example after a commit that created work), otherwise every poll interval.
  *
  * <p>A round that throws is retried after a capped exponential backoff that the next success
- * resets, and the failure is logged at most once a minute: an outage of the server a round talks to
- * delays work without flooding the log. Wake-ups that arrive during a round are kept, so work
- * created meanwhile is never left waiting for the poll interval.
+ * resets, each wait drawn between half and all of it (so instances that lost a server together do
+ * not come back in step), and the failure is logged at most once a minute: an outage of the server
+ * a round talks to delays work without flooding the log. Wake-ups that arrive during a round are
+ * kept, so work created meanwhile is never left waiting for the poll interval.
  */
 public final class WakeableLoop {
 
@@ -99,9 +101,10 @@ public final class WakeableLoop {
         return;
       } catch (RuntimeException e) {
         backoff = next(backoff);
-        logThrottled(e, backoff);
+        Duration wait = jittered(backoff, ThreadLocalRandom.current().nextDouble());
+        logThrottled(e, wait);
         try {
-          Thread.sleep(backoff.toMillis());
+          Thread.sleep(wait.toMillis());
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
           return;
@@ -113,6 +116,12 @@ public final class WakeableLoop {
   private Duration next(Duration current) {
     Duration next = current.isZero() ? initialBackoff : current.multipliedBy(2);
     return next.compareTo(maxBackoff) > 0 ? maxBackoff : next;
+  }
+
+  /** Between half and all of {@code backoff}, by {@code random} in [0, 1). */
+  static Duration jittered(Duration backoff, double random) {
+    long half = backoff.toMillis() / 2;
+    return Duration.ofMillis(backoff.toMillis() - half + (long) (half * random));
   }
 
   private void logThrottled(RuntimeException e, Duration backoff) {

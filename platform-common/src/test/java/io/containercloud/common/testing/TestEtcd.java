@@ -1,6 +1,5 @@
 package io.containercloud.common.testing;
 
-import io.containercloud.common.nginx.NginxKeys;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -19,6 +18,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class TestEtcd {
 
+  /** The root of nginx-model's {@code NginxKeys}, spelled out: platform-common uses no module. */
+  private static final String ROOT = "/nginx/v1/";
+
   private TestEtcd() {}
 
   /**
@@ -27,8 +29,9 @@ public final class TestEtcd {
    */
   public static void removeNginxCluster(Client etcd, String cluster) {
     KV kv = etcd.getKVClient();
-    List<String> prefixes = List.of(NginxKeys.cluster(cluster) + "/", NginxKeys.agents(cluster));
-    List<String> keys = List.of(NginxKeys.cluster(cluster), NginxKeys.changes(cluster));
+    String settings = ROOT + "clusters/" + cluster;
+    List<String> prefixes = List.of(settings + "/", ROOT + "agents/" + cluster + "/");
+    List<String> keys = List.of(settings, ROOT + "changes/" + cluster);
     for (String prefix : prefixes) {
       await(kv.delete(bytes(prefix), DeleteOption.builder().isPrefix(true).build()));
     }
@@ -53,7 +56,7 @@ public final class TestEtcd {
    * <cluster>/<namespace>/<service>} after endpoint events a test sent.
    */
   public static void removeEndpoints(Client etcd, String service) {
-    await(etcd.getKVClient().delete(bytes(NginxKeys.ROOT + "endpoints/" + service)));
+    await(etcd.getKVClient().delete(bytes(ROOT + "endpoints/" + service)));
   }
 
   private static ByteSequence bytes(String text) {

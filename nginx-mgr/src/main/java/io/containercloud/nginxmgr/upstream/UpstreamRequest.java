@@ -1,6 +1,8 @@
-package io.containercloud.common.nginx;
+package io.containercloud.nginxmgr.upstream;
 
-import com.fasterxml.jackson.annotation.JsonValue;
+import io.containercloud.nginx.model.Syntax;
+import io.containercloud.nginx.model.Upstream;
+import io.containercloud.nginxmgr.store.TenantRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
@@ -12,11 +14,11 @@ import jakarta.validation.constraints.Size;
 import java.util.List;
 
 /**
- * An upstream of an nginx cluster ({@code /nginx/v1/clusters/<cluster>/upstreams/<name>}) with its
- * two backend groups and which of them serves.
+ * An upstream as clients send it, stored as an {@link Upstream}: its two backend groups and which
+ * of them serves. Container members are never taken from here (endpoint events set them).
  *
  * @param name the upstream's name within its cluster (what locations proxy to)
- * @param tenant the owning tenant (set from the caller)
+ * @param tenant the owning tenant: none for the caller's; a platform admin may name another
  * @param balance how requests are spread over members
  * @param vm static members (virtual or physical machines)
  * @param container a Kubernetes service whose ready pod addresses are the members
@@ -24,63 +26,21 @@ import java.util.List;
  * @param weights with {@code both}, the share of each group (relative weights)
  * @param healthCheck how members are probed
  */
-public record Upstream(
+record UpstreamRequest(
     @NotNull @Pattern(regexp = Syntax.NAME, message = Syntax.NAME_MESSAGE) String name,
     @Pattern(regexp = Syntax.NAME, message = Syntax.NAME_MESSAGE) String tenant,
-    @NotNull Balance balance,
+    @NotNull Upstream.Balance balance,
     @Valid VmGroup vm,
     @Valid ContainerGroup container,
-    @NotNull Active active,
+    @NotNull Upstream.Active active,
     @Valid Weights weights,
     @Valid @NotNull HealthCheck healthCheck)
-    implements TenantOwned<Upstream> {
-
-  @Override
-  public Upstream ownedBy(String owner) {
-    return new Upstream(name, owner, balance, vm, container, active, weights, healthCheck);
-  }
-
-  /** Container members come from endpoint events only, never from a client. */
-  @Override
-  public Upstream acceptedOver(Upstream current) {
-    List<String> members =
-        current != null && current.container() != null && current.container().sameService(container)
-            ? current.container().members()
-            : List.of();
-    return withMembers(members);
-  }
-
-  /** A copy whose container group has these members. */
-  public Upstream withMembers(List<String> members) {
-    ContainerGroup group =
-        container == null
-            ? null
-            : new ContainerGroup(
-                container.cluster(),
-                container.namespace(),
-                container.service(),
-                container.port(),
-                List.copyOf(members));
-    return new Upstream(name, tenant, balance, vm, group, active, weights, healthCheck);
-  }
-
-  /** A copy whose vm group has only these members. */
-  public Upstream withVmMembers(List<VmMember> members) {
-    return new Upstream(
-        name,
-        tenant,
-        balance,
-        new VmGroup(List.copyOf(members)),
-        container,
-        active,
-        weights,
-        healthCheck);
-  }
+    implements TenantRequest<Upstream> {
 
   /** nginx refuses {@code backup} under {@code ip_hash}: the whole configuration would fail. */
   @AssertTrue(message = "ip-hash balancing takes no backup members")
   boolean isBackupBalanced() {
-    return balance != Balance.IP_HASH
+    return balance != Upstream.Balance.IP_HASH
         || vm == null
         || vm.members() == null
         || vm.members().stream().noneMatch(m -> m != null && m.backup());
@@ -96,8 +56,33 @@ public record Upstream(
         };
   }
 
+  /** A container group keeps the members stored for the same service, or has none yet. */
+  @Override
+  public Upstream toDocument(String owner, Upstream current) {
+    Upstream upstream =
+        new Upstream(
+            name,
+            owner,
+            balance,
+            vm == null ? null : vm.toDocument(),
+            container == null ? null : container.toDocument(),
+            active,
+            weights == null ? null : weights.toDocument(),
+            healthCheck.toDocument());
+    boolean sameService =
+        upstream.container() != null
+            && current != null
+            && upstream.container().sameService(current.container());
+    return sameService ? upstream.withMembers(current.container().members()) : upstream;
+  }
+
   /** The members of the vm group. */
-  public record VmGroup(@NotEmpty @Size(max = 256) List<@Valid @NotNull VmMember> members) {}
+  record VmGroup(@NotEmpty @Size(max = 256) List<@Valid @NotNull VmMember> members) {
+
+    Upstream.VmGroup toDocument() {
+      return new Upstream.VmGroup(members.stream().map(VmMember::toDocument).toList());
+    }
+  }
 
   /**
    * @param host a host name or IP address
@@ -107,7 +92,7 @@ public record Upstream(
    * @param maxFails failures within failTimeout that mark it down
    * @param failTimeout how long it stays down
    */
-  public record VmMember(
+  record VmMember(
       @NotNull @Size(max = 253) @Pattern(regexp = Syntax.HOST, message = Syntax.HOST_MESSAGE)
           String host,
       @NotNull @Min(1) @Max(65535) Integer port,
@@ -116,8 +101,12 @@ public record Upstream(
       @Min(0) @Max(100) Integer maxFails,
       @Pattern(regexp = Syntax.DURATION, message = Syntax.DURATION_MESSAGE) String failTimeout) {
 
-    public VmMember {
+    VmMember {
       backup = Boolean.TRUE.equals(backup);
+    }
+
+    Upstream.VmMember toDocument() {
+      return new Upstream.VmMember(host, port, weight, backup, maxFails, failTimeout);
     }
   }
 
@@ -126,10 +115,10 @@ public record Upstream(
    * @param namespace the namespace
    * @param service the service whose ready pods serve
    * @param port the pods' port
-   * @param members the current ready pod addresses (kept by nginx-mgr from endpoint events; ignored
-   *     when sent)
+   * @param members ignored: nginx-mgr keeps them from endpoint events (checked like any host, as an
+   *     answer sent back holds them)
    */
-  public record ContainerGroup(
+  record ContainerGroup(
       @NotNull @Pattern(regexp = Syntax.NAME, message = Syntax.NAME_MESSAGE) String cluster,
       @NotNull @Pattern(regexp = Syntax.NAME, message = Syntax.NAME_MESSAGE) String namespace,
       @NotNull @Pattern(regexp = Syntax.NAME, message = Syntax.NAME_MESSAGE) String service,
@@ -138,18 +127,19 @@ public record Upstream(
           List<@NotNull @Pattern(regexp = Syntax.HOST, message = Syntax.HOST_MESSAGE) String>
               members) {
 
-    /** Whether {@code other} names the same Kubernetes service. */
-    public boolean sameService(ContainerGroup other) {
-      return other != null
-          && cluster.equals(other.cluster)
-          && namespace.equals(other.namespace)
-          && service.equals(other.service);
+    Upstream.ContainerGroup toDocument() {
+      return new Upstream.ContainerGroup(cluster, namespace, service, port, List.of());
     }
   }
 
   /** Relative shares of the two groups when both serve. */
-  public record Weights(
-      @NotNull @Min(0) @Max(100) Integer vm, @NotNull @Min(0) @Max(100) Integer container) {}
+  record Weights(
+      @NotNull @Min(0) @Max(100) Integer vm, @NotNull @Min(0) @Max(100) Integer container) {
+
+    Upstream.Weights toDocument() {
+      return new Upstream.Weights(vm, container);
+    }
+  }
 
   /**
    * @param interval between probes
@@ -159,7 +149,7 @@ public record Upstream(
    * @param path HTTP path probed
    * @param expectedStatuses statuses that count as healthy
    */
-  public record HealthCheck(
+  record HealthCheck(
       @NotNull @Pattern(regexp = Syntax.DURATION, message = Syntax.DURATION_MESSAGE)
           String interval,
       @NotNull @Min(1) @Max(10) Integer rise,
@@ -167,39 +157,10 @@ public record Upstream(
       @NotNull @Pattern(regexp = Syntax.DURATION, message = Syntax.DURATION_MESSAGE) String timeout,
       @NotNull @Size(max = 256) @Pattern(regexp = Syntax.PATH, message = Syntax.PATH_MESSAGE)
           String path,
-      @NotEmpty @Size(max = 10) List<@NotNull @Min(100) @Max(599) Integer> expectedStatuses) {}
+      @NotEmpty @Size(max = 10) List<@NotNull @Min(100) @Max(599) Integer> expectedStatuses) {
 
-  public enum Balance {
-    ROUND_ROBIN("round-robin"),
-    LEAST_CONN("least-conn"),
-    IP_HASH("ip-hash");
-
-    private final String json;
-
-    Balance(String json) {
-      this.json = json;
-    }
-
-    @JsonValue
-    public String json() {
-      return json;
-    }
-  }
-
-  public enum Active {
-    VM("vm"),
-    CONTAINER("container"),
-    BOTH("both");
-
-    private final String json;
-
-    Active(String json) {
-      this.json = json;
-    }
-
-    @JsonValue
-    public String json() {
-      return json;
+    Upstream.HealthCheck toDocument() {
+      return new Upstream.HealthCheck(interval, rise, fall, timeout, path, expectedStatuses);
     }
   }
 }

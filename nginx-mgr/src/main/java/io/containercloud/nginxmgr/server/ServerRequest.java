@@ -1,6 +1,8 @@
-package io.containercloud.common.nginx;
+package io.containercloud.nginxmgr.server;
 
-import com.fasterxml.jackson.annotation.JsonValue;
+import io.containercloud.nginx.model.Syntax;
+import io.containercloud.nginx.model.VirtualServer;
+import io.containercloud.nginxmgr.store.TenantRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
@@ -13,18 +15,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One virtual server of an nginx cluster ({@code /nginx/v1/clusters/<cluster>/servers/<name>}).
- * Every string is held to an allow-list ({@link Syntax}) before it is stored, so rendering never
- * sees text that could carry a directive.
+ * A virtual server as clients send it, stored as a {@link VirtualServer}. Every string is held to
+ * an allow-list ({@link Syntax}) here, so nothing that could carry a directive reaches etcd.
  *
  * @param name the server's name within its cluster
- * @param tenant the owning tenant (set from the caller)
+ * @param tenant the owning tenant: none for the caller's; a platform admin may name another
  * @param serverNames host names it answers for
  * @param listen its listeners; none: the cluster's default HTTP port, and its HTTPS port with TLS
  * @param tls the managed certificate it presents, required when a listener uses TLS
  * @param locations where requests go, by path
  */
-public record VirtualServer(
+record ServerRequest(
     @NotNull @Pattern(regexp = Syntax.NAME, message = Syntax.NAME_MESSAGE) String name,
     @Pattern(regexp = Syntax.NAME, message = Syntax.NAME_MESSAGE) String tenant,
     @NotEmpty @Size(max = 32)
@@ -35,16 +36,22 @@ public record VirtualServer(
     @Size(max = 8) List<@Valid @NotNull Listen> listen,
     @Valid Tls tls,
     @NotEmpty @Size(max = 64) List<@Valid @NotNull Location> locations)
-    implements TenantOwned<VirtualServer> {
-
-  @Override
-  public VirtualServer ownedBy(String owner) {
-    return new VirtualServer(name, owner, serverNames, listen, tls, locations);
-  }
+    implements TenantRequest<VirtualServer> {
 
   @AssertTrue(message = "a TLS listener needs tls.certificate")
   boolean isTls() {
     return listen == null || tls != null || listen.stream().noneMatch(l -> l != null && l.ssl());
+  }
+
+  @Override
+  public VirtualServer toDocument(String owner, VirtualServer current) {
+    return new VirtualServer(
+        name,
+        owner,
+        serverNames,
+        listen == null ? null : listen.stream().map(Listen::toDocument).toList(),
+        tls == null ? null : new VirtualServer.Tls(tls.certificate()),
+        locations.stream().map(Location::toDocument).toList());
   }
 
   /**
@@ -52,19 +59,22 @@ public record VirtualServer(
    * @param ssl whether it terminates TLS
    * @param http2 whether it offers HTTP/2
    */
-  public record Listen(@NotNull @Min(1) @Max(65535) Integer port, Boolean ssl, Boolean http2) {
+  record Listen(@NotNull @Min(1) @Max(65535) Integer port, Boolean ssl, Boolean http2) {
 
-    public Listen {
+    Listen {
       ssl = Boolean.TRUE.equals(ssl);
       http2 = Boolean.TRUE.equals(http2);
+    }
+
+    VirtualServer.Listen toDocument() {
+      return new VirtualServer.Listen(port, ssl, http2);
     }
   }
 
   /**
-   * @param certificate the name of a managed certificate of the same cluster and tenant ({@link
-   *     ManagedCertificate}); the agent writes its files, nothing else on the host is named
+   * @param certificate the name of a managed certificate of the same cluster and tenant
    */
-  public record Tls(
+  record Tls(
       @NotNull @Pattern(regexp = Syntax.NAME, message = Syntax.NAME_MESSAGE) String certificate) {}
 
   /**
@@ -78,10 +88,10 @@ public record VirtualServer(
    * @param websocket whether to pass WebSocket upgrades
    * @param clientMaxBodySize the largest request body accepted
    */
-  public record Location(
+  record Location(
       @NotNull @Size(max = 256) @Pattern(regexp = Syntax.PATH, message = Syntax.PATH_MESSAGE)
           String path,
-      @NotNull Match match,
+      @NotNull VirtualServer.Match match,
       @NotNull @Pattern(regexp = Syntax.NAME, message = Syntax.NAME_MESSAGE) String upstream,
       @Pattern(regexp = Syntax.DURATION, message = Syntax.DURATION_MESSAGE) String connectTimeout,
       @Pattern(regexp = Syntax.DURATION, message = Syntax.DURATION_MESSAGE) String readTimeout,
@@ -98,24 +108,17 @@ public record VirtualServer(
       Boolean websocket,
       @Pattern(regexp = Syntax.SIZE, message = Syntax.SIZE_MESSAGE) String clientMaxBodySize) {
 
-    public Location {
-      websocket = Boolean.TRUE.equals(websocket);
-    }
-  }
-
-  public enum Match {
-    PREFIX("prefix"),
-    EXACT("exact");
-
-    private final String json;
-
-    Match(String json) {
-      this.json = json;
-    }
-
-    @JsonValue
-    public String json() {
-      return json;
+    VirtualServer.Location toDocument() {
+      return new VirtualServer.Location(
+          path,
+          match,
+          upstream,
+          connectTimeout,
+          readTimeout,
+          sendTimeout,
+          setHeaders,
+          websocket,
+          clientMaxBodySize);
     }
   }
 }

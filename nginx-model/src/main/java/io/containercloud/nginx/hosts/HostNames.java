@@ -1,4 +1,4 @@
-package io.containercloud.common.nginx;
+package io.containercloud.nginx.hosts;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,4 +1,4 @@
-package io.containercloud.common.nginx;
+package io.containercloud.nginx.model;
 
 /**
  * The allow-lists every string bound for an nginx config passes first. Each admits only characters

@@ -1,4 +1,4 @@
-package io.containercloud.common.nginx;
+package io.containercloud.nginx.model;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import jakarta.validation.Valid;

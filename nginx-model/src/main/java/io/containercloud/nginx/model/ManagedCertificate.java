@@ -1,4 +1,4 @@
-package io.containercloud.common.nginx;
+package io.containercloud.nginx.model;
 
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -15,8 +15,8 @@ import java.util.List;
  * @param name the certificate's name within its cluster (what {@code tls.certificate} names)
  * @param tenant the owning tenant
  * @param chain PEM certificates, the server's first, then its intermediates
- * @param sealedKey the PEM private key sealed with the cluster's certificate key ({@link
- *     io.containercloud.common.crypto.SecretCipher}, owner {@link #sealedFor}), base64
+ * @param sealedKey the PEM private key sealed with the certificates key nginx-mgr and the agents
+ *     share (platform-common's {@code SecretCipher}, associated data {@link #sealedFor}), base64
  * @param fingerprint SHA-256 of the first certificate (lowercase hex); it names the files
  * @param notAfter when the first certificate expires
  * @param dnsNames the first certificate's DNS subject alternative names
@@ -29,12 +29,7 @@ public record ManagedCertificate(
     @NotNull @Pattern(regexp = "[0-9a-f]{64}") String fingerprint,
     @NotNull Instant notAfter,
     @Size(max = 100) List<String> dnsNames)
-    implements TenantOwned<ManagedCertificate> {
-
-  @Override
-  public ManagedCertificate ownedBy(String owner) {
-    return new ManagedCertificate(name, owner, chain, sealedKey, fingerprint, notAfter, dnsNames);
-  }
+    implements TenantOwned {
 
   /** The associated data the key is sealed with: a sealed key copied elsewhere does not open. */
   public static String sealedFor(String cluster, String name) {

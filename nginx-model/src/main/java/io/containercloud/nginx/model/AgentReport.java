@@ -1,4 +1,4 @@
-package io.containercloud.common.nginx;
+package io.containercloud.nginx.model;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,0 +1,12 @@
+package io.containercloud.nginx;
+
+import io.containercloud.common.testing.ArchitectureRules;
+import org.junit.jupiter.api.Test;
+
+class ArchitectureTest {
+
+  @Test
+  void packagesFollowTheLayoutRules() {
+    ArchitectureRules.module("io.containercloud.nginx").models("model").check();
+  }
+}
