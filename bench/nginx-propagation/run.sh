@@ -10,8 +10,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bash "$ROOT/scripts/infra.sh" up >/dev/null
 cd "$ROOT"
-mvn -B -q -ntp install -pl platform-common -am -DskipTests >/dev/null
-mvn -B -q -ntp package -pl nginx-mgr -DskipTests -Dspotless.check.skip=true >/dev/null
+# nginx-agent and what it needs (platform-common, nginx-model, nginx-mgr's runnable jar), installed
+mvn -B -q -ntp install -pl nginx-agent -am -DskipTests -Dspotless.check.skip=true >/dev/null
 rm -f nginx-agent/target/nginx-propagation.txt
 mvn -B -q -ntp verify -pl nginx-agent -Dspotless.check.skip=true -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=NginxPropagationBenchmark -Dfailsafe.failIfNoSpecifiedTests=false \

@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  * JWKS; the admin logs in for real). It keeps out of the local platform's way: its own databases
  * ({@code e2e_<run>_*}, made on first connection and dropped at the end), Kafka topics ({@code
  * e2e.<topic>}) and consumer groups, etcd election, DNS zone {@code e2e.test} and nginx cluster.
+ * Test classes add users of other tenants ({@link #newUser}) and nginx-agents ({@link #nginxAgent})
+ * when they need them.
  */
 final class E2ePlatform {
 
@@ -43,6 +45,7 @@ final class E2ePlatform {
   static final String TOPIC_PREFIX = "e2e.";
 
   static final List<String> ROOMS = List.of("room-1", "room-2", "room-3");
+  private static final String JWKS = "/.well-known/jwks.json";
   private static final String[] DATABASES = {"gateway", "cluster", "dns", "audit"};
   private static final HttpClient HTTP =
       HttpClient.newBuilder()
@@ -61,7 +64,11 @@ final class E2ePlatform {
   private final ServiceProcess dns = new ServiceProcess("dns-service");
   private final ServiceProcess nginx = new ServiceProcess("nginx-mgr");
   private final ServiceProcess audit = new ServiceProcess("audit-service");
-  private String token;
+
+  /** nginx-mgr seals certificate keys with it; the agents open them with it. */
+  private final String certificatesKey = randomKey();
+
+  private Session admin;
 
   private E2ePlatform() throws IOException {}
 
@@ -88,59 +95,72 @@ final class E2ePlatform {
     return instance;
   }
 
-  /** The admin's access token, from a real login through the gateway. */
-  String token() {
-    return token;
-  }
-
   String kubeSimUrl() {
     return kubeSim.url();
   }
 
+  /** Requests through the gateway as the admin. */
+  Session admin() {
+    return admin;
+  }
+
   /** A request through the gateway as the admin. */
   HttpResponse<String> send(String method, String path, String json) {
-    return send(method, path, json, null);
+    return admin.send(method, path, json);
   }
 
   /** The same with {@code If-Match}. */
   HttpResponse<String> send(String method, String path, String json, String ifMatch) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(gateway.url() + path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + token)
-            .method(
-                method,
-                json == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(json));
-    if (json != null) {
-      request.header("Content-Type", "application/json");
-    }
-    if (ifMatch != null) {
-      request.header("If-Match", ifMatch);
-    }
-    try {
-      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new IllegalStateException(method + " " + path + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return admin.send(method, path, json, ifMatch);
   }
 
   /** The same, insisting on a 2xx answer. */
   String ok(String method, String path, String json) {
-    return ok(method, path, json, null);
+    return admin.ok(method, path, json);
   }
 
   /** The same with {@code If-Match}, insisting on a 2xx answer. */
   String ok(String method, String path, String json, String ifMatch) {
-    HttpResponse<String> response = send(method, path, json, ifMatch);
-    assertThat(response.statusCode())
-        .as(method + " " + path + ": " + response.body())
-        .isBetween(200, 299);
-    return response.body();
+    return admin.ok(method, path, json, ifMatch);
+  }
+
+  /**
+   * A new user of {@code tenant} (which must exist) with one role, made by the admin through the
+   * gateway's admin API, and logged in.
+   */
+  Session newUser(String username, String tenant, String role) {
+    String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+    admin.ok(
+        "POST",
+        "/api/admin/users",
+        """
+        {"username":"%s","password":"%s","tenant":"%s","roles":["%s"]}"""
+            .formatted(username, password, tenant, role));
+    return login(username, password);
+  }
+
+  /**
+   * An nginx-agent (its packaged jar) following the nginx cluster {@code cluster} as {@code host}:
+   * it runs its own nginx in {@code prefix}, listening on {@code address}, and stops it when it
+   * stops. It opens the certificate keys this platform's nginx-mgr sealed. Started, not awaited;
+   * the caller closes it.
+   */
+  ServiceProcess nginxAgent(String cluster, String host, String address, Path prefix)
+      throws IOException {
+    return new ServiceProcess("nginx-agent", "nginx-agent-" + host)
+        .start(
+            List.of(
+                "platform.security.jwks-uri=" + gateway.url() + JWKS,
+                "platform.etcd.endpoints=http://127.0.0.1:" + LocalInfra.ETCD_PORT,
+                "platform.nginx-agent.cluster=" + cluster,
+                "platform.nginx-agent.host-id=" + host,
+                "platform.nginx-agent.prefix=" + prefix,
+                "platform.nginx-agent.cert-dir=" + prefix.resolve("certs"),
+                "platform.nginx-agent.listen-address=" + address,
+                "platform.nginx-agent.certificates-key=" + certificatesKey,
+                "platform.nginx-agent.reload-interval=200ms",
+                "platform.nginx-agent.worker-processes=1",
+                "platform.nginx-agent.stop-nginx-on-exit=true"));
   }
 
   /** A kube-sim drill: {@code POST /clusters/<room>/fail} or {@code heal}. */
@@ -165,7 +185,7 @@ final class E2ePlatform {
 
   private void start() throws Exception {
     String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
-    String jwks = "platform.security.jwks-uri=" + gateway.url() + "/.well-known/jwks.json";
+    String jwks = "platform.security.jwks-uri=" + gateway.url() + JWKS;
     String kafka = "spring.kafka.bootstrap-servers=" + LocalInfra.KAFKA_BOOTSTRAP;
     String topics = "platform.kafka.topic-prefix=" + TOPIC_PREFIX;
     launch(
@@ -211,7 +231,7 @@ final class E2ePlatform {
         kafka,
         topics,
         jwks,
-        "platform.nginx.certificates-key=" + randomKey(),
+        "platform.nginx.certificates-key=" + certificatesKey,
         "platform.nginx.endpoints.consumer-group=e2e-nginx-" + run);
     launch(
         audit,
@@ -223,7 +243,7 @@ final class E2ePlatform {
     for (ServiceProcess process : processes) {
       process.awaitReady();
     }
-    token = login(password);
+    admin = login("admin", password);
     for (String room : ROOMS) {
       ok("POST", "/api/clusters/clusters", registration(room));
     }
@@ -247,19 +267,28 @@ final class E2ePlatform {
     processes.add(process.start(List.of(settings)));
   }
 
-  private String login(String password) throws IOException, InterruptedException {
-    HttpResponse<String> login =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(gateway.url() + "/api/auth/login"))
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"username\":\"admin\",\"password\":\"" + password + "\"}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+  private Session login(String username, String password) {
+    HttpResponse<String> login;
+    try {
+      login =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(gateway.url() + "/api/auth/login"))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"username\":\"%s\",\"password\":\"%s\"}"
+                              .formatted(username, password)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException("login of " + username + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
     Matcher matcher = Pattern.compile("\"access_token\":\"([^\"]+)\"").matcher(login.body());
-    assertThat(matcher.find()).as("login: " + login.body()).isTrue();
-    return matcher.group(1);
+    assertThat(matcher.find()).as("login of " + username + ": " + login.body()).isTrue();
+    return new Session(gateway.url(), matcher.group(1));
   }
 
   private String registration(String room) throws IOException {

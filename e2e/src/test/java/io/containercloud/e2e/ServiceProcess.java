@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * One service's executable jar as its own process on a free port, its output in {@code
- * e2e/target/<module>.log}. The jar is the one Maven resolved for the module's test dependency
- * (system property {@code e2e.jar.<module>}, set in e2e's pom).
+ * e2e/target/<name>.log} (the module's name unless told). The jar is the one Maven resolved for the
+ * module's test dependency (system property {@code e2e.jar.<module>}, set in e2e's pom).
  */
 final class ServiceProcess implements AutoCloseable {
 
@@ -32,9 +32,14 @@ final class ServiceProcess implements AutoCloseable {
   private Process process;
 
   ServiceProcess(String module) throws IOException {
+    this(module, module);
+  }
+
+  /** One of several processes of {@code module}, logging to {@code target/<name>.log}. */
+  ServiceProcess(String module, String name) throws IOException {
     this.module = module;
     this.port = freePort();
-    this.log = Path.of("target", module + ".log");
+    this.log = Path.of("target", name + ".log");
   }
 
   int port() {

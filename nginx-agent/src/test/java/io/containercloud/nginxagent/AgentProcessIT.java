@@ -116,7 +116,7 @@ class AgentProcessIT {
   }
 
   private Process startAgent() throws IOException {
-    String jar = NginxMgrProcess.jar(Path.of("target"), "nginx-agent");
+    String jar = LocalInfra.jar("nginx-agent.jar").toString();
     return new ProcessBuilder(
             "java",
             "-Xmx128m",

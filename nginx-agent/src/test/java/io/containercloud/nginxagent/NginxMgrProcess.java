@@ -8,11 +8,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** nginx-mgr's packaged jar as its own process (the reactor builds it before this module). */
+/**
+ * nginx-mgr's packaged jar as its own process: the one Maven resolved for this module's test
+ * dependency (system property {@code nginx-mgr.jar}, set in the pom).
+ */
 final class NginxMgrProcess implements AutoCloseable {
 
   private final HttpClient http = HttpClient.newHttpClient();
@@ -26,7 +28,7 @@ final class NginxMgrProcess implements AutoCloseable {
                 "java",
                 "-Xmx256m",
                 "-jar",
-                jar(Path.of("../nginx-mgr/target"), "nginx-mgr"),
+                LocalInfra.jar("nginx-mgr.jar").toString(),
                 "--server.port=" + port,
                 "--platform.security.jwks-uri=" + TestTokens.jwksUri(),
                 "--platform.etcd.endpoints=http://127.0.0.1:" + LocalInfra.ETCD_PORT,
@@ -95,17 +97,6 @@ final class NginxMgrProcess implements AutoCloseable {
 
   private URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
-  }
-
-  static String jar(Path folder, String module) throws IOException {
-    try (var files = Files.list(folder)) {
-      return files
-          .filter(p -> p.getFileName().toString().matches(module + "-[0-9].*[0-9T]\\.jar"))
-          .findFirst()
-          .orElseThrow(() -> new IllegalStateException("no " + module + " jar in " + folder))
-          .toAbsolutePath()
-          .toString();
-    }
   }
 
   @Override

@@ -249,7 +249,7 @@ class NginxPropagationBenchmark {
             "java",
             "-Xmx128m",
             "-jar",
-            NginxMgrProcess.jar(Path.of("target"), "nginx-agent"),
+            LocalInfra.jar("nginx-agent.jar").toString(),
             "--server.port=0",
             "--platform.security.jwks-uri=" + TestTokens.jwksUri(),
             "--platform.etcd.endpoints=http://127.0.0.1:" + LocalInfra.ETCD_PORT,

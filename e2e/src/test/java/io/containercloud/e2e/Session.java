@@ -1,0 +1,78 @@
+package io.containercloud.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** One user's requests through the gateway, with the access token of a real login. */
+final class Session {
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+
+  private final String gateway;
+  private final String token;
+
+  Session(String gateway, String token) {
+    this.gateway = gateway;
+    this.token = token;
+  }
+
+  HttpResponse<String> send(String method, String path, String json) {
+    return send(method, path, json, null);
+  }
+
+  /** The same with {@code If-Match}. */
+  HttpResponse<String> send(String method, String path, String json, String ifMatch) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(gateway + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + token)
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (ifMatch != null) {
+      request.header("If-Match", ifMatch);
+    }
+    try {
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(method + " " + path + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The same, insisting on a 2xx answer; its body. */
+  String ok(String method, String path, String json) {
+    return ok(method, path, json, null);
+  }
+
+  /** The same with {@code If-Match}, insisting on a 2xx answer; its body. */
+  String ok(String method, String path, String json, String ifMatch) {
+    return okResponse(method, path, json, ifMatch).body();
+  }
+
+  /** The same, insisting on a 2xx answer; the whole answer (for its {@code ETag}). */
+  HttpResponse<String> okResponse(String method, String path, String json, String ifMatch) {
+    HttpResponse<String> response = send(method, path, json, ifMatch);
+    assertThat(response.statusCode())
+        .as(method + " " + path + ": " + response.body())
+        .isBetween(200, 299);
+    return response;
+  }
+}
