@@ -1,10 +1,10 @@
 package io.containercloud.gateway.web;
 
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -13,8 +13,11 @@ import reactor.core.publisher.Mono;
 
 /**
  * Gives every request a correlation id: the client's {@code X-Correlation-Id} when it is a plain
- * token, a new UUID otherwise. It goes to the service (which logs it), back to the client, and into
- * the audit record.
+ * token, a new random one otherwise. It goes back to the client, into the audit record, and to the
+ * service (which logs it) with the routed request's other headers ({@code ForwardedHeaders}), so
+ * the request itself is not copied here. An id needs to be unique, not unguessable: it is drawn
+ * from a per-thread generator, not from {@code SecureRandom}, which serialises every request on one
+ * lock.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -27,16 +30,15 @@ public class CorrelationIdFilter implements WebFilter {
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     String offered = exchange.getRequest().getHeaders().getFirst(HEADER);
-    String id =
-        offered != null && ACCEPTED.matcher(offered).matches()
-            ? offered
-            : UUID.randomUUID().toString();
-    ServerHttpRequest request =
-        exchange.getRequest().mutate().headers(h -> h.set(HEADER, id)).build();
+    String id = offered != null && ACCEPTED.matcher(offered).matches() ? offered : newId();
     exchange.getResponse().getHeaders().set(HEADER, id);
-    ServerWebExchange tagged = exchange.mutate().request(request).build();
-    tagged.getAttributes().put(ATTRIBUTE, id);
-    return chain.filter(tagged);
+    exchange.getAttributes().put(ATTRIBUTE, id);
+    return chain.filter(exchange);
+  }
+
+  private static String newId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return new UUID(random.nextLong(), random.nextLong()).toString();
   }
 
   /** The id of this exchange (set by the filter). */

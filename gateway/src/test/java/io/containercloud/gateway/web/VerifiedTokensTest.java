@@ -3,8 +3,10 @@ package io.containercloud.gateway.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.core.OAuth2Error;
@@ -15,8 +17,11 @@ import reactor.core.publisher.Mono;
 
 class VerifiedTokensTest {
 
+  private static final Instant START = Instant.parse("2026-12-02T10:00:00Z");
+
   private final AtomicInteger verifications = new AtomicInteger();
-  private final AtomicBoolean claimsValid = new AtomicBoolean(true);
+  private final AtomicInteger validations = new AtomicInteger();
+  private final MutableClock clock = new MutableClock(START);
 
   private final VerifiedTokens tokens =
       new VerifiedTokens(
@@ -24,10 +29,14 @@ class VerifiedTokensTest {
             verifications.incrementAndGet();
             return Mono.just(jwt(token));
           },
-          jwt ->
-              claimsValid.get()
-                  ? OAuth2TokenValidatorResult.success()
-                  : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token")));
+          jwt -> {
+            validations.incrementAndGet();
+            return clock.instant().isBefore(jwt.getExpiresAt().plus(VerifiedTokens.CLOCK_SKEW))
+                ? OAuth2TokenValidatorResult.success()
+                : OAuth2TokenValidatorResult.failure(
+                    new OAuth2Error("invalid_token", "Jwt expired", null));
+          },
+          clock);
 
   @Test
   void verifiesEachTokenOnce() {
@@ -39,14 +48,38 @@ class VerifiedTokensTest {
   }
 
   @Test
-  void validatesClaimsOnEveryHitAndForgetsATokenThatFails() {
+  void aHitChecksOnlyTheValidityWindowAndForgetsATokenPastIt() {
     tokens.decode("a").block();
-    claimsValid.set(false);
+    clock.set(START.plusSeconds(60 + 59)); // expiry plus the skew, less a second
+    assertThat(tokens.decode("a").block().getSubject()).isEqualTo("a");
+    assertThat(validations).hasValue(0);
 
-    assertThatThrownBy(() -> tokens.decode("a").block()).isInstanceOf(JwtValidationException.class);
-    claimsValid.set(true);
-    tokens.decode("a").block();
-    assertThat(verifications).hasValue(2);
+    clock.set(START.plusSeconds(60 + 60));
+    assertThatThrownBy(() -> tokens.decode("a").block())
+        .isInstanceOf(JwtValidationException.class)
+        .hasMessageContaining("no longer valid");
+    assertThat(verifications).hasValue(1);
+    tokens.decode("a").block(); // this test's decoder checks no time
+    assertThat(verifications).as("a forgotten token is verified again").hasValue(2);
+  }
+
+  @Test
+  void aTokenNotValidYetIsRefusedUntilItsTime() {
+    VerifiedTokens early =
+        new VerifiedTokens(
+            token ->
+                Mono.just(
+                    Jwt.withTokenValue(token)
+                        .header("alg", "RS256")
+                        .subject(token)
+                        .notBefore(START.plusSeconds(120))
+                        .expiresAt(START.plusSeconds(600))
+                        .build()),
+            jwt -> OAuth2TokenValidatorResult.success(),
+            clock);
+    early.decode("n").block(); // the decoder's own validator let it through
+
+    assertThatThrownBy(() -> early.decode("n").block()).isInstanceOf(JwtValidationException.class);
   }
 
   @Test
@@ -57,7 +90,8 @@ class VerifiedTokensTest {
               verifications.incrementAndGet();
               return Mono.error(new IllegalStateException("bad signature"));
             },
-            jwt -> OAuth2TokenValidatorResult.success());
+            jwt -> OAuth2TokenValidatorResult.success(),
+            clock);
 
     assertThatThrownBy(() -> failing.decode("a").block()).hasMessageContaining("bad signature");
     assertThatThrownBy(() -> failing.decode("a").block()).hasMessageContaining("bad signature");
@@ -78,7 +112,34 @@ class VerifiedTokensTest {
     return Jwt.withTokenValue(subject)
         .header("alg", "RS256")
         .subject(subject)
-        .expiresAt(Instant.now().plusSeconds(60))
+        .expiresAt(START.plusSeconds(60))
         .build();
+  }
+
+  private static final class MutableClock extends Clock {
+    private volatile Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    void set(Instant instant) {
+      now = instant;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
   }
 }

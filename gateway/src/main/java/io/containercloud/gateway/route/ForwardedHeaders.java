@@ -4,6 +4,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 
 import io.containercloud.common.error.ProblemInstance;
 import io.containercloud.gateway.GatewayProperties;
+import io.containercloud.gateway.web.CorrelationIdFilter;
 import java.util.Set;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.route.Route;
@@ -13,18 +14,19 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Tells a service the prefix the gateway removed: {@code X-Forwarded-Prefix: /api/<service>} on
- * every routed request, so the service can name the caller's path (a problem's {@code instance},
- * links). Always the gateway's own value: what a client sent under that name is gone by then
- * (Spring Cloud Gateway drops every {@code X-Forwarded-*} header of an untrusted client, and this
- * filter runs after it and sets, never appends).
+ * The headers the gateway adds to a routed request, in the one copy of its headers Spring Cloud
+ * Gateway makes anyway: the prefix the gateway removed ({@code X-Forwarded-Prefix: /api/<service>},
+ * so the service can name the caller's path in a problem's {@code instance} and in links) and the
+ * request's correlation id. Always the gateway's own values: a client's {@code X-Forwarded-*}
+ * headers are gone by then (Spring Cloud Gateway drops them for an untrusted client, and this
+ * filter runs after it), and both are set, never appended.
  */
 @Component
-class ForwardedPrefixHeader implements HttpHeadersFilter, Ordered {
+class ForwardedHeaders implements HttpHeadersFilter, Ordered {
 
   private final Set<String> services;
 
-  ForwardedPrefixHeader(GatewayProperties properties) {
+  ForwardedHeaders(GatewayProperties properties) {
     this.services = Set.copyOf(properties.services().keySet());
   }
 
@@ -43,6 +45,7 @@ class ForwardedPrefixHeader implements HttpHeadersFilter, Ordered {
     } else {
       headers.remove(ProblemInstance.PREFIX_HEADER);
     }
+    headers.set(CorrelationIdFilter.HEADER, CorrelationIdFilter.of(exchange));
     return headers;
   }
 }
