@@ -56,7 +56,7 @@ class OutboxAutoConfiguration {
     JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     OutboxRelay relay =
         new OutboxRelay(
-            jdbc, tx, producer(kafka, properties), topics, properties, Clock.systemUTC());
+            jdbc, tx, () -> producer(kafka, properties), topics, properties, Clock.systemUTC());
     meters.ifAvailable(
         registry ->
             Gauge.builder("platform.outbox.pending", jdbc, OutboxAutoConfiguration::pending)
@@ -93,7 +93,8 @@ class OutboxAutoConfiguration {
     config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1_000, timeoutMs / 2));
-    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(1_000, timeoutMs / 2) + 5);
+    // longer than the relay waits: the relay gives up first and drops the producer (OutboxRelay)
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(2_000, timeoutMs * 2));
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -29,9 +30,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * inserting new rows are never blocked and a second instance waits instead of publishing the same
  * rows out of order), sends them with an idempotent producer, waits for every acknowledgement and
  * marks the acknowledged prefix sent. A failure stops the round at the first unacknowledged row (a
- * send refused at once also ends the sending, so no later row overtakes it); the next round starts
- * there, so per-key order holds and nothing is skipped. Delivery is at least once: a crash between
- * acknowledgement and commit publishes a row twice, which the consumers' idempotence absorbs.
+ * send refused at once also ends the sending, so no later row overtakes it) and drops the producer
+ * at once, with whatever it still holds: a record it kept retrying could otherwise reach Kafka
+ * after the next round had sent it again behind later rows of its key. The producer never gives up
+ * on a record by itself before the round does (its delivery timeout is longer), so no record of a
+ * partition fails while a later one of the same partition gets through. The next round starts at
+ * the first unacknowledged row with a new producer, so per-key order holds and nothing is skipped.
+ * Delivery is at least once: a crash between acknowledgement and commit publishes a row twice,
+ * which the consumers' idempotence absorbs.
  *
  * <p>Rows keep the logical topic name; the relay publishes on its name on the broker ({@link
  * TopicNames}, with the configured prefix). Each service's database is its own, so no other
@@ -46,7 +52,8 @@ final class OutboxRelay implements SmartLifecycle, DisposableBean {
 
   private final JdbcTemplate jdbc;
   private final TransactionTemplate tx;
-  private final Producer<String, String> producer;
+  private final Supplier<Producer<String, String>> producers;
+  private Producer<String, String> producer; // the loop's thread only; null after a failure
   private final TopicNames topics;
   private final OutboxProperties properties;
   private final Clock clock;
@@ -56,13 +63,13 @@ final class OutboxRelay implements SmartLifecycle, DisposableBean {
   OutboxRelay(
       JdbcTemplate jdbc,
       TransactionTemplate tx,
-      Producer<String, String> producer,
+      Supplier<Producer<String, String>> producers,
       TopicNames topics,
       OutboxProperties properties,
       Clock clock) {
     this.jdbc = jdbc;
     this.tx = tx;
-    this.producer = producer;
+    this.producers = producers;
     this.topics = topics;
     this.properties = properties;
     this.clock = clock;
@@ -94,7 +101,9 @@ final class OutboxRelay implements SmartLifecycle, DisposableBean {
   /** The producer goes with the bean, not with a stop. */
   @Override
   public void destroy() {
-    producer.close(Duration.ofSeconds(5));
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+    }
   }
 
   @Override
@@ -114,6 +123,8 @@ final class OutboxRelay implements SmartLifecycle, DisposableBean {
     Round round = tx.execute(status -> publishBatch());
     // thrown only after the acknowledged prefix is committed as sent
     if (round.failure() != null) {
+      producer.close(Duration.ZERO);
+      producer = null;
       throw round.failure();
     }
     return round.sent();
@@ -128,6 +139,9 @@ final class OutboxRelay implements SmartLifecycle, DisposableBean {
             properties.batchSize());
     if (rows.isEmpty()) {
       return new Round(0, null);
+    }
+    if (producer == null) {
+      producer = producers.get();
     }
     List<Future<?>> acks = new ArrayList<>(rows.size());
     for (Row row : rows) {

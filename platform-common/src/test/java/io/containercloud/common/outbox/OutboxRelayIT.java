@@ -8,10 +8,13 @@ import io.containercloud.common.event.Topic;
 import io.containercloud.common.event.TopicNames;
 import io.containercloud.common.it.CommonTestApplication;
 import java.time.Clock;
+import java.util.Iterator;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -59,16 +62,22 @@ class OutboxRelayIT {
                 CloudEvent.of("/common-test", () -> "widget.created", key, "t", null));
           }
         });
-    RefusingFirstSend producer = new RefusingFirstSend();
+    RefusingFirstSend refusing = new RefusingFirstSend();
+    MockProducer<String, String> next =
+        new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
+    Iterator<Producer<String, String>> producers =
+        List.<Producer<String, String>>of(refusing, next).iterator();
     OutboxRelay relay =
-        new OutboxRelay(jdbc, tx, producer, new TopicNames("test."), properties, Clock.systemUTC());
+        new OutboxRelay(
+            jdbc, tx, producers::next, new TopicNames("test."), properties, Clock.systemUTC());
 
     assertThatThrownBy(relay::relayOnce).hasMessageContaining("did not acknowledge");
-    assertThat(producer.history()).as("nothing after the refused row left").isEmpty();
+    assertThat(refusing.history()).as("nothing after the refused row left").isEmpty();
+    assertThat(refusing.closed()).as("the failed round's producer is dropped").isTrue();
     assertThat(unsent()).isEqualTo(5);
 
     assertThat(relay.relayOnce()).isEqualTo(5);
-    assertThat(producer.history())
+    assertThat(next.history())
         .extracting(ProducerRecord::topic)
         .containsOnly("test.app-events")
         .hasSize(5);
