@@ -31,16 +31,8 @@ public class CorrelationIdFilter implements WebFilter {
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     String offered = exchange.getRequest().getHeaders().getFirst(HEADER);
     String id = offered != null && ACCEPTED.matcher(offered).matches() ? offered : newId();
+    exchange.getResponse().getHeaders().set(HEADER, id);
     exchange.getAttributes().put(ATTRIBUTE, id);
-    // set just before the answer goes out: a routed answer brings the service's copy of the header
-    // along, which this replaces, so the caller gets the id once
-    exchange
-        .getResponse()
-        .beforeCommit(
-            () -> {
-              exchange.getResponse().getHeaders().set(HEADER, id);
-              return Mono.empty();
-            });
     return chain.filter(exchange);
   }
 
