@@ -1,9 +1,15 @@
 package io.containercloud.gateway;
 
 import static io.containercloud.common.testing.ServiceContract.assertProblem;
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.containercloud.common.testing.ServiceContract;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,6 +36,32 @@ class GatewayApplicationIT {
   @Test
   void honoursTheServiceContractWithItsOwnTokens() {
     ServiceContract.assertHonoured(port, GatewayFixture.login(port, "admin", "test-admin-secret"));
+  }
+
+  /**
+   * Requests sent back to back on one connection, the first answered later than the second: Reactor
+   * Netty 1.3.6 then stopped reading the connection (reactor-netty #4347), and the next request on
+   * it waited until the client hung up.
+   */
+  @Test
+  void aKeepAliveConnectionIsStillReadAfterRequestsSentBackToBack() throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      out.write(
+          (request("/actuator/health/readiness") + request("/no/such/path")).getBytes(US_ASCII));
+      assertThat(GatewayFixture.readStatus(in)).isEqualTo(200);
+      assertThat(GatewayFixture.readStatus(in)).isEqualTo(401);
+      for (int i = 0; i < 3; i++) {
+        out.write(request("/actuator/health/liveness").getBytes(US_ASCII));
+        assertThat(GatewayFixture.readStatus(in)).isEqualTo(200);
+      }
+    }
+  }
+
+  private static String request(String path) {
+    return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   }
 
   @Test

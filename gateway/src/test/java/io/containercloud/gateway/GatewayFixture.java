@@ -6,7 +6,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.containercloud.common.error.ProblemInstance;
 import io.containercloud.common.testing.ServiceContract;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -19,8 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -116,6 +120,49 @@ final class GatewayFixture {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Reads one response of a kept-alive connection from {@code in} (a body by length or in chunks)
+   * and returns its status.
+   */
+  static int readStatus(InputStream in) throws IOException {
+    List<String> head = new ArrayList<>();
+    for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+      head.add(line);
+    }
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (String field : head.subList(1, head.size())) {
+      int colon = field.indexOf(':');
+      fields.put(
+          field.substring(0, colon).toLowerCase(Locale.ROOT), field.substring(colon + 1).trim());
+    }
+    if ("chunked".equalsIgnoreCase(fields.get("transfer-encoding"))) {
+      for (int size = chunkSize(in); size > 0; size = chunkSize(in)) {
+        in.readNBytes(size + 2); // the chunk and its CRLF
+      }
+      readLine(in); // no trailers
+    } else {
+      in.readNBytes(Integer.parseInt(fields.getOrDefault("content-length", "0")));
+    }
+    return Integer.parseInt(head.get(0).split(" ")[1]);
+  }
+
+  private static int chunkSize(InputStream in) throws IOException {
+    return Integer.parseInt(readLine(in).split(";")[0].trim(), 16);
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int c = in.read(); c != '\n'; c = in.read()) {
+      if (c < 0) {
+        throw new EOFException("connection closed after: " + line);
+      }
+      if (c != '\r') {
+        line.append((char) c);
+      }
+    }
+    return line.toString();
   }
 
   private static void sleep(long millis) {

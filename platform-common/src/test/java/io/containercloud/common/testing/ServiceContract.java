@@ -18,8 +18,7 @@ import java.time.Duration;
 public final class ServiceContract {
 
   // HTTP/1.1 as every caller of the platform on plain HTTP speaks it: the JDK client's default is
-  // an h2c upgrade attempt per connection, which no real caller sends (and which left a request to
-  // the gateway unanswered in 2 of 8 CI runs, not yet explained)
+  // an h2c upgrade attempt per connection, which no real caller sends
   private static final HttpClient HTTP =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
