@@ -115,6 +115,8 @@ class GatewayApplicationIT {
                 .GET()
                 .build());
     assertThat(response.statusCode()).isEqualTo(200);
+    // the service echoes the id the gateway sent; the caller still gets it once
+    assertThat(response.headers().allValues("X-Correlation-Id")).hasSize(1);
     assertThat(GatewayFixture.lastBackendRequest.get())
         .startsWith("GET /things/1?x=y")
         .contains("authorization: Bearer " + token)

@@ -232,6 +232,11 @@ final class GatewayFixture {
             }
             int status = exchange.getRequestMethod().equals("POST") ? 201 : 200;
             byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+            // as every service does (platform-common's correlation filter)
+            String correlation = exchange.getRequestHeaders().getFirst("X-Correlation-Id");
+            if (correlation != null) {
+              exchange.getResponseHeaders().set("X-Correlation-Id", correlation);
+            }
             exchange.sendResponseHeaders(status, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
               out.write(body);
