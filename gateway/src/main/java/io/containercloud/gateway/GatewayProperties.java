@@ -52,6 +52,15 @@ public record GatewayProperties(
     @NotNull @DefaultValue List<@NotNull Path> previousSigningKeys,
     @Valid Oidc oidc) {
 
+  /** Whether {@code path} is {@code /api/<service>/...} for a configured service. */
+  public boolean routes(String path) {
+    if (!path.startsWith("/api/")) {
+      return false;
+    }
+    int end = path.indexOf('/', 5);
+    return services.containsKey(end < 0 ? path.substring(5) : path.substring(5, end));
+  }
+
   /**
    * @param username the admin's login
    * @param tenant the tenant the admin is bound to as {@code platform-admin}

@@ -4,7 +4,9 @@ import static io.containercloud.common.testing.ServiceContract.assertProblem;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.ServiceContract;
+import io.containercloud.common.testing.TestTokens;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +15,11 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -130,11 +137,69 @@ class GatewayApplicationIT {
     assertThat(ServiceContract.get(url("/api/echo/slow"), token).statusCode()).isEqualTo(200);
   }
 
+  /** Routed requests have a chain of their own (GatewaySecurity), which writes the same. */
   @Test
-  void routesNeedAToken() {
-    HttpResponse<String> response = ServiceContract.get(url("/api/echo/things"), null);
-    assertThat(response.statusCode()).isEqualTo(401);
-    assertProblem(response, "unauthorized");
+  void routedAnswersCarryTheSecurityHeadersOfTheGatewaysOwn() {
+    String token = GatewayFixture.login(port, "admin", "test-admin-secret");
+    Map<String, List<String>> own =
+        securityHeaders(ServiceContract.get(url("/actuator/health/liveness"), null));
+    assertThat(own).containsKeys("cache-control", "x-content-type-options", "x-frame-options");
+    assertThat(securityHeaders(ServiceContract.get(url("/api/echo/things"), token))).isEqualTo(own);
+    assertThat(securityHeaders(ServiceContract.get(url("/api/echo/things"), null))).isEqualTo(own);
+  }
+
+  private static Map<String, List<String>> securityHeaders(HttpResponse<String> response) {
+    Set<String> names =
+        Set.of(
+            "cache-control",
+            "pragma",
+            "expires",
+            "x-content-type-options",
+            "x-frame-options",
+            "x-xss-protection",
+            "strict-transport-security",
+            "referrer-policy",
+            "permissions-policy",
+            "content-security-policy",
+            "cross-origin-opener-policy",
+            "cross-origin-embedder-policy",
+            "cross-origin-resource-policy");
+    Map<String, List<String>> found = new TreeMap<>();
+    response
+        .headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              if (names.contains(name.toLowerCase(Locale.ROOT))) {
+                found.put(name.toLowerCase(Locale.ROOT), values);
+              }
+            });
+    return found;
+  }
+
+  @Test
+  void routesNeedAValidTokenOfTheGateway() {
+    String token = GatewayFixture.login(port, "admin", "test-admin-secret");
+    String badSignature = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA";
+    String otherIssuer = TestTokens.token("alice", "tenant-a", Role.PLATFORM_ADMIN);
+    GatewayFixture.lastBackendRequest.set(null);
+    for (String authorization :
+        new String[] {
+          null,
+          "Bearer " + badSignature,
+          "Bearer " + otherIssuer,
+          "Bearer two words",
+          "Basic YWRtaW46dGVzdC1hZG1pbi1zZWNyZXQ="
+        }) {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url("/api/echo/things")));
+      if (authorization != null) {
+        request.header("Authorization", authorization);
+      }
+      HttpResponse<String> response = ServiceContract.send(request.GET().build());
+      assertThat(response.statusCode()).as(authorization).isEqualTo(401);
+      assertProblem(response, "unauthorized");
+    }
+    assertThat(GatewayFixture.lastBackendRequest.get()).isNull();
   }
 
   @Test

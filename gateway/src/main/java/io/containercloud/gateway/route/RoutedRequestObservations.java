@@ -2,7 +2,6 @@ package io.containercloud.gateway.route;
 
 import io.containercloud.gateway.GatewayProperties;
 import io.micrometer.observation.ObservationPredicate;
-import java.util.Set;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
@@ -18,18 +17,8 @@ class RoutedRequestObservations {
 
   @Bean
   ObservationPredicate routedRequestsMeasuredPerRoute(GatewayProperties properties) {
-    Set<String> services = Set.copyOf(properties.services().keySet());
     return (name, context) ->
         !(context instanceof ServerRequestObservationContext request
-            && routed(request.getCarrier().getPath().value(), services));
-  }
-
-  /** {@code /api/<service>/...} for a configured service. */
-  static boolean routed(String path, Set<String> services) {
-    if (!path.startsWith("/api/")) {
-      return false;
-    }
-    int end = path.indexOf('/', 5);
-    return services.contains(end < 0 ? path.substring(5) : path.substring(5, end));
+            && properties.routes(request.getCarrier().getPath().value()));
   }
 }

@@ -25,13 +25,22 @@ final class BearerTokens implements ServerAuthenticationConverter {
     if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
       return Mono.empty();
     }
-    String token = header.substring(PREFIX.length());
-    if (!isToken68(token)) {
+    String token = token(header);
+    if (token == null) {
       return Mono.error(
           new OAuth2AuthenticationException(
               BearerTokenErrors.invalidToken("Bearer token is malformed")));
     }
     return Mono.just(new BearerTokenAuthenticationToken(token));
+  }
+
+  /** The token of a well-formed {@code Bearer} authorization {@code header}, else null. */
+  static String token(String header) {
+    if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+      return null;
+    }
+    String token = header.substring(PREFIX.length());
+    return isToken68(token) ? token : null;
   }
 
   /** {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
@@ -28,22 +29,36 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.MatcherSecurityWebFilterChain;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
+import org.springframework.security.web.server.header.CacheControlServerHttpHeadersWriter;
+import org.springframework.security.web.server.header.CompositeServerHttpHeadersWriter;
+import org.springframework.security.web.server.header.ContentTypeOptionsServerHttpHeadersWriter;
+import org.springframework.security.web.server.header.HttpHeaderWriterWebFilter;
+import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter;
+import org.springframework.security.web.server.header.ServerHttpHeadersWriter;
+import org.springframework.security.web.server.header.StrictTransportSecurityServerHttpHeadersWriter;
+import org.springframework.security.web.server.header.XFrameOptionsServerHttpHeadersWriter;
+import org.springframework.security.web.server.header.XXssProtectionServerHttpHeadersWriter;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
 import org.springframework.web.cors.CorsConfiguration;
-import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
+import org.springframework.web.cors.reactive.CorsConfigurationSource;
+import org.springframework.web.cors.reactive.CorsWebFilter;
 import reactor.core.publisher.Mono;
 
 /**
  * Requests to services must carry a token this gateway issued; the services check it again
  * themselves, so the gateway is a first filter, not the only one. Login, the JWKS, probes, metrics
- * and the OpenAPI document are open.
+ * and the OpenAPI document are open. Two chains behind one firewall: routed requests, then the
+ * gateway's own endpoints.
  */
 @Configuration(proxyBeanMethods = false)
 class GatewaySecurity {
@@ -153,7 +168,39 @@ class GatewaySecurity {
             exchange, HttpStatus.BAD_REQUEST, "request-rejected", e.getMessage(), List.of());
   }
 
+  /**
+   * Routed requests ({@code /api/<service>/...}): the security headers and CORS answers of the
+   * chain below, and a verified bearer token ({@link BearerAuthentication}); the firewall has
+   * checked them already, as it checks every request.
+   */
   @Bean
+  @Order(0)
+  SecurityWebFilterChain routedRequestsChain(
+      ReactiveJwtDecoder decoder, ProblemWriter problems, GatewayProperties properties) {
+    return new MatcherSecurityWebFilterChain(
+        exchange ->
+            properties.routes(exchange.getRequest().getPath().pathWithinApplication().value())
+                ? MatchResult.match()
+                : MatchResult.notMatch(),
+        List.of(
+            new HttpHeaderWriterWebFilter(SECURITY_HEADERS),
+            new CorsWebFilter(cors(properties)),
+            new BearerAuthentication(decoder, unauthorized(problems))));
+  }
+
+  /** The headers Spring Security's chain writes by default (GatewayApplicationIT compares them). */
+  private static final ServerHttpHeadersWriter SECURITY_HEADERS =
+      new CompositeServerHttpHeadersWriter(
+          new CacheControlServerHttpHeadersWriter(),
+          new ContentTypeOptionsServerHttpHeadersWriter(),
+          new StrictTransportSecurityServerHttpHeadersWriter(),
+          new XFrameOptionsServerHttpHeadersWriter(),
+          new XXssProtectionServerHttpHeadersWriter(),
+          new ReferrerPolicyServerHttpHeadersWriter());
+
+  /** The gateway's own endpoints. */
+  @Bean
+  @Order(1)
   SecurityWebFilterChain gatewaySecurityChain(
       ServerHttpSecurity http,
       ReactiveJwtDecoder decoder,
@@ -173,41 +220,29 @@ class GatewaySecurity {
             o ->
                 o.bearerTokenConverter(new BearerTokens())
                     .jwt(j -> j.jwtDecoder(decoder))
-                    .authenticationEntryPoint(
-                        (exchange, e) ->
-                            problems.write(
-                                exchange,
-                                HttpStatus.UNAUTHORIZED,
-                                "A valid access token is required.",
-                                List.of()))
-                    .accessDeniedHandler(
-                        (exchange, e) ->
-                            problems.write(
-                                exchange,
-                                HttpStatus.FORBIDDEN,
-                                "Your roles do not allow this operation.",
-                                List.of())))
+                    .authenticationEntryPoint(unauthorized(problems))
+                    .accessDeniedHandler(forbidden(problems)))
         .exceptionHandling(
             e ->
-                e.authenticationEntryPoint(
-                        (exchange, ex) ->
-                            problems.write(
-                                exchange,
-                                HttpStatus.UNAUTHORIZED,
-                                "A valid access token is required.",
-                                List.of()))
-                    .accessDeniedHandler(
-                        (exchange, ex) ->
-                            problems.write(
-                                exchange,
-                                HttpStatus.FORBIDDEN,
-                                "Your roles do not allow this operation.",
-                                List.of())))
+                e.authenticationEntryPoint(unauthorized(problems))
+                    .accessDeniedHandler(forbidden(problems)))
         .build();
   }
 
+  private static ServerAuthenticationEntryPoint unauthorized(ProblemWriter problems) {
+    return (exchange, e) ->
+        problems.write(
+            exchange, HttpStatus.UNAUTHORIZED, "A valid access token is required.", List.of());
+  }
+
+  private static ServerAccessDeniedHandler forbidden(ProblemWriter problems) {
+    return (exchange, e) ->
+        problems.write(
+            exchange, HttpStatus.FORBIDDEN, "Your roles do not allow this operation.", List.of());
+  }
+
   /** Only the configured console origins; credentials travel as bearer tokens, never cookies. */
-  private static UrlBasedCorsConfigurationSource cors(GatewayProperties properties) {
+  private static CorsConfigurationSource cors(GatewayProperties properties) {
     CorsConfiguration config = new CorsConfiguration();
     config.setAllowedOrigins(properties.corsOrigins());
     config.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
@@ -215,8 +250,6 @@ class GatewaySecurity {
         List.of("Authorization", "Content-Type", "If-Match", "X-Correlation-Id"));
     config.setExposedHeaders(List.of("ETag", "Location", "Retry-After", "X-Correlation-Id"));
     config.setMaxAge(3600L);
-    UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-    source.registerCorsConfiguration("/**", config);
-    return source;
+    return exchange -> config; // every path alike
   }
 }
