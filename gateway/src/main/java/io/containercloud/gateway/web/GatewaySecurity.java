@@ -37,15 +37,7 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
-import org.springframework.security.web.server.header.CacheControlServerHttpHeadersWriter;
-import org.springframework.security.web.server.header.CompositeServerHttpHeadersWriter;
-import org.springframework.security.web.server.header.ContentTypeOptionsServerHttpHeadersWriter;
 import org.springframework.security.web.server.header.HttpHeaderWriterWebFilter;
-import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter;
-import org.springframework.security.web.server.header.ServerHttpHeadersWriter;
-import org.springframework.security.web.server.header.StrictTransportSecurityServerHttpHeadersWriter;
-import org.springframework.security.web.server.header.XFrameOptionsServerHttpHeadersWriter;
-import org.springframework.security.web.server.header.XXssProtectionServerHttpHeadersWriter;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
@@ -183,20 +175,10 @@ class GatewaySecurity {
                 ? MatchResult.match()
                 : MatchResult.notMatch(),
         List.of(
-            new HttpHeaderWriterWebFilter(SECURITY_HEADERS),
+            new HttpHeaderWriterWebFilter(new SecurityHeaders()),
             new CorsWebFilter(cors(properties)),
             new BearerAuthentication(decoder, unauthorized(problems))));
   }
-
-  /** The headers Spring Security's chain writes by default (GatewayApplicationIT compares them). */
-  private static final ServerHttpHeadersWriter SECURITY_HEADERS =
-      new CompositeServerHttpHeadersWriter(
-          new CacheControlServerHttpHeadersWriter(),
-          new ContentTypeOptionsServerHttpHeadersWriter(),
-          new StrictTransportSecurityServerHttpHeadersWriter(),
-          new XFrameOptionsServerHttpHeadersWriter(),
-          new XXssProtectionServerHttpHeadersWriter(),
-          new ReferrerPolicyServerHttpHeadersWriter());
 
   /** The gateway's own endpoints. */
   @Bean
