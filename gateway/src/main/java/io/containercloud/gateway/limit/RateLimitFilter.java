@@ -30,12 +30,13 @@ class RateLimitFilter implements GlobalFilter, Ordered {
   public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
     return exchange
         .getPrincipal()
-        .filter(JwtAuthenticationToken.class::isInstance)
-        .map(JwtAuthenticationToken.class::cast)
         .map(
-            token ->
-                limits.request(
-                    token.getName(), String.valueOf(token.getToken().getClaimAsString("tenant"))))
+            user ->
+                user instanceof JwtAuthenticationToken token
+                    ? limits.request(
+                        token.getName(),
+                        String.valueOf(token.getToken().getClaimAsString("tenant")))
+                    : 0L)
         .defaultIfEmpty(0L)
         .flatMap(
             wait ->

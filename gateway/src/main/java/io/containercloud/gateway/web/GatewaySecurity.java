@@ -37,13 +37,10 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
-import org.springframework.security.web.server.header.HttpHeaderWriterWebFilter;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
 import org.springframework.web.cors.CorsConfiguration;
-import org.springframework.web.cors.reactive.CorsConfigurationSource;
-import org.springframework.web.cors.reactive.CorsWebFilter;
 import reactor.core.publisher.Mono;
 
 /**
@@ -100,7 +97,7 @@ class GatewaySecurity {
    * token once ({@link VerifiedTokens}).
    */
   @Bean
-  ReactiveJwtDecoder gatewayJwtDecoder(TokenIssuer issuer, GatewayProperties properties) {
+  VerifiedTokens gatewayJwtDecoder(TokenIssuer issuer, GatewayProperties properties) {
     DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     processor.setJWSKeySelector(
         (header, context) ->
@@ -161,23 +158,19 @@ class GatewaySecurity {
   }
 
   /**
-   * Routed requests ({@code /api/<service>/...}): the security headers and CORS answers of the
-   * chain below, and a verified bearer token ({@link BearerAuthentication}); the firewall has
-   * checked them already, as it checks every request.
+   * Routed requests ({@code /api/<service>/...}): one filter ({@link RoutedRequests}) for what the
+   * chain below does to them; the firewall has checked them already, as it checks every request.
    */
   @Bean
   @Order(0)
   SecurityWebFilterChain routedRequestsChain(
-      ReactiveJwtDecoder decoder, ProblemWriter problems, GatewayProperties properties) {
+      VerifiedTokens tokens, ProblemWriter problems, GatewayProperties properties) {
     return new MatcherSecurityWebFilterChain(
         exchange ->
             properties.routes(exchange.getRequest().getPath().pathWithinApplication().value())
                 ? MatchResult.match()
                 : MatchResult.notMatch(),
-        List.of(
-            new HttpHeaderWriterWebFilter(new SecurityHeaders()),
-            new CorsWebFilter(cors(properties)),
-            new BearerAuthentication(decoder, unauthorized(problems))));
+        List.of(new RoutedRequests(tokens, cors(properties), unauthorized(problems))));
   }
 
   /** The gateway's own endpoints. */
@@ -188,12 +181,13 @@ class GatewaySecurity {
       ReactiveJwtDecoder decoder,
       ProblemWriter problems,
       GatewayProperties properties) {
+    CorsConfiguration cors = cors(properties);
     // Stateless: no web session is ever created, looked up or saved (the defaults would create one
     // per request, on another thread, only to find nothing in it).
     return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
         .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
         .requestCache(c -> c.requestCache(NoOpServerRequestCache.getInstance()))
-        .cors(c -> c.configurationSource(cors(properties)))
+        .cors(c -> c.configurationSource(exchange -> cors))
         .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
         .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
         .logout(ServerHttpSecurity.LogoutSpec::disable) // tokens expire; there is no session
@@ -224,7 +218,7 @@ class GatewaySecurity {
   }
 
   /** Only the configured console origins; credentials travel as bearer tokens, never cookies. */
-  private static CorsConfigurationSource cors(GatewayProperties properties) {
+  private static CorsConfiguration cors(GatewayProperties properties) {
     CorsConfiguration config = new CorsConfiguration();
     config.setAllowedOrigins(properties.corsOrigins());
     config.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
@@ -232,6 +226,6 @@ class GatewaySecurity {
         List.of("Authorization", "Content-Type", "If-Match", "X-Correlation-Id"));
     config.setExposedHeaders(List.of("ETag", "Location", "Retry-After", "X-Correlation-Id"));
     config.setMaxAge(3600L);
-    return exchange -> config; // every path alike
+    return config;
   }
 }

@@ -66,6 +66,19 @@ final class VerifiedTokens implements ReactiveJwtDecoder {
     if (known.validAt(clock.instant())) {
       return Mono.just(known.jwt());
     }
+    return forget(token, known);
+  }
+
+  /**
+   * The token's claims when it was verified before and is still valid, without a {@link Mono}; null
+   * when it must go through {@link #decode} (unknown, or no longer valid: decode says why).
+   */
+  Jwt verifiedBefore(String token) {
+    Verified known = verified.get(token);
+    return known != null && known.validAt(clock.instant()) ? known.jwt() : null;
+  }
+
+  private Mono<Jwt> forget(String token, Verified known) {
     verified.remove(token);
     OAuth2TokenValidatorResult result = validator.validate(known.jwt());
     return Mono.error(
