@@ -2,16 +2,19 @@
 # Gateway overhead: a trivial backend (a private nginx answering 200 "ok") called directly, through
 # a bare Spring Cloud Gateway route (bare-gateway/: same JVM options and warm-up, no filters of the
 # platform's) and through the platform gateway (JWT validation, rate limits, breaker, retry, audit,
-# metrics on), with wrk, paced at about 2,000 requests/s and at saturation, in one run. Last line:
+# metrics on), with wrk, paced at about 2,000 requests/s and at saturation, in rounds that take the
+# two gateways in turn. Last line, medians over the rounds:
 #   gateway-overhead added_p50_ms=<a> added_p99_ms=<b> ratio_to_bare=<gateway_rps/bare_rps> gateway_rps=<c> bare_rps=<d>
 # (added = platform gateway minus direct, at the paced load).
-# Knobs: WARMUP (60s: C2 needs about a minute on two shared cores), DURATION (15s), PACED_CONNECTIONS (20), PACED_DELAY_MS (10), SATURATION_CONNECTIONS (64),
-# GATEWAY_JAVA_OPTS (-Xmx512m).
+# Knobs: WARMUP (60s: C2 needs about a minute on two shared cores), ROUNDS (3), DURATION (10s),
+# PACED_CONNECTIONS (20), PACED_DELAY_MS (10), SATURATION_CONNECTIONS (64), GATEWAY_JAVA_OPTS
+# (-Xmx512m, both gateways).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE=$ROOT/bench/gateway-overhead
 WARMUP=${WARMUP:-60s}
-DURATION=${DURATION:-15s}
+DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-3}
 PACED_CONNECTIONS=${PACED_CONNECTIONS:-20}
 PACED_DELAY_MS=${PACED_DELAY_MS:-10}
 SATURATION_CONNECTIONS=${SATURATION_CONNECTIONS:-64}
@@ -89,24 +92,63 @@ minus() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", a - b}'; }
 # requests; direct gets it without the token, as a service behind the gateway would not.
 measure 8 0 "$VIA_GATEWAY" "$TOKEN" "$WARMUP" >/dev/null
 measure 8 0 "$VIA_BARE" "$TOKEN" "$WARMUP" >/dev/null
-direct_paced=$(measure "$PACED_CONNECTIONS" "$PACED_DELAY_MS" "$DIRECT" "")
-bare_paced=$(measure "$PACED_CONNECTIONS" "$PACED_DELAY_MS" "$VIA_BARE" "$TOKEN")
-gateway_paced=$(measure "$PACED_CONNECTIONS" "$PACED_DELAY_MS" "$VIA_GATEWAY" "$TOKEN")
-direct_max=$(measure "$SATURATION_CONNECTIONS" 0 "$DIRECT" "")
-bare_max=$(measure "$SATURATION_CONNECTIONS" 0 "$VIA_BARE" "$TOKEN")
-gateway_max=$(measure "$SATURATION_CONNECTIONS" 0 "$VIA_GATEWAY" "$TOKEN")
-echo "paced direct:      $direct_paced"
-echo "paced bare:        $bare_paced"
-echo "paced gateway:     $gateway_paced"
-echo "saturated direct:  $direct_max"
-echo "saturated bare:    $bare_max"
-echo "saturated gateway: $gateway_max"
-for q in p50_ms p99_ms; do
-  g=$(value $q "$gateway_paced"); b=$(value $q "$bare_paced"); d=$(value $q "$direct_paced")
-  echo "paced $q: gateway/bare=$(ratio "$g" "$b") gateway/direct=$(ratio "$g" "$d") bare-direct=$(minus "$b" "$d") gateway-bare=$(minus "$g" "$b")"
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
+# CPU microseconds per request of process $1 over a saturated run of $2 (echoes the RESULT line)
+saturate() {
+  local before after result
+  before=$(cpu_ticks "$1")
+  result=$(measure "$SATURATION_CONNECTIONS" 0 "$2" "$TOKEN")
+  after=$(cpu_ticks "$1")
+  echo "$result cpu_us_per_request=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+    -v rps="$(value rps "$result")" -v d="${DURATION%s}" 'BEGIN{printf "%.0f", t / hz * 1e6 / (rps * d)}')"
+}
+
+# Rounds, the two gateways in turn (which goes first alternates), so that the machine's drift
+# weighs on both alike; each figure below is the median over the rounds.
+GATEWAY_PID=$(cat "$WORK/gateway.pid"); BARE_PID=$(cat "$WORK/bare.pid")
+: >"$WORK/rounds"
+for round in $(seq 1 "$ROUNDS"); do
+  direct_paced=$(measure "$PACED_CONNECTIONS" "$PACED_DELAY_MS" "$DIRECT" "")
+  if [ $((round % 2)) = 1 ]; then
+    bare_paced=$(measure "$PACED_CONNECTIONS" "$PACED_DELAY_MS" "$VIA_BARE" "$TOKEN")
+    gateway_paced=$(measure "$PACED_CONNECTIONS" "$PACED_DELAY_MS" "$VIA_GATEWAY" "$TOKEN")
+    bare_max=$(saturate "$BARE_PID" "$VIA_BARE")
+    gateway_max=$(saturate "$GATEWAY_PID" "$VIA_GATEWAY")
+  else
+    gateway_paced=$(measure "$PACED_CONNECTIONS" "$PACED_DELAY_MS" "$VIA_GATEWAY" "$TOKEN")
+    bare_paced=$(measure "$PACED_CONNECTIONS" "$PACED_DELAY_MS" "$VIA_BARE" "$TOKEN")
+    gateway_max=$(saturate "$GATEWAY_PID" "$VIA_GATEWAY")
+    bare_max=$(saturate "$BARE_PID" "$VIA_BARE")
+  fi
+  direct_max=$(measure "$SATURATION_CONNECTIONS" 0 "$DIRECT" "")
+  echo "round $round paced direct:      $direct_paced"
+  echo "round $round paced bare:        $bare_paced"
+  echo "round $round paced gateway:     $gateway_paced"
+  echo "round $round saturated direct:  $direct_max"
+  echo "round $round saturated bare:    $bare_max"
+  echo "round $round saturated gateway: $gateway_max"
+  for q in p50_ms p99_ms; do
+    echo "direct_$q $(value $q "$direct_paced")"; echo "bare_$q $(value $q "$bare_paced")"
+    echo "gateway_$q $(value $q "$gateway_paced")"
+  done >>"$WORK/rounds"
+  {
+    echo "direct_rps $(value rps "$direct_max")"; echo "bare_rps $(value rps "$bare_max")"
+    echo "gateway_rps $(value rps "$gateway_max")"
+    echo "ratio $(ratio "$(value rps "$gateway_max")" "$(value rps "$bare_max")")"
+    echo "bare_cpu $(value cpu_us_per_request "$bare_max")"
+    echo "gateway_cpu $(value cpu_us_per_request "$gateway_max")"
+  } >>"$WORK/rounds"
 done
-gateway_rps=$(value rps "$gateway_max"); bare_rps=$(value rps "$bare_max"); direct_rps=$(value rps "$direct_max")
-echo "saturated rps: gateway/bare=$(ratio "$gateway_rps" "$bare_rps") gateway/direct=$(ratio "$gateway_rps" "$direct_rps") bare/direct=$(ratio "$bare_rps" "$direct_rps")"
-echo "gateway-overhead added_p50_ms=$(minus "$(value p50_ms "$gateway_paced")" "$(value p50_ms "$direct_paced")")" \
-  "added_p99_ms=$(minus "$(value p99_ms "$gateway_paced")" "$(value p99_ms "$direct_paced")")" \
-  "ratio_to_bare=$(ratio "$gateway_rps" "$bare_rps") gateway_rps=$gateway_rps bare_rps=$bare_rps"
+m() { awk -v k="$1" '$1 == k {print $2}' "$WORK/rounds" | median; }
+for q in p50_ms p99_ms; do
+  g=$(m gateway_$q); b=$(m bare_$q); d=$(m direct_$q)
+  echo "paced $q (median): direct=$d bare=$b gateway=$g gateway/bare=$(ratio "$g" "$b") bare-direct=$(minus "$b" "$d") gateway-bare=$(minus "$g" "$b")"
+done
+echo "saturated (median): direct_rps=$(m direct_rps) bare_rps=$(m bare_rps) gateway_rps=$(m gateway_rps)" \
+  "gateway/bare per round=$(awk '$1 == "ratio" {printf "%s ", $2}' "$WORK/rounds")"
+echo "cpu per request (median): bare_us=$(m bare_cpu) gateway_us=$(m gateway_cpu) bare/gateway=$(ratio "$(m bare_cpu)" "$(m gateway_cpu)")"
+echo "gateway-overhead added_p50_ms=$(minus "$(m gateway_p50_ms)" "$(m direct_p50_ms)")" \
+  "added_p99_ms=$(minus "$(m gateway_p99_ms)" "$(m direct_p99_ms)")" \
+  "ratio_to_bare=$(m ratio) gateway_rps=$(m gateway_rps) bare_rps=$(m bare_rps)"
