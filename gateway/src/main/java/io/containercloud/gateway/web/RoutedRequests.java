@@ -1,5 +1,6 @@
 package io.containercloud.gateway.web;
 
+import io.containercloud.gateway.GatewayProperties;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -24,6 +25,7 @@ import reactor.core.publisher.Mono;
  */
 final class RoutedRequests implements WebFilter {
 
+  private final GatewayProperties properties;
   private final VerifiedTokens tokens;
   private final CorsConfiguration cors;
   private final ServerAuthenticationEntryPoint unauthorized;
@@ -32,7 +34,11 @@ final class RoutedRequests implements WebFilter {
   private final JwtAuthenticationConverter users = new JwtAuthenticationConverter();
 
   RoutedRequests(
-      VerifiedTokens tokens, CorsConfiguration cors, ServerAuthenticationEntryPoint unauthorized) {
+      GatewayProperties properties,
+      VerifiedTokens tokens,
+      CorsConfiguration cors,
+      ServerAuthenticationEntryPoint unauthorized) {
+    this.properties = properties;
     this.tokens = tokens;
     this.cors = cors;
     this.unauthorized = unauthorized;
@@ -40,6 +46,10 @@ final class RoutedRequests implements WebFilter {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    // the complement of what Spring Security's chain takes (GatewaySecurity): each request gets one
+    if (!properties.routes(exchange.getRequest().getPath().pathWithinApplication().value())) {
+      return chain.filter(exchange);
+    }
     exchange.getResponse().beforeCommit(() -> securityHeaders.writeHttpHeaders(exchange));
     // as CorsWebFilter: a refused origin or a preflight is answered here
     if (!corsProcessor.process(cors, exchange)
