@@ -2,8 +2,8 @@ package io.containercloud.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.containercloud.common.testing.ServiceContract;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -32,18 +32,7 @@ final class Session {
 
   /** The same with {@code If-Match}. */
   HttpResponse<String> send(String method, String path, String json, String ifMatch) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(gateway + path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + token)
-            .method(
-                method,
-                json == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(json));
-    if (json != null) {
-      request.header("Content-Type", "application/json");
-    }
+    HttpRequest.Builder request = ServiceContract.request(method, gateway + path, token, json);
     if (ifMatch != null) {
       request.header("If-Match", ifMatch);
     }

@@ -2,7 +2,6 @@ package io.containercloud.nginxmgr;
 
 import io.containercloud.common.testing.ServiceContract;
 import io.containercloud.common.testing.TestCertificates;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -94,16 +93,7 @@ final class NginxApi {
 
   HttpResponse<String> send(String method, String path, String token, String ifMatch, String json) {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .header("Authorization", "Bearer " + token)
-            .method(
-                method,
-                json == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(json));
-    if (json != null) {
-      request.header("Content-Type", "application/json");
-    }
+        ServiceContract.request(method, "http://127.0.0.1:" + port + path, token, json);
     if (ifMatch != null) {
       request.header("If-Match", ifMatch);
     }

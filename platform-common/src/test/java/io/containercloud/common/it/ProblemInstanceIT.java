@@ -7,7 +7,6 @@ import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.ServiceContract;
 import io.containercloud.common.testing.ServiceIntegrationTest;
 import io.containercloud.common.testing.TestTokens;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
@@ -99,18 +98,9 @@ class ProblemInstanceIT {
   private HttpResponse<String> send(
       String method, String path, String prefix, String json, String token) {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .header("Authorization", "Bearer " + token)
-            .method(
-                method,
-                json == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(json));
+        ServiceContract.request(method, "http://127.0.0.1:" + port + path, token, json);
     if (prefix != null) {
       request.header("X-Forwarded-Prefix", prefix);
-    }
-    if (json != null) {
-      request.header("Content-Type", "application/json");
     }
     return ServiceContract.send(request.build());
   }

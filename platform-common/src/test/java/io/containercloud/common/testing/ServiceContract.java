@@ -77,6 +77,26 @@ public final class ServiceContract {
     return send(request.GET().build());
   }
 
+  /**
+   * A request with {@code token} as bearer and {@code json} as its body (none when null), for the
+   * caller to add its own headers ({@code If-Match}, {@code X-Forwarded-Prefix}, ...) to.
+   */
+  public static HttpRequest.Builder request(String method, String url, String token, String json) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + token)
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return request;
+  }
+
   public static HttpResponse<String> send(HttpRequest request) {
     try {
       return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
