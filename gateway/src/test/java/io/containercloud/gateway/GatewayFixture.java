@@ -27,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
@@ -40,6 +42,9 @@ final class GatewayFixture {
 
   /** What the backend saw last: request line, then headers, then the body. */
   static final AtomicReference<String> lastBackendRequest = new AtomicReference<>();
+
+  /** Requests the backend got per {@code /flaky/<failures>/<key>} path. */
+  static final Map<String, AtomicInteger> flakyCalls = new ConcurrentHashMap<>();
 
   static final String CONSOLE = "https://console.example.com";
   private static final HttpServer BACKEND = startBackend();
@@ -229,6 +234,15 @@ final class GatewayFixture {
             if (path.startsWith("/problem/")) {
               answerProblem(exchange, path);
               return;
+            }
+            if (path.startsWith("/flaky/")) { // 502 to the first <failures> calls, then as usual
+              int call =
+                  flakyCalls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+              if (call <= Integer.parseInt(path.split("/")[2])) {
+                exchange.sendResponseHeaders(502, -1);
+                exchange.close();
+                return;
+              }
             }
             int status = exchange.getRequestMethod().equals("POST") ? 201 : 200;
             byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.containercloud.common.testing.ServiceContract;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -33,7 +35,51 @@ class GatewayResilienceIT {
   static void routes(DynamicPropertyRegistry registry) {
     GatewayFixture.properties(registry);
     registry.add("platform.gateway.services.down", () -> "http://127.0.0.1:" + closedPort());
+    registry.add("platform.gateway.services.tripped", () -> "http://127.0.0.1:" + closedPort());
     registry.add("platform.gateway.route-timeout", () -> "1s");
+  }
+
+  @Autowired CircuitBreakerRegistry breakers;
+
+  @Test
+  void aReadIsTriedAgainWhenItsServiceAnswered502AndAChangeNever() {
+    String token = token();
+    String twice = "/flaky/2/" + UUID.randomUUID();
+    HttpResponse<String> read = ServiceContract.get(url("/api/echo" + twice), token);
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(GatewayFixture.flakyCalls.get(twice)).hasValue(3);
+
+    String always = "/flaky/9/" + UUID.randomUUID();
+    assertThat(ServiceContract.get(url("/api/echo" + always), token).statusCode()).isEqualTo(502);
+    assertThat(GatewayFixture.flakyCalls.get(always)).hasValue(3); // the first try and two more
+
+    String change = "/flaky/1/" + UUID.randomUUID();
+    assertThat(post("/api/echo" + change, "flaky-" + UUID.randomUUID()).statusCode())
+        .isEqualTo(502);
+    assertThat(GatewayFixture.flakyCalls.get(change)).hasValue(1);
+  }
+
+  @Test
+  void aServiceThatKeepsFailingIsCutOffByItsBreakerAndTheOthersAreNot() {
+    String token = token();
+    CircuitBreaker tripped = breakers.circuitBreaker("tripped");
+    for (int i = 0; i < 10; i++) {
+      assertThat(tripped.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+      HttpResponse<String> refused = ServiceContract.get(url("/api/tripped/things"), token);
+      assertThat(refused.statusCode()).isEqualTo(503);
+    }
+    assertThat(tripped.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+    long refusedBefore = tripped.getMetrics().getNumberOfNotPermittedCalls();
+    HttpResponse<String> open = ServiceContract.get(url("/api/tripped/things"), token);
+    assertThat(open.statusCode()).isEqualTo(503);
+    assertProblem(open, "service-unavailable");
+    assertThat(open.headers().firstValue("Retry-After")).hasValue("5");
+    assertThat(tripped.getMetrics().getNumberOfNotPermittedCalls()).isEqualTo(refusedBefore + 1);
+    assertThat(ServiceContract.get(url("/api/echo/things"), token).statusCode()).isEqualTo(200);
+  }
+
+  private String url(String path) {
+    return "http://127.0.0.1:" + port + path;
   }
 
   // Times are compared with each other, not with fixed figures: a shared CI machine slows both

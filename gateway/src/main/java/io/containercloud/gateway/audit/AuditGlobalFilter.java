@@ -6,6 +6,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.C
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
 import io.containercloud.common.event.contract.AuditFacts;
+import io.containercloud.gateway.web.Caller;
 import io.containercloud.gateway.web.CorrelationIdFilter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,6 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -76,11 +76,7 @@ class AuditGlobalFilter implements GlobalFilter, Ordered {
 
   private Mono<Void> record(
       ServerWebExchange exchange, byte[] body, long start, Throwable failure) {
-    return exchange
-        .getPrincipal()
-        .map(p -> p instanceof JwtAuthenticationToken token ? token.getToken() : null)
-        .defaultIfEmpty(ANONYMOUS)
-        .flatMap(jwt -> emit(exchange, jwt == ANONYMOUS ? null : jwt, body, start, failure));
+    return emit(exchange, Caller.of(exchange), body, start, failure);
   }
 
   private Mono<Void> emit(
@@ -143,7 +139,4 @@ class AuditGlobalFilter implements GlobalFilter, Ordered {
         .toString(buffer.readPosition(), buffer.readableByteCount(), StandardCharsets.UTF_8)
         .getBytes(StandardCharsets.UTF_8);
   }
-
-  private static final Jwt ANONYMOUS =
-      Jwt.withTokenValue("anonymous").header("alg", "none").subject("anonymous").build();
 }

@@ -1,9 +1,10 @@
 package io.containercloud.gateway.limit;
 
+import io.containercloud.gateway.web.Caller;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -28,20 +29,14 @@ class RateLimitFilter implements GlobalFilter, Ordered {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-    return exchange
-        .getPrincipal()
-        .map(
-            user ->
-                user instanceof JwtAuthenticationToken token
-                    ? limits.request(
-                        token.getName(),
-                        String.valueOf(token.getToken().getClaimAsString("tenant")))
-                    : 0L)
-        .defaultIfEmpty(0L)
-        .flatMap(
-            wait ->
-                wait == 0
-                    ? chain.filter(exchange)
-                    : Mono.error(RateLimits.tooManyRequests("Too many requests", wait)));
+    Jwt caller = Caller.of(exchange);
+    long wait =
+        caller == null
+            ? 0
+            : limits.request(
+                caller.getSubject(), String.valueOf(caller.getClaimAsString("tenant")));
+    return wait == 0
+        ? chain.filter(exchange)
+        : Mono.error(RateLimits.tooManyRequests("Too many requests", wait));
   }
 }

@@ -5,6 +5,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 import io.containercloud.common.error.ProblemInstance;
 import io.containercloud.gateway.GatewayProperties;
 import io.containercloud.gateway.web.CorrelationIdFilter;
+import java.util.List;
 import java.util.Set;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.route.Route;
@@ -14,15 +15,19 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * The headers the gateway adds to a routed request, in the one copy of its headers Spring Cloud
- * Gateway makes anyway: the prefix the gateway removed ({@code X-Forwarded-Prefix: /api/<service>},
- * so the service can name the caller's path in a problem's {@code instance} and in links) and the
- * request's correlation id. Always the gateway's own values: a client's {@code X-Forwarded-*}
- * headers are gone by then (Spring Cloud Gateway drops them for an untrusted client, and this
- * filter runs after it), and both are set, never appended.
+ * What a routed request's headers become, in the one copy of them Spring Cloud Gateway makes
+ * anyway. Identity headers a client might send are dropped: services believe only the token. Added:
+ * the prefix the gateway removed ({@code X-Forwarded-Prefix: /api/<service>}, so the service can
+ * name the caller's path in a problem's {@code instance} and in links) and the request's
+ * correlation id. Always the gateway's own values: a client's {@code X-Forwarded-*} headers are
+ * gone by then (Spring Cloud Gateway drops them for an untrusted client, and this filter runs after
+ * it), and both are set, never appended.
  */
 @Component
 class ForwardedHeaders implements HttpHeadersFilter, Ordered {
+
+  static final List<String> IDENTITY_HEADERS =
+      List.of("X-User", "X-Tenant", "X-Roles", "X-Forwarded-User", "X-Auth-Request-User");
 
   private final Set<String> services;
 
@@ -45,6 +50,7 @@ class ForwardedHeaders implements HttpHeadersFilter, Ordered {
     } else {
       headers.remove(ProblemInstance.PREFIX_HEADER);
     }
+    IDENTITY_HEADERS.forEach(headers::remove);
     headers.set(CorrelationIdFilter.HEADER, CorrelationIdFilter.of(exchange));
     return headers;
   }

@@ -106,8 +106,7 @@ class ProblemWriter {
 
   /**
    * The path the caller used: a routed request's path has lost its {@code /api/<service>} by the
-   * time it fails, and a circuit breaker's fallback sees {@code /fallback/<service>}; the gateway
-   * keeps the original.
+   * time it fails; the gateway keeps the original.
    */
   static String callerPath(ServerWebExchange exchange) {
     Set<URI> originals = exchange.getAttribute(GATEWAY_ORIGINAL_REQUEST_URL_ATTR);

@@ -2,10 +2,8 @@ package io.containercloud.gateway.web;
 
 import io.containercloud.gateway.GatewayProperties;
 import org.springframework.http.HttpHeaders;
-import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtException;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsUtils;
@@ -19,9 +17,9 @@ import reactor.core.publisher.Mono;
  * What a routed request goes through before its route, in place of Spring Security's
  * resource-server chain (a dozen filters and their operators, about a third of the gateway's CPU
  * per routed request, for the same answer): the security headers ({@link SecurityHeaders}), CORS by
- * the console's origins, and a bearer token this gateway issued that is still valid, whose user
- * becomes the exchange's principal (for rate limits and the audit trail). What the user may do
- * there is the service's decision: it checks the token again.
+ * the console's origins, and a bearer token this gateway issued that is still valid, which becomes
+ * the request's {@link Caller} (for rate limits and the audit trail). What the user may do there is
+ * the service's decision: it checks the token again.
  */
 final class RoutedRequests implements WebFilter {
 
@@ -31,7 +29,6 @@ final class RoutedRequests implements WebFilter {
   private final ServerAuthenticationEntryPoint unauthorized;
   private final SecurityHeaders securityHeaders = new SecurityHeaders();
   private final DefaultCorsProcessor corsProcessor = new DefaultCorsProcessor();
-  private final JwtAuthenticationConverter users = new JwtAuthenticationConverter();
 
   RoutedRequests(
       GatewayProperties properties,
@@ -63,18 +60,14 @@ final class RoutedRequests implements WebFilter {
     }
     Jwt known = tokens.verifiedBefore(token);
     if (known != null) { // the usual case, without a Mono of its own
-      return chain.filter(as(exchange, users.convert(known)));
+      exchange.getAttributes().put(Caller.ATTRIBUTE, known);
+      return chain.filter(exchange);
     }
     return tokens
         .decode(token)
-        .<Authentication>map(users::convert)
         .onErrorResume(JwtException.class, e -> Mono.empty())
-        .map(user -> as(exchange, user))
+        .doOnNext(jwt -> exchange.getAttributes().put(Caller.ATTRIBUTE, jwt))
         .switchIfEmpty(Mono.defer(() -> unauthorized.commence(exchange, null).then(Mono.empty())))
-        .flatMap(chain::filter);
-  }
-
-  private static ServerWebExchange as(ServerWebExchange exchange, Authentication user) {
-    return exchange.mutate().principal(Mono.just(user)).build();
+        .flatMap(jwt -> chain.filter(exchange));
   }
 }

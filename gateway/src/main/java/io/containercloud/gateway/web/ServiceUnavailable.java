@@ -3,24 +3,26 @@ package io.containercloud.gateway.web;
 import java.util.List;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-/** Where a route's circuit breaker sends requests its service cannot take now. */
-@RestController
-class FallbackResource {
+/**
+ * The answer to a routed request whose service cannot take it now (circuit open, connection refused
+ * or broken, route timeout): 503 problem details with {@code Retry-After}, saying for a change that
+ * it may or may not have been made.
+ */
+@Component
+public class ServiceUnavailable {
 
   private final ProblemWriter problems;
 
-  FallbackResource(ProblemWriter problems) {
+  ServiceUnavailable(ProblemWriter problems) {
     this.problems = problems;
   }
 
-  @RequestMapping("/fallback/{service}")
-  Mono<Void> unavailable(@PathVariable String service, ServerWebExchange exchange) {
+  /** Writes the answer unless the service's own answer has started already. */
+  public Mono<Void> answer(ServerWebExchange exchange, String service) {
     if (exchange.getResponse().isCommitted()) {
       return Mono.empty(); // the service's answer started before the time limit hit: leave it
     }
