@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -28,6 +30,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.server.WebFilter;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
@@ -137,7 +140,20 @@ class GatewayApplicationIT {
     assertThat(ServiceContract.get(url("/api/echo/slow"), token).statusCode()).isEqualTo(200);
   }
 
-  /** Routed requests have a chain of their own (GatewaySecurity), which writes the same. */
+  /**
+   * A routed request goes from RoutedRequests straight to its route: the web filters after it are
+   * those it stands in for, and a new one needs a decision (RoutedRequests' comment).
+   */
+  @Test
+  void routedRequestsSkipOnlyTheWebFiltersTheyStandIn(
+      @Autowired ObjectProvider<WebFilter> filters) {
+    List<String> names =
+        filters.orderedStream().map(filter -> filter.getClass().getSimpleName()).toList();
+    assertThat(names.subList(names.indexOf("RoutedRequests") + 1, names.size()))
+        .containsExactly("WebFilterChainProxy", "WeightCalculatorWebFilter");
+  }
+
+  /** Routed requests have filters of their own (RoutedRequests), which write the same. */
   @Test
   void routedAnswersCarryTheSecurityHeadersOfTheGatewaysOwn() {
     String token = GatewayFixture.login(port, "admin", "test-admin-secret");

@@ -1,13 +1,18 @@
 package io.containercloud.gateway.web;
 
 import io.containercloud.gateway.GatewayProperties;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsUtils;
 import org.springframework.web.cors.reactive.DefaultCorsProcessor;
+import org.springframework.web.reactive.DispatcherHandler;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -27,6 +32,9 @@ final class RoutedRequests implements WebFilter {
   private final VerifiedTokens tokens;
   private final CorsConfiguration cors;
   private final ServerAuthenticationEntryPoint unauthorized;
+  private final ServerWebExchangeFirewall firewall;
+  private final ServerExchangeRejectedHandler rejected;
+  private final ObjectProvider<DispatcherHandler> routes;
   private final SecurityHeaders securityHeaders = new SecurityHeaders();
   private final DefaultCorsProcessor corsProcessor = new DefaultCorsProcessor();
 
@@ -34,19 +42,32 @@ final class RoutedRequests implements WebFilter {
       GatewayProperties properties,
       VerifiedTokens tokens,
       CorsConfiguration cors,
-      ServerAuthenticationEntryPoint unauthorized) {
+      ServerAuthenticationEntryPoint unauthorized,
+      ServerWebExchangeFirewall firewall,
+      ServerExchangeRejectedHandler rejected,
+      ObjectProvider<DispatcherHandler> routes) {
     this.properties = properties;
     this.tokens = tokens;
     this.cors = cors;
     this.unauthorized = unauthorized;
+    this.firewall = firewall;
+    this.rejected = rejected;
+    this.routes = routes;
   }
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    // the complement of what Spring Security's chain takes (GatewaySecurity): each request gets one
     if (!properties.routes(exchange.getRequest().getPath().pathWithinApplication().value())) {
       return chain.filter(exchange);
     }
+    // as Spring Security's web filter does first
+    return firewall
+        .getFirewalledExchange(exchange)
+        .flatMap(this::route)
+        .onErrorResume(ServerExchangeRejectedException.class, e -> rejected.handle(exchange, e));
+  }
+
+  private Mono<Void> route(ServerWebExchange exchange) {
     exchange.getResponse().beforeCommit(() -> securityHeaders.writeHttpHeaders(exchange));
     // as CorsWebFilter: a refused origin or a preflight is answered here
     if (!corsProcessor.process(cors, exchange)
@@ -61,13 +82,13 @@ final class RoutedRequests implements WebFilter {
     Jwt known = tokens.verifiedBefore(token);
     if (known != null) { // the usual case, without a Mono of its own
       exchange.getAttributes().put(Caller.ATTRIBUTE, known);
-      return chain.filter(exchange);
+      return routes.getObject().handle(exchange);
     }
     return tokens
         .decode(token)
         .onErrorResume(JwtException.class, e -> Mono.empty())
         .doOnNext(jwt -> exchange.getAttributes().put(Caller.ATTRIBUTE, jwt))
         .switchIfEmpty(Mono.defer(() -> unauthorized.commence(exchange, null).then(Mono.empty())))
-        .flatMap(jwt -> chain.filter(exchange));
+        .flatMap(jwt -> routes.getObject().handle(exchange));
   }
 }
