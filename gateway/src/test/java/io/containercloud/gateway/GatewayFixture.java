@@ -157,6 +157,13 @@ final class GatewayFixture {
     return Integer.parseInt(readLine(in).split(";")[0].trim(), 16);
   }
 
+  /** Reads a request's or answer's head, up to its empty line. */
+  static void readHead(InputStream in) throws IOException {
+    for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+      // a field
+    }
+  }
+
   private static String readLine(InputStream in) throws IOException {
     StringBuilder line = new StringBuilder();
     for (int c = in.read(); c != '\n'; c = in.read()) {

@@ -2,16 +2,22 @@ package io.containercloud.gateway;
 
 import static io.containercloud.common.testing.ServiceContract.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.containercloud.common.testing.ServiceContract;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -36,7 +42,26 @@ class GatewayResilienceIT {
     GatewayFixture.properties(registry);
     registry.add("platform.gateway.services.down", () -> "http://127.0.0.1:" + closedPort());
     registry.add("platform.gateway.services.tripped", () -> "http://127.0.0.1:" + closedPort());
+    registry.add("platform.gateway.services.cut", () -> "http://127.0.0.1:" + CUT.getLocalPort());
     registry.add("platform.gateway.route-timeout", () -> "1s");
+  }
+
+  /** A service whose connection breaks half-way through each answer's body. */
+  private static final ServerSocket CUT = answeringHalfABody();
+
+  /**
+   * Cut off, the answer must look cut off: a clean end of a chunked body would pass the half the
+   * client got as the whole of it.
+   */
+  @Test
+  void anAnswerWhoseServiceBrokeOffHalfWayIsBrokenOffForTheClient() {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url("/api/cut/things")))
+            .header("Authorization", "Bearer " + token())
+            .build();
+    assertThatThrownBy(
+            () -> HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(IOException.class);
   }
 
   @Autowired CircuitBreakerRegistry breakers;
@@ -177,6 +202,34 @@ class GatewayResilienceIT {
                 found -> !found.isEmpty());
     assertThat(events).hasSize(1);
     return events.get(0);
+  }
+
+  private static ServerSocket answeringHalfABody() {
+    try {
+      ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      Thread service =
+          new Thread(
+              () -> {
+                while (!server.isClosed()) {
+                  try (Socket socket = server.accept()) {
+                    GatewayFixture.readHead(socket.getInputStream());
+                    OutputStream out = socket.getOutputStream();
+                    out.write(
+                        ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                + "Transfer-Encoding: chunked\r\n\r\n8\r\n{\"part\":\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                  } catch (IOException e) {
+                    // the next request
+                  }
+                }
+              });
+      service.setDaemon(true);
+      service.start();
+      return server;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static int closedPort() {

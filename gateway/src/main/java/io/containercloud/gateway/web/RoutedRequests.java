@@ -3,6 +3,7 @@ package io.containercloud.gateway.web;
 import io.containercloud.gateway.GatewayProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
@@ -17,6 +18,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 
 /**
  * What a routed request goes through before its route, in place of Spring Security's
@@ -64,7 +66,25 @@ final class RoutedRequests implements WebFilter {
     return firewall
         .getFirewalledExchange(exchange)
         .flatMap(this::route)
-        .onErrorResume(ServerExchangeRejectedException.class, e -> rejected.handle(exchange, e));
+        .onErrorResume(failure -> failed(exchange, failure));
+  }
+
+  /**
+   * A request the firewall rejected gets problem details. An answer that failed after it started
+   * (the service's connection broke in the middle of the body) is broken off for the client too:
+   * Reactor Netty would end a chunked body cleanly, passing the half the client got as the whole of
+   * it; nginx hangs up the same way.
+   */
+  private Mono<Void> failed(ServerWebExchange exchange, Throwable failure) {
+    if (failure instanceof ServerExchangeRejectedException rejection) {
+      return rejected.handle(exchange, rejection);
+    }
+    if (exchange.getResponse().isCommitted()
+        && ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest())
+            instanceof Connection client) {
+      client.channel().close();
+    }
+    return Mono.error(failure);
   }
 
   private Mono<Void> route(ServerWebExchange exchange) {
