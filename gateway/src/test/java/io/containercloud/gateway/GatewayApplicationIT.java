@@ -234,6 +234,9 @@ class GatewayApplicationIT {
     String metrics = ServiceContract.get(url("/actuator/prometheus"), null).body();
     assertThat(metrics)
         .containsPattern("spring_cloud_gateway_requests_seconds_count\\{[^}]*routeId=\"echo\"")
+        // each route's breaker, as gauges
+        .containsPattern(
+            "resilience4j_circuitbreaker_state\\{[^}]*name=\"echo\",state=\"closed\"} 1")
         // the gateway's own endpoints keep their server observation
         .containsPattern("http_server_requests_seconds_count\\{[^}]*uri=\"/api/auth/login\"");
   }
@@ -324,6 +327,12 @@ class GatewayApplicationIT {
         "large header",
         431,
         "headers-too-large");
+    // a C1 control character passes the HTTP parser, not the firewall's header rule
+    assertRejected(
+        GatewayFixture.raw(port, "GET /api/echo/x HTTP/1.1", "X-Odd: a\u0085b"),
+        "C1 control character in a header",
+        400,
+        "request-rejected");
     assertRejected(
         GatewayFixture.raw(port, "GET /api/echo/x HTTP/1.1", "X-Bad: a\u0001b"),
         "control character in a header",

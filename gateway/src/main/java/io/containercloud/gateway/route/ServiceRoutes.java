@@ -4,9 +4,13 @@ import static org.springframework.cloud.gateway.support.RouteMetadataUtils.RESPO
 
 import io.containercloud.gateway.GatewayProperties;
 import io.containercloud.gateway.web.ServiceUnavailable;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.route.RouteLocator;
@@ -44,6 +48,26 @@ class ServiceRoutes {
                   .uri(service.getValue()));
     }
     return routes.build();
+  }
+
+  /**
+   * A breaker per service, open after half of 20 calls failed, for 10 s. Its state, failure rate
+   * and refusals are gauges read when metrics are scraped; no event consumer is registered, so a
+   * call costs the breaker's own count and nothing else (resilience4j's Boot integration would
+   * publish an event per call, into a buffer and a timer).
+   */
+  @Bean
+  CircuitBreakerRegistry serviceBreakers(MeterRegistry meters) {
+    CircuitBreakerRegistry breakers =
+        CircuitBreakerRegistry.of(
+            CircuitBreakerConfig.custom()
+                .slidingWindowSize(20)
+                .minimumNumberOfCalls(10)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(10))
+                .build());
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+    return breakers;
   }
 
   /**

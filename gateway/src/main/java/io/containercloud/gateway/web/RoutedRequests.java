@@ -1,6 +1,8 @@
 package io.containercloud.gateway.web;
 
 import io.containercloud.gateway.GatewayProperties;
+import java.util.List;
+import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
@@ -62,11 +64,36 @@ final class RoutedRequests implements WebFilter {
     if (!properties.routes(exchange.getRequest().getPath().pathWithinApplication().value())) {
       return chain.filter(exchange);
     }
-    // as Spring Security's web filter does first
+    // as Spring Security's web filter does first; the firewall's request checks, then its rule for
+    // headers applied to all of them at once (the predicates GatewaySecurity gives it) rather than
+    // on
+    // each read through the firewall's request wrapper, which every copy of the request made on the
+    // way to the service would wrap again
     return firewall
         .getFirewalledExchange(exchange)
-        .flatMap(this::route)
+        .flatMap(checked -> route(exchange))
         .onErrorResume(failure -> failed(exchange, failure));
+  }
+
+  /** As the firewall words it, for the first header its rule refuses; null when none. */
+  private static String refusedHeader(HttpHeaders headers) {
+    for (Map.Entry<String, List<String>> header : headers.headerSet()) {
+      if (!HeaderText.allowedName(header.getKey())) {
+        return "The request was rejected because the header name \""
+            + header.getKey()
+            + "\" is not allowed.";
+      }
+      for (String value : header.getValue()) {
+        if (!HeaderText.allowedValue(value)) {
+          return "The request was rejected because the header: \""
+              + header.getKey()
+              + " \" has a value \""
+              + value
+              + "\" that is not allowed.";
+        }
+      }
+    }
+    return null;
   }
 
   /**
@@ -88,6 +115,10 @@ final class RoutedRequests implements WebFilter {
   }
 
   private Mono<Void> route(ServerWebExchange exchange) {
+    String refused = refusedHeader(exchange.getRequest().getHeaders());
+    if (refused != null) {
+      return Mono.error(new ServerExchangeRejectedException(refused));
+    }
     exchange.getResponse().beforeCommit(() -> securityHeaders.writeHttpHeaders(exchange));
     // as CorsWebFilter: a refused origin or a preflight is answered here
     if (!corsProcessor.process(cors, exchange)
