@@ -24,12 +24,17 @@ import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerRequest;
 
 /**
- * What a routed request goes through before its route, in place of Spring Security's
+ * What a routed request goes through before its route, in place of Spring Security's web filter and
  * resource-server chain (a dozen filters and their operators, about a third of the gateway's CPU
- * per routed request, for the same answer): the security headers ({@link SecurityHeaders}), CORS by
- * the console's origins, and a bearer token this gateway issued that is still valid, which becomes
- * the request's {@link Caller} (for rate limits and the audit trail). What the user may do there is
- * the service's decision: it checks the token again.
+ * per routed request, for the same answer): Spring Security's firewall, the security headers
+ * ({@link SecurityHeaders}), CORS by the console's origins, and a bearer token this gateway issued
+ * that is still valid, which becomes the request's {@link Caller} (for rate limits and the audit
+ * trail). What the user may do there is the service's decision: it checks the token again.
+ *
+ * <p>A routed request then goes straight to the web handler (its route): the web filters ordered
+ * after this one are Spring Security's, which has nothing left to do for it, and Spring Cloud
+ * Gateway's weight calculator, for weighted routes the gateway has none of. {@code
+ * GatewayApplicationIT} names the filters skipped, so that a new one is a decision.
  */
 final class RoutedRequests implements WebFilter {
 
@@ -65,11 +70,10 @@ final class RoutedRequests implements WebFilter {
     if (!properties.routes(exchange.getRequest().getPath().pathWithinApplication().value())) {
       return chain.filter(exchange);
     }
-    // as Spring Security's web filter does first; the firewall's request checks, then its rule for
+    // as Spring Security's web filter does first: the firewall's request checks, then its rule for
     // headers applied to all of them at once (the predicates GatewaySecurity gives it) rather than
     // on
-    // each read through the firewall's request wrapper, which every copy of the request made on the
-    // way to the service would wrap again
+    // each read through its request wrapper, which every copy of the request would wrap again
     return firewall
         .getFirewalledExchange(exchange)
         .flatMap(checked -> route(exchange))
