@@ -35,7 +35,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 /**
  * What the gateway tests share: a stub backend routed as service {@code echo}, a PEM signing key
  * made the way scripts/platform.sh makes one, and login over HTTP. The backend answers 201 to a
- * POST and 200 otherwise; {@code /slow...} after 3 s, {@code /broken...} never (it hangs up), and
+ * POST and 200 otherwise; {@code /slow...} after 3 s, {@code /broken...} never (it hangs up),
+ * {@code /trickle...} at once but with the second half of its body 1.5 s after the first, and
  * {@code /problem/<status>/...} with problem details as a platform service would.
  */
 final class GatewayFixture {
@@ -236,6 +237,16 @@ final class GatewayFixture {
             }
             if (path.startsWith("/broken")) {
               exchange.close(); // the request was read; hang up without an answer
+              return;
+            }
+            if (path.startsWith("/trickle")) {
+              exchange.sendResponseHeaders(200, 0); // chunked
+              try (OutputStream out = exchange.getResponseBody()) {
+                out.write("first half, ".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                sleep(1_500);
+                out.write("second half".getBytes(StandardCharsets.UTF_8));
+              }
               return;
             }
             if (path.startsWith("/problem/")) {

@@ -132,6 +132,18 @@ class GatewayResilienceIT {
     assertThat(refusedMillis).isLessThan(slowMillis);
   }
 
+  // the route timeout bounds the wait for an answer's headers, not a body that streams after them
+  @Test
+  void aBodyStreamingLongerThanTheRouteTimeoutIsNotCut() {
+    String token = GatewayFixture.login(port, "admin", "test-admin-secret");
+    long start = System.nanoTime();
+    HttpResponse<String> trickle =
+        ServiceContract.get("http://127.0.0.1:" + port + "/api/echo/trickle", token);
+    assertThat(trickle.statusCode()).isEqualTo(200);
+    assertThat(trickle.body()).isEqualTo("first half, second half");
+    assertThat(System.nanoTime() - start).isGreaterThan(1_500_000_000L);
+  }
+
   @Test
   void aGatewayAnswerNamesThePathTheCallerUsed() {
     String token = GatewayFixture.login(port, "admin", "test-admin-secret");

@@ -1,11 +1,11 @@
 package io.containercloud.gateway.audit;
 
-import static org.springframework.cloud.gateway.support.RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CIRCUITBREAKER_EXECUTION_EXCEPTION_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
 import io.containercloud.common.event.contract.AuditFacts;
+import io.containercloud.gateway.GatewayProperties;
 import io.containercloud.gateway.web.Caller;
 import io.containercloud.gateway.web.CorrelationIdFilter;
 import java.net.InetSocketAddress;
@@ -45,10 +45,12 @@ class AuditGlobalFilter implements GlobalFilter, Ordered {
 
   private final AuditEmitter emitter;
   private final JsonMapper json;
+  private final long routeTimeoutMs;
 
-  AuditGlobalFilter(AuditEmitter emitter, JsonMapper json) {
+  AuditGlobalFilter(AuditEmitter emitter, JsonMapper json, GatewayProperties properties) {
     this.emitter = emitter;
     this.json = json;
+    this.routeTimeoutMs = properties.routeTimeout().toMillis();
   }
 
   @Override
@@ -94,7 +96,7 @@ class AuditGlobalFilter implements GlobalFilter, Ordered {
     data.put("service", route == null ? "gateway" : route.getId());
     data.put("path", path);
     data.put("targetIds", targetIds(path));
-    outcome(exchange, route, failure).describe(data);
+    outcome(exchange, failure).describe(data);
     data.put("latencyMs", (System.nanoTime() - start) / 1_000_000);
     InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
     data.put("clientIp", remote == null ? "" : remote.getAddress().getHostAddress());
@@ -112,15 +114,11 @@ class AuditGlobalFilter implements GlobalFilter, Ordered {
    * What the call to the service came to: the circuit breaker keeps what stopped it (a timeout, a
    * refused or broken connection) before its fallback answers 503.
    */
-  private static RequestOutcome outcome(
-      ServerWebExchange exchange, Route route, Throwable failure) {
+  private RequestOutcome outcome(ServerWebExchange exchange, Throwable failure) {
     HttpStatusCode status = exchange.getResponse().getStatusCode();
     Throwable stopped = exchange.getAttribute(CIRCUITBREAKER_EXECUTION_EXCEPTION_ATTR);
-    Object timeout = route == null ? null : route.getMetadata().get(RESPONSE_TIMEOUT_ATTR);
     return RequestOutcome.of(
-        stopped != null ? stopped : failure,
-        status == null ? 0 : status.value(),
-        timeout instanceof Number n ? n.longValue() : null);
+        stopped != null ? stopped : failure, status == null ? 0 : status.value(), routeTimeoutMs);
   }
 
   // /api/dns/records/42 -> [42]: what follows the service and its collection

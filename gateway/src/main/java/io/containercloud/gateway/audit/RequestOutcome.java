@@ -1,11 +1,10 @@
 package io.containercloud.gateway.audit;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.util.Map;
-import org.springframework.http.HttpStatus;
-import org.springframework.web.server.ResponseStatusException;
 
 /**
  * What the audit trail can say about a routed request. Usually the status answered is what
@@ -56,7 +55,7 @@ sealed interface RequestOutcome {
       if (t instanceof ConnectException || t instanceof CallNotPermittedException) {
         return new Answered(status); // never sent: nothing happened
       }
-      if (isTimeout(t)) {
+      if (t instanceof ReadTimeoutException) { // the route timeout, on the call's connection
         return new Unknown("timeout", timeoutMs);
       }
       if (t instanceof IOException) {
@@ -64,12 +63,5 @@ sealed interface RequestOutcome {
       }
     }
     return new Answered(status);
-  }
-
-  private static boolean isTimeout(Throwable t) {
-    return t instanceof java.util.concurrent.TimeoutException
-        || t instanceof org.springframework.cloud.gateway.support.TimeoutException
-        || (t instanceof ResponseStatusException r
-            && r.getStatusCode().value() == HttpStatus.GATEWAY_TIMEOUT.value());
   }
 }

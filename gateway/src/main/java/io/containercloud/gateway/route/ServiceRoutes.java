@@ -1,7 +1,5 @@
 package io.containercloud.gateway.route;
 
-import static org.springframework.cloud.gateway.support.RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR;
-
 import io.containercloud.gateway.GatewayProperties;
 import io.containercloud.gateway.web.ServiceUnavailable;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -17,6 +15,7 @@ import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.netty.NettyPipeline;
 
 /**
  * {@code /api/<service>/**} goes to that service with the prefix removed (what it is sent: {@link
@@ -44,7 +43,6 @@ class ServiceRoutes {
                   .filters(
                       f ->
                           f.stripPrefix(2).setRequestSize(properties.maxRequestSize()).filter(call))
-                  .metadata(RESPONSE_TIMEOUT_ATTR, properties.routeTimeout().toMillis())
                   .uri(service.getValue()));
     }
     return routes.build();
@@ -71,11 +69,20 @@ class ServiceRoutes {
   }
 
   /**
-   * Connecting gives up after 2 s: set once on the client, where a route's {@code connect-timeout}
-   * would configure a new client for every request.
+   * Connecting gives up after 2 s, and the service has the route timeout to send its answer's
+   * headers once the request is sent; a body that streams after them is not cut. Both are set once
+   * on the client: a route's {@code connect-timeout} would configure a new client for every
+   * request, and its {@code response-timeout} waits on a timer of the parallel scheduler, another
+   * thread, where Reactor Netty's read timeout is a task on the connection's own event loop.
    */
   @Bean
-  HttpClientCustomizer connectTimeout() {
-    return client -> client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000);
+  HttpClientCustomizer serviceTimeouts(GatewayProperties properties) {
+    return client ->
+        client
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000)
+            .responseTimeout(properties.routeTimeout())
+            .doOnResponse(
+                (response, connection) ->
+                    connection.removeHandler(NettyPipeline.ResponseTimeoutHandler));
   }
 }
