@@ -72,8 +72,7 @@ final class RoutedRequests implements WebFilter {
     }
     // as Spring Security's web filter does first: the firewall's request checks, then its rule for
     // headers applied to all of them at once (the predicates GatewaySecurity gives it) rather than
-    // on
-    // each read through its request wrapper, which every copy of the request would wrap again
+    // on each read through its request wrapper, which every copy of the request would wrap again
     return firewall
         .getFirewalledExchange(exchange)
         .flatMap(checked -> route(exchange))
