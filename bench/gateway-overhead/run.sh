@@ -6,7 +6,7 @@
 # two gateways in turn. Last line, medians over the rounds:
 #   gateway-overhead added_p50_ms=<a> added_p99_ms=<b> ratio_to_bare=<gateway_rps/bare_rps> gateway_rps=<c> bare_rps=<d>
 # (added = platform gateway minus direct, at the paced load).
-# Knobs: WARMUP (60s: C2 needs about a minute on two shared cores), ROUNDS (3), DURATION (10s),
+# Knobs: WARMUP (60s: C2 needs about a minute on two shared cores), ROUNDS (5: single rounds range from 0.7 to 0.9 on this shared machine), DURATION (10s),
 # PACED_CONNECTIONS (20), PACED_DELAY_MS (10), SATURATION_CONNECTIONS (64), GATEWAY_JAVA_OPTS
 # (-Xmx512m, both gateways).
 set -euo pipefail
@@ -14,7 +14,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE=$ROOT/bench/gateway-overhead
 WARMUP=${WARMUP:-60s}
 DURATION=${DURATION:-10s}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 PACED_CONNECTIONS=${PACED_CONNECTIONS:-20}
 PACED_DELAY_MS=${PACED_DELAY_MS:-10}
 SATURATION_CONNECTIONS=${SATURATION_CONNECTIONS:-64}
