@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Local infrastructure of the platform as plain processes on 127.0.0.1: MariaDB, etcd,
-# a Kafka broker (KRaft), Elasticsearch and BIND. No Docker.
+# a Kafka broker (KRaft), Elasticsearch, BIND and an image registry (CNCF distribution). No Docker.
 #
 #   infra.sh up              install what is missing, start what is not answering, wait for all
 #   infra.sh down            stop what `up` started here (by pid file), nothing else
 #   infra.sh status          one line per server
-#   infra.sh stop NAME       stop one server (fault drills in tests); NAME in: mariadb etcd kafka elasticsearch bind
+#   infra.sh stop NAME       stop one server (fault drills in tests); NAME in: mariadb etcd kafka elasticsearch bind registry
 #   infra.sh start NAME      start one server again and wait for it
 #   infra.sh data-dir        this checkout's data folder
 #   infra.sh servers-data-dir  the data folder of the running MariaDB and etcd, wherever started
@@ -24,7 +24,7 @@ TAG=infra
 # shellcheck source=infra/ports.env
 source "$INFRA/ports.env"
 
-SERVERS=(mariadb etcd kafka elasticsearch bind)
+SERVERS=(mariadb etcd kafka elasticsearch bind registry)
 KAFKA_VERSION=4.1.2
 ES_VERSION=8.17.0
 DATABASES=(gateway cluster app build dns audit)
@@ -41,7 +41,8 @@ SERVER_DATA=$DATA
 port_of() {
   case $1 in
     mariadb) echo "$MARIADB_PORT" ;; etcd) echo "$ETCD_PORT" ;; kafka) echo "$KAFKA_PORT" ;;
-    elasticsearch) echo "$ES_PORT" ;; bind) echo "$BIND_PORT" ;; *) die "unknown server '$1'" ;;
+    elasticsearch) echo "$ES_PORT" ;; bind) echo "$BIND_PORT" ;; registry) echo "$REGISTRY_PORT" ;;
+    *) die "unknown server '$1'" ;;
   esac
 }
 pid_file() { echo "$RUN/$1.pid"; }
@@ -367,6 +368,50 @@ zone "no-transfer.test" {
   allow-transfer { none; };
 };
 EOF
+}
+
+# --- image registry (CNCF distribution, Debian's docker-registry) -------------------------
+# It notifies build-service of every push: the local platform's (port 8083) and the one the tests
+# start on port 18083, each with the shared secret of scripts/infra/registry-notify.secret in the
+# Authorization header, as Harbor sends its webhook policy's auth header. Events for an endpoint
+# that does not answer wait in the registry, which retries them.
+registry_install() { need_packages docker-registry openssl; }
+registry_ready() { curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$REGISTRY_PORT/v2/"; }
+registry_start() {
+  local dir=$SERVER_DATA/registry
+  mkdir -p "$dir/data"
+  registry_config "$dir" >"$dir/config.yml"
+  docker-registry serve "$dir/config.yml" >>"$(log_file registry)" 2>&1 &
+  echo $! >"$(pid_file registry)"
+}
+registry_config() {
+  local secret endpoint
+  secret=$(cat "$INFRA/registry-notify.secret")
+  cat <<EOF
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $1/data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$REGISTRY_PORT
+  secret: $(openssl rand -hex 16)
+notifications:
+  endpoints:
+EOF
+  for endpoint in platform:8083 tests:18083; do
+    cat <<EOF
+    - name: ${endpoint%%:*}
+      url: http://127.0.0.1:${endpoint#*:}/registry/events
+      headers: {Authorization: ["Bearer $secret"]}
+      timeout: 2s
+      threshold: 3
+      backoff: 1s
+EOF
+  done
 }
 
 # --- generic ---------------------------------------------------------------------------
