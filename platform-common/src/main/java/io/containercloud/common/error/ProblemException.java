@@ -81,6 +81,14 @@ public final class ProblemException extends RuntimeException {
     }
   }
 
+  /**
+   * 401: a caller outside the platform's tokens (a registry's webhook, say) did not prove who it
+   * is.
+   */
+  public static ProblemException unauthorized(String detail) {
+    return new ProblemException(HttpStatus.UNAUTHORIZED, "unauthorized", detail, List.of());
+  }
+
   /** 403: the caller may not do this. */
   public static ProblemException forbidden(String detail) {
     return new ProblemException(HttpStatus.FORBIDDEN, "forbidden", detail, List.of());

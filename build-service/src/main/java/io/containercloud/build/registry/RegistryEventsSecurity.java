@@ -1,0 +1,29 @@
+package io.containercloud.build.registry;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Registries carry no platform token: their notifications bypass the token check of every other
+ * path (their {@code Authorization} header holds the shared secret, which {@link
+ * RegistryEventsResource} checks) and nothing else is reachable that way.
+ */
+@Configuration(proxyBeanMethods = false)
+class RegistryEventsSecurity {
+
+  @Bean
+  @Order(Ordered.HIGHEST_PRECEDENCE)
+  SecurityFilterChain registryEvents(HttpSecurity http) throws Exception {
+    return http.securityMatcher(RegistryEventsResource.PATH)
+        .csrf(AbstractHttpConfigurer::disable)
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+        .build();
+  }
+}

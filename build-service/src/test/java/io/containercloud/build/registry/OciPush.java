@@ -1,0 +1,107 @@
+package io.containercloud.build.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Pushes an image to the local registry through the OCI distribution API, as buildah or Harbor's
+ * clients do: a layer and a config blob, then the manifest under a tag.
+ */
+final class OciPush {
+
+  static final String REGISTRY = "127.0.0.1:15000";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private OciPush() {}
+
+  /** Pushes an image whose one layer is {@code content}; returns the manifest's digest. */
+  static String push(String repository, String tag, String content) {
+    byte[] layer = content.getBytes(StandardCharsets.UTF_8);
+    String layerDigest = blob(repository, layer);
+    byte[] config =
+        ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},"
+                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
+                + layerDigest
+                + "\"]}}")
+            .getBytes(StandardCharsets.UTF_8);
+    String configDigest = blob(repository, config);
+    String manifest =
+        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+            + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
+            + configDigest
+            + "\",\"size\":"
+            + config.length
+            + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\","
+            + "\"digest\":\""
+            + layerDigest
+            + "\",\"size\":"
+            + layer.length
+            + "}]}";
+    HttpResponse<String> put =
+        send(
+            HttpRequest.newBuilder(url("/v2/" + repository + "/manifests/" + tag))
+                .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                .PUT(HttpRequest.BodyPublishers.ofString(manifest))
+                .build());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+    String digest = put.headers().firstValue("Docker-Content-Digest").orElseThrow();
+    assertThat(digest).isEqualTo(digest(manifest.getBytes(StandardCharsets.UTF_8)));
+    return digest;
+  }
+
+  private static String blob(String repository, byte[] content) {
+    HttpResponse<String> started =
+        send(
+            HttpRequest.newBuilder(url("/v2/" + repository + "/blobs/uploads/"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+    String location = started.headers().firstValue("Location").orElseThrow();
+    String digest = digest(content);
+    URI upload = URI.create(location.startsWith("/") ? "http://" + REGISTRY + location : location);
+    HttpResponse<String> finished =
+        send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        upload + (upload.getRawQuery() == null ? "?" : "&") + "digest=" + digest))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(content))
+                .build());
+    assertThat(finished.statusCode()).as(finished.body()).isEqualTo(201);
+    return digest;
+  }
+
+  static String digest(byte[] content) {
+    try {
+      return "sha256:"
+          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static URI url(String path) {
+    return URI.create("http://" + REGISTRY + path);
+  }
+
+  private static HttpResponse<String> send(HttpRequest request) {
+    try {
+      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
