@@ -85,6 +85,7 @@ start_service() {
     PLATFORM_LOG_AGENT_STATE_DIR="$STATE/log-agent" \
     PLATFORM_LOG_AGENT_CONTAINER_LOGS="$STATE/containers" \
     PLATFORM_DNS_TSIG_SECRET="$(sed -n 's/.*secret "\(.*\)";/\1/p' "$ROOT/scripts/infra/tsig.key")" \
+    PLATFORM_REGISTRY_EVENTS_SECRET="$(cat "$ROOT/scripts/infra/registry-notify.secret")" \
     java $JVM_OPTS -jar "$jar" >>"$LOGS/$name.log" 2>&1 &
   echo $! >"$RUN/$name.pid"
 }

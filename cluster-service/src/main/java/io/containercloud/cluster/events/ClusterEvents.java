@@ -23,6 +23,7 @@ public class ClusterEvents {
   public enum Type implements EventType {
     WORKLOAD_PLACED("workload.placed"),
     WORKLOAD_SCALED("workload.scaled"),
+    WORKLOAD_IMAGE_CHANGED("workload.image-changed"),
     WORKLOAD_UPGRADED("workload.upgraded"),
     WORKLOAD_DELETED("workload.deleted"),
     WORKLOAD_MIGRATED("workload.migrated"),

@@ -87,6 +87,19 @@ class WorkloadRepository implements ClusterUsage {
                 tenant));
   }
 
+  /** The active workloads of {@code tenant} that follow {@code repository} (registry included). */
+  List<Workload> following(String tenant, String repository) {
+    return withClusters(
+        jdbc.query(
+            "SELECT "
+                + COLUMNS
+                + " FROM workload WHERE tenant = ? AND state = 'ACTIVE'"
+                + " AND JSON_VALUE(spec, '$.follow.repository') = ? ORDER BY name",
+            this::map,
+            tenant,
+            repository));
+  }
+
   /** Sets the fields a change touches, unless {@code version} is no longer current. */
   VersionedWrite update(long id, long version, int replicas, String image, Autoscale autoscale) {
     return written(

@@ -103,6 +103,7 @@ class WorkloadResource {
     }
     checkResources(deploy.spec(), violations);
     checkPorts(deploy.spec(), violations);
+    checkFollow(deploy.spec(), caller.tenant(), violations);
     int replicas = replicas(deploy, violations);
     if (!violations.isEmpty()) {
       throw ProblemException.invalid(violations);
@@ -215,6 +216,17 @@ class WorkloadResource {
     WorkloadSpec.Amounts limits = spec.resources().limits();
     check("cpu", requests.cpu(), limits.cpu(), 1000, violations);
     check("memory", requests.memory(), limits.memory(), 1, violations);
+  }
+
+  // a tenant's workloads follow only its own project: another tenant's pushes never roll them
+  private static void checkFollow(
+      WorkloadSpec spec, String tenant, List<FieldViolation> violations) {
+    if (spec.follow() != null && !spec.follow().project().equals(tenant)) {
+      violations.add(
+          new FieldViolation(
+              "spec.follow.repository",
+              "must be in the tenant's project: <registry>/" + tenant + "/<name>"));
+    }
   }
 
   private static void checkPorts(WorkloadSpec spec, List<FieldViolation> violations) {

@@ -14,6 +14,7 @@ import io.containercloud.cluster.workload.model.Workload;
 import io.containercloud.cluster.workload.model.WorkloadSpec;
 import io.containercloud.common.error.FieldViolation;
 import io.containercloud.common.error.ProblemException;
+import io.containercloud.common.event.contract.ImagePushed;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -127,15 +128,54 @@ public class Workloads {
     Workload upgraded =
         tx.execute(
             status -> {
-              if (repository.update(
-                      workload.id(), version, workload.replicas(), image, workload.autoscale())
-                  instanceof VersionedWrite.Stale) {
-                throw stale(workload);
-              }
+              setImage(workload, version, image, events.data().put("cause", "requested"));
               return repository.find(workload.id()).orElseThrow();
             });
     reconciler.wake();
     return upgraded;
+  }
+
+  /**
+   * Rolls every workload that follows the pushed repository and tag to the pushed digest, in the
+   * caller's transaction (the consumer's, which remembers the event): the workloads of the
+   * project's tenant only, and none already on that digest, so the same push twice changes nothing.
+   * The event's id is recorded as the cause.
+   *
+   * @return the workloads rolled
+   */
+  public List<String> follow(ImagePushed push, String tenant, String eventId) {
+    List<String> rolled = new ArrayList<>();
+    for (Workload workload : repository.following(tenant, push.key())) {
+      if (workload.spec().follow().matches(push.key(), push.tag())
+          && !workload.image().equals(push.imageByDigest())) {
+        setImage(
+            workload,
+            workload.version(),
+            push.imageByDigest(),
+            events
+                .data()
+                .put("cause", ImagePushed.TYPE.value())
+                .put("event", eventId)
+                .put("tag", push.tag()));
+        rolled.add(workload.name());
+      }
+    }
+    if (!rolled.isEmpty()) {
+      reconciler.wake();
+    }
+    return rolled;
+  }
+
+  private void setImage(Workload workload, long version, String image, ObjectNode cause) {
+    if (repository.update(workload.id(), version, workload.replicas(), image, workload.autoscale())
+        instanceof VersionedWrite.Stale) {
+      throw stale(workload);
+    }
+    events.workload(
+        ClusterEvents.Type.WORKLOAD_IMAGE_CHANGED,
+        workload.tenant(),
+        workload.name(),
+        cause.put("from", workload.image()).put("to", image));
   }
 
   void delete(Workload workload, long version) {

@@ -44,6 +44,7 @@ class ManifestsTest {
           new WorkloadSpec.Probe(null, 8080, 30, 20),
           List.of(),
           null,
+          null,
           null);
 
   private static Workload workload(WorkloadSpec spec) {
@@ -73,7 +74,8 @@ class ManifestsTest {
         SPEC.liveness(),
         SPEC.clusters(),
         SPEC.jvmOptions(),
-        SPEC.dnsPolicy());
+        SPEC.dnsPolicy(),
+        SPEC.follow());
   }
 
   private static WorkloadSpec withEnv(Map<String, String> env, boolean jvmOptions) {
@@ -86,7 +88,8 @@ class ManifestsTest {
         SPEC.liveness(),
         SPEC.clusters(),
         jvmOptions,
-        SPEC.dnsPolicy());
+        SPEC.dnsPolicy(),
+        SPEC.follow());
   }
 
   @Test

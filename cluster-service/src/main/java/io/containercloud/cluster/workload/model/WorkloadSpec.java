@@ -22,6 +22,7 @@ import java.util.Map;
  * @param clusters the clusters it may run in; empty means every registered cluster
  * @param jvmOptions whether {@code JAVA_TOOL_OPTIONS} is sized from the limits (default true)
  * @param dnsPolicy {@code Default} (the company DNS, the default) or {@code ClusterFirst}
+ * @param follow the image whose pushes roll the workload (none: only the API changes its image)
  */
 public record WorkloadSpec(
     @NotNull @Pattern(regexp = Names.LABEL, message = Names.LABEL_MESSAGE) String application,
@@ -44,7 +45,8 @@ public record WorkloadSpec(
             clusters,
     Boolean jvmOptions,
     @Pattern(regexp = "Default|ClusterFirst", message = "must be Default or ClusterFirst")
-        String dnsPolicy) {
+        String dnsPolicy,
+    @Valid Follow follow) {
 
   public WorkloadSpec {
     ports = ports == null ? List.of() : List.copyOf(ports);

@@ -22,6 +22,7 @@ final class WorkloadFixtures {
           null,
           List.of(),
           null,
+          null,
           null);
 
   private WorkloadFixtures() {}

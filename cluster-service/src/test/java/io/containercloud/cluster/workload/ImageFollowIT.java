@@ -1,0 +1,174 @@
+package io.containercloud.cluster.workload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.containercloud.cluster.testing.KubeSimProcess;
+import io.containercloud.cluster.testing.Rooms;
+import io.containercloud.common.event.CloudEvent;
+import io.containercloud.common.event.Topic;
+import io.containercloud.common.event.contract.ImagePushed;
+import io.containercloud.common.security.Role;
+import io.containercloud.common.testing.ServiceIntegrationTest;
+import io.containercloud.common.testing.TestKafka;
+import io.containercloud.common.testing.TestTokens;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Workloads that follow an image, rolled by {@code image.pushed} events as build-service publishes
+ * them (here written to the tests' topic by hand; the e2e module has the real producer).
+ */
+@ServiceIntegrationTest
+class ImageFollowIT {
+
+  private static final String DEV = TestTokens.token("dana", "tenant-a", Role.DEVELOPER);
+  private static final String OTHER = TestTokens.token("olga", "tenant-b", Role.DEVELOPER);
+  private static final List<String> ROOMS = List.of("room-1", "room-2", "room-3");
+  private static final String REGISTRY = "registry.room.example";
+  private static final String REPOSITORY = "tenant-a/api";
+
+  private static KubeSimProcess sim;
+  private static Rooms rooms;
+
+  @LocalServerPort int port;
+  @Autowired JdbcTemplate jdbc;
+  @Autowired JsonMapper json;
+
+  @BeforeAll
+  static void clusters() throws Exception {
+    sim = new KubeSimProcess(3, 3, "4", "16Gi");
+    rooms = new Rooms(sim, ROOMS);
+  }
+
+  @AfterAll
+  static void stopClusters() {
+    rooms.close();
+    sim.close();
+  }
+
+  @BeforeEach
+  void registered() throws Exception {
+    rooms.reset(port, jdbc);
+  }
+
+  @Test
+  void aPushOfAFollowedTagRollsTheWorkloadToItsDigestInEveryClusterOnce() throws Exception {
+    HttpResponse created = deploy(DEV, REGISTRY + "/" + REPOSITORY, "v*");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> ROOMS.stream().mapToInt(r -> rooms.ready(r, "tenant-a", "api")).sum() == 3);
+
+    String first = digest("first");
+    String firstEvent = publish(new ImagePushed(REGISTRY, REPOSITORY, "v2", first));
+    String firstImage = REGISTRY + "/" + REPOSITORY + "@" + first;
+    awaitRolled(firstImage);
+    assertThat(rooms.events("workload.image-changed", "tenant-a/api"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e)
+                    .contains(
+                        "\"cause\":\"image.pushed\"",
+                        "\"event\":\"" + firstEvent + "\"",
+                        "\"tag\":\"v2\"",
+                        "\"to\":\"" + firstImage + "\""));
+
+    // the same push announced again, a tag the workload does not follow, another registry's
+    // repository of the same name: nothing; then a later push, handled after them (same key)
+    publish(new ImagePushed(REGISTRY, REPOSITORY, "v2", first));
+    publish(new ImagePushed(REGISTRY, REPOSITORY, "main-7", digest("main")));
+    publish(new ImagePushed("registry.elsewhere.example", REPOSITORY, "v9", digest("other")));
+    String second = digest("second");
+    publish(new ImagePushed(REGISTRY, REPOSITORY, "v3", second));
+    awaitRolled(REGISTRY + "/" + REPOSITORY + "@" + second);
+    assertThat(rooms.events("workload.image-changed", "tenant-a/api")).hasSize(2);
+  }
+
+  @Test
+  void aWorkloadFollowsOnlyItsTenantsProjectWithAPlainGlob() throws Exception {
+    assertBad(deploy(OTHER, REGISTRY + "/tenant-a/api", "v*"), "spec.follow.repository");
+    assertBad(deploy(DEV, REGISTRY + "/tenant-a/api", "v*;reboot"), "spec.follow.tagPattern");
+    assertBad(deploy(DEV, REGISTRY + "/tenant-a/api", "(a+)+$"), "spec.follow.tagPattern");
+    assertBad(deploy(DEV, "tenant-a/api", "v*"), "spec.follow.repository");
+    assertBad(deploy(DEV, REGISTRY + "/tenant-a/api:v1", "v*"), "spec.follow.repository");
+    assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM workload", Integer.class)).isZero();
+  }
+
+  private record HttpResponse(int status, String body) {}
+
+  private HttpResponse deploy(String token, String repository, String tagPattern) {
+    var response =
+        rooms.deployRaw(
+            token,
+            rooms.body(
+                "api",
+                REGISTRY + "/" + REPOSITORY + ":v1",
+                3,
+                "{\"follow\":{\"repository\":\""
+                    + repository
+                    + "\",\"tagPattern\":\""
+                    + tagPattern
+                    + "\"}}"));
+    return new HttpResponse(response.statusCode(), response.body());
+  }
+
+  private static void assertBad(HttpResponse response, String field) {
+    assertThat(response.status()).as(response.body()).isEqualTo(400);
+    assertThat(response.body()).contains("\"field\":\"" + field + "\"");
+  }
+
+  private String publish(ImagePushed push) throws Exception {
+    CloudEvent event =
+        CloudEvent.of(
+            "/build-service", ImagePushed.TYPE, push.key(), push.project(), json.valueToTree(push));
+    try (KafkaProducer<String, String> producer = TestKafka.producer()) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  TestKafka.topic(Topic.IMAGE_EVENTS), push.key(), event.toJson(json)))
+          .get();
+    }
+    return event.id();
+  }
+
+  private void awaitRolled(String image) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              assertThat(rooms.get(DEV, "/workloads/tenant-a/api").body())
+                  .contains("\"image\":\"" + image + "\"");
+              for (String room : ROOMS) {
+                assertThat(
+                        rooms
+                            .deployment(room, "tenant-a", "api")
+                            .getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getImage())
+                    .isEqualTo(image);
+              }
+            });
+  }
+
+  private static String digest(String content) throws Exception {
+    return "sha256:"
+        + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes()));
+  }
+}
