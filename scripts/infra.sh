@@ -371,8 +371,8 @@ EOF
 }
 
 # --- image registry (CNCF distribution, Debian's docker-registry) -------------------------
-# It notifies build-service of every push: the local platform's (port 8083) and the one the tests
-# start on port 18083, each with the shared secret of scripts/infra/registry-notify.secret in the
+# It notifies build-service of every push: the local platform's (port 8083), the one the module's
+# tests start on port 18083 and the e2e tests' on 18183, each with the shared secret of scripts/infra/registry-notify.secret in the
 # Authorization header, as Harbor sends its webhook policy's auth header. Events for an endpoint
 # that does not answer wait in the registry, which retries them.
 registry_install() { need_packages docker-registry openssl; }
@@ -402,7 +402,7 @@ http:
 notifications:
   endpoints:
 EOF
-  for endpoint in platform:8083 tests:18083; do
+  for endpoint in platform:8083 tests:18083 e2e:18183; do
     cat <<EOF
     - name: ${endpoint%%:*}
       url: http://127.0.0.1:${endpoint#*:}/registry/events

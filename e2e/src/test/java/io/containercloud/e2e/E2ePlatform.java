@@ -26,12 +26,12 @@ import java.util.regex.Pattern;
 /**
  * The platform the e2e tests drive, started once per test JVM and shared by every test class: a
  * kube-sim with three rooms and the packaged jars of gateway, cluster-service, dns-service,
- * nginx-mgr and audit-service, wired as the local platform wires them (services trust the gateway's
- * JWKS; the admin logs in for real). It keeps out of the local platform's way: its own databases
- * ({@code e2e_<run>_*}, made on first connection and dropped at the end), Kafka topics ({@code
- * e2e.<topic>}) and consumer groups, etcd election, DNS zone {@code e2e.test} and nginx cluster.
- * Test classes add users of other tenants ({@link #newUser}) and nginx-agents ({@link #nginxAgent})
- * when they need them.
+ * nginx-mgr, audit-service and build-service, wired as the local platform wires them (services
+ * trust the gateway's JWKS; the admin logs in for real). It keeps out of the local platform's way:
+ * its own databases ({@code e2e_<run>_*}, made on first connection and dropped at the end), Kafka
+ * topics ({@code e2e.<topic>}) and consumer groups, etcd election, DNS zone {@code e2e.test} and
+ * nginx cluster. Test classes add users of other tenants ({@link #newUser}) and nginx-agents
+ * ({@link #nginxAgent}) when they need them.
  */
 final class E2ePlatform {
 
@@ -46,7 +46,11 @@ final class E2ePlatform {
 
   static final List<String> ROOMS = List.of("room-1", "room-2", "room-3");
   private static final String JWKS = "/.well-known/jwks.json";
-  private static final String[] DATABASES = {"gateway", "cluster", "dns", "audit"};
+  private static final String[] DATABASES = {"gateway", "cluster", "dns", "audit", "build"};
+
+  /** Where the local registry sends the e2e build-service its notifications (scripts/infra.sh). */
+  static final int REGISTRY_LISTENER_PORT = 18183;
+
   private static final HttpClient HTTP =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -64,6 +68,8 @@ final class E2ePlatform {
   private final ServiceProcess dns = new ServiceProcess("dns-service");
   private final ServiceProcess nginx = new ServiceProcess("nginx-mgr");
   private final ServiceProcess audit = new ServiceProcess("audit-service");
+  private final ServiceProcess builds =
+      new ServiceProcess("build-service", "build-service", REGISTRY_LISTENER_PORT);
 
   /** nginx-mgr seals certificate keys with it; the agents open them with it. */
   private final String certificatesKey = randomKey();
@@ -207,7 +213,8 @@ final class E2ePlatform {
         "platform.gateway.services.clusters=" + clusters.url(),
         "platform.gateway.services.dns=" + dns.url(),
         "platform.gateway.services.nginx=" + nginx.url(),
-        "platform.gateway.services.audit=" + audit.url());
+        "platform.gateway.services.audit=" + audit.url(),
+        "platform.gateway.services.builds=" + builds.url());
     launch(
         clusters,
         "spring.datasource.url=" + jdbcUrl("cluster"),
@@ -216,7 +223,8 @@ final class E2ePlatform {
         jwks,
         "platform.cluster.credentials-key=" + randomKey(),
         "platform.cluster.leader.election=/e2e/" + run + "/cluster-service/leader",
-        "platform.cluster.failover.quiet-period=10s");
+        "platform.cluster.failover.quiet-period=10s",
+        "platform.cluster.image-follow.consumer-group=e2e-image-follow-" + run);
     launch(
         dns,
         "spring.datasource.url=" + jdbcUrl("dns"),
@@ -240,6 +248,16 @@ final class E2ePlatform {
         topics,
         jwks,
         "platform.audit.consumer-group=e2e-audit-" + run);
+    launch(
+        builds,
+        "spring.datasource.url=" + jdbcUrl("build"),
+        kafka,
+        topics,
+        jwks,
+        "platform.build.registry-events.secret="
+            + Files.readString(
+                    LocalInfra.projectRoot().resolve("scripts/infra/registry-notify.secret"))
+                .trim());
     for (ServiceProcess process : processes) {
       process.awaitReady();
     }

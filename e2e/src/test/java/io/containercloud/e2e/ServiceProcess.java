@@ -37,8 +37,13 @@ final class ServiceProcess implements AutoCloseable {
 
   /** One of several processes of {@code module}, logging to {@code target/<name>.log}. */
   ServiceProcess(String module, String name) throws IOException {
+    this(module, name, freePort());
+  }
+
+  /** A process of {@code module} on a fixed port: one that a server calls back on it. */
+  ServiceProcess(String module, String name, int port) {
     this.module = module;
-    this.port = freePort();
+    this.port = port;
     this.log = Path.of("target", name + ".log");
   }
 

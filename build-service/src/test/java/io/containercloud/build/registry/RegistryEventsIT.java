@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.Topic;
 import io.containercloud.common.event.contract.ImagePushed;
+import io.containercloud.common.testing.OciRegistry;
 import io.containercloud.common.testing.TestKafka;
 import io.containercloud.common.testing.TestTokens;
 import java.io.IOException;
@@ -63,29 +64,29 @@ class RegistryEventsIT {
   @Test
   void aTaggedPushToTheRegistryIsAnnouncedOnceHoweverOftenItIsNotified() {
     String repository = "it" + suffix() + "/orders";
-    String digest = OciPush.push(repository, "v1", "first build");
+    String digest = OciRegistry.push(repository, "v1", "first build");
 
     ImagePushed pushed = awaitEvent(repository, "v1");
-    assertThat(pushed).isEqualTo(new ImagePushed(OciPush.REGISTRY, repository, "v1", digest));
+    assertThat(pushed).isEqualTo(new ImagePushed(OciRegistry.ADDRESS, repository, "v1", digest));
     assertThat(pushed.imageByDigest())
-        .isEqualTo(OciPush.REGISTRY + "/" + repository + "@" + digest);
+        .isEqualTo(OciRegistry.ADDRESS + "/" + repository + "@" + digest);
 
     // the same push again is notified again; a later tag, notified after it, shows it was handled
-    assertThat(OciPush.push(repository, "v1", "first build")).isEqualTo(digest);
-    String next = OciPush.push(repository, "v2", "second build");
+    assertThat(OciRegistry.push(repository, "v1", "first build")).isEqualTo(digest);
+    String next = OciRegistry.push(repository, "v2", "second build");
     awaitEvent(repository, "v2");
     assertThat(seen)
         .filteredOn(e -> e.repository().equals(repository))
         .containsExactly(
-            new ImagePushed(OciPush.REGISTRY, repository, "v1", digest),
-            new ImagePushed(OciPush.REGISTRY, repository, "v2", next));
+            new ImagePushed(OciRegistry.ADDRESS, repository, "v1", digest),
+            new ImagePushed(OciRegistry.ADDRESS, repository, "v2", next));
     assertThat(pushesRecorded(repository)).isEqualTo(2);
   }
 
   @Test
   void harborsDefaultAndCloudEventsPayloadsAreAnnounced() throws Exception {
     String project = "harbor" + suffix();
-    String digest = OciPush.digest(project.getBytes());
+    String digest = OciRegistry.digest(project.getBytes());
     String data =
         "{\"resources\":[{\"digest\":\""
             + digest
@@ -129,7 +130,7 @@ class RegistryEventsIT {
   @Test
   void aNotificationWithoutTheSecretIsRefusedAndRecordsNothing() throws Exception {
     String repository = "refused" + suffix() + "/api";
-    String body = distributionPush(repository, "v1", OciPush.digest(repository.getBytes()));
+    String body = distributionPush(repository, "v1", OciRegistry.digest(repository.getBytes()));
     for (String authorization : new String[] {null, "Bearer wrong", SECRET + "x", "secret"}) {
       HttpResponse<String> response =
           notify(RegistryNotifications.DISTRIBUTION, body, authorization);
@@ -143,7 +144,7 @@ class RegistryEventsIT {
 
   @Test
   void aPushNamingAnImageOutsideTheGrammarIsRefusedNamingTheField() throws Exception {
-    String digest = OciPush.digest(new byte[] {1});
+    String digest = OciRegistry.digest(new byte[] {1});
     for (String hostile : new String[] {"a;rm -rf /", "$(id)", "a\nb", "--upload-pack=x", "A/B"}) {
       HttpResponse<String> response =
           notify(
@@ -181,7 +182,7 @@ class RegistryEventsIT {
                         "repository",
                         repository,
                         "url",
-                        "http://" + OciPush.REGISTRY + "/v2/x/manifests/" + digest,
+                        "http://" + OciRegistry.ADDRESS + "/v2/x/manifests/" + digest,
                         "tag",
                         tag)))));
   }

@@ -23,6 +23,7 @@ public final class LocalInfra {
   public static final int KAFKA_PORT = 19092;
   public static final int ELASTICSEARCH_PORT = 19200;
   public static final int BIND_PORT = 10053;
+  public static final int REGISTRY_PORT = 15000;
 
   public static final String KAFKA_BOOTSTRAP = "127.0.0.1:" + KAFKA_PORT;
 

@@ -1,4 +1,4 @@
-package io.containercloud.build.registry;
+package io.containercloud.common.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,15 +17,17 @@ import java.util.HexFormat;
  * Pushes an image to the local registry through the OCI distribution API, as buildah or Harbor's
  * clients do: a layer and a config blob, then the manifest under a tag.
  */
-final class OciPush {
+public final class OciRegistry {
 
-  static final String REGISTRY = "127.0.0.1:15000";
+  /** The local registry of scripts/infra.sh. */
+  public static final String ADDRESS = "127.0.0.1:" + LocalInfra.REGISTRY_PORT;
+
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  private OciPush() {}
+  private OciRegistry() {}
 
   /** Pushes an image whose one layer is {@code content}; returns the manifest's digest. */
-  static String push(String repository, String tag, String content) {
+  public static String push(String repository, String tag, String content) {
     byte[] layer = content.getBytes(StandardCharsets.UTF_8);
     String layerDigest = blob(repository, layer);
     byte[] config =
@@ -68,7 +70,7 @@ final class OciPush {
     assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
     String location = started.headers().firstValue("Location").orElseThrow();
     String digest = digest(content);
-    URI upload = URI.create(location.startsWith("/") ? "http://" + REGISTRY + location : location);
+    URI upload = URI.create(location.startsWith("/") ? "http://" + ADDRESS + location : location);
     HttpResponse<String> finished =
         send(
             HttpRequest.newBuilder(
@@ -81,7 +83,7 @@ final class OciPush {
     return digest;
   }
 
-  static String digest(byte[] content) {
+  public static String digest(byte[] content) {
     try {
       return "sha256:"
           + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
@@ -91,7 +93,7 @@ final class OciPush {
   }
 
   private static URI url(String path) {
-    return URI.create("http://" + REGISTRY + path);
+    return URI.create("http://" + ADDRESS + path);
   }
 
   private static HttpResponse<String> send(HttpRequest request) {
