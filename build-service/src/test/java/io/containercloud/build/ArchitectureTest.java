@@ -7,6 +7,6 @@ class ArchitectureTest {
 
   @Test
   void packagesFollowTheLayoutRules() {
-    ArchitectureRules.check("io.containercloud.build");
+    ArchitectureRules.module("io.containercloud.build").models("configuration.model").check();
   }
 }

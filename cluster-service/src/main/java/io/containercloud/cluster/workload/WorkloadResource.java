@@ -324,11 +324,7 @@ class WorkloadResource {
 
   private static Caller requireWriter(String tenant) {
     Caller caller = Caller.current();
-    boolean writer =
-        caller.has(Role.PLATFORM_ADMIN)
-            || (caller.tenant().equals(tenant)
-                && (caller.has(Role.TENANT_ADMIN) || caller.has(Role.DEVELOPER)));
-    if (!writer) {
+    if (!caller.canChange(tenant)) {
       throw ProblemException.forbidden(
           "Changing workloads needs the developer role in the tenant.");
     }

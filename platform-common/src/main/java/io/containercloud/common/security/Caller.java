@@ -51,6 +51,15 @@ public record Caller(String user, String tenant, Set<Role> roles) {
   }
 
   /**
+   * Whether the caller may change objects of {@code objectTenant}: as a developer or tenant admin
+   * of it, or as platform admin.
+   */
+  public boolean canChange(String objectTenant) {
+    return has(Role.PLATFORM_ADMIN)
+        || (tenant.equals(objectTenant) && (has(Role.TENANT_ADMIN) || has(Role.DEVELOPER)));
+  }
+
+  /**
    * Whether the caller may see objects of {@code objectTenant}: its own, or any as platform admin.
    */
   public boolean canSee(String objectTenant) {
