@@ -480,8 +480,10 @@ rollback() {
 }
 
 prerequisites() {
-  # nginx is installed, not started: each nginx-agent runs its own instance (-p prefix).
-  need_packages curl iproute2 procps ca-certificates nginx
+  # nginx is installed, not started: each nginx-agent runs its own instance (-p prefix). The build
+  # tools are installed, not started: build-service's local executor runs each step in a container
+  # (podman with runc, buildah with OCI isolation; builder images made with debootstrap).
+  need_packages curl iproute2 procps ca-certificates nginx git podman runc buildah skopeo debootstrap
   mkdir -p "$RUN" "$LOGS" "$DIST"
 }
 

@@ -86,6 +86,8 @@ start_service() {
     PLATFORM_LOG_AGENT_CONTAINER_LOGS="$STATE/containers" \
     PLATFORM_DNS_TSIG_SECRET="$(sed -n 's/.*secret "\(.*\)";/\1/p' "$ROOT/scripts/infra/tsig.key")" \
     PLATFORM_REGISTRY_EVENTS_SECRET="$(cat "$ROOT/scripts/infra/registry-notify.secret")" \
+    PLATFORM_BUILD_WORKSPACES="$STATE/build/workspaces" PLATFORM_BUILD_CACHES="$STATE/build/caches" \
+    PLATFORM_BUILD_IMAGES="$STATE/build/images" \
     java $JVM_OPTS -jar "$jar" >>"$LOGS/$name.log" 2>&1 &
   echo $! >"$RUN/$name.pid"
 }
@@ -115,6 +117,31 @@ stop_service() {
 stop_services() {
   local i
   for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_service "${SERVICES[$i]%%:*}"; done
+  stop_service git-daemon
+}
+
+# The sample service (samples/hello-java) as repository hello.git, served by git daemon on
+# GIT_PORT for build-service to clone: refreshed from the checkout at every `up`.
+GIT_PORT=19418
+git_daemon() {
+  local base=$STATE/git work
+  need_packages git
+  rm -rf "$base/hello.git"
+  mkdir -p "$base"
+  work=$(mktemp -d)
+  cp -r "$ROOT/samples/hello-java/." "$work"
+  git -C "$work" init --quiet --initial-branch=main
+  git -C "$work" add .
+  git -C "$work" -c user.name=platform -c user.email=platform@localhost commit --quiet -m "the sample service"
+  git init --quiet --bare "$base/hello.git"
+  git -C "$work" push --quiet "$base/hello.git" main
+  rm -rf "$work"
+  service_pid git-daemon >/dev/null && return 0
+  log "serving the sample repository on git://127.0.0.1:$GIT_PORT/hello.git"
+  LAUNCHED+=(git-daemon)
+  git daemon --reuseaddr --export-all --listen=127.0.0.1 --port="$GIT_PORT" --base-path="$base" "$base" \
+    >>"$LOGS/git-daemon.log" 2>&1 &
+  echo $! >"$RUN/git-daemon.pid"
 }
 
 cmd_up() {
@@ -130,6 +157,7 @@ cmd_up() {
   secrets
   check_fingerprint
   [ "${PLATFORM_SKIP_BUILD:-}" = 1 ] || build
+  git_daemon
   for entry in "${SERVICES[@]}"; do start_service "${entry%%:*}" "${entry##*:}"; done
   for entry in "${SERVICES[@]}"; do
     wait_ready "${entry%%:*}" "${entry##*:}" || exit 1

@@ -11,7 +11,7 @@ import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
 @Repository
-class ConfigurationRepository {
+public class ConfigurationRepository {
 
   private static final String COLUMNS = "id, tenant, name, spec, version, created_at, updated_at";
 
@@ -37,7 +37,7 @@ class ConfigurationRepository {
     }
   }
 
-  Optional<Configuration> find(String tenant, String name) {
+  public Optional<Configuration> find(String tenant, String name) {
     return jdbc
         .query(
             "SELECT " + COLUMNS + " FROM build_configuration WHERE tenant = ? AND name = ?",

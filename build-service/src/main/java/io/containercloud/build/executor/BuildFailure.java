@@ -1,0 +1,9 @@
+package io.containercloud.build.executor;
+
+/** A build step failed; the message says which and why, for the build's status. */
+public final class BuildFailure extends Exception {
+
+  public BuildFailure(String message) {
+    super(message);
+  }
+}

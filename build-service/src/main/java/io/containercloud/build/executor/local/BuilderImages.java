@@ -1,0 +1,200 @@
+package io.containercloud.build.executor.local;
+
+import io.containercloud.build.configuration.model.Toolchain;
+import io.containercloud.build.executor.BuildContext;
+import io.containercloud.build.executor.BuildFailure;
+import io.containercloud.build.executor.BuildProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.springframework.stereotype.Component;
+
+/**
+ * The images builds run in and on, made by the platform itself from Debian's packages (no public
+ * registry is needed): a builder image per toolchain (the compiler, its build tool and git), kept
+ * in the host's container storage, and the base image of generated Java images (a Java 17 runtime),
+ * pushed to the registry as {@code platform/java-runtime:17}. Each is made once, by the first build
+ * that needs it, with {@code debootstrap} and {@code podman import}.
+ */
+@Component
+class BuilderImages {
+
+  static final String JAVA_RUNTIME = "platform/java-runtime:17";
+
+  private static final Map<Toolchain, String> PACKAGES =
+      Map.of(
+          Toolchain.JAVA_MAVEN, "openjdk-17-jdk-headless,maven,git,ca-certificates",
+          Toolchain.DOCKERFILE, "git,ca-certificates");
+
+  private final LocalProperties local;
+  private final BuildProperties build;
+
+  BuilderImages(LocalProperties local, BuildProperties build) {
+    this.local = local;
+    this.build = build;
+  }
+
+  /** Whether the local executor builds this toolchain's code. */
+  static boolean supports(Toolchain toolchain) {
+    return PACKAGES.containsKey(toolchain);
+  }
+
+  /** The builder image of {@code toolchain}, made first if the host has none. */
+  synchronized String builder(Toolchain toolchain, BuildContext context, Instant deadline)
+      throws BuildFailure, InterruptedException {
+    String image = "localhost/container-cloud/builder-" + toolchain.value() + ":1";
+    if (!exists(image, context, deadline)) {
+      context.log("[platform] making the " + toolchain.value() + " builder image (once per host)");
+      podmanImport(
+          root("builder-" + toolchain.value(), PACKAGES.get(toolchain), context, deadline),
+          image,
+          context,
+          deadline);
+    }
+    return image;
+  }
+
+  /** The Java runtime base image in the registry, made and pushed first if missing there. */
+  synchronized String javaRuntime(BuildContext context, Instant deadline)
+      throws BuildFailure, InterruptedException {
+    String image = build.registry() + "/" + JAVA_RUNTIME;
+    List<String> inspect = new ArrayList<>(List.of("skopeo", "inspect", "--raw"));
+    if (build.insecureRegistry()) {
+      inspect.add("--tls-verify=false");
+    }
+    inspect.add("docker://" + image);
+    try {
+      new Command(inspect).quiet().run("looking for " + image, context, deadline);
+      return image;
+    } catch (BuildFailure missing) {
+      context.log("[platform] making the Java runtime base image " + image + " (once)");
+    }
+    String local = "localhost/container-cloud/java-runtime:17";
+    if (!exists(local, context, deadline)) {
+      podmanImport(
+          root("java-runtime", "openjdk-17-jre-headless,ca-certificates", context, deadline),
+          local,
+          context,
+          deadline);
+    }
+    List<String> push =
+        new ArrayList<>(List.of("podman", "--runtime", this.local.runtime(), "push", "--quiet"));
+    if (build.insecureRegistry()) {
+      push.add("--tls-verify=false");
+    }
+    push.add(local);
+    push.add("docker://" + image);
+    new Command(push).quiet().run("pushing " + image, context, deadline);
+    return image;
+  }
+
+  private boolean exists(String image, BuildContext context, Instant deadline)
+      throws InterruptedException {
+    try {
+      new Command(List.of("podman", "image", "exists", image))
+          .quiet()
+          .run("looking for " + image, context, deadline);
+      return true;
+    } catch (BuildFailure absent) {
+      return false;
+    }
+  }
+
+  private Path root(String name, String packages, BuildContext context, Instant deadline)
+      throws BuildFailure, InterruptedException {
+    Path root = local.images().resolve(name);
+    delete(root);
+    try {
+      Files.createDirectories(root.getParent());
+    } catch (IOException e) {
+      throw new BuildFailure("cannot make " + root.getParent() + ": " + e.getMessage());
+    }
+    new Command(
+            List.of(
+                "debootstrap",
+                "--variant=minbase",
+                "--include=" + packages,
+                local.suite(),
+                root.toString(),
+                local.mirror()))
+        .quiet()
+        .run("making the Debian root " + name, context, deadline);
+    trustHostAuthorities(root, context, deadline);
+    return root;
+  }
+
+  /**
+   * The certificate authorities the host added to its own (a company's TLS-inspecting proxy, an
+   * internal registry's CA) are trusted in the image too, by the system and by Java.
+   */
+  private static void trustHostAuthorities(Path root, BuildContext context, Instant deadline)
+      throws BuildFailure, InterruptedException {
+    Path added = Path.of("/usr/local/share/ca-certificates");
+    if (!Files.isDirectory(added)) {
+      return;
+    }
+    try (Stream<Path> certificates = Files.list(added)) {
+      Path target = root.resolve("usr/local/share/ca-certificates");
+      Files.createDirectories(target);
+      for (Path certificate : certificates.filter(p -> p.toString().endsWith(".crt")).toList()) {
+        Files.copy(certificate, target.resolve(certificate.getFileName()));
+      }
+    } catch (IOException e) {
+      throw new BuildFailure("the host's certificate authorities could not be copied: " + e);
+    }
+    new Command(List.of("chroot", root.toString(), "update-ca-certificates"))
+        .quiet()
+        .run("trusting the host's certificate authorities", context, deadline);
+    // Java's store is rebuilt by a hook that needs a running system: the host's, which has them
+    Path java = Path.of("/etc/ssl/certs/java/cacerts");
+    Path imageJava = root.resolve("etc/ssl/certs/java/cacerts");
+    if (Files.isRegularFile(java) && Files.exists(imageJava)) {
+      try {
+        Files.copy(java, imageJava, StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw new BuildFailure("the host's Java trust store could not be copied: " + e);
+      }
+    }
+  }
+
+  private void podmanImport(Path root, String image, BuildContext context, Instant deadline)
+      throws BuildFailure, InterruptedException {
+    Path tar = root.resolveSibling(root.getFileName() + ".tar");
+    try {
+      new Command(List.of("tar", "-C", root.toString(), "-cf", tar.toString(), "."))
+          .quiet()
+          .run("packing " + image, context, deadline);
+      new Command(List.of("podman", "import", "--quiet", tar.toString(), image))
+          .quiet()
+          .run("importing " + image, context, deadline);
+    } finally {
+      delete(root);
+      try {
+        Files.deleteIfExists(tar);
+      } catch (IOException e) {
+        context.log("[platform] could not remove " + tar + ": " + e.getMessage());
+      }
+    }
+  }
+
+  static void delete(Path folder) {
+    if (!Files.exists(folder)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(folder)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + folder, e);
+    }
+  }
+}
