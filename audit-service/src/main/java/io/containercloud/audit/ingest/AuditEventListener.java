@@ -3,14 +3,12 @@ package io.containercloud.audit.ingest;
 import io.containercloud.audit.chain.AuditChain;
 import io.containercloud.audit.chain.AuditEntry;
 import io.containercloud.common.consumer.IdempotentConsumer;
-import io.containercloud.common.consumer.UnreadableEventException;
 import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.Topic;
 import io.containercloud.common.event.contract.AuditFacts;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -42,12 +40,7 @@ class AuditEventListener {
       topics = Topic.Placeholders.AUDIT_EVENTS,
       groupId = "${platform.audit.consumer-group:audit-service}")
   void onEvent(ConsumerRecord<String, String> record) {
-    CloudEvent event;
-    try {
-      event = CloudEvent.fromJson(json, record.value());
-    } catch (JacksonException e) {
-      throw new UnreadableEventException("not a CloudEvent: " + e.getOriginalMessage());
-    }
+    CloudEvent event = CloudEvent.read(json, record.value());
     AuditEntry entry = entry(event);
     idempotent.process(CONSUMER, event.id(), () -> chain.append(entry));
   }

@@ -75,7 +75,11 @@ class BuildResource {
   ResponseEntity<BuildView> trigger(@PathVariable String tenant, @PathVariable String name) {
     Caller caller = requireWriter(tenant);
     Configuration configuration =
-        find(tenant, name, () -> configurations.find(tenant, name).orElse(null));
+        find(
+            "build configuration",
+            tenant,
+            name,
+            () -> configurations.find(tenant, name).orElse(null));
     if (!executor.supports(configuration.spec().toolchain())) {
       throw ProblemException.unprocessable(
           "toolchain-not-supported",
@@ -186,15 +190,17 @@ class BuildResource {
 
   private Build build(String tenant, String configuration, long number) {
     return find(
+        "build",
         tenant,
         configuration + "/" + number,
         () -> repository.find(tenant, configuration, number).orElse(null));
   }
 
-  private static <T> T find(String tenant, String id, java.util.function.Supplier<T> lookup) {
+  private static <T> T find(
+      String what, String tenant, String id, java.util.function.Supplier<T> lookup) {
     T found = Caller.current().canSee(tenant) ? lookup.get() : null;
     if (found == null) {
-      throw ProblemException.notFound("build", tenant + "/" + id);
+      throw ProblemException.notFound(what, tenant + "/" + id);
     }
     return found;
   }

@@ -38,8 +38,8 @@ class BuildRunner extends BackgroundLoop {
   private final BuildExecutor executor;
   private final BuildProperties properties;
   private final TransactionTemplate tx;
-  private final ExecutorService pool;
   private final AtomicInteger running = new AtomicInteger();
+  private ExecutorService pool;
 
   BuildRunner(
       BuildRepository repository,
@@ -55,14 +55,6 @@ class BuildRunner extends BackgroundLoop {
     this.executor = executor;
     this.properties = properties;
     this.tx = tx;
-    this.pool =
-        Executors.newFixedThreadPool(
-            properties.maxParallel(),
-            r -> {
-              Thread thread = new Thread(r, "build");
-              thread.setDaemon(true);
-              return thread;
-            });
   }
 
   @Override
@@ -73,6 +65,15 @@ class BuildRunner extends BackgroundLoop {
       end(build, Build.Status.INTERRUPTED, null, "build-service stopped while it ran");
       removeWorkspace(build.id());
     }
+    // made at each start: a stop (the context closing, or paused between tests) shuts it down
+    pool =
+        Executors.newFixedThreadPool(
+            properties.maxParallel(),
+            r -> {
+              Thread thread = new Thread(r, "build");
+              thread.setDaemon(true);
+              return thread;
+            });
     super.start();
   }
 

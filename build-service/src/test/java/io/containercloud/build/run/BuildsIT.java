@@ -36,7 +36,10 @@ import tools.jackson.databind.json.JsonMapper;
 @ServiceIntegrationTest
 class BuildsIT {
 
-  private static final String DEV = TestTokens.token("dana", "tenant-a", Role.DEVELOPER);
+  // who calls: tokens are made per request, as a first build outlives one (five minutes)
+  private static final String DEV = "dana";
+  private static final String VIEWER = "vic";
+  private static final String OTHER = "olga";
   private static final Duration FIRST_BUILD = Duration.ofMinutes(12);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -85,6 +88,17 @@ class BuildsIT {
     assertThat(Files.exists(workspaces.resolve(Long.toString(buildId(name, 1))))).isFalse();
     assertThat(events(name, "build.succeeded")).isEqualTo(1);
     assertThat(events(name, "build.step-finished")).isEqualTo(4);
+
+    // another tenant sees neither the build nor its log; a viewer reads but cannot build
+    String path = "/builds/tenant-a/" + name + "/1";
+    assertThat(send("GET", path, null, OTHER).statusCode()).isEqualTo(404);
+    assertThat(send("GET", path + "/log", null, OTHER).statusCode()).isEqualTo(404);
+    assertThat(send("GET", path + "/log/stream", null, OTHER).statusCode()).isEqualTo(404);
+    assertThat(send("GET", "/builds", null, OTHER).body()).doesNotContain(name);
+    assertThat(send("GET", path + "/log", null, VIEWER).body()).contains("BUILD SUCCESS");
+    assertThat(
+            send("POST", "/configurations/tenant-a/" + name + "/builds", null, VIEWER).statusCode())
+        .isEqualTo(403);
   }
 
   @Test
@@ -237,7 +251,17 @@ class BuildsIT {
   }
 
   private HttpResponse<String> send(String method, String path, String body) {
+    return send(method, path, body, DEV);
+  }
+
+  private HttpResponse<String> send(String method, String path, String body, String user) {
+    String token =
+        switch (user) {
+          case VIEWER -> TestTokens.token(VIEWER, "tenant-a", Role.VIEWER);
+          case OTHER -> TestTokens.token(OTHER, "tenant-b", Role.DEVELOPER);
+          default -> TestTokens.token(DEV, "tenant-a", Role.DEVELOPER);
+        };
     return ServiceContract.send(
-        ServiceContract.request(method, "http://127.0.0.1:" + port + path, DEV, body).build());
+        ServiceContract.request(method, "http://127.0.0.1:" + port + path, token, body).build());
   }
 }

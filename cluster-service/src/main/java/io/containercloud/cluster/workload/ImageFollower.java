@@ -1,7 +1,6 @@
 package io.containercloud.cluster.workload;
 
 import io.containercloud.common.consumer.IdempotentConsumer;
-import io.containercloud.common.consumer.UnreadableEventException;
 import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.Topic;
 import io.containercloud.common.event.contract.ImagePushed;
@@ -10,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -41,12 +39,7 @@ class ImageFollower {
       topics = Topic.Placeholders.IMAGE_EVENTS,
       groupId = "${platform.cluster.image-follow.consumer-group:cluster-service-image-follow}")
   void onEvent(ConsumerRecord<String, String> record) {
-    CloudEvent event;
-    try {
-      event = CloudEvent.fromJson(json, record.value());
-    } catch (JacksonException e) {
-      throw new UnreadableEventException("not a CloudEvent: " + e.getOriginalMessage());
-    }
+    CloudEvent event = CloudEvent.read(json, record.value());
     if (!ImagePushed.TYPE.value().equals(event.type())) {
       return; // image-events carries other types for other consumers
     }

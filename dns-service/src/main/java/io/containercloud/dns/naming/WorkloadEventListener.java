@@ -8,7 +8,6 @@ import io.containercloud.common.event.contract.EndpointsChanged;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -41,12 +40,7 @@ class WorkloadEventListener {
     if (record.value() == null) {
       return; // compaction's tombstone: the empty-addresses event before it removed the name
     }
-    CloudEvent event;
-    try {
-      event = CloudEvent.fromJson(json, record.value());
-    } catch (JacksonException e) {
-      throw new UnreadableEventException("not a CloudEvent: " + e.getOriginalMessage());
-    }
+    CloudEvent event = CloudEvent.read(json, record.value());
     EndpointsChanged endpoints = EndpointsChanged.from(event, json);
     if (endpoints.application() == null) {
       throw new UnreadableEventException(

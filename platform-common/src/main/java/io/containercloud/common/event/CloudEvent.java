@@ -1,10 +1,12 @@
 package io.containercloud.common.event;
 
+import io.containercloud.common.consumer.UnreadableEventException;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Instant;
 import java.util.UUID;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -79,5 +81,18 @@ public record CloudEvent(
 
   public static CloudEvent fromJson(JsonMapper mapper, String json) {
     return mapper.readValue(json, CloudEvent.class);
+  }
+
+  /**
+   * A consumed record's value as an event.
+   *
+   * @throws UnreadableEventException when it is not a CloudEvent: a consumer logs and skips it
+   */
+  public static CloudEvent read(JsonMapper mapper, String json) {
+    try {
+      return fromJson(mapper, json);
+    } catch (JacksonException e) {
+      throw new UnreadableEventException("not a CloudEvent: " + e.getOriginalMessage());
+    }
   }
 }

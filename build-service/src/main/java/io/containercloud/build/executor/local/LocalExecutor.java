@@ -153,43 +153,16 @@ class LocalExecutor implements BuildExecutor {
             "protocol." + scheme + ".allow=always",
             "-c",
             "core.hooksPath=/dev/null");
-    container(
-        job,
-        "clone",
-        builder,
-        workspace,
-        true,
-        cmd(git, "init", "--quiet", "."),
-        context,
-        deadline);
-    container(
-        job,
-        "clone",
-        builder,
-        workspace,
-        true,
-        cmd(git, "fetch", "--quiet", "--depth", "1", "--no-tags", "--", url, spec.ref()),
-        context,
-        deadline);
-    container(
-        job,
-        "clone",
-        builder,
-        workspace,
-        true,
-        cmd(git, "checkout", "--quiet", "--detach", "FETCH_HEAD"),
-        context,
-        deadline);
-    List<String> head =
-        container(
-            job,
-            "clone",
-            builder,
-            workspace,
-            true,
-            cmd(git, "rev-parse", "HEAD"),
-            context,
-            deadline);
+    List<List<String>> commands =
+        List.of(
+            cmd(git, "init", "--quiet", "."),
+            cmd(git, "fetch", "--quiet", "--depth", "1", "--no-tags", "--", url, spec.ref()),
+            cmd(git, "checkout", "--quiet", "--detach", "FETCH_HEAD"),
+            cmd(git, "rev-parse", "HEAD"));
+    List<String> head = List.of();
+    for (List<String> command : commands) {
+      head = container(job, "clone", builder, workspace, true, command, context, deadline);
+    }
     String commit = head.isEmpty() ? "" : head.get(head.size() - 1).trim();
     if (!COMMIT.matcher(commit).matches()) {
       throw new BuildFailure("the clone gave no commit id");

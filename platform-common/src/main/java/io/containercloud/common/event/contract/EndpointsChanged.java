@@ -58,12 +58,7 @@ public record EndpointsChanged(
    * @throws UnreadableEventException when the value is not such an event
    */
   public static EndpointsChanged read(String value, JsonMapper json) {
-    CloudEvent event;
-    try {
-      event = CloudEvent.fromJson(json, value);
-    } catch (JacksonException e) {
-      throw new UnreadableEventException("not a CloudEvent: " + e.getOriginalMessage());
-    }
+    CloudEvent event = CloudEvent.read(json, value);
     return from(event, json);
   }
 
