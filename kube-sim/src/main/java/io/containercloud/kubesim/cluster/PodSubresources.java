@@ -1,7 +1,10 @@
 package io.containercloud.kubesim.cluster;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -16,12 +19,13 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The API server's CRUD, plus the two pod subresources the mock lacks: {@code log} (a few lines
- * from the pod's life: scheduled, started, ready, and how a Job's pod ended) and {@code exec} (a
- * small echo shell over the Kubernetes {@code v4.channel.k8s.io} WebSocket protocol: channel 0 in,
- * 1 stdout, 2 stderr, 3 the final status).
+ * from the pod's life: scheduled, started, ready, and how a Job's pod ended; with {@code container}
+ * that container's start and exit) and {@code exec} (a small echo shell over the Kubernetes {@code
+ * v4.channel.k8s.io} WebSocket protocol: channel 0 in, 1 stdout, 2 stderr, 3 the final status).
  */
 class PodSubresources extends KubernetesCrudDispatcher {
 
@@ -42,9 +46,69 @@ class PodSubresources extends KubernetesCrudDispatcher {
     }
     Pod pod = Serialization.unmarshal(found.getBody().readUtf8(), Pod.class);
     List<String> query = matcher.group(4) == null ? List.of() : params(matcher.group(4));
-    return matcher.group(3).equals("log")
-        ? new MockResponse().setResponseCode(200).setBody(log(pod))
-        : new MockResponse().withWebSocketUpgrade(new Shell(pod, values(query, "command")));
+    if (matcher.group(3).equals("exec")) {
+      return new MockResponse().withWebSocketUpgrade(new Shell(pod, values(query, "command")));
+    }
+    List<String> container = values(query, "container");
+    if (container.isEmpty()) {
+      return new MockResponse().setResponseCode(200).setBody(log(pod));
+    }
+    return containerLog(pod, container.get(0))
+        .map(body -> new MockResponse().setResponseCode(200).setBody(body))
+        .orElseGet(
+            () ->
+                new MockResponse()
+                    .setResponseCode(400)
+                    .setBody(
+                        Serialization.asJson(
+                            new StatusBuilder()
+                                .withStatus("Failure")
+                                .withReason("BadRequest")
+                                .withCode(400)
+                                .withMessage(
+                                    "container "
+                                        + container.get(0)
+                                        + " is not valid for pod "
+                                        + name)
+                                .build())));
+  }
+
+  /**
+   * One container's lines (init or not): its image once it started, its exit code and message once
+   * it ended; empty when the pod has no such container.
+   */
+  private static Optional<String> containerLog(Pod pod, String container) {
+    Optional<Container> spec =
+        Stream.concat(
+                Optional.ofNullable(pod.getSpec().getInitContainers()).orElse(List.of()).stream(),
+                pod.getSpec().getContainers().stream())
+            .filter(c -> container.equals(c.getName()))
+            .findFirst();
+    if (spec.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<ContainerStatus> status =
+        pod.getStatus() == null
+            ? Optional.empty()
+            : Stream.concat(
+                    Optional.ofNullable(pod.getStatus().getInitContainerStatuses())
+                        .orElse(List.of())
+                        .stream(),
+                    Optional.ofNullable(pod.getStatus().getContainerStatuses())
+                        .orElse(List.of())
+                        .stream())
+                .filter(c -> container.equals(c.getName()))
+                .findFirst();
+    if (status.isEmpty() || status.get().getState() == null) {
+      return Optional.of("");
+    }
+    StringBuilder log = new StringBuilder();
+    log.append(container).append(": started ").append(spec.get().getImage()).append('\n');
+    var terminated = status.get().getState().getTerminated();
+    if (terminated != null) {
+      log.append(container).append(": exited ").append(terminated.getExitCode()).append('\n');
+    }
+    return Optional.of(log.toString());
   }
 
   private static String log(Pod pod) {

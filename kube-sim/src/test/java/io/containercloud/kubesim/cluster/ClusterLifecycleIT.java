@@ -1,6 +1,7 @@
 package io.containercloud.kubesim.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -235,10 +237,15 @@ class ClusterLifecycleIT {
                   .withName(name)
                   .addToAnnotations("kube-sim/duration", "500ms")
                   .addToAnnotations("kube-sim/outcome", outcome)
+                  .addToAnnotations("kube-sim/termination-message.build", "{\"digest\":\"x\"}")
                   .endMetadata()
                   .withNewSpec()
                   .withNewTemplate()
                   .withNewSpec()
+                  .addNewInitContainer()
+                  .withName("clone")
+                  .withImage("git:1")
+                  .endInitContainer()
                   .addNewContainer()
                   .withName("build")
                   .withImage("builder:1")
@@ -270,6 +277,33 @@ class ClusterLifecycleIT {
             client.pods().inNamespace("ci").withLabel("job-name", "build-failed").list().getItems())
         .singleElement()
         .satisfies(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Failed"));
+
+    Pod pod =
+        client
+            .pods()
+            .inNamespace("ci")
+            .withLabel("job-name", "build-succeeded")
+            .list()
+            .getItems()
+            .get(0);
+    assertThat(pod.getStatus().getInitContainerStatuses())
+        .singleElement()
+        .satisfies(c -> assertThat(c.getState().getTerminated().getExitCode()).isZero());
+    assertThat(pod.getStatus().getContainerStatuses())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getState().getTerminated().getExitCode()).isZero();
+              assertThat(c.getState().getTerminated().getMessage()).isEqualTo("{\"digest\":\"x\"}");
+            });
+    var logs = client.pods().inNamespace("ci").withName(pod.getMetadata().getName());
+    assertThat(logs.inContainer("clone").getLog())
+        .isEqualTo("clone: started git:1\nclone: exited 0\n");
+    assertThat(logs.inContainer("build").getLog())
+        .isEqualTo("build: started builder:1\nbuild: exited 0\n");
+    assertThatThrownBy(() -> logs.inContainer("other").getLog())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("container other is not valid");
   }
 
   private int readyReplicas(String name) {

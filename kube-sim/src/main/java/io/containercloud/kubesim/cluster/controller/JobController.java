@@ -70,7 +70,7 @@ final class JobController implements Controller {
     }
     boolean succeeded =
         !"Failed".equalsIgnoreCase(annotation(job, "kube-sim/outcome").orElse("Succeeded"));
-    end(round, pod, succeeded);
+    end(round, job, pod, succeeded);
     writeStatus(round, job, 0, succeeded ? 1 : 0, succeeded ? 0 : 1);
   }
 
@@ -80,8 +80,12 @@ final class JobController implements Controller {
             || Optional.ofNullable(job.getStatus().getFailed()).orElse(0) > 0);
   }
 
-  /** The pod's containers exit (0 or 1) and it ends {@code Succeeded} or {@code Failed}. */
-  private static void end(Round round, Pod pod, boolean succeeded) {
+  /**
+   * The pod's containers exit (0 or 1), each with the message of the Job's {@code
+   * kube-sim/termination-message.<container>} annotation if there is one (what a program writes to
+   * its termination-message file), and the pod ends {@code Succeeded} or {@code Failed}.
+   */
+  private static void end(Round round, Job job, Pod pod, boolean succeeded) {
     round.editPodStatus(
         pod,
         p -> {
@@ -101,6 +105,9 @@ final class JobController implements Controller {
                             .withNewTerminated()
                             .withExitCode(succeeded ? 0 : 1)
                             .withReason(succeeded ? "Completed" : "Error")
+                            .withMessage(
+                                annotation(job, "kube-sim/termination-message." + c.getName())
+                                    .orElse(null))
                             .withFinishedAt(round.now().toString())
                             .endTerminated()
                             .build());

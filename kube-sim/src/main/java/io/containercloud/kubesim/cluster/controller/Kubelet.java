@@ -74,6 +74,12 @@ final class Kubelet implements Controller {
                       Pods.condition("Initialized", "True", null),
                       Pods.condition("ContainersReady", "True", null),
                       Pods.condition("Ready", "True", null)));
+          // init containers ran to completion before the pod's containers started
+          p.getStatus()
+              .setInitContainerStatuses(
+                  Optional.ofNullable(p.getSpec().getInitContainers()).orElse(List.of()).stream()
+                      .map(c -> completed(c.getName(), c.getImage(), round.now()))
+                      .toList());
           p.getStatus()
               .setContainerStatuses(
                   p.getSpec().getContainers().stream()
@@ -81,6 +87,24 @@ final class Kubelet implements Controller {
                       .toList());
           return p;
         });
+  }
+
+  private static ContainerStatus completed(String name, String image, Instant at) {
+    return new ContainerStatusBuilder()
+        .withName(name)
+        .withImage(image)
+        .withReady(true)
+        .withStarted(false)
+        .withRestartCount(0)
+        .withNewState()
+        .withNewTerminated()
+        .withExitCode(0)
+        .withReason("Completed")
+        .withStartedAt(at.toString())
+        .withFinishedAt(at.toString())
+        .endTerminated()
+        .endState()
+        .build();
   }
 
   private static ContainerStatus running(String name, String image, Instant since) {
