@@ -23,4 +23,10 @@ public interface BuildExecutor {
    * @throws InterruptedException when the build was cancelled or the service is stopping
    */
   String run(BuildJob job, BuildContext context) throws BuildFailure, InterruptedException;
+
+  /**
+   * Removes what a build left behind when the service stopped while it ran (its workspace, its
+   * Job), once it has been marked interrupted.
+   */
+  void discard(long id, String tenant);
 }

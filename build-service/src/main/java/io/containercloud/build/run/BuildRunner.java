@@ -6,16 +6,11 @@ import io.containercloud.build.executor.BuildFailure;
 import io.containercloud.build.executor.BuildJob;
 import io.containercloud.build.executor.BuildProperties;
 import io.containercloud.common.loop.BackgroundLoop;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -63,7 +58,7 @@ class BuildRunner extends BackgroundLoop {
       logs.line(build.id(), "[platform] build-service stopped while this build ran: interrupted");
       logs.close(build.id());
       end(build, Build.Status.INTERRUPTED, null, "build-service stopped while it ran");
-      removeWorkspace(build.id());
+      executor.discard(build.id(), build.tenant());
     }
     // made at each start: a stop (the context closing, or paused between tests) shuts it down
     pool =
@@ -171,20 +166,6 @@ class BuildRunner extends BackgroundLoop {
                 data);
           }
         });
-  }
-
-  private void removeWorkspace(long id) {
-    Path workspace = properties.workspaces().resolve(Long.toString(id));
-    if (!Files.exists(workspace)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(workspace)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      log.warn("could not remove the workspace of interrupted build {}: {}", id, e.getMessage());
-    }
   }
 
   /** One build's reports, into its rows, log and events. */

@@ -3,12 +3,9 @@ package io.containercloud.build.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.OciRegistry;
-import io.containercloud.common.testing.ServiceContract;
 import io.containercloud.common.testing.ServiceIntegrationTest;
-import io.containercloud.common.testing.TestTokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +16,7 @@ import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -36,10 +34,6 @@ import tools.jackson.databind.json.JsonMapper;
 @ServiceIntegrationTest
 class BuildsIT {
 
-  // who calls: tokens are made per request, as a first build outlives one (five minutes)
-  private static final String DEV = "dana";
-  private static final String VIEWER = "vic";
-  private static final String OTHER = "olga";
   private static final Duration FIRST_BUILD = Duration.ofMinutes(12);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -53,6 +47,13 @@ class BuildsIT {
 
   @Value("${platform.build.workspaces}")
   Path workspaces;
+
+  private BuildApi api;
+
+  @BeforeEach
+  void api() {
+    api = new BuildApi(port, json);
+  }
 
   @BeforeAll
   static void repository() throws Exception {
@@ -68,12 +69,12 @@ class BuildsIT {
 
   @Test
   void theSampleIsClonedCompiledBuiltAndPushedWithItsStepsAndLog() throws Exception {
-    String name = configure("main", "main");
-    JsonNode build = trigger(name);
+    String name = api.configure("main", git.url(repository), "main");
+    JsonNode build = api.trigger(name);
     assertThat(build.path("status").asString()).isIn("QUEUED", "RUNNING");
-    JsonNode done = awaitEnd(name, build.path("number").asLong(), FIRST_BUILD);
+    JsonNode done = api.awaitEnd(name, build.path("number").asLong(), FIRST_BUILD);
 
-    String log = log(name, 1);
+    String log = api.log(name, 1);
     assertThat(done.path("status").asString()).as(log).isEqualTo("SUCCEEDED");
     assertThat(done.path("commit").asString()).isEqualTo(mainCommit);
     String tag = "main-" + mainCommit.substring(0, 7);
@@ -91,13 +92,16 @@ class BuildsIT {
 
     // another tenant sees neither the build nor its log; a viewer reads but cannot build
     String path = "/builds/tenant-a/" + name + "/1";
-    assertThat(send("GET", path, null, OTHER).statusCode()).isEqualTo(404);
-    assertThat(send("GET", path + "/log", null, OTHER).statusCode()).isEqualTo(404);
-    assertThat(send("GET", path + "/log/stream", null, OTHER).statusCode()).isEqualTo(404);
-    assertThat(send("GET", "/builds", null, OTHER).body()).doesNotContain(name);
-    assertThat(send("GET", path + "/log", null, VIEWER).body()).contains("BUILD SUCCESS");
+    assertThat(api.send("GET", path, null, BuildApi.OTHER).statusCode()).isEqualTo(404);
+    assertThat(api.send("GET", path + "/log", null, BuildApi.OTHER).statusCode()).isEqualTo(404);
+    assertThat(api.send("GET", path + "/log/stream", null, BuildApi.OTHER).statusCode())
+        .isEqualTo(404);
+    assertThat(api.send("GET", "/builds", null, BuildApi.OTHER).body()).doesNotContain(name);
+    assertThat(api.send("GET", path + "/log", null, BuildApi.VIEWER).body())
+        .contains("BUILD SUCCESS");
     assertThat(
-            send("POST", "/configurations/tenant-a/" + name + "/builds", null, VIEWER).statusCode())
+            api.send("POST", "/configurations/tenant-a/" + name + "/builds", null, BuildApi.VIEWER)
+                .statusCode())
         .isEqualTo(403);
   }
 
@@ -108,14 +112,14 @@ class BuildsIT {
         "broken",
         "src/main/java/example/Broken.java",
         "package example; class Broken { int x = undefinedThing; }");
-    String name = configure("broken", "broken");
-    JsonNode done = awaitEnd(name, trigger(name).path("number").asLong(), FIRST_BUILD);
+    String name = api.configure("broken", git.url(repository), "broken");
+    JsonNode done = api.awaitEnd(name, api.trigger(name).path("number").asLong(), FIRST_BUILD);
 
     assertThat(done.path("status").asString()).isEqualTo("FAILED");
     assertThat(done.path("error").asString()).contains("compile failed");
     assertThat(done.path("steps").findValuesAsString("status"))
         .containsExactly("SUCCEEDED", "FAILED");
-    assertThat(log(name, 1)).contains("cannot find symbol", "undefinedThing");
+    assertThat(api.log(name, 1)).contains("cannot find symbol", "undefinedThing");
     assertThat(registryAnswer("/v2/tenant-a/" + name + "/tags/list")).isEqualTo(404);
   }
 
@@ -139,61 +143,25 @@ class BuildsIT {
                       <configuration><target><sleep seconds="600"/></target></configuration>
                     </execution></executions>
                   </plugin>"""));
-    String name = configure("slow", "slow");
-    long number = trigger(name).path("number").asLong();
+    String name = api.configure("slow", git.url(repository), "slow");
+    long number = api.trigger(name).path("number").asLong();
     await()
         .atMost(FIRST_BUILD)
-        .until(() -> log(name, number).contains("maven-antrun-plugin:3.1.0:run"));
+        .until(() -> api.log(name, number).contains("maven-antrun-plugin:3.1.0:run"));
 
     HttpResponse<String> cancel =
-        send("POST", "/builds/tenant-a/" + name + "/" + number + "/cancel", null);
+        api.send("POST", "/builds/tenant-a/" + name + "/" + number + "/cancel", null);
     assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
-    JsonNode done = awaitEnd(name, number, Duration.ofMinutes(1));
+    JsonNode done = api.awaitEnd(name, number, Duration.ofMinutes(1));
     assertThat(done.path("status").asString()).isEqualTo("CANCELLED");
     assertThat(done.path("steps").findValuesAsString("status"))
         .containsExactly("SUCCEEDED", "CANCELLED");
     assertThat(podmanContainers("cc-build-" + buildId(name, number))).isEmpty();
     assertThat(Files.exists(workspaces.resolve(Long.toString(buildId(name, number))))).isFalse();
     assertThat(
-            send("POST", "/builds/tenant-a/" + name + "/" + number + "/cancel", null).statusCode())
+            api.send("POST", "/builds/tenant-a/" + name + "/" + number + "/cancel", null)
+                .statusCode())
         .isEqualTo(409);
-  }
-
-  private String configure(String suffix, String ref) {
-    String name = "b-" + suffix + "-" + UUID.randomUUID().toString().substring(0, 6);
-    String body =
-        """
-        {"name":"%s","spec":{"repositoryUrl":"%s","ref":"%s","toolchain":"java-maven",
-         "image":"%s","resources":{"cpu":"1","memory":"1Gi"},"timeoutSeconds":1200}}"""
-            .formatted(name, git.url(repository), ref, name);
-    HttpResponse<String> created = send("POST", "/configurations", body);
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-    return name;
-  }
-
-  private JsonNode trigger(String name) {
-    HttpResponse<String> accepted =
-        send("POST", "/configurations/tenant-a/" + name + "/builds", null);
-    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-    return json.readTree(accepted.body());
-  }
-
-  private JsonNode awaitEnd(String name, long number, Duration limit) {
-    String path = "/builds/tenant-a/" + name + "/" + number;
-    await()
-        .atMost(limit)
-        .pollInterval(Duration.ofSeconds(1))
-        .until(
-            () ->
-                !json.readTree(send("GET", path, null).body())
-                    .path("status")
-                    .asString()
-                    .matches("QUEUED|RUNNING"));
-    return json.readTree(send("GET", path, null).body());
-  }
-
-  private String log(String name, long number) {
-    return send("GET", "/builds/tenant-a/" + name + "/" + number + "/log", null).body();
   }
 
   private long buildId(String name, long number) {
@@ -248,20 +216,5 @@ class BuildsIT {
             HttpRequest.newBuilder(URI.create("http://" + OciRegistry.ADDRESS + path)).build(),
             HttpResponse.BodyHandlers.discarding())
         .statusCode();
-  }
-
-  private HttpResponse<String> send(String method, String path, String body) {
-    return send(method, path, body, DEV);
-  }
-
-  private HttpResponse<String> send(String method, String path, String body, String user) {
-    String token =
-        switch (user) {
-          case VIEWER -> TestTokens.token(VIEWER, "tenant-a", Role.VIEWER);
-          case OTHER -> TestTokens.token(OTHER, "tenant-b", Role.DEVELOPER);
-          default -> TestTokens.token(DEV, "tenant-a", Role.DEVELOPER);
-        };
-    return ServiceContract.send(
-        ServiceContract.request(method, "http://127.0.0.1:" + port + path, token, body).build());
   }
 }

@@ -3,8 +3,8 @@ package io.containercloud.cluster.failover;
 import static org.awaitility.Awaitility.await;
 
 import io.containercloud.cluster.testing.ClusterServiceProcess;
-import io.containercloud.cluster.testing.KubeSimProcess;
 import io.containercloud.common.security.Role;
+import io.containercloud.common.testing.KubeSimProcess;
 import io.containercloud.common.testing.TestTokens;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.containercloud.cluster.testing.ClusterServiceProcess;
-import io.containercloud.cluster.testing.KubeSimProcess;
 import io.containercloud.common.security.Role;
+import io.containercloud.common.testing.KubeSimProcess;
 import io.containercloud.common.testing.TestTokens;
 import java.io.IOException;
 import java.sql.Connection;

@@ -3,8 +3,8 @@ package io.containercloud.cluster.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.containercloud.cluster.testing.KubeSimProcess;
 import io.containercloud.common.security.Role;
+import io.containercloud.common.testing.KubeSimProcess;
 import io.containercloud.common.testing.ServiceContract;
 import io.containercloud.common.testing.ServiceIntegrationTest;
 import io.containercloud.common.testing.TestTokens;

@@ -2,6 +2,7 @@ package io.containercloud.cluster.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.containercloud.common.testing.KubeSimProcess;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.ServiceContract;
 import io.containercloud.common.testing.TestKafka;

@@ -1,6 +1,7 @@
 package io.containercloud.cluster.testing;
 
 import io.containercloud.common.security.Role;
+import io.containercloud.common.testing.KubeSimProcess;
 import io.containercloud.common.testing.ServiceContract;
 import io.containercloud.common.testing.TestTokens;
 import io.fabric8.kubernetes.api.model.Service;

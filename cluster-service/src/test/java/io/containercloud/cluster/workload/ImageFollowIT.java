@@ -3,12 +3,12 @@ package io.containercloud.cluster.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.containercloud.cluster.testing.KubeSimProcess;
 import io.containercloud.cluster.testing.Rooms;
 import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.Topic;
 import io.containercloud.common.event.contract.ImagePushed;
 import io.containercloud.common.security.Role;
+import io.containercloud.common.testing.KubeSimProcess;
 import io.containercloud.common.testing.ServiceIntegrationTest;
 import io.containercloud.common.testing.TestKafka;
 import io.containercloud.common.testing.TestTokens;

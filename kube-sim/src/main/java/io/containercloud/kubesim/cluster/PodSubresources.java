@@ -13,6 +13,7 @@ import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,7 +54,10 @@ class PodSubresources extends KubernetesCrudDispatcher {
     if (container.isEmpty()) {
       return new MockResponse().setResponseCode(200).setBody(log(pod));
     }
-    return containerLog(pod, container.get(0))
+    boolean timestamps = values(query, "timestamps").contains("true");
+    Instant since =
+        values(query, "sinceTime").stream().map(Instant::parse).findFirst().orElse(null);
+    return containerLog(pod, container.get(0), timestamps, since)
         .map(body -> new MockResponse().setResponseCode(200).setBody(body))
         .orElseGet(
             () ->
@@ -74,10 +78,13 @@ class PodSubresources extends KubernetesCrudDispatcher {
   }
 
   /**
-   * One container's lines (init or not): its image once it started, its exit code and message once
-   * it ended; empty when the pod has no such container.
+   * One container's lines (init or not): its image once it started, its exit code once it ended,
+   * with their times as the kubelet writes them ({@code timestamps}) and only from {@code since} on
+   * ({@code sinceTime}); empty when the pod has no such container. A follow ends with what there
+   * is: a client following a running container reads again later, as after a broken stream.
    */
-  private static Optional<String> containerLog(Pod pod, String container) {
+  private static Optional<String> containerLog(
+      Pod pod, String container, boolean timestamps, Instant since) {
     Optional<Container> spec =
         Stream.concat(
                 Optional.ofNullable(pod.getSpec().getInitContainers()).orElse(List.of()).stream(),
@@ -102,13 +109,37 @@ class PodSubresources extends KubernetesCrudDispatcher {
     if (status.isEmpty() || status.get().getState() == null) {
       return Optional.of("");
     }
+    var state = status.get().getState();
+    var terminated = state.getTerminated();
+    String startedAt =
+        state.getRunning() != null
+            ? state.getRunning().getStartedAt()
+            : terminated != null ? terminated.getStartedAt() : null;
     StringBuilder log = new StringBuilder();
-    log.append(container).append(": started ").append(spec.get().getImage()).append('\n');
-    var terminated = status.get().getState().getTerminated();
+    if (startedAt != null) {
+      line(log, startedAt, container + ": started " + spec.get().getImage(), timestamps, since);
+    }
     if (terminated != null) {
-      log.append(container).append(": exited ").append(terminated.getExitCode()).append('\n');
+      line(
+          log,
+          terminated.getFinishedAt(),
+          container + ": exited " + terminated.getExitCode(),
+          timestamps,
+          since);
     }
     return Optional.of(log.toString());
+  }
+
+  private static void line(
+      StringBuilder log, String at, String text, boolean timestamps, Instant since) {
+    Instant time = Instant.parse(at);
+    if (since != null && time.isBefore(since)) {
+      return;
+    }
+    if (timestamps) {
+      log.append(time).append(' ');
+    }
+    log.append(text).append('\n');
   }
 
   private static String log(Pod pod) {

@@ -301,6 +301,12 @@ class ClusterLifecycleIT {
         .isEqualTo("clone: started git:1\nclone: exited 0\n");
     assertThat(logs.inContainer("build").getLog())
         .isEqualTo("build: started builder:1\nbuild: exited 0\n");
+    String finished =
+        pod.getStatus().getContainerStatuses().get(0).getState().getTerminated().getFinishedAt();
+    assertThat(logs.inContainer("build").usingTimestamps().getLog())
+        .matches("\\S+Z build: started builder:1\n" + finished + " build: exited 0\n");
+    assertThat(logs.inContainer("build").usingTimestamps().sinceTime(finished).getLog())
+        .isEqualTo(finished + " build: exited 0\n");
     assertThatThrownBy(() -> logs.inContainer("other").getLog())
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("container other is not valid");

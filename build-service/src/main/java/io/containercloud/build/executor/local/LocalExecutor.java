@@ -8,7 +8,9 @@ import io.containercloud.build.executor.BuildExecutor;
 import io.containercloud.build.executor.BuildFailure;
 import io.containercloud.build.executor.BuildJob;
 import io.containercloud.build.executor.BuildProperties;
+import io.containercloud.build.executor.Toolchains;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -35,6 +39,8 @@ import org.springframework.stereotype.Component;
     havingValue = "local",
     matchIfMissing = true)
 class LocalExecutor implements BuildExecutor {
+
+  private static final Logger log = LoggerFactory.getLogger(LocalExecutor.class);
 
   private static final Pattern JAR = Pattern.compile("[A-Za-z0-9._-]{1,200}\\.jar");
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
@@ -56,7 +62,7 @@ class LocalExecutor implements BuildExecutor {
 
   @Override
   public boolean supports(Toolchain toolchain) {
-    return BuilderImages.supports(toolchain);
+    return Toolchains.known(toolchain) && BuilderImages.supports(toolchain);
   }
 
   @Override
@@ -90,7 +96,10 @@ class LocalExecutor implements BuildExecutor {
         context.stepStarted("compile");
         compile(job, builder, workspace, context, deadline);
         context.stepFinished("compile", true);
-        dockerfile = generateDockerfile(job, contextDir, context, deadline);
+        dockerfile =
+            spec.dockerfile() != null
+                ? spec.dockerfile()
+                : generateDockerfile(job, contextDir, context, deadline);
       }
 
       context.stepStarted("image");
@@ -104,6 +113,15 @@ class LocalExecutor implements BuildExecutor {
       return digest;
     } finally {
       BuilderImages.delete(workspace);
+    }
+  }
+
+  @Override
+  public void discard(long id, String tenant) {
+    try {
+      BuilderImages.delete(build.workspaces().resolve(Long.toString(id)));
+    } catch (UncheckedIOException e) {
+      log.warn("could not remove the workspace of interrupted build {}: {}", id, e.getMessage());
     }
   }
 
@@ -180,10 +198,8 @@ class LocalExecutor implements BuildExecutor {
     } catch (IOException e) {
       throw new BuildFailure("the dependency cache could not be made: " + e.getMessage());
     }
-    // java-maven is the one compiling toolchain the local executor has so far
-    List<String> maven =
-        List.of("mvn", "-B", "-ntp", "-Dmaven.repo.local=/cache/maven", "-DskipTests", "package");
-    container(job, "compile", builder, workspace, false, maven, context, deadline);
+    List<String> program = Toolchains.compile(job.spec().toolchain()).orElseThrow();
+    container(job, "compile", builder, workspace, false, program, context, deadline);
   }
 
   /** One program in the builder image, as the build's user, with the build's limits. */
@@ -267,16 +283,7 @@ class LocalExecutor implements BuildExecutor {
           "the compile must leave one application jar in target/, found " + jars);
     }
     String base = images.javaRuntime(context, deadline);
-    String dockerfile =
-        "FROM "
-            + base
-            + "\nCOPY target/"
-            + jars.get(0)
-            + " /app/app.jar\n"
-            // the heap follows the container's memory limit (the seed's OOM lesson)
-            + "ENV JAVA_TOOL_OPTIONS=\"-XX:MaxRAMPercentage=75\"\n"
-            + "USER 1000:1000\n"
-            + "ENTRYPOINT [\"java\", \"-jar\", \"/app/app.jar\"]\n";
+    String dockerfile = Toolchains.javaDockerfile(base, "target/" + jars.get(0));
     Path file = contextDir.resolve(".platform.Dockerfile");
     try {
       Files.writeString(file, dockerfile);

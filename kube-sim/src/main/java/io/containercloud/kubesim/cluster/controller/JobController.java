@@ -100,10 +100,15 @@ final class JobController implements Controller {
               .forEach(
                   c -> {
                     c.setReady(false);
+                    String startedAt =
+                        c.getState() != null && c.getState().getRunning() != null
+                            ? c.getState().getRunning().getStartedAt()
+                            : null;
                     c.setState(
                         new ContainerStateBuilder()
                             .withNewTerminated()
                             .withExitCode(succeeded ? 0 : 1)
+                            .withStartedAt(startedAt)
                             .withReason(succeeded ? "Completed" : "Error")
                             .withMessage(
                                 annotation(job, "kube-sim/termination-message." + c.getName())

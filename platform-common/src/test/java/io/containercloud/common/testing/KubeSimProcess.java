@@ -1,6 +1,5 @@
-package io.containercloud.cluster.testing;
+package io.containercloud.common.testing;
 
-import io.containercloud.common.testing.LocalInfra;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

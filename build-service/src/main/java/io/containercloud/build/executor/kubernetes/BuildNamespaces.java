@@ -1,0 +1,112 @@
+package io.containercloud.build.executor.kubernetes;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Each tenant's build namespace with what its Jobs mount: the registry credential as a Docker
+ * config Secret and the dependency cache claim. Made once per tenant and process; the Secret is
+ * written again at each start, so a changed credential reaches the next builds.
+ */
+final class BuildNamespaces {
+
+  private final KubernetesClient client;
+  private final KubernetesProperties properties;
+  private final JobTemplate template;
+  private final Set<String> ready = ConcurrentHashMap.newKeySet();
+
+  BuildNamespaces(KubernetesClient client, KubernetesProperties properties, JobTemplate template) {
+    this.client = client;
+    this.properties = properties;
+    this.template = template;
+  }
+
+  /** The tenant's namespace, made with its Secret and claim when this process has not yet. */
+  String ensure(String tenant) {
+    String namespace = template.namespace(tenant);
+    if (ready.contains(tenant)) {
+      return namespace;
+    }
+    Map<String, String> labels =
+        Map.of(
+            "app.kubernetes.io/managed-by",
+            JobTemplate.MANAGED_BY,
+            "platform.containercloud.io/tenant",
+            tenant,
+            // BuildKit rootless runs unconfined (BUILDS.md): baseline would refuse its pods
+            "pod-security.kubernetes.io/enforce",
+            "privileged");
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(namespace)
+                .withLabels(labels)
+                .endMetadata()
+                .build())
+        .createOr(NonDeletingOperation::update);
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(JobTemplate.REGISTRY_SECRET)
+                .withLabels(Map.of("app.kubernetes.io/managed-by", JobTemplate.MANAGED_BY))
+                .endMetadata()
+                .withType("kubernetes.io/dockerconfigjson")
+                .withData(Map.of(".dockerconfigjson", base64(dockerConfig())))
+                .build())
+        .createOr(NonDeletingOperation::update);
+    if (client
+            .persistentVolumeClaims()
+            .inNamespace(namespace)
+            .withName(JobTemplate.CACHE_CLAIM)
+            .get()
+        == null) {
+      client
+          .persistentVolumeClaims()
+          .inNamespace(namespace)
+          .resource(
+              new PersistentVolumeClaimBuilder()
+                  .withNewMetadata()
+                  .withName(JobTemplate.CACHE_CLAIM)
+                  .withLabels(Map.of("app.kubernetes.io/managed-by", JobTemplate.MANAGED_BY))
+                  .endMetadata()
+                  .withNewSpec()
+                  .withAccessModes(properties.cacheAccessMode())
+                  .withStorageClassName(properties.cacheStorageClass())
+                  .withNewResources()
+                  .withRequests(Map.of("storage", new Quantity(properties.cacheSize())))
+                  .endResources()
+                  .endSpec()
+                  .build())
+          .create();
+    }
+    ready.add(tenant);
+    return namespace;
+  }
+
+  /** {@code {"auths":{"<registry>":{"auth":"<user:password in base64>"}}}}, or no auths. */
+  private String dockerConfig() {
+    if (properties.registryUsername() == null || properties.registryUsername().isBlank()) {
+      return "{\"auths\":{}}";
+    }
+    String auth = base64(properties.registryUsername() + ":" + properties.registryPassword());
+    return "{\"auths\":{\"" + template.registry() + "\":{\"auth\":\"" + auth + "\"}}}";
+  }
+
+  private static String base64(String value) {
+    return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+  }
+}
