@@ -18,7 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param insecureRegistry whether it speaks plain HTTP (the local one)
  * @param runner this instance's name: a build it was running when it stopped is marked interrupted
  *     when it starts again
- * @param maxParallel builds this instance runs at once, over all configurations
+ * @param maxParallel builds this instance runs at once, over all configurations (a thread each: the
+ *     local executor runs them here, the kubernetes executor waits for their Jobs)
  * @param logCap the most of a build's log that is kept; the rest is dropped, and the log says so
  * @param pollInterval how often queued builds are looked for when nothing woke the queue
  * @param workspaces where the local executor makes each build's folder
@@ -29,7 +30,7 @@ public record BuildProperties(
     @NotBlank @DefaultValue("127.0.0.1:15000") String registry,
     @DefaultValue("true") boolean insecureRegistry,
     @NotBlank String runner,
-    @Min(1) @Max(64) @DefaultValue("2") int maxParallel,
+    @Min(1) @Max(512) @DefaultValue("2") int maxParallel,
     @NotNull @DefaultValue("5MB") DataSize logCap,
     @NotNull @DefaultValue("5s") Duration pollInterval,
     @NotNull Path workspaces) {}

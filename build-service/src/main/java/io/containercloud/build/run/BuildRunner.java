@@ -7,6 +7,8 @@ import io.containercloud.build.executor.BuildJob;
 import io.containercloud.build.executor.BuildProperties;
 import io.containercloud.common.loop.BackgroundLoop;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -89,16 +91,24 @@ class BuildRunner extends BackgroundLoop {
     if (room <= 0) {
       return false;
     }
+    // the running counts the queue was read with do not see this round's claims: one build per
+    // configuration a round, the next round (at once) sees it running
+    Set<String> claimed = new HashSet<>();
+    boolean more = false;
     for (Build build : repository.startable(room)) {
+      if (!claimed.add(build.tenant() + "/" + build.configuration())) {
+        more = true;
+        continue;
+      }
       if (repository.claim(build.id(), properties.runner())) {
-        Build claimed = repository.find(build.id()).orElseThrow();
+        Build started = repository.find(build.id()).orElseThrow();
         tx.executeWithoutResult(
-            s -> events.append(BuildEvents.Type.STARTED, claimed, events.data(claimed)));
+            s -> events.append(BuildEvents.Type.STARTED, started, events.data(started)));
         running.incrementAndGet();
-        pool.execute(() -> runToEnd(claimed));
+        pool.execute(() -> runToEnd(started));
       }
     }
-    return false;
+    return more;
   }
 
   private void runToEnd(Build build) {

@@ -286,6 +286,41 @@ class KubernetesBuildsIT {
   }
 
   @Test
+  void aConfigurationRunsOneBuildAtATimeAndQueuesTheNext() {
+    String name = api.configure("queue", git.url(repository), "main");
+    long first = api.trigger(name).path("number").asLong();
+    long second = api.trigger(name).path("number").asLong();
+    awaitJob(name, first);
+
+    assertThat(api.build(name, second).path("status").asString()).isEqualTo("QUEUED");
+    assertThat(api.send("GET", "/builds?tenant=tenant-a&configuration=" + name, null).body())
+        .contains("\"status\":\"QUEUED\"", "\"status\":\"RUNNING\"");
+    play(name, first, "Succeeded");
+    awaitJob(name, second);
+    assertThat(api.build(name, first).path("status").asString()).isEqualTo("SUCCEEDED");
+    play(name, second, "Succeeded");
+    assertThat(api.awaitEnd(name, second, BUILD).path("status").asString()).isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  void aRefTheRepositoryDoesNotHaveFailsTheBuildBeforeAnyJob() {
+    String name = api.configure("noref", git.url(repository), "no-such-branch");
+    long number = api.trigger(name).path("number").asLong();
+    JsonNode done = api.awaitEnd(name, number, BUILD);
+
+    assertThat(done.path("status").asString()).isEqualTo("FAILED");
+    assertThat(done.path("error").asString())
+        .isEqualTo("the repository has no branch or tag no-such-branch");
+    assertThat(cluster.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems())
+        .noneMatch(
+            j ->
+                name.equals(
+                    j.getMetadata()
+                        .getAnnotations()
+                        .get("platform.containercloud.io/configuration")));
+  }
+
+  @Test
   void aCancelledBuildDeletesItsJob() {
     String name = api.configure("cancel", git.url(repository), "main");
     long number = api.trigger(name).path("number").asLong();
