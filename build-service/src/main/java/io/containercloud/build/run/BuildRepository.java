@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,14 +108,32 @@ class BuildRepository {
             limit));
   }
 
-  /** Claims a queued build for {@code runner}; false when another took it or it was cancelled. */
-  boolean claim(long id, String runner) {
-    return jdbc.update(
-            "UPDATE build SET status = 'RUNNING', runner = ?, started_at = CURRENT_TIMESTAMP(6)"
-                + " WHERE id = ? AND status = 'QUEUED'",
-            runner,
-            id)
-        == 1;
+  /**
+   * Claims the builds still queued among {@code ids} for {@code runner} in one statement; those it
+   * got (another instance may have taken some, or they were cancelled). Runner names are unique per
+   * instance, and one instance claims from one thread, so its running builds among them are the
+   * ones just claimed.
+   */
+  List<Long> claim(List<Long> ids, String runner) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    String in = String.join(",", Collections.nCopies(ids.size(), "?"));
+    List<Object> args = new ArrayList<>();
+    args.add(runner);
+    args.addAll(ids);
+    jdbc.update(
+        "UPDATE build SET status = 'RUNNING', runner = ?, started_at = CURRENT_TIMESTAMP(6)"
+            + " WHERE status = 'QUEUED' AND id IN ("
+            + in
+            + ")",
+        args.toArray());
+    args.add(runner);
+    args.remove(0);
+    return jdbc.queryForList(
+        "SELECT id FROM build WHERE id IN (" + in + ") AND status = 'RUNNING' AND runner = ?",
+        Long.class,
+        args.toArray());
   }
 
   /** Asks a build to stop; true when it was queued or running. */

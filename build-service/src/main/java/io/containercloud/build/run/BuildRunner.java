@@ -7,7 +7,9 @@ import io.containercloud.build.executor.BuildJob;
 import io.containercloud.build.executor.BuildProperties;
 import io.containercloud.common.loop.BackgroundLoop;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -93,25 +95,36 @@ class BuildRunner extends BackgroundLoop {
     }
     // the running counts the queue was read with do not see this round's claims: one build per
     // configuration a round, the next round (at once) sees it running
-    Set<String> claimed = new HashSet<>();
+    Set<String> configurations = new HashSet<>();
+    List<Long> candidates = new ArrayList<>();
     boolean more = false;
     for (Build build : repository.startable(room)) {
-      if (!claimed.add(build.tenant() + "/" + build.configuration())) {
+      if (configurations.add(build.tenant() + "/" + build.configuration())) {
+        candidates.add(build.id());
+      } else {
         more = true;
-        continue;
       }
-      if (repository.claim(build.id(), properties.runner())) {
-        Build started = repository.find(build.id()).orElseThrow();
-        tx.executeWithoutResult(
-            s -> events.append(BuildEvents.Type.STARTED, started, events.data(started)));
-        running.incrementAndGet();
-        pool.execute(() -> runToEnd(started));
-      }
+    }
+    for (long id : repository.claim(candidates, properties.runner())) {
+      running.incrementAndGet();
+      // the rest in the build's thread: the round claims the next at once
+      pool.execute(() -> runToEnd(id));
     }
     return more;
   }
 
-  private void runToEnd(Build build) {
+  private void runToEnd(long id) {
+    Build build;
+    try {
+      build = repository.find(id).orElseThrow();
+      tx.executeWithoutResult(
+          s -> events.append(BuildEvents.Type.STARTED, build, events.data(build)));
+    } catch (RuntimeException e) {
+      // claimed but not begun: the next start of this instance marks it interrupted
+      log.error("build {} could not begin", id, e);
+      running.decrementAndGet();
+      return;
+    }
     Context context = new Context(build);
     try {
       String digest =

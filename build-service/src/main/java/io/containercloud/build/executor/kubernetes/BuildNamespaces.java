@@ -1,14 +1,19 @@
 package io.containercloud.build.executor.kubernetes;
 
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,6 +28,7 @@ final class BuildNamespaces {
   private final KubernetesProperties properties;
   private final JobTemplate template;
   private final Set<String> ready = ConcurrentHashMap.newKeySet();
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
   BuildNamespaces(KubernetesClient client, KubernetesProperties properties, JobTemplate template) {
     this.client = client;
@@ -36,6 +42,16 @@ final class BuildNamespaces {
     if (ready.contains(tenant)) {
       return namespace;
     }
+    synchronized (locks.computeIfAbsent(tenant, t -> new Object())) {
+      if (!ready.contains(tenant)) {
+        prepare(tenant, namespace);
+        ready.add(tenant);
+      }
+    }
+    return namespace;
+  }
+
+  private void prepare(String tenant, String namespace) {
     Map<String, String> labels =
         Map.of(
             "app.kubernetes.io/managed-by",
@@ -45,16 +61,30 @@ final class BuildNamespaces {
             // BuildKit rootless runs unconfined (BUILDS.md): baseline would refuse its pods
             "pod-security.kubernetes.io/enforce",
             "privileged");
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder()
-                .withNewMetadata()
-                .withName(namespace)
-                .withLabels(labels)
-                .endMetadata()
-                .build())
-        .createOr(NonDeletingOperation::update);
+    Namespace existing = client.namespaces().withName(namespace).get();
+    if (existing == null) {
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(namespace)
+                  .withLabels(labels)
+                  .endMetadata()
+                  .build())
+          .create();
+    } else if (!Optional.ofNullable(existing.getMetadata().getLabels())
+        .orElse(Map.of())
+        .entrySet()
+        .containsAll(labels.entrySet())) {
+      // only the labels: a namespace is never written whole while Jobs live in it
+      client
+          .namespaces()
+          .withName(namespace)
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              Serialization.asJson(Map.of("metadata", Map.of("labels", labels))));
+    }
     client
         .secrets()
         .inNamespace(namespace)
@@ -93,8 +123,6 @@ final class BuildNamespaces {
                   .build())
           .create();
     }
-    ready.add(tenant);
-    return namespace;
   }
 
   /** {@code {"auths":{"<registry>":{"auth":"<user:password in base64>"}}}}, or no auths. */

@@ -19,9 +19,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,7 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -41,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -71,13 +68,17 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
   private static final Duration LOG_DRAIN = Duration.ofSeconds(10);
   // beyond the Job's own deadline: time for the cluster to report that it ended
   private static final Duration GRACE = Duration.ofMinutes(2);
+  // a follow that ended while its container runs is opened again after 1 s, then 2 s, ... 30 s
   private static final Duration LOG_REOPEN = Duration.ofSeconds(1);
+  private static final Duration LOG_REOPEN_MAX = Duration.ofSeconds(30);
+  private static final Duration CANCEL_CHECK = Duration.ofSeconds(1);
 
   private final BuildProperties build;
   private final KubernetesProperties properties;
   private final KubernetesClient client;
   private final JobTemplate template;
   private final BuildNamespaces namespaces;
+  private final BuildJobCache cache;
 
   KubernetesExecutor(BuildProperties build, KubernetesProperties properties) throws IOException {
     if (properties.kubeconfig() == null || !Files.isReadable(properties.kubeconfig())) {
@@ -93,6 +94,7 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
     this.client = new KubernetesClientBuilder().withConfig(config).build();
     this.template = new JobTemplate(properties, build.registry(), build.insecureRegistry());
     this.namespaces = new BuildNamespaces(client, properties, template);
+    this.cache = new BuildJobCache(client, properties.resync());
   }
 
   @Override
@@ -118,30 +120,27 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
         job.repository()
             + ":"
             + TagTemplate.render(spec.tagTemplate(), branch, commit, job.number());
-    context.resolved(commit, image);
 
     String name = JobTemplate.name(job.id());
     String namespace = create(job, commit, image, context, deadline);
+    context.resolved(commit, image); // after the Job: recording it does not hold the Job back
     context.log("[platform] Job " + namespace + "/" + name + " on " + client.getMasterUrl());
     try {
       return new Follower(job, namespace, name, context, deadline).follow();
     } catch (InterruptedException e) {
-      delete(namespace, name);
+      delete(namespace, name, job.id());
       throw e;
     }
   }
 
   @Override
   public void discard(long id, String tenant) {
-    try {
-      delete(template.namespace(tenant), JobTemplate.name(id));
-    } catch (KubernetesClientException e) {
-      log.warn("could not delete the Job of interrupted build {}: {}", id, e.getMessage());
-    }
+    delete(template.namespace(tenant), JobTemplate.name(id), id);
   }
 
   @Override
   public void destroy() {
+    cache.close();
     client.close();
   }
 
@@ -183,15 +182,20 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
     Thread.sleep(properties.retry().toMillis());
   }
 
-  private void delete(String namespace, String name) {
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(namespace)
-        .withName(name)
-        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
-        .delete();
+  /** Deletes a stopped build's Job with its pod; one the cluster keeps ends at its deadline. */
+  private void delete(String namespace, String name, long id) {
+    try {
+      client
+          .batch()
+          .v1()
+          .jobs()
+          .inNamespace(namespace)
+          .withName(name)
+          .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+          .delete();
+    } catch (KubernetesClientException e) {
+      log.warn("could not delete the Job of stopped build {}: {}", id, e.getMessage());
+    }
   }
 
   /** One build's Job, from its creation to its end. */
@@ -210,6 +214,8 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
     private final Set<String> noted = new HashSet<>();
     private String digest;
     private boolean unreachable;
+    private boolean seen;
+    private Instant nextCancelCheck = Instant.MIN;
 
     Follower(BuildJob job, String namespace, String name, BuildContext context, Instant deadline) {
       this.namespace = namespace;
@@ -225,17 +231,15 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
     }
 
     String follow() throws BuildFailure, InterruptedException {
-      List<Watch> watches = new ArrayList<>();
-      try {
-        watches.add(client.batch().v1().jobs().inNamespace(namespace).withName(name).watch(wake()));
-        watches.add(client.pods().inNamespace(namespace).withLabel("job-name", name).watch(wake()));
-      } catch (KubernetesClientException e) {
-        unreachable(e); // the resync reads on until it answers again
-      }
+      cache.follow(namespace, name, () -> changes.offer(Boolean.TRUE));
       try {
         while (true) {
-          if (context.cancelRequested()) {
-            throw new InterruptedException("cancelled");
+          // asked the database at most once a second, however often the Job changes
+          if (Instant.now().isAfter(nextCancelCheck)) {
+            if (context.cancelRequested()) {
+              throw new InterruptedException("cancelled");
+            }
+            nextCancelCheck = Instant.now().plus(CANCEL_CHECK);
           }
           Optional<String> outcome = look();
           if (outcome.isPresent()) {
@@ -244,35 +248,42 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
           if (Instant.now().isAfter(deadline)) {
             throw new BuildFailure("the cluster did not report the Job's end in time");
           }
-          changes.poll(properties.resync().toMillis(), TimeUnit.MILLISECONDS);
+          changes.poll(
+              Math.min(properties.resync().toMillis(), CANCEL_CHECK.toMillis()),
+              TimeUnit.MILLISECONDS);
           changes.clear();
         }
       } finally {
-        watches.forEach(Watch::close);
+        cache.forget(namespace, name);
         logs.values().forEach(stream -> stream.thread.interrupt());
       }
     }
 
-    /** Reads the Job and its pod once; the digest when the build succeeded. */
+    /** Looks at the Job and its pod as the cache has them; the digest when the build succeeded. */
     private Optional<String> look() throws BuildFailure, InterruptedException {
-      Job job;
-      List<Pod> pods;
-      try {
-        job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
-        pods = client.pods().inNamespace(namespace).withLabel("job-name", name).list().getItems();
-      } catch (KubernetesClientException e) {
-        unreachable(e);
+      if (!cache.current()) {
+        if (!unreachable) {
+          context.log("[platform] the build cluster does not answer, waiting");
+          unreachable = true;
+        }
         return Optional.empty();
       }
       if (unreachable) {
         context.log("[platform] the build cluster answers again");
         unreachable = false;
       }
-      if (job == null) {
-        throw new BuildFailure("the build's Job was deleted in the cluster");
+      Optional<Job> found = cache.job(namespace, name);
+      if (found.isEmpty()) {
+        if (seen) {
+          throw new BuildFailure("the build's Job was deleted in the cluster");
+        }
+        return Optional.empty(); // made, not yet in the cache
       }
+      seen = true;
+      Job job = found.get();
       Optional<Pod> pod =
-          pods.stream().max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()));
+          cache.pods(namespace, name).stream()
+              .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()));
       if (pod.isPresent()) {
         unschedulable(pod.get());
         progress(pod.get());
@@ -321,7 +332,8 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
           context.stepStarted(step);
         }
         if (!logs.containsKey(step)) {
-          logs.put(step, stream(pod.getMetadata().getName(), step));
+          // a container seen only once it ended is read once, not followed
+          logs.put(step, stream(pod.getMetadata().getName(), step, state.getTerminated() != null));
         }
         ContainerStateTerminated end = state.getTerminated();
         if (end == null) {
@@ -329,7 +341,7 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
         }
         if (finished.add(step)) {
           LogStream stream = logs.get(step);
-          stream.ended = true;
+          stream.ended.countDown();
           stream.thread.join(LOG_DRAIN.toMillis());
           boolean succeeded = end.getExitCode() != null && end.getExitCode() == 0;
           context.stepFinished(step, succeeded);
@@ -352,8 +364,11 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
     }
 
     /** Follows one container's log into the build's log until the container ends. */
-    private LogStream stream(String pod, String container) {
+    private LogStream stream(String pod, String container, boolean ended) {
       LogStream stream = new LogStream(pod, container);
+      if (ended) {
+        stream.ended.countDown();
+      }
       stream.thread.start();
       return stream;
     }
@@ -372,13 +387,6 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
       }
     }
 
-    private void unreachable(KubernetesClientException e) {
-      if (!unreachable) {
-        context.log("[platform] the build cluster does not answer, waiting: " + e.getMessage());
-        unreachable = true;
-      }
-    }
-
     /**
      * One container's log, followed with timestamps; a stream that ends while the container runs (a
      * broken connection, an API server that ends follows) is opened again from the last line's
@@ -389,7 +397,7 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
       private final String pod;
       private final String container;
       private final Thread thread;
-      private volatile boolean ended;
+      private final CountDownLatch ended = new CountDownLatch(1);
       private Instant last = Instant.EPOCH;
       private final Set<String> atLast = new HashSet<>();
 
@@ -402,8 +410,9 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
 
       private void follow() {
         boolean finalRead = false;
+        Duration reopen = LOG_REOPEN;
         while (!finalRead && !Thread.currentThread().isInterrupted()) {
-          finalRead = ended; // once the container ended, one more read gets its last lines
+          finalRead = ended.getCount() == 0; // after its container ended: its last lines
           try (var watch = open();
               var reader =
                   new BufferedReader(
@@ -418,10 +427,14 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
           }
           if (!finalRead) {
             try {
-              Thread.sleep(LOG_REOPEN.toMillis());
+              ended.await(reopen.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
               return;
             }
+            reopen =
+                reopen.multipliedBy(2).compareTo(LOG_REOPEN_MAX) > 0
+                    ? LOG_REOPEN_MAX
+                    : reopen.multipliedBy(2);
           }
         }
       }
@@ -460,20 +473,6 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
         }
         context.log(text);
       }
-    }
-
-    private <T> Watcher<T> wake() {
-      return new Watcher<>() {
-        @Override
-        public void eventReceived(Action action, T resource) {
-          changes.offer(Boolean.TRUE);
-        }
-
-        @Override
-        public void onClose(WatcherException cause) {
-          changes.offer(Boolean.TRUE); // the resync goes on without it
-        }
-      };
     }
   }
 
