@@ -23,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param logCap the most of a build's log that is kept; the rest is dropped, and the log says so
  * @param pollInterval how often queued builds are looked for when nothing woke the queue
  * @param workspaces where the local executor makes each build's folder
+ * @param apmAgent the OpenTelemetry Java agent a build with {@code apm} puts into its image (Maven
+ *     coordinates, fetched from the Maven repository the compile uses)
  */
 @Validated
 @ConfigurationProperties("platform.build")
@@ -33,4 +35,10 @@ public record BuildProperties(
     @Min(1) @Max(512) @DefaultValue("2") int maxParallel,
     @NotNull @DefaultValue("5MB") DataSize logCap,
     @NotNull @DefaultValue("5s") Duration pollInterval,
-    @NotNull Path workspaces) {}
+    @NotNull Path workspaces,
+    @NotBlank
+        @jakarta.validation.constraints.Pattern(
+            regexp = "[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+",
+            message = "must be Maven coordinates group:artifact:version")
+        @DefaultValue("io.opentelemetry.javaagent:opentelemetry-javaagent:2.33.1")
+        String apmAgent) {}

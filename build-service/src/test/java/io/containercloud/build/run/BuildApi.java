@@ -29,12 +29,17 @@ final class BuildApi {
 
   /** A java-maven configuration of tenant-a building {@code ref}; its name. */
   String configure(String suffix, String repositoryUrl, String ref) {
+    return configure(suffix, repositoryUrl, ref, "");
+  }
+
+  /** The same with more fields of the spec ({@code "apm":true,}). */
+  String configure(String suffix, String repositoryUrl, String ref, String more) {
     String name = "b-" + suffix + "-" + UUID.randomUUID().toString().substring(0, 6);
     String body =
         """
-        {"name":"%s","spec":{"repositoryUrl":"%s","ref":"%s","toolchain":"java-maven",
+        {"name":"%s","spec":{%s"repositoryUrl":"%s","ref":"%s","toolchain":"java-maven",
          "image":"%s","resources":{"cpu":"1","memory":"1Gi"},"timeoutSeconds":1200}}"""
-            .formatted(name, repositoryUrl, ref, name);
+            .formatted(name, more, repositoryUrl, ref, name);
     HttpResponse<String> created = send("POST", "/configurations", body);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     return name;

@@ -106,6 +106,41 @@ class BuildsIT {
   }
 
   @Test
+  void anApmBuildPutsTheOpenTelemetryAgentIntoTheImageAndTheJvmLoadsIt() throws Exception {
+    String name = api.configure("apm", git.url(repository), "main", "\"apm\":true,");
+    JsonNode done = api.awaitEnd(name, api.trigger(name).path("number").asLong(), FIRST_BUILD);
+    assertThat(done.path("status").asString()).as(api.log(name, 1)).isEqualTo("SUCCEEDED");
+
+    // the image, run for real: the JVM's options load the agent and size the heap from the limit
+    String output =
+        run(
+            "podman",
+            "--runtime",
+            "runc",
+            "run",
+            "--rm",
+            "--tls-verify=false",
+            "--network=none",
+            "--memory=512m",
+            "--ulimit",
+            "nofile=1024:1024",
+            "--ulimit",
+            "nproc=1000:1000",
+            "--entrypoint",
+            "java",
+            done.path("image").asString(),
+            "-XX:+PrintFlagsFinal",
+            "-version");
+    assertThat(output)
+        .contains("opentelemetry-javaagent - version: 2.33.1")
+        .containsPattern("MaxRAMPercentage\\s+= 75\\.0")
+        .contains("openjdk version \"17");
+    assertThat(api.log(name, 1))
+        .contains("ENV OTEL_SERVICE_NAME=\"" + name + "\"")
+        .contains("-javaagent:/app/opentelemetry-javaagent.jar");
+  }
+
+  @Test
   void aFailingCompileFailsAtThatStepWithTheCompilersOutputAndPushesNothing() throws Exception {
     git.branch(
         repository,
@@ -179,6 +214,13 @@ class BuildsIT {
         Integer.class,
         type,
         "tenant-a/" + name);
+  }
+
+  private static String run(String... command) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    process.waitFor();
+    return output;
   }
 
   private static String podmanContainers(String prefix) throws Exception {

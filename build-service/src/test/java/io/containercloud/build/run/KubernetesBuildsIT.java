@@ -271,6 +271,28 @@ class KubernetesBuildsIT {
   }
 
   @Test
+  void anApmBuildFetchesTheAgentWithItsCompileAndLoadsItThroughTheJvmOptions() {
+    String name = api.configure("apm", git.url(repository), "main", "\"apm\":true,");
+    long number = api.trigger(name).path("number").asLong();
+    Container compile =
+        awaitJob(name, number).getSpec().getTemplate().getSpec().getInitContainers().get(1);
+
+    assertThat(compile.getArgs().get(0))
+        .contains(
+            "COPY .platform/opentelemetry-javaagent.jar /app/opentelemetry-javaagent.jar",
+            "ENV OTEL_SERVICE_NAME=\"" + name + "\"",
+            "-XX:MaxRAMPercentage=75 -javaagent:/app/opentelemetry-javaagent.jar");
+    assertThat(compile.getArgs())
+        .containsSubsequence(
+            "package",
+            "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy",
+            "-Dartifact=io.opentelemetry.javaagent:opentelemetry-javaagent:2.33.1",
+            "-DoutputDirectory=.platform");
+    play(name, number, "Succeeded");
+    assertThat(api.awaitEnd(name, number, BUILD).path("status").asString()).isEqualTo("SUCCEEDED");
+  }
+
+  @Test
   void aFailedImageStepFailsTheBuildAtThatStep() {
     String name = api.configure("fail", git.url(repository), "main");
     long number = api.trigger(name).path("number").asLong();

@@ -3,6 +3,7 @@ package io.containercloud.build.executor.kubernetes;
 import io.containercloud.build.configuration.model.ConfigurationSpec;
 import io.containercloud.build.configuration.model.Toolchain;
 import io.containercloud.build.executor.BuildJob;
+import io.containercloud.build.executor.BuildProperties;
 import io.containercloud.build.executor.Toolchains;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -84,11 +85,13 @@ final class JobTemplate {
   private final KubernetesProperties properties;
   private final String registry;
   private final boolean insecureRegistry;
+  private final String apmAgent;
 
-  JobTemplate(KubernetesProperties properties, String registry, boolean insecureRegistry) {
+  JobTemplate(KubernetesProperties properties, BuildProperties build) {
     this.properties = properties;
-    this.registry = registry;
-    this.insecureRegistry = insecureRegistry;
+    this.registry = build.registry();
+    this.insecureRegistry = build.insecureRegistry();
+    this.apmAgent = build.apmAgent();
   }
 
   static String name(long buildId) {
@@ -172,8 +175,10 @@ final class JobTemplate {
   private Container compile(ConfigurationSpec spec) {
     String builder = properties.builders().get(spec.toolchain().value());
     List<String> args = new ArrayList<>();
-    args.add(Toolchains.javaDockerfile(properties.javaRuntime(), ".platform/app.jar"));
-    args.addAll(Toolchains.compile(spec.toolchain()).orElseThrow());
+    args.add(
+        Toolchains.javaDockerfile(
+            properties.javaRuntime(), ".platform/app.jar", spec.apm(), spec.image()));
+    args.addAll(Toolchains.compile(spec.toolchain(), spec.apm() ? apmAgent : null).orElseThrow());
     return new ContainerBuilder()
         .withName(COMPILE)
         .withImage(builder)

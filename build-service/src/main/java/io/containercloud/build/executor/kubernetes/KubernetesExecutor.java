@@ -73,7 +73,6 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
   private static final Duration LOG_REOPEN_MAX = Duration.ofSeconds(30);
   private static final Duration CANCEL_CHECK = Duration.ofSeconds(1);
 
-  private final BuildProperties build;
   private final KubernetesProperties properties;
   private final KubernetesClient client;
   private final JobTemplate template;
@@ -86,13 +85,12 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
           "platform.build.kubernetes.kubeconfig must name the build cluster's kubeconfig, found "
               + properties.kubeconfig());
     }
-    this.build = build;
     this.properties = properties;
     Config config = Config.fromKubeconfig(Files.readString(properties.kubeconfig()));
     // the executor waits and retries itself; the client's own retries would only hide outages
     config.setRequestRetryBackoffLimit(0);
     this.client = new KubernetesClientBuilder().withConfig(config).build();
-    this.template = new JobTemplate(properties, build.registry(), build.insecureRegistry());
+    this.template = new JobTemplate(properties, build);
     this.namespaces = new BuildNamespaces(client, properties, template);
     this.cache = new BuildJobCache(client, properties.resync());
   }

@@ -198,7 +198,9 @@ class LocalExecutor implements BuildExecutor {
     } catch (IOException e) {
       throw new BuildFailure("the dependency cache could not be made: " + e.getMessage());
     }
-    List<String> program = Toolchains.compile(job.spec().toolchain()).orElseThrow();
+    List<String> program =
+        Toolchains.compile(job.spec().toolchain(), job.spec().apm() ? build.apmAgent() : null)
+            .orElseThrow();
     container(job, "compile", builder, workspace, false, program, context, deadline);
   }
 
@@ -283,7 +285,9 @@ class LocalExecutor implements BuildExecutor {
           "the compile must leave one application jar in target/, found " + jars);
     }
     String base = images.javaRuntime(context, deadline);
-    String dockerfile = Toolchains.javaDockerfile(base, "target/" + jars.get(0));
+    String dockerfile =
+        Toolchains.javaDockerfile(
+            base, "target/" + jars.get(0), job.spec().apm(), job.spec().image());
     Path file = contextDir.resolve(".platform.Dockerfile");
     try {
       Files.writeString(file, dockerfile);
