@@ -60,8 +60,11 @@ secrets() {
   [ -s "$STATE/cluster-credentials-key" ] || openssl rand -base64 32 >"$STATE/cluster-credentials-key"
   # nginx-mgr seals TLS private keys with it; the nginx agents open them with it
   [ -s "$STATE/nginx-certificates-key" ] || openssl rand -base64 32 >"$STATE/nginx-certificates-key"
+  # build-service seals the configurations' git webhook secrets with it; losing it only means
+  # making those secrets again
+  [ -s "$STATE/build-hooks-key" ] || openssl rand -base64 32 >"$STATE/build-hooks-key"
   chmod 600 "$STATE/gateway-signing-key.pem" "$STATE/admin-password" "$STATE/cluster-credentials-key" \
-    "$STATE/nginx-certificates-key"
+    "$STATE/nginx-certificates-key" "$STATE/build-hooks-key"
 }
 
 start_service() {
@@ -86,6 +89,7 @@ start_service() {
     PLATFORM_LOG_AGENT_CONTAINER_LOGS="$STATE/containers" \
     PLATFORM_DNS_TSIG_SECRET="$(sed -n 's/.*secret "\(.*\)";/\1/p' "$ROOT/scripts/infra/tsig.key")" \
     PLATFORM_REGISTRY_EVENTS_SECRET="$(cat "$ROOT/scripts/infra/registry-notify.secret")" \
+    PLATFORM_BUILD_HOOKS_SECRETS_KEY="$(cat "$STATE/build-hooks-key")" \
     PLATFORM_BUILD_WORKSPACES="$STATE/build/workspaces" PLATFORM_BUILD_CACHES="$STATE/build/caches" \
     PLATFORM_BUILD_IMAGES="$STATE/build/images" \
     java $JVM_OPTS -jar "$jar" >>"$LOGS/$name.log" 2>&1 &

@@ -46,6 +46,8 @@ final class E2ePlatform {
 
   static final List<String> ROOMS = List.of("room-1", "room-2", "room-3");
   private static final String JWKS = "/.well-known/jwks.json";
+  // the e2e build-service's key for webhook secrets (32 bytes, base64)
+  private static final String BUILD_HOOKS_KEY = "Qm9va3NBbmRIb29rc0tleUZvckUyZVRlc3RzT25seTE=";
   private static final String[] DATABASES = {"gateway", "cluster", "dns", "audit", "build"};
 
   /** Where the local registry sends the e2e build-service its notifications (scripts/infra.sh). */
@@ -103,6 +105,11 @@ final class E2ePlatform {
 
   String kubeSimUrl() {
     return kubeSim.url();
+  }
+
+  /** The gateway's base URL, for callers that hold no token (git hosts' hooks). */
+  String gatewayUrl() {
+    return gateway.url();
   }
 
   /** Requests through the gateway as the admin. */
@@ -257,7 +264,8 @@ final class E2ePlatform {
         "platform.build.registry-events.secret="
             + Files.readString(
                     LocalInfra.projectRoot().resolve("scripts/infra/registry-notify.secret"))
-                .trim());
+                .trim(),
+        "platform.build.hooks.secrets-key=" + BUILD_HOOKS_KEY);
     for (ServiceProcess process : processes) {
       process.awaitReady();
     }

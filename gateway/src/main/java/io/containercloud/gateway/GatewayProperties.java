@@ -34,6 +34,9 @@ import org.springframework.validation.annotation.Validated;
  *     so their tokens stay valid until they expire; drop one after an access-token lifetime
  * @param oidc an external OpenID Connect issuer whose ID tokens may be exchanged for platform
  *     tokens; absent by default
+ * @param hooks per service, the path {@code /hooks/<service>/**} goes to without a token, for
+ *     callers that hold none and that the service authenticates itself (git hosts' push hooks,
+ *     signed with a secret of the service's)
  */
 @Validated
 @ConfigurationProperties("platform.gateway")
@@ -50,7 +53,12 @@ public record GatewayProperties(
         List<@Pattern(regexp = "https?://[A-Za-z0-9.-]+(:\\d{1,5})?") String> corsOrigins,
     @NotNull @DefaultValue("12h") Duration refreshTokenTtl,
     @NotNull @DefaultValue List<@NotNull Path> previousSigningKeys,
-    @Valid Oidc oidc) {
+    @Valid Oidc oidc,
+    @NotNull @DefaultValue
+        Map<
+                @Pattern(regexp = "[a-z][a-z0-9-]{0,40}") String,
+                @Pattern(regexp = "(/[a-z0-9-]{1,40}){1,4}") String>
+            hooks) {
 
   /** Whether {@code path} is {@code /api/<service>/...} for a configured service. */
   public boolean routes(String path) {

@@ -114,6 +114,37 @@ class GatewayApplicationIT {
   }
 
   @Test
+  void hooksReachTheirServiceWithoutATokenAndOnlyThere() {
+    String body = "{\"ref\":\"refs/heads/main\"}";
+    HttpResponse<String> hook =
+        ServiceContract.send(
+            HttpRequest.newBuilder(URI.create(url("/hooks/echo/tenant-a/app")))
+                .header("Content-Type", "application/json")
+                .header("X-Hub-Signature-256", "sha256=abc")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    assertThat(hook.statusCode()).isEqualTo(201);
+    assertThat(GatewayFixture.lastBackendRequest.get())
+        .startsWith("POST /incoming/git/tenant-a/app")
+        .contains("x-hub-signature-256: sha256=abc")
+        .endsWith(body);
+
+    // a service without hooks has none, and its API still needs a token
+    HttpResponse<String> none =
+        ServiceContract.send(
+            HttpRequest.newBuilder(URI.create(url("/hooks/nothing/tenant-a/app")))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    assertThat(none.statusCode()).isEqualTo(404);
+    HttpResponse<String> api =
+        ServiceContract.send(
+            HttpRequest.newBuilder(URI.create(url("/api/echo/incoming/git/tenant-a/app")))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    assertThat(api.statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void routesToTheServiceWithoutPrefixAndWithoutSpoofedIdentityHeaders() {
     String token = GatewayFixture.login(port, "admin", "test-admin-secret");
     HttpResponse<String> response =

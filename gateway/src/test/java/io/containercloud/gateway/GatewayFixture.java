@@ -57,6 +57,7 @@ final class GatewayFixture {
     registry.add(
         "platform.gateway.services.echo",
         () -> "http://127.0.0.1:" + BACKEND.getAddress().getPort());
+    registry.add("platform.gateway.hooks.echo", () -> "/incoming/git");
     registry.add("platform.gateway.signing-key", () -> KEY_FILE);
     registry.add("platform.gateway.cors-origins[0]", () -> CONSOLE);
   }

@@ -21,6 +21,7 @@ class GatewayPropertiesTest {
           null,
           null,
           null,
+          null,
           null);
 
   @Test

@@ -2,8 +2,6 @@ package io.containercloud.build.run;
 
 import io.containercloud.build.configuration.Configuration;
 import io.containercloud.build.configuration.ConfigurationRepository;
-import io.containercloud.build.executor.BuildExecutor;
-import io.containercloud.common.error.FieldViolation;
 import io.containercloud.common.error.ProblemException;
 import io.containercloud.common.security.Caller;
 import io.containercloud.common.security.Role;
@@ -30,8 +28,7 @@ class BuildResource {
 
   private final ConfigurationRepository configurations;
   private final BuildRepository repository;
-  private final BuildRunner runner;
-  private final BuildExecutor executor;
+  private final BuildQueue queue;
   private final BuildLog logs;
   private final BuildEvents events;
   private final TransactionTemplate tx;
@@ -39,15 +36,13 @@ class BuildResource {
   BuildResource(
       ConfigurationRepository configurations,
       BuildRepository repository,
-      BuildRunner runner,
-      BuildExecutor executor,
+      BuildQueue queue,
       BuildLog logs,
       BuildEvents events,
       TransactionTemplate tx) {
     this.configurations = configurations;
     this.repository = repository;
-    this.runner = runner;
-    this.executor = executor;
+    this.queue = queue;
     this.logs = logs;
     this.events = events;
     this.tx = tx;
@@ -80,23 +75,8 @@ class BuildResource {
             tenant,
             name,
             () -> configurations.find(tenant, name).orElse(null));
-    if (!executor.supports(configuration.spec().toolchain())) {
-      throw ProblemException.unprocessable(
-          "toolchain-not-supported",
-          "The "
-              + executor.name()
-              + " executor does not build "
-              + configuration.spec().toolchain().value()
-              + " yet.",
-          List.of(new FieldViolation("spec.toolchain", "not built by " + executor.name())));
-    }
-    long number =
-        tx.execute(
-            s ->
-                repository.insert(
-                    tenant, name, configuration.spec(), "manual", caller.user(), executor.name()));
-    runner.wake();
-    Build queued = repository.find(tenant, name, number).orElseThrow();
+    Build queued = queue.queue(configuration, "manual", caller.user());
+    long number = queued.number();
     return ResponseEntity.accepted()
         .location(URI.create("/builds/" + tenant + "/" + name + "/" + number))
         .body(view(queued));

@@ -19,9 +19,11 @@ import reactor.netty.NettyPipeline;
 
 /**
  * {@code /api/<service>/**} goes to that service with the prefix removed (what it is sent: {@link
- * ForwardedHeaders}). Each route has a body-size limit, a timeout (to the service's answer) and its
- * {@link ServiceCall}: a circuit breaker named after the service whose refusals and failures answer
- * 503 problem details at once, and retries for reads only, so a change is never sent twice.
+ * ForwardedHeaders}); {@code /hooks/<service>/**}, open to callers without a token, to the path the
+ * service's {@code hooks} entry names. Each route has a body-size limit, a timeout (to the
+ * service's answer) and its {@link ServiceCall}: a circuit breaker named after the service whose
+ * refusals and failures answer 503 problem details at once, and retries for reads only, so a change
+ * is never sent twice.
  */
 @Configuration(proxyBeanMethods = false)
 class ServiceRoutes {
@@ -44,6 +46,26 @@ class ServiceRoutes {
                       f ->
                           f.stripPrefix(2).setRequestSize(properties.maxRequestSize()).filter(call))
                   .uri(service.getValue()));
+    }
+    for (Map.Entry<String, String> hook : properties.hooks().entrySet()) {
+      String name = hook.getKey();
+      URI target = properties.services().get(name);
+      if (target == null) {
+        throw new IllegalStateException(
+            "platform.gateway.hooks." + name + " names no service of platform.gateway.services");
+      }
+      ServiceCall call = new ServiceCall(breakers.circuitBreaker(name), unavailable);
+      routes.route(
+          "hooks-" + name,
+          r ->
+              r.path("/hooks/" + name + "/**")
+                  .filters(
+                      f ->
+                          f.rewritePath(
+                                  "/hooks/" + name + "/(?<rest>.*)", hook.getValue() + "/${rest}")
+                              .setRequestSize(properties.maxRequestSize())
+                              .filter(call))
+                  .uri(target));
     }
     return routes.build();
   }

@@ -89,7 +89,8 @@ class TokenIssuerTest {
         List.of(),
         Duration.ofHours(12),
         previous,
-        null);
+        null,
+        Map.of());
   }
 
   private static Path pem() throws Exception {
