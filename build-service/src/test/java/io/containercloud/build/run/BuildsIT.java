@@ -141,6 +141,64 @@ class BuildsIT {
   }
 
   @Test
+  void aBuildsCodeSeesNeitherThePlatformNorOtherBuildsAndWritesOnlyItsWorkspace() throws Exception {
+    // what a build must not reach: another build's workspace on this host, the platform's
+    // database on loopback, anything outside its own workspace to write to
+    Path other = workspaces.resolve("999999999");
+    Files.createDirectories(other);
+    Files.writeString(other.resolve("secret.txt"), "another tenant's source");
+    String probe =
+        String.join(
+            "; ",
+            "cat " + other.resolve("secret.txt") + " 2>&1",
+            "ls " + workspaces + " 2>&1",
+            "touch /usr/escaped 2>&1",
+            "touch /workspace/../escaped 2>&1",
+            "mkdir -p /cache/../escaped 2>&1",
+            "timeout 3 bash -c '</dev/tcp/127.0.0.1/13306' 2>&1 || echo DATABASE-UNREACHABLE",
+            "id -u",
+            "echo PROBE-DONE");
+    git.branch(
+        repository,
+        "probe",
+        "pom.xml",
+        Files.readString(LocalInfra.projectRoot().resolve("samples/hello-java/pom.xml"))
+            .replace(
+                "<plugins>",
+                """
+                <plugins>
+                  <plugin>
+                    <groupId>org.apache.maven.plugins</groupId>
+                    <artifactId>maven-antrun-plugin</artifactId>
+                    <version>3.1.0</version>
+                    <executions><execution><phase>validate</phase><goals><goal>run</goal></goals>
+                      <configuration><target>
+                        <exec executable="sh" failonerror="false">
+                          <arg value="-c"/><arg value="%s"/>
+                        </exec>
+                      </target></configuration>
+                    </execution></executions>
+                  </plugin>"""
+                    .formatted(
+                        probe.replace("&", "&amp;").replace("<", "&lt;").replace("'", "&apos;"))));
+    String name = api.configure("probe", git.url(repository), "probe");
+    JsonNode done = api.awaitEnd(name, api.trigger(name).path("number").asLong(), FIRST_BUILD);
+    String log = api.log(name, 1);
+
+    assertThat(done.path("status").asString()).as(log).isEqualTo("SUCCEEDED");
+    assertThat(log).contains("PROBE-DONE", "DATABASE-UNREACHABLE");
+    assertThat(log)
+        .contains(other.resolve("secret.txt") + ": No such file or directory")
+        .contains(workspaces + "': No such file or directory")
+        .contains("touch: cannot touch '/usr/escaped': Read-only file system")
+        .contains("touch: cannot touch '/workspace/../escaped': Read-only file system")
+        .doesNotContain("another tenant's source");
+    assertThat(log).containsPattern("\\[exec\\] 1000\\b");
+    assertThat(Files.exists(Path.of("/usr/escaped"))).isFalse();
+    assertThat(Files.exists(workspaces.resolve("escaped"))).isFalse();
+  }
+
+  @Test
   void aFailingCompileFailsAtThatStepWithTheCompilersOutputAndPushesNothing() throws Exception {
     git.branch(
         repository,
