@@ -118,11 +118,37 @@ class LocalExecutor implements BuildExecutor {
 
   @Override
   public void discard(long id, String tenant) {
+    // a killed service leaves its step's container running: it goes first, then the workspace
+    try {
+      new Command(
+              List.of(
+                  "podman",
+                  "--runtime",
+                  local.runtime(),
+                  "rm",
+                  "--force",
+                  "--ignore",
+                  "--time",
+                  "0",
+                  container(id, "clone"),
+                  container(id, "compile")))
+          .quiet()
+          .run("removing the containers of build " + id, NOBODY, Instant.now().plusSeconds(60));
+    } catch (BuildFailure | InterruptedException e) {
+      log.warn("could not remove the containers of interrupted build {}: {}", id, e.getMessage());
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+    }
     try {
       BuilderImages.delete(build.workspaces().resolve(Long.toString(id)));
     } catch (UncheckedIOException e) {
       log.warn("could not remove the workspace of interrupted build {}: {}", id, e.getMessage());
     }
+  }
+
+  private static String container(long id, String step) {
+    return "cc-build-" + id + "-" + step;
   }
 
   // the pushed image leaves the host's storage; the base it was built on stays, for the next build
@@ -216,7 +242,7 @@ class LocalExecutor implements BuildExecutor {
       Instant deadline)
       throws BuildFailure, InterruptedException {
     ConfigurationSpec spec = job.spec();
-    String name = "cc-build-" + job.id() + "-" + step;
+    String name = container(job.id(), step);
     List<String> argv =
         new ArrayList<>(
             List.of(
