@@ -11,8 +11,33 @@ public final class Toolchains {
   /** Where the compile leaves the APM agent, in the context directory. */
   public static final String APM_AGENT = ".platform/opentelemetry-javaagent.jar";
 
+  /** Where a Go compile leaves its program, in the context directory. */
+  public static final String GO_PROGRAM = ".platform/app";
+
   private static final String DEPENDENCY_PLUGIN =
       "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy";
+
+  // fixed scripts: nothing of a configuration is part of them. Node trusts the system's
+  // certificate authorities (a TLS-inspecting proxy's among them) besides its own; the image gets
+  // the production dependencies only, and no git history
+  private static final String NODE =
+      """
+      set -eu
+      export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+      npm ci --cache /cache/npm --no-audit --no-fund
+      npm run build --if-present
+      npm prune --omit=dev --no-audit --no-fund
+      rm -rf .git
+      """;
+
+  // a static program (no C library needed at run time), module and build caches in the tenant's
+  private static final String GO =
+      """
+      set -eu
+      mkdir -p .platform
+      export CGO_ENABLED=0 GOPATH=/tmp/go GOMODCACHE=/cache/go/mod GOCACHE=/cache/go/build
+      go build -trimpath -o .platform/app .
+      """;
 
   private Toolchains() {}
 
@@ -23,9 +48,15 @@ public final class Toolchains {
    * fetches the agent from the Maven repository, checksums checked, to {@link #APM_AGENT}.
    */
   public static Optional<List<String>> compile(Toolchain toolchain, String apmAgent) {
-    if (toolchain != Toolchain.JAVA_MAVEN) {
-      return Optional.empty();
-    }
+    return switch (toolchain) {
+      case JAVA_MAVEN -> Optional.of(maven(apmAgent));
+      case NODE -> Optional.of(List.of("sh", "-c", NODE, "node"));
+      case GO -> Optional.of(List.of("sh", "-c", GO, "go"));
+      default -> Optional.empty();
+    };
+  }
+
+  private static List<String> maven(String apmAgent) {
     List<String> maven =
         new ArrayList<>(
             List.of(
@@ -38,7 +69,7 @@ public final class Toolchains {
               "-DoutputDirectory=.platform",
               "-Dmdep.stripVersion=true"));
     }
-    return Optional.of(List.copyOf(maven));
+    return List.copyOf(maven);
   }
 
   /** Whether the executors know how to build this toolchain's code. */
@@ -72,5 +103,40 @@ public final class Toolchains {
         .append("USER 1000:1000\n")
         .append("ENTRYPOINT [\"java\", \"-jar\", \"/app/app.jar\"]\n")
         .toString();
+  }
+
+  /**
+   * The generated Dockerfile of a Node or Go service on its base image ({@link #runtime}): the
+   * compiled context (Node: with its production dependencies, started as {@code node .}, the
+   * package's {@code main}) or the one program (Go), run as an unprivileged user.
+   */
+  public static String dockerfile(Toolchain toolchain, String base) {
+    return switch (toolchain) {
+      case NODE ->
+          "FROM "
+              + base
+              + "\nWORKDIR /app\nCOPY . /app\nENV NODE_ENV=production\nUSER 1000:1000\n"
+              + "ENTRYPOINT [\"node\", \".\"]\n";
+      case GO ->
+          "FROM "
+              + base
+              + "\nCOPY "
+              + GO_PROGRAM
+              + " /app/app\nUSER 1000:1000\nENTRYPOINT [\"/app/app\"]\n";
+      default -> throw new IllegalArgumentException("no generated Dockerfile for " + toolchain);
+    };
+  }
+
+  /**
+   * The base image a toolchain's generated Dockerfile starts from, in the platform's project of
+   * {@code registry}: a Java 17 runtime, Node, or a bare Debian with certificate authorities.
+   */
+  public static String runtime(Toolchain toolchain, String registry) {
+    return registry
+        + switch (toolchain) {
+          case JAVA_MAVEN, JAVA_GRADLE -> "/platform/java-runtime:17";
+          case NODE -> "/platform/node-runtime:18";
+          default -> "/platform/base:bookworm";
+        };
   }
 }

@@ -47,8 +47,13 @@ final class GitServer implements AutoCloseable {
 
   /** The sample service as repository {@code name} on branch {@code main}; returns the commit. */
   String sample(String name) throws IOException, InterruptedException {
+    return sample(name, "hello-java");
+  }
+
+  /** The sample of {@code samples/<sample>} as repository {@code name}, on {@code main}. */
+  String sample(String name, String sample) throws IOException, InterruptedException {
     Path checkout = work.resolve(name);
-    copy(LocalInfra.projectRoot().resolve("samples/hello-java"), checkout);
+    copy(LocalInfra.projectRoot().resolve("samples/" + sample), checkout);
     git(checkout, "init", "--quiet", "--initial-branch=main");
     git(checkout, "add", ".");
     git(

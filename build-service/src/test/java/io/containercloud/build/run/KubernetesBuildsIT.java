@@ -70,6 +70,7 @@ class KubernetesBuildsIT {
     registry.add("platform.build.kubernetes.kubeconfig", () -> sim.kubeconfig("room-1"));
     registry.add(
         "platform.build.kubernetes.builders.java-maven", () -> "registry.test/builder-java:1");
+    registry.add("platform.build.kubernetes.builders.go", () -> "registry.test/builder-go:1");
     registry.add("platform.build.kubernetes.registry-username", () -> "robot$tenant-a+builds");
     registry.add("platform.build.kubernetes.registry-password", () -> "s3cret");
     registry.add(
@@ -288,6 +289,45 @@ class KubernetesBuildsIT {
             "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy",
             "-Dartifact=io.opentelemetry.javaagent:opentelemetry-javaagent:2.33.1",
             "-DoutputDirectory=.platform");
+    play(name, number, "Succeeded");
+    assertThat(api.awaitEnd(name, number, BUILD).path("status").asString()).isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  void aGoBuildCompilesInItsBuilderToAProgramOnTheBareBaseImage() {
+    String name = "b-go-" + UUID.randomUUID().toString().substring(0, 6);
+    HttpResponse<String> created =
+        api.send(
+            "POST",
+            "/configurations",
+            """
+            {"name":"%s","spec":{"repositoryUrl":"%s","ref":"main","toolchain":"go",
+             "image":"%s"}}"""
+                .formatted(name, git.url(repository), name));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    long number = api.trigger(name).path("number").asLong();
+    Container compile =
+        awaitJob(name, number).getSpec().getTemplate().getSpec().getInitContainers().get(1);
+
+    assertThat(compile.getImage()).isEqualTo("registry.test/builder-go:1");
+    assertThat(compile.getArgs().get(0))
+        .isEqualTo(
+            "FROM 127.0.0.1:15000/platform/base:bookworm\nCOPY .platform/app /app/app\n"
+                + "USER 1000:1000\nENTRYPOINT [\"/app/app\"]\n");
+    assertThat(compile.getArgs().subList(1, 3)).containsExactly("sh", "-c");
+    assertThat(compile.getArgs().get(3)).contains("go build -trimpath -o .platform/app .");
+    // a toolchain without a builder image here is refused before anything is queued
+    String node = "b-node-" + UUID.randomUUID().toString().substring(0, 6);
+    api.send(
+        "POST",
+        "/configurations",
+        """
+        {"name":"%s","spec":{"repositoryUrl":"%s","ref":"main","toolchain":"node","image":"%s"}}"""
+            .formatted(node, git.url(repository), node));
+    HttpResponse<String> refused =
+        api.send("POST", "/configurations/tenant-a/" + node + "/builds", null);
+    assertThat(refused.statusCode()).isEqualTo(422);
+    assertThat(refused.body()).contains("toolchain-not-supported", "spec.toolchain");
     play(name, number, "Succeeded");
     assertThat(api.awaitEnd(name, number, BUILD).path("status").asString()).isEqualTo("SUCCEEDED");
   }

@@ -58,9 +58,20 @@ final class JobTemplate {
       echo "checked out $4"
       """;
 
-  // $1 the generated Dockerfile, then the toolchain's compile program; leaves one application jar
-  // as .platform/app.jar beside the Dockerfile that copies it
+  // $1 the generated Dockerfile, then the toolchain's compile program; leaves the Dockerfile in
+  // .platform, beside what the program left there (a Go program)
   static final String COMPILE_SCRIPT =
+      """
+      set -eu
+      dockerfile=$1
+      shift
+      "$@"
+      mkdir -p .platform
+      printf '%s' "$dockerfile" > .platform/Dockerfile
+      """;
+
+  // the same for Java, which also leaves the one application jar as .platform/app.jar
+  static final String JAVA_COMPILE_SCRIPT =
       """
       set -eu
       dockerfile=$1
@@ -174,15 +185,18 @@ final class JobTemplate {
 
   private Container compile(ConfigurationSpec spec) {
     String builder = properties.builders().get(spec.toolchain().value());
+    Toolchain toolchain = spec.toolchain();
+    String base = Toolchains.runtime(toolchain, registry);
     List<String> args = new ArrayList<>();
     args.add(
-        Toolchains.javaDockerfile(
-            properties.javaRuntime(), ".platform/app.jar", spec.apm(), spec.image()));
-    args.addAll(Toolchains.compile(spec.toolchain(), spec.apm() ? apmAgent : null).orElseThrow());
+        toolchain.java()
+            ? Toolchains.javaDockerfile(base, ".platform/app.jar", spec.apm(), spec.image())
+            : Toolchains.dockerfile(toolchain, base));
+    args.addAll(Toolchains.compile(toolchain, spec.apm() ? apmAgent : null).orElseThrow());
     return new ContainerBuilder()
         .withName(COMPILE)
         .withImage(builder)
-        .withCommand("sh", "-c", COMPILE_SCRIPT, COMPILE)
+        .withCommand("sh", "-c", toolchain.java() ? JAVA_COMPILE_SCRIPT : COMPILE_SCRIPT, COMPILE)
         .withArgs(args)
         .withWorkingDir(contextPath(spec))
         .withEnv(new EnvVar("HOME", "/tmp", null))

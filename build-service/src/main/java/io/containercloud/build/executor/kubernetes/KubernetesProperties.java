@@ -17,8 +17,9 @@ import org.springframework.validation.annotation.Validated;
  * @param namespacePrefix a tenant's builds run in {@code <prefix><tenant>}
  * @param gitImage the image of the clone step (it needs {@code git} and {@code sh})
  * @param buildkitImage BuildKit rootless, which builds and pushes the image
- * @param builders the compile step's image per toolchain ({@code java-maven: ...})
- * @param javaRuntime the base image of generated Java images (the platform's own, in its registry)
+ * @param builders the compile step's image per toolchain ({@code java-maven: ...}); generated
+ *     images start from the platform's base images in its registry ({@code
+ *     platform/java-runtime:17}, {@code platform/node-runtime:18}, {@code platform/base:bookworm})
  * @param registryUsername who pushes to the registry (none: the registry takes anonymous pushes)
  * @param registryPassword that user's password or robot secret
  * @param cacheSize the size of each tenant's dependency cache claim
@@ -39,7 +40,6 @@ public record KubernetesProperties(
     @NotBlank @DefaultValue("alpine/git:v2.47.2") String gitImage,
     @NotBlank @DefaultValue("moby/buildkit:v0.26.2-rootless") String buildkitImage,
     @NotNull @DefaultValue Map<String, String> builders,
-    @NotBlank String javaRuntime,
     @Pattern(regexp = "[A-Za-z0-9._@$+-]{1,255}", message = "must be a registry user name")
         String registryUsername,
     String registryPassword,

@@ -4,6 +4,7 @@ import io.containercloud.build.configuration.model.Toolchain;
 import io.containercloud.build.executor.BuildContext;
 import io.containercloud.build.executor.BuildFailure;
 import io.containercloud.build.executor.BuildProperties;
+import io.containercloud.build.executor.Toolchains;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,19 +21,30 @@ import org.springframework.stereotype.Component;
 /**
  * The images builds run in and on, made by the platform itself from Debian's packages (no public
  * registry is needed): a builder image per toolchain (the compiler, its build tool and git), kept
- * in the host's container storage, and the base image of generated Java images (a Java 17 runtime),
- * pushed to the registry as {@code platform/java-runtime:17}. Each is made once, by the first build
- * that needs it, with {@code debootstrap} and {@code podman import}.
+ * in the host's container storage, and the base images of generated images (a Java 17 runtime,
+ * Node, a bare Debian for Go programs), pushed to the registry's {@code platform} project. Each is
+ * made once, by the first build that needs it, with {@code debootstrap} and {@code podman import}.
  */
 @Component
 class BuilderImages {
 
-  static final String JAVA_RUNTIME = "platform/java-runtime:17";
-
   private static final Map<Toolchain, String> PACKAGES =
       Map.of(
           Toolchain.JAVA_MAVEN, "openjdk-17-jdk-headless,maven,git,ca-certificates",
+          Toolchain.NODE, "nodejs,git,ca-certificates",
+          Toolchain.GO, "golang-go,git,ca-certificates",
           Toolchain.DOCKERFILE, "git,ca-certificates");
+
+  // installed with apt in the new root afterwards: debootstrap's own resolver cannot install npm
+  // (its dependencies are met by packages that provide them)
+  private static final Map<Toolchain, String> APT_PACKAGES = Map.of(Toolchain.NODE, "npm");
+
+  // what each generated image's base holds (Toolchains.runtime names them)
+  private static final Map<Toolchain, String> RUNTIME_PACKAGES =
+      Map.of(
+          Toolchain.JAVA_MAVEN, "openjdk-17-jre-headless,ca-certificates",
+          Toolchain.NODE, "nodejs,ca-certificates",
+          Toolchain.GO, "ca-certificates");
 
   private final LocalProperties local;
   private final BuildProperties build;
@@ -53,19 +65,22 @@ class BuilderImages {
     String image = "localhost/container-cloud/builder-" + toolchain.value() + ":1";
     if (!exists(image, context, deadline)) {
       context.log("[platform] making the " + toolchain.value() + " builder image (once per host)");
-      podmanImport(
-          root("builder-" + toolchain.value(), PACKAGES.get(toolchain), context, deadline),
-          image,
-          context,
-          deadline);
+      Path root = root("builder-" + toolchain.value(), PACKAGES.get(toolchain), context, deadline);
+      if (APT_PACKAGES.containsKey(toolchain)) {
+        apt(root, APT_PACKAGES.get(toolchain), context, deadline);
+      }
+      podmanImport(root, image, context, deadline);
     }
     return image;
   }
 
-  /** The Java runtime base image in the registry, made and pushed first if missing there. */
-  synchronized String javaRuntime(BuildContext context, Instant deadline)
+  /**
+   * The base image of {@code toolchain}'s generated images in the registry, made and pushed first
+   * if missing there.
+   */
+  synchronized String runtime(Toolchain toolchain, BuildContext context, Instant deadline)
       throws BuildFailure, InterruptedException {
-    String image = build.registry() + "/" + JAVA_RUNTIME;
+    String image = Toolchains.runtime(toolchain, build.registry());
     List<String> inspect = new ArrayList<>(List.of("skopeo", "inspect", "--raw"));
     if (build.insecureRegistry()) {
       inspect.add("--tls-verify=false");
@@ -75,12 +90,13 @@ class BuilderImages {
       new Command(inspect).quiet().run("looking for " + image, context, deadline);
       return image;
     } catch (BuildFailure missing) {
-      context.log("[platform] making the Java runtime base image " + image + " (once)");
+      context.log("[platform] making the base image " + image + " (once)");
     }
-    String local = "localhost/container-cloud/java-runtime:17";
+    String name = image.substring(image.lastIndexOf('/') + 1);
+    String local = "localhost/container-cloud/" + name;
     if (!exists(local, context, deadline)) {
       podmanImport(
-          root("java-runtime", "openjdk-17-jre-headless,ca-certificates", context, deadline),
+          root(name.replace(':', '-'), RUNTIME_PACKAGES.get(toolchain), context, deadline),
           local,
           context,
           deadline);
@@ -129,6 +145,27 @@ class BuilderImages {
         .run("making the Debian root " + name, context, deadline);
     trustHostAuthorities(root, context, deadline);
     return root;
+  }
+
+  private static void apt(Path root, String packages, BuildContext context, Instant deadline)
+      throws BuildFailure, InterruptedException {
+    List<String> install =
+        new ArrayList<>(
+            List.of(
+                "chroot",
+                root.toString(),
+                "/usr/bin/env",
+                "DEBIAN_FRONTEND=noninteractive",
+                "apt-get",
+                "install",
+                "--yes",
+                "--quiet",
+                "--no-install-recommends"));
+    install.addAll(List.of(packages.split(",")));
+    new Command(install).quiet().run("installing " + packages, context, deadline);
+    new Command(List.of("chroot", root.toString(), "apt-get", "clean"))
+        .quiet()
+        .run("cleaning apt's cache", context, deadline);
   }
 
   /**

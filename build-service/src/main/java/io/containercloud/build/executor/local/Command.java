@@ -106,6 +106,12 @@ final class Command {
       int status = process.waitFor();
       stoppedOr(what, stopped.get(), timedOut.get());
       if (status != 0) {
+        if (!logged) {
+          // a preparation kept out of the log says why it failed after all
+          context.log("[platform] " + what + " failed; its last lines:");
+          tail.subList(Math.max(0, tail.size() - 15), tail.size())
+              .forEach(line -> context.log("  " + line));
+        }
         throw new BuildFailure(what + " failed with exit status " + status);
       }
       return tail;

@@ -293,9 +293,35 @@ class LocalExecutor implements BuildExecutor {
   private String generateDockerfile(
       BuildJob job, Path contextDir, BuildContext context, Instant deadline)
       throws BuildFailure, InterruptedException {
-    Path target = contextDir.resolve("target");
+    ConfigurationSpec spec = job.spec();
+    String dockerfile;
+    if (spec.toolchain().java()) {
+      String jar = "target/" + applicationJar(contextDir);
+      String base = images.runtime(spec.toolchain(), context, deadline);
+      dockerfile = Toolchains.javaDockerfile(base, jar, spec.apm(), spec.image());
+    } else {
+      if (spec.toolchain() == Toolchain.GO
+          && !Files.isRegularFile(contextDir.resolve(Toolchains.GO_PROGRAM))) {
+        throw new BuildFailure("the compile left no program at " + Toolchains.GO_PROGRAM);
+      }
+      String base = images.runtime(spec.toolchain(), context, deadline);
+      dockerfile = Toolchains.dockerfile(spec.toolchain(), base);
+    }
+    Path file = contextDir.resolve(".platform.Dockerfile");
+    try {
+      Files.writeString(file, dockerfile);
+    } catch (IOException e) {
+      throw new BuildFailure("the Dockerfile could not be written: " + e.getMessage());
+    }
+    context.log("[platform] generated Dockerfile:");
+    dockerfile.lines().forEach(line -> context.log("  " + line));
+    return ".platform.Dockerfile";
+  }
+
+  /** The one application jar a Java compile left in {@code target/}. */
+  private static String applicationJar(Path contextDir) throws BuildFailure {
     List<String> jars;
-    try (Stream<Path> files = Files.list(target)) {
+    try (Stream<Path> files = Files.list(contextDir.resolve("target"))) {
       jars =
           files
               .map(p -> p.getFileName().toString())
@@ -310,19 +336,7 @@ class LocalExecutor implements BuildExecutor {
       throw new BuildFailure(
           "the compile must leave one application jar in target/, found " + jars);
     }
-    String base = images.javaRuntime(context, deadline);
-    String dockerfile =
-        Toolchains.javaDockerfile(
-            base, "target/" + jars.get(0), job.spec().apm(), job.spec().image());
-    Path file = contextDir.resolve(".platform.Dockerfile");
-    try {
-      Files.writeString(file, dockerfile);
-    } catch (IOException e) {
-      throw new BuildFailure("the Dockerfile could not be written: " + e.getMessage());
-    }
-    context.log("[platform] generated Dockerfile:");
-    dockerfile.lines().forEach(line -> context.log("  " + line));
-    return ".platform.Dockerfile";
+    return jars.get(0);
   }
 
   private void buildImage(
