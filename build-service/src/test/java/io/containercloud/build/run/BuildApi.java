@@ -45,6 +45,13 @@ final class BuildApi {
     return name;
   }
 
+  /** A configuration of tenant-a named {@code name} with {@code spec} (JSON), made or failing. */
+  void create(String name, String spec) {
+    HttpResponse<String> created =
+        send("POST", "/configurations", "{\"name\":\"" + name + "\",\"spec\":" + spec + "}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+  }
+
   JsonNode trigger(String name) {
     HttpResponse<String> accepted =
         send("POST", "/configurations/tenant-a/" + name + "/builds", null);

@@ -7,7 +7,6 @@ import io.containercloud.common.event.Topic;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.ServiceIntegrationTest;
 import io.containercloud.common.testing.TestKafka;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,15 +71,12 @@ class BuildDrillsIT {
     assertThat(base.path("status").asString()).as(api.log(sample, 1)).isEqualTo("SUCCEEDED");
 
     String name = "b-outage-" + UUID.randomUUID().toString().substring(0, 6);
-    HttpResponse<String> created =
-        api.send(
-            "POST",
-            "/configurations",
-            """
-            {"name":"%s","spec":{"repositoryUrl":"%s","ref":"slow-image","toolchain":"dockerfile",
-             "dockerfile":"Dockerfile","image":"%s"}}"""
-                .formatted(name, git.url(repository), name));
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    api.create(
+        name,
+        """
+        {"repositoryUrl":"%s","ref":"slow-image","toolchain":"dockerfile",
+             "dockerfile":"Dockerfile","image":"%s"}"""
+            .formatted(git.url(repository), name));
     long first = api.trigger(name).path("number").asLong();
     await().atMost(Duration.ofMinutes(2)).until(() -> api.log(name, first).contains("step image"));
     JsonNode failed;

@@ -3,7 +3,6 @@ package io.containercloud.build.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.containercloud.common.testing.LocalInfra;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,23 +28,7 @@ class BuildServiceKilledIT {
     try (GitServer git = new GitServer()) {
       String repository = "killed-" + UUID.randomUUID().toString().substring(0, 8);
       git.sample(repository);
-      git.branch(
-          repository,
-          "slow",
-          "pom.xml",
-          Files.readString(LocalInfra.projectRoot().resolve("samples/hello-java/pom.xml"))
-              .replace(
-                  "<plugins>",
-                  """
-                  <plugins>
-                    <plugin>
-                      <groupId>org.apache.maven.plugins</groupId>
-                      <artifactId>maven-antrun-plugin</artifactId>
-                      <version>3.1.0</version>
-                      <executions><execution><phase>validate</phase><goals><goal>run</goal></goals>
-                        <configuration><target><sleep seconds="600"/></target></configuration>
-                      </execution></executions>
-                    </plugin>"""));
+      git.antrunBranch(repository, "slow", "<sleep seconds=\"600\"/>");
 
       BuildServiceProcess first =
           new BuildServiceProcess(runner, "build_killed_it", workspaces).awaitReady();

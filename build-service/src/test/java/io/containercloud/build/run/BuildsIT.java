@@ -3,7 +3,6 @@ package io.containercloud.build.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.OciRegistry;
 import io.containercloud.common.testing.ServiceIntegrationTest;
 import java.net.URI;
@@ -158,29 +157,12 @@ class BuildsIT {
             "timeout 3 bash -c '</dev/tcp/127.0.0.1/13306' 2>&1 || echo DATABASE-UNREACHABLE",
             "id -u",
             "echo PROBE-DONE");
-    git.branch(
+    git.antrunBranch(
         repository,
         "probe",
-        "pom.xml",
-        Files.readString(LocalInfra.projectRoot().resolve("samples/hello-java/pom.xml"))
-            .replace(
-                "<plugins>",
-                """
-                <plugins>
-                  <plugin>
-                    <groupId>org.apache.maven.plugins</groupId>
-                    <artifactId>maven-antrun-plugin</artifactId>
-                    <version>3.1.0</version>
-                    <executions><execution><phase>validate</phase><goals><goal>run</goal></goals>
-                      <configuration><target>
-                        <exec executable="sh" failonerror="false">
-                          <arg value="-c"/><arg value="%s"/>
-                        </exec>
-                      </target></configuration>
-                    </execution></executions>
-                  </plugin>"""
-                    .formatted(
-                        probe.replace("&", "&amp;").replace("<", "&lt;").replace("'", "&apos;"))));
+        "<exec executable=\"sh\" failonerror=\"false\"><arg value=\"-c\"/><arg value=\""
+            + probe.replace("&", "&amp;").replace("<", "&lt;").replace("'", "&apos;")
+            + "\"/></exec>");
     String name = api.configure("probe", git.url(repository), "probe");
     JsonNode done = api.awaitEnd(name, api.trigger(name).path("number").asLong(), FIRST_BUILD);
     String log = api.log(name, 1);
@@ -219,23 +201,7 @@ class BuildsIT {
   @Test
   void aCancelledBuildStopsItsContainersAndRemovesItsWorkspace() throws Exception {
     // the compile waits in a plugin bound to its first phase
-    git.branch(
-        repository,
-        "slow",
-        "pom.xml",
-        Files.readString(LocalInfra.projectRoot().resolve("samples/hello-java/pom.xml"))
-            .replace(
-                "<plugins>",
-                """
-                <plugins>
-                  <plugin>
-                    <groupId>org.apache.maven.plugins</groupId>
-                    <artifactId>maven-antrun-plugin</artifactId>
-                    <version>3.1.0</version>
-                    <executions><execution><phase>validate</phase><goals><goal>run</goal></goals>
-                      <configuration><target><sleep seconds="600"/></target></configuration>
-                    </execution></executions>
-                  </plugin>"""));
+    git.antrunBranch(repository, "slow", "<sleep seconds=\"600\"/>");
     String name = api.configure("slow", git.url(repository), "slow");
     long number = api.trigger(name).path("number").asLong();
     await()

@@ -92,6 +92,30 @@ final class GitServer implements AutoCloseable {
     return git(checkout, "rev-parse", "HEAD").trim();
   }
 
+  /**
+   * A branch of {@code name}'s Java sample whose compile first runs {@code target} (Ant tasks) in
+   * its first phase: a compile that waits, or a probe of what a build's code can reach.
+   */
+  String antrunBranch(String name, String branch, String target)
+      throws IOException, InterruptedException {
+    String pom =
+        Files.readString(LocalInfra.projectRoot().resolve("samples/hello-java/pom.xml"))
+            .replace(
+                "<plugins>",
+                """
+                <plugins>
+                  <plugin>
+                    <groupId>org.apache.maven.plugins</groupId>
+                    <artifactId>maven-antrun-plugin</artifactId>
+                    <version>3.1.0</version>
+                    <executions><execution><phase>validate</phase><goals><goal>run</goal></goals>
+                      <configuration><target>%s</target></configuration>
+                    </execution></executions>
+                  </plugin>"""
+                    .formatted(target));
+    return branch(name, branch, "pom.xml", pom);
+  }
+
   String url(String name) {
     return "git://127.0.0.1:" + port + "/" + name + ".git";
   }

@@ -237,16 +237,13 @@ class KubernetesBuildsIT {
   @Test
   void aRepositoryWithItsOwnDockerfileBuildsWithoutACompileStep() {
     String name = "b-docker-" + UUID.randomUUID().toString().substring(0, 6);
-    HttpResponse<String> created =
-        api.send(
-            "POST",
-            "/configurations",
-            """
-            {"name":"%s","spec":{"repositoryUrl":"%s","ref":"%s","toolchain":"dockerfile",
+    api.create(
+        name,
+        """
+        {"repositoryUrl":"%s","ref":"%s","toolchain":"dockerfile",
              "dockerfile":"docker/app.Dockerfile","image":"%s",
-             "buildArguments":{"GREETING":"hello; $(id) `id`"}}}"""
-                .formatted(name, git.url(repository), mainCommit, name));
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+             "buildArguments":{"GREETING":"hello; $(id) `id`"}}"""
+            .formatted(git.url(repository), mainCommit, name));
     long number = api.trigger(name).path("number").asLong();
     PodSpec pod = awaitJob(name, number).getSpec().getTemplate().getSpec();
 
@@ -296,15 +293,12 @@ class KubernetesBuildsIT {
   @Test
   void aGoBuildCompilesInItsBuilderToAProgramOnTheBareBaseImage() {
     String name = "b-go-" + UUID.randomUUID().toString().substring(0, 6);
-    HttpResponse<String> created =
-        api.send(
-            "POST",
-            "/configurations",
-            """
-            {"name":"%s","spec":{"repositoryUrl":"%s","ref":"main","toolchain":"go",
-             "image":"%s"}}"""
-                .formatted(name, git.url(repository), name));
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    api.create(
+        name,
+        """
+        {"repositoryUrl":"%s","ref":"main","toolchain":"go",
+             "image":"%s"}"""
+            .formatted(git.url(repository), name));
     long number = api.trigger(name).path("number").asLong();
     Container compile =
         awaitJob(name, number).getSpec().getTemplate().getSpec().getInitContainers().get(1);

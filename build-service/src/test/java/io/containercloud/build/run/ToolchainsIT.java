@@ -69,15 +69,12 @@ class ToolchainsIT {
     String repository = sample + "-" + UUID.randomUUID().toString().substring(0, 8);
     git.sample(repository, sample);
     String name = "b-" + toolchain + "-" + UUID.randomUUID().toString().substring(0, 6);
-    HttpResponse<String> created =
-        api.send(
-            "POST",
-            "/configurations",
-            """
-            {"name":"%s","spec":{"repositoryUrl":"%s","ref":"main","toolchain":"%s",
-             "image":"%s","resources":{"cpu":"1","memory":"1Gi"},"timeoutSeconds":1800}}"""
-                .formatted(name, git.url(repository), toolchain, name));
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    api.create(
+        name,
+        """
+        {"repositoryUrl":"%s","ref":"main","toolchain":"%s",
+             "image":"%s","resources":{"cpu":"1","memory":"1Gi"},"timeoutSeconds":1800}"""
+            .formatted(git.url(repository), toolchain, name));
     JsonNode done = api.awaitEnd(name, api.trigger(name).path("number").asLong(), FIRST_BUILD);
     assertThat(done.path("status").asString()).as(api.log(name, 1)).isEqualTo("SUCCEEDED");
     assertThat(done.path("steps").findValuesAsString("name"))
