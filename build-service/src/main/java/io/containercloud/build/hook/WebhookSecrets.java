@@ -7,6 +7,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -16,6 +18,8 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 class WebhookSecrets {
+
+  private static final Logger log = LoggerFactory.getLogger(WebhookSecrets.class);
 
   /** A configuration's secret and when it was made. */
   record Stored(String secret, Instant rotatedAt) {}
@@ -46,17 +50,33 @@ class WebhookSecrets {
     return new Stored(secret, now);
   }
 
+  /**
+   * The configuration's secret; none when it has none, or when it cannot be opened (sealed under
+   * another key than this instance's: its writers make a new one).
+   */
   Optional<Stored> find(Configuration configuration) {
     return jdbc
         .query(
             "SELECT secret, rotated_at FROM build_webhook WHERE configuration_id = ?",
-            (rs, i) ->
-                new Stored(
-                    cipher.decrypt(owner(configuration), rs.getBytes("secret")),
-                    rs.getTimestamp("rotated_at").toInstant()),
+            (rs, i) -> open(configuration, rs.getBytes("secret"), rs.getTimestamp("rotated_at")),
             configuration.id())
         .stream()
+        .flatMap(Optional::stream)
         .findFirst();
+  }
+
+  private Optional<Stored> open(Configuration configuration, byte[] sealed, Timestamp rotatedAt) {
+    try {
+      return Optional.of(
+          new Stored(cipher.decrypt(owner(configuration), sealed), rotatedAt.toInstant()));
+    } catch (IllegalStateException e) {
+      log.error(
+          "the webhook secret of {}/{} does not open with platform.build.hooks.secrets-key: {}",
+          configuration.tenant(),
+          configuration.name(),
+          e.getMessage());
+      return Optional.empty();
+    }
   }
 
   private static String owner(Configuration configuration) {

@@ -162,6 +162,25 @@ class GitHooksIT {
     assertThat(unknown.statusCode()).isEqualTo(401);
     assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 
+    // a secret sealed under another key (the key replaced) opens no more: 401, not an error
+    jdbc.update(
+        "UPDATE build_webhook SET secret = ? WHERE configuration_id ="
+            + " (SELECT id FROM build_configuration WHERE tenant = 'tenant-a' AND name = ?)",
+        new byte[] {
+          1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
+          26, 27, 28, 29
+        },
+        name);
+    assertThat(
+            hook(push, Map.of("X-GitHub-Event", "push", "X-Hub-Signature-256", sign(secret, push)))
+                .statusCode())
+        .isEqualTo(401);
+    assertThat(
+            json.readTree(api("GET", webhook(), null, Role.VIEWER).body())
+                .path("configured")
+                .asBoolean())
+        .isFalse();
+
     // a new secret: the old one no longer works
     api("POST", webhook(), null, Role.DEVELOPER);
     assertThat(

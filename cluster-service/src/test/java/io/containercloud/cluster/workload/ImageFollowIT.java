@@ -153,9 +153,11 @@ class ImageFollowIT {
               assertThat(rooms.get(DEV, "/workloads/tenant-a/api").body())
                   .contains("\"image\":\"" + image + "\"");
               for (String room : ROOMS) {
+                // the room's Deployment may not be made yet: that is a wait, not an error
+                var deployment = rooms.deployment(room, "tenant-a", "api");
+                assertThat(deployment).as(room).isNotNull();
                 assertThat(
-                        rooms
-                            .deployment(room, "tenant-a", "api")
+                        deployment
                             .getSpec()
                             .getTemplate()
                             .getSpec()
