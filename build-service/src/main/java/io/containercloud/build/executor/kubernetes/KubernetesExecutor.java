@@ -123,10 +123,12 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
     String namespace = create(job, commit, image, context, deadline);
     context.resolved(commit, image); // after the Job: recording it does not hold the Job back
     context.log("[platform] Job " + namespace + "/" + name + " on " + client.getMasterUrl());
+    // the Job has the whole timeout from now on (its activeDeadlineSeconds), and so does its wait
+    Instant end = Instant.now().plusSeconds(spec.timeoutSeconds()).plus(GRACE);
     try {
-      return new Follower(job, namespace, name, context, deadline).follow();
-    } catch (InterruptedException e) {
-      delete(namespace, name, job.id());
+      return new Follower(job, namespace, name, context, end).follow();
+    } catch (InterruptedException | GaveUp e) {
+      delete(namespace, name, job.id()); // no build left running that nobody follows
       throw e;
     }
   }
@@ -151,12 +153,26 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
     while (true) {
       try {
         String namespace = namespaces.ensure(job.tenant());
-        client.batch().v1().jobs().inNamespace(namespace).resource(spec).create();
+        try {
+          client.batch().v1().jobs().inNamespace(namespace).resource(spec).create();
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409) {
+            throw e;
+          }
+          // made by an earlier try whose answer was lost; another build's Job would be refused
+          Job existing =
+              client.batch().v1().jobs().inNamespace(namespace).withName(name(job)).get();
+          if (existing == null
+              || !commit.equals(
+                  existing
+                      .getMetadata()
+                      .getAnnotations()
+                      .get("platform.containercloud.io/commit"))) {
+            throw new BuildFailure("a Job " + name(job) + " of another build is in " + namespace);
+          }
+        }
         return namespace;
       } catch (KubernetesClientException e) {
-        if (e.getCode() == 409) {
-          return template.namespace(job.tenant()); // made by an earlier try that timed out
-        }
         if (e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 429) {
           throw new BuildFailure("the cluster refused the build's Job: " + e.getMessage());
         }
@@ -167,6 +183,10 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
       }
       pause(context, deadline);
     }
+  }
+
+  private static String name(BuildJob job) {
+    return JobTemplate.name(job.id());
   }
 
   private void pause(BuildContext context, Instant deadline)
@@ -244,7 +264,7 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
             return outcome.get();
           }
           if (Instant.now().isAfter(deadline)) {
-            throw new BuildFailure("the cluster did not report the Job's end in time");
+            throw new GaveUp("the cluster did not report the Job's end in time");
           }
           changes.poll(
               Math.min(properties.resync().toMillis(), CANCEL_CHECK.toMillis()),
@@ -282,6 +302,14 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
       Optional<Pod> pod =
           cache.pods(namespace, name).stream()
               .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()));
+      // a Job past its deadline kills its containers: said as the timeout, not as their exit
+      // (FailureTarget comes before Failed, once the pods have ended)
+      if (condition(job, "FailureTarget")
+          .or(() -> condition(job, "Failed"))
+          .filter(c -> "DeadlineExceeded".equals(c.getReason()))
+          .isPresent()) {
+        throw new BuildFailure("the build ran longer than its timeout of " + timeoutSeconds + " s");
+      }
       if (pod.isPresent()) {
         unschedulable(pod.get());
         progress(pod.get());
@@ -289,11 +317,9 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
       Optional<JobCondition> failed = condition(job, "Failed");
       if (failed.isPresent()) {
         throw new BuildFailure(
-            "DeadlineExceeded".equals(failed.get().getReason())
-                ? "the build ran longer than its timeout of " + timeoutSeconds + " s"
-                : "the build's Job failed: "
-                    + failed.get().getReason()
-                    + Optional.ofNullable(failed.get().getMessage()).map(m -> ", " + m).orElse(""));
+            "the build's Job failed: "
+                + failed.get().getReason()
+                + Optional.ofNullable(failed.get().getMessage()).map(m -> ", " + m).orElse(""));
       }
       if (condition(job, "Complete").isPresent() && finished.contains(JobTemplate.IMAGE)) {
         if (digest == null) {
@@ -471,6 +497,14 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
         }
         context.log(text);
       }
+    }
+  }
+
+  /** Waiting for a Job's end took longer than its own deadline allows: the Job goes too. */
+  private static final class GaveUp extends BuildFailure {
+
+    GaveUp(String message) {
+      super(message);
     }
   }
 
