@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.containercloud.common.event.Topic;
+import io.containercloud.common.testing.GitServer;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.ServiceIntegrationTest;
 import io.containercloud.common.testing.TestKafka;

@@ -3,6 +3,7 @@ package io.containercloud.build.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.containercloud.common.testing.GitServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,14 +43,14 @@ class BuildServiceKilledIT {
         assertThat(builds).hasSize(1);
       }
       String compile =
-          podmanContainers("cc-build-")
+          Podman.containers("cc-build-")
               .lines()
               .filter(c -> c.endsWith("-compile"))
               .findFirst()
               .orElseThrow();
       first.kill();
       // the service is gone; the container it started runs on
-      assertThat(podmanContainers(compile)).isEqualTo(compile);
+      assertThat(Podman.containers(compile)).isEqualTo(compile);
 
       try (BuildServiceProcess second =
           new BuildServiceProcess(runner, "build_killed_it", workspaces).awaitReady()) {
@@ -61,19 +62,8 @@ class BuildServiceKilledIT {
         try (Stream<Path> builds = Files.list(workspaces)) {
           assertThat(builds).isEmpty();
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> podmanContainers(compile).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> Podman.containers(compile).isEmpty());
       }
     }
-  }
-
-  private static String podmanContainers(String prefix) throws Exception {
-    Process process =
-        new ProcessBuilder(
-                "podman", "ps", "--all", "--format", "{{.Names}}", "--filter", "name=" + prefix)
-            .redirectErrorStream(true)
-            .start();
-    String names = new String(process.getInputStream().readAllBytes()).trim();
-    process.waitFor();
-    return names;
   }
 }

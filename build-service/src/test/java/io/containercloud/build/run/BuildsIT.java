@@ -3,6 +3,7 @@ package io.containercloud.build.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.containercloud.common.testing.GitServer;
 import io.containercloud.common.testing.OciRegistry;
 import io.containercloud.common.testing.ServiceIntegrationTest;
 import java.net.URI;
@@ -79,7 +80,8 @@ class BuildsIT {
     String tag = "main-" + mainCommit.substring(0, 7);
     assertThat(done.path("image").asString())
         .isEqualTo(OciRegistry.ADDRESS + "/tenant-a/" + name + ":" + tag);
-    assertThat(done.path("digest").asString()).isEqualTo(manifestDigest("tenant-a/" + name, tag));
+    assertThat(done.path("digest").asString())
+        .isEqualTo(OciRegistry.manifestDigest("tenant-a/" + name, tag));
     assertThat(done.path("steps").findValuesAsString("name"))
         .containsExactly("clone", "compile", "image", "push");
     assertThat(done.path("steps").findValuesAsString("status")).containsOnly("SUCCEEDED");
@@ -112,10 +114,7 @@ class BuildsIT {
 
     // the image, run for real: the JVM's options load the agent and size the heap from the limit
     String output =
-        run(
-            "podman",
-            "--runtime",
-            "runc",
+        Podman.podman(
             "run",
             "--rm",
             "--tls-verify=false",
@@ -130,6 +129,7 @@ class BuildsIT {
             done.path("image").asString(),
             "-XX:+PrintFlagsFinal",
             "-version");
+    Podman.podman("rmi", "--ignore", done.path("image").asString());
     assertThat(output)
         .contains("opentelemetry-javaagent - version: 2.33.1")
         .containsPattern("MaxRAMPercentage\\s+= 75\\.0")
@@ -215,7 +215,7 @@ class BuildsIT {
     assertThat(done.path("status").asString()).isEqualTo("CANCELLED");
     assertThat(done.path("steps").findValuesAsString("status"))
         .containsExactly("SUCCEEDED", "CANCELLED");
-    assertThat(podmanContainers("cc-build-" + buildId(name, number))).isEmpty();
+    assertThat(Podman.containers("cc-build-" + buildId(name, number))).isEmpty();
     assertThat(Files.exists(workspaces.resolve(Long.toString(buildId(name, number))))).isFalse();
     assertThat(
             api.send("POST", "/builds/tenant-a/" + name + "/" + number + "/cancel", null)
@@ -238,43 +238,6 @@ class BuildsIT {
         Integer.class,
         type,
         "tenant-a/" + name);
-  }
-
-  private static String run(String... command) throws Exception {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes());
-    process.waitFor();
-    return output;
-  }
-
-  private static String podmanContainers(String prefix) throws Exception {
-    Process process =
-        new ProcessBuilder(
-                "podman", "ps", "--all", "--format", "{{.Names}}", "--filter", "name=" + prefix)
-            .redirectErrorStream(true)
-            .start();
-    String names = new String(process.getInputStream().readAllBytes()).trim();
-    process.waitFor();
-    return names;
-  }
-
-  private static String manifestDigest(String repository, String tag) throws Exception {
-    return HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        "http://"
-                            + OciRegistry.ADDRESS
-                            + "/v2/"
-                            + repository
-                            + "/manifests/"
-                            + tag))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody())
-                .header("Accept", "application/vnd.oci.image.manifest.v1+json")
-                .build(),
-            HttpResponse.BodyHandlers.discarding())
-        .headers()
-        .firstValue("Docker-Content-Digest")
-        .orElseThrow();
   }
 
   private static int registryAnswer(String path) throws Exception {

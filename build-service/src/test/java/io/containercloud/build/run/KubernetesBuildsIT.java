@@ -3,9 +3,11 @@ package io.containercloud.build.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.containercloud.common.testing.GitServer;
 import io.containercloud.common.testing.KubeSimProcess;
 import io.containercloud.common.testing.ServiceIntegrationTest;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -71,6 +73,8 @@ class KubernetesBuildsIT {
     registry.add(
         "platform.build.kubernetes.builders.java-maven", () -> "registry.test/builder-java:1");
     registry.add("platform.build.kubernetes.builders.go", () -> "registry.test/builder-go:1");
+    registry.add(
+        "platform.build.kubernetes.builders.java-gradle", () -> "registry.test/builder-gradle:1");
     registry.add("platform.build.kubernetes.registry-username", () -> "robot$tenant-a+builds");
     registry.add("platform.build.kubernetes.registry-password", () -> "s3cret");
     registry.add(
@@ -139,9 +143,12 @@ class KubernetesBuildsIT {
     assertThat(compile.getArgs().get(0))
         .startsWith("FROM 127.0.0.1:15000/platform/java-runtime:17\nCOPY .platform/app.jar ")
         .contains("-XX:MaxRAMPercentage=75");
-    assertThat(compile.getArgs().subList(1, compile.getArgs().size()))
-        .containsExactly(
-            "mvn", "-B", "-ntp", "-Dmaven.repo.local=/cache/maven", "-DskipTests", "package");
+    assertThat(compile.getArgs().subList(1, 3)).containsExactly("sh", "-c");
+    assertThat(compile.getArgs().get(3))
+        .contains(
+            "mvn -B -ntp -Dmaven.repo.local=/cache/maven -DskipTests package \"$@\"",
+            "application_jar target");
+    assertThat(compile.getArgs().subList(4, compile.getArgs().size())).containsExactly("maven");
     assertThat(compile.getResources().getLimits())
         .isEqualTo(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi")));
     assertThat(compile.getVolumeMounts())
@@ -280,12 +287,41 @@ class KubernetesBuildsIT {
             "COPY .platform/opentelemetry-javaagent.jar /app/opentelemetry-javaagent.jar",
             "ENV OTEL_SERVICE_NAME=\"" + name + "\"",
             "-XX:MaxRAMPercentage=75 -javaagent:/app/opentelemetry-javaagent.jar");
-    assertThat(compile.getArgs())
-        .containsSubsequence(
-            "package",
-            "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy",
-            "-Dartifact=io.opentelemetry.javaagent:opentelemetry-javaagent:2.33.1",
-            "-DoutputDirectory=.platform");
+    // the agent's coordinates are a parameter of the fixed script, which fetches it with Maven
+    assertThat(compile.getArgs().get(3))
+        .contains("maven-dependency-plugin:3.8.1:copy \"-Dartifact=$1\"");
+    assertThat(compile.getArgs().subList(4, compile.getArgs().size()))
+        .containsExactly("maven", "io.opentelemetry.javaagent:opentelemetry-javaagent:2.33.1");
+    play(name, number, "Succeeded");
+    assertThat(api.awaitEnd(name, number, BUILD).path("status").asString()).isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  void aGradleBuildRunsTheProjectsWrapperOrTheBuildersGradleAndFetchesTheAgentWithIt() {
+    String name = "b-gradle-" + UUID.randomUUID().toString().substring(0, 6);
+    api.create(
+        name,
+        """
+        {"repositoryUrl":"%s","ref":"main","toolchain":"java-gradle","apm":true,
+             "image":"%s"}"""
+            .formatted(git.url(repository), name));
+    long number = api.trigger(name).path("number").asLong();
+    Container compile =
+        awaitJob(name, number).getSpec().getTemplate().getSpec().getInitContainers().get(1);
+
+    assertThat(compile.getImage()).isEqualTo("registry.test/builder-gradle:1");
+    assertThat(compile.getArgs().get(0))
+        .startsWith("FROM 127.0.0.1:15000/platform/java-runtime:17\nCOPY .platform/app.jar ")
+        .contains("-javaagent:/app/opentelemetry-javaagent.jar");
+    assertThat(compile.getArgs().get(3))
+        .contains(
+            "sh ./gradlew --no-daemon --console=plain assemble \"$@\"",
+            "gradle --no-daemon --console=plain assemble \"$@\"",
+            "\"-PplatformApmAgent=$1\" platformApm",
+            "application_jar build/libs");
+    assertThat(compile.getArgs().subList(4, compile.getArgs().size()))
+        .containsExactly("gradle", "io.opentelemetry.javaagent:opentelemetry-javaagent:2.33.1");
+    assertThat(compile.getEnv()).extracting(EnvVar::getName).containsExactly("HOME");
     play(name, number, "Succeeded");
     assertThat(api.awaitEnd(name, number, BUILD).path("status").asString()).isEqualTo("SUCCEEDED");
   }

@@ -3,6 +3,7 @@ package io.containercloud.build.run;
 import static org.awaitility.Awaitility.await;
 
 import io.containercloud.common.security.Role;
+import io.containercloud.common.testing.GitServer;
 import io.containercloud.common.testing.ServiceContract;
 import io.containercloud.common.testing.ServiceIntegrationTest;
 import io.containercloud.common.testing.TestTokens;

@@ -1,8 +1,10 @@
 package io.containercloud.build.run;
 
+import static io.containercloud.build.run.Podman.podman;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.containercloud.common.testing.GitServer;
 import io.containercloud.common.testing.ServiceIntegrationTest;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -11,8 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,9 +24,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The Node and Go samples built for real by the local executor (their builder and base images made
- * from Debian's packages by the first build on a host), and each image run with podman as it is
- * (its entrypoint, its user, a published port): the service answers.
+ * The Gradle, Node and Go samples built for real by the local executor (their builder and base
+ * images made from Debian's packages by the first build on a host), and each image run with podman
+ * as it is (its entrypoint, its user, a published port): the service answers.
  */
 @ServiceIntegrationTest
 class ToolchainsIT {
@@ -56,25 +56,53 @@ class ToolchainsIT {
   }
 
   @Test
+  void aGradleServiceIsBuiltWithTheAgentItsBuildFetchedAndRunsOnTheJavaBaseImage()
+      throws Exception {
+    String image = build("java-gradle", "hello-gradle", "\"apm\":true,").path("image").asString();
+    // the JVM's options load the agent the compile fetched; then the service answers
+    assertThat(
+            podman(
+                "run",
+                "--rm",
+                "--tls-verify=false",
+                "--network=none",
+                "--memory=512m",
+                "--ulimit",
+                "nofile=1024:1024",
+                "--ulimit",
+                "nproc=1000:1000",
+                "--entrypoint",
+                "java",
+                image,
+                "-version"))
+        .contains("opentelemetry-javaagent - version: 2.33.1", "openjdk version \"17");
+    assertThat(serve(image)).isEqualTo("hello\n");
+  }
+
+  @Test
   void aNodeServiceIsInstalledAndRunsOnTheNodeBaseImage() throws Exception {
-    assertThat(serve(build("node", "hello-node").path("image").asString())).isEqualTo("hello\n");
+    assertThat(serve(build("node", "hello-node", "").path("image").asString()))
+        .isEqualTo("hello\n");
   }
 
   @Test
   void aGoServiceIsCompiledToOneProgramOnTheBareBaseImage() throws Exception {
-    assertThat(serve(build("go", "hello-go").path("image").asString())).isEqualTo("hello\n");
+    assertThat(serve(build("go", "hello-go", "").path("image").asString())).isEqualTo("hello\n");
   }
 
-  private JsonNode build(String toolchain, String sample) throws Exception {
+  /**
+   * Builds {@code sample} with {@code toolchain} and more fields of the spec ({@code "apm":true,}).
+   */
+  private JsonNode build(String toolchain, String sample, String more) throws Exception {
     String repository = sample + "-" + UUID.randomUUID().toString().substring(0, 8);
     git.sample(repository, sample);
     String name = "b-" + toolchain + "-" + UUID.randomUUID().toString().substring(0, 6);
     api.create(
         name,
         """
-        {"repositoryUrl":"%s","ref":"main","toolchain":"%s",
+        {%s"repositoryUrl":"%s","ref":"main","toolchain":"%s",
              "image":"%s","resources":{"cpu":"1","memory":"1Gi"},"timeoutSeconds":1800}"""
-            .formatted(git.url(repository), toolchain, name));
+            .formatted(more, git.url(repository), toolchain, name));
     JsonNode done = api.awaitEnd(name, api.trigger(name).path("number").asLong(), FIRST_BUILD);
     assertThat(done.path("status").asString()).as(api.log(name, 1)).isEqualTo("SUCCEEDED");
     assertThat(done.path("steps").findValuesAsString("name"))
@@ -115,17 +143,7 @@ class ToolchainsIT {
               b -> !b.isEmpty());
     } finally {
       podman("rm", "--force", "--time", "0", container);
+      podman("rmi", "--ignore", image); // the host's storage keeps no copy of what a test pulled
     }
-  }
-
-  private static String podman(String... args) throws Exception {
-    List<String> argv = new ArrayList<>(List.of("podman", "--runtime", "runc"));
-    argv.addAll(List.of(args));
-    Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes());
-    if (process.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", argv) + ": " + output);
-    }
-    return output;
   }
 }

@@ -61,6 +61,18 @@ public final class OciRegistry {
     return digest;
   }
 
+  /** The digest the registry serves for {@code repository:tag}'s image manifest. */
+  public static String manifestDigest(String repository, String tag) {
+    HttpResponse<String> head =
+        send(
+            HttpRequest.newBuilder(url("/v2/" + repository + "/manifests/" + tag))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .header("Accept", "application/vnd.oci.image.manifest.v1+json")
+                .build());
+    assertThat(head.statusCode()).as(repository + ":" + tag).isEqualTo(200);
+    return head.headers().firstValue("Docker-Content-Digest").orElseThrow();
+  }
+
   private static String blob(String repository, byte[] content) {
     HttpResponse<String> started =
         send(

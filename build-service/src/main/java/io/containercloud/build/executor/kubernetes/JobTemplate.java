@@ -59,7 +59,7 @@ final class JobTemplate {
       """;
 
   // $1 the generated Dockerfile, then the toolchain's compile program; leaves the Dockerfile in
-  // .platform, beside what the program left there (a Go program)
+  // .platform, beside what the program left there (the Java jar, the Go program)
   static final String COMPILE_SCRIPT =
       """
       set -eu
@@ -67,29 +67,6 @@ final class JobTemplate {
       shift
       "$@"
       mkdir -p .platform
-      printf '%s' "$dockerfile" > .platform/Dockerfile
-      """;
-
-  // the same for Java, which also leaves the one application jar as .platform/app.jar
-  static final String JAVA_COMPILE_SCRIPT =
-      """
-      set -eu
-      dockerfile=$1
-      shift
-      "$@"
-      set --
-      for jar in target/*.jar; do
-        case "$jar" in
-          *-sources.jar|*-javadoc.jar|*-plain.jar|target/original-*) ;;
-          *) [ -f "$jar" ] && set -- "$@" "$jar" ;;
-        esac
-      done
-      if [ "$#" -ne 1 ]; then
-        echo "the compile must leave one application jar in target/, found: $*" >&2
-        exit 1
-      fi
-      mkdir -p .platform
-      cp "$1" .platform/app.jar
       printf '%s' "$dockerfile" > .platform/Dockerfile
       """;
 
@@ -190,13 +167,13 @@ final class JobTemplate {
     List<String> args = new ArrayList<>();
     args.add(
         toolchain.java()
-            ? Toolchains.javaDockerfile(base, ".platform/app.jar", spec.apm(), spec.image())
+            ? Toolchains.javaDockerfile(base, spec.apm(), spec.image())
             : Toolchains.dockerfile(toolchain, base));
     args.addAll(Toolchains.compile(toolchain, spec.apm() ? apmAgent : null).orElseThrow());
     return new ContainerBuilder()
         .withName(COMPILE)
         .withImage(builder)
-        .withCommand("sh", "-c", toolchain.java() ? JAVA_COMPILE_SCRIPT : COMPILE_SCRIPT, COMPILE)
+        .withCommand("sh", "-c", COMPILE_SCRIPT, COMPILE)
         .withArgs(args)
         .withWorkingDir(contextPath(spec))
         .withEnv(new EnvVar("HOME", "/tmp", null))

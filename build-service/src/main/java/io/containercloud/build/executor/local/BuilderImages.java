@@ -31,18 +31,22 @@ class BuilderImages {
   private static final Map<Toolchain, String> PACKAGES =
       Map.of(
           Toolchain.JAVA_MAVEN, "openjdk-17-jdk-headless,maven,git,ca-certificates",
+          Toolchain.JAVA_GRADLE, "openjdk-17-jdk-headless,git,ca-certificates",
           Toolchain.NODE, "nodejs,git,ca-certificates",
           Toolchain.GO, "golang-go,git,ca-certificates",
           Toolchain.DOCKERFILE, "git,ca-certificates");
 
   // installed with apt in the new root afterwards: debootstrap's own resolver cannot install npm
-  // (its dependencies are met by packages that provide them)
-  private static final Map<Toolchain, String> APT_PACKAGES = Map.of(Toolchain.NODE, "npm");
+  // or gradle (dependencies met by packages that provide them). Debian's Gradle is 4.4.1, for
+  // projects without a wrapper; one with a wrapper runs the Gradle it names
+  private static final Map<Toolchain, String> APT_PACKAGES =
+      Map.of(Toolchain.NODE, "npm", Toolchain.JAVA_GRADLE, "gradle");
 
   // what each generated image's base holds (Toolchains.runtime names them)
   private static final Map<Toolchain, String> RUNTIME_PACKAGES =
       Map.of(
           Toolchain.JAVA_MAVEN, "openjdk-17-jre-headless,ca-certificates",
+          Toolchain.JAVA_GRADLE, "openjdk-17-jre-headless,ca-certificates",
           Toolchain.NODE, "nodejs,ca-certificates",
           Toolchain.GO, "ca-certificates");
 
@@ -147,11 +151,18 @@ class BuilderImages {
     return root;
   }
 
+  // in a mount and process namespace of its own with /proc mounted: Java's certificate store is
+  // configured by a package script that runs java, which needs /proc; the mount ends with it
   private static void apt(Path root, String packages, BuildContext context, Instant deadline)
       throws BuildFailure, InterruptedException {
     List<String> install =
         new ArrayList<>(
             List.of(
+                "unshare",
+                "--mount",
+                "--pid",
+                "--fork",
+                "--mount-proc=" + root.resolve("proc"),
                 "chroot",
                 root.toString(),
                 "/usr/bin/env",

@@ -12,13 +12,13 @@ import io.containercloud.build.executor.Toolchains;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -42,7 +42,6 @@ class LocalExecutor implements BuildExecutor {
 
   private static final Logger log = LoggerFactory.getLogger(LocalExecutor.class);
 
-  private static final Pattern JAR = Pattern.compile("[A-Za-z0-9._-]{1,200}\\.jar");
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
   private final BuildProperties build;
@@ -294,19 +293,18 @@ class LocalExecutor implements BuildExecutor {
       BuildJob job, Path contextDir, BuildContext context, Instant deadline)
       throws BuildFailure, InterruptedException {
     ConfigurationSpec spec = job.spec();
-    String dockerfile;
-    if (spec.toolchain().java()) {
-      String jar = "target/" + applicationJar(contextDir);
-      String base = images.runtime(spec.toolchain(), context, deadline);
-      dockerfile = Toolchains.javaDockerfile(base, jar, spec.apm(), spec.image());
-    } else {
-      if (spec.toolchain() == Toolchain.GO
-          && !Files.isRegularFile(contextDir.resolve(Toolchains.GO_PROGRAM))) {
-        throw new BuildFailure("the compile left no program at " + Toolchains.GO_PROGRAM);
-      }
-      String base = images.runtime(spec.toolchain(), context, deadline);
-      dockerfile = Toolchains.dockerfile(spec.toolchain(), base);
+    String left =
+        spec.toolchain().java()
+            ? Toolchains.JAVA_JAR
+            : spec.toolchain() == Toolchain.GO ? Toolchains.GO_PROGRAM : null;
+    if (left != null && !Files.isRegularFile(contextDir.resolve(left), LinkOption.NOFOLLOW_LINKS)) {
+      throw new BuildFailure("the compile left nothing at " + left);
     }
+    String base = images.runtime(spec.toolchain(), context, deadline);
+    String dockerfile =
+        spec.toolchain().java()
+            ? Toolchains.javaDockerfile(base, spec.apm(), spec.image())
+            : Toolchains.dockerfile(spec.toolchain(), base);
     Path file = contextDir.resolve(".platform.Dockerfile");
     try {
       Files.writeString(file, dockerfile);
@@ -316,27 +314,6 @@ class LocalExecutor implements BuildExecutor {
     context.log("[platform] generated Dockerfile:");
     dockerfile.lines().forEach(line -> context.log("  " + line));
     return ".platform.Dockerfile";
-  }
-
-  /** The one application jar a Java compile left in {@code target/}. */
-  private static String applicationJar(Path contextDir) throws BuildFailure {
-    List<String> jars;
-    try (Stream<Path> files = Files.list(contextDir.resolve("target"))) {
-      jars =
-          files
-              .map(p -> p.getFileName().toString())
-              .filter(n -> n.endsWith(".jar"))
-              .filter(n -> !n.endsWith("-sources.jar") && !n.endsWith("-javadoc.jar"))
-              .filter(n -> !n.endsWith("-plain.jar") && !n.startsWith("original-"))
-              .toList();
-    } catch (IOException e) {
-      throw new BuildFailure("the compile left no target folder: " + e.getMessage());
-    }
-    if (jars.size() != 1 || !JAR.matcher(jars.get(0)).matches()) {
-      throw new BuildFailure(
-          "the compile must leave one application jar in target/, found " + jars);
-    }
-    return jars.get(0);
   }
 
   private void buildImage(

@@ -1,8 +1,7 @@
-package io.containercloud.build.run;
+package io.containercloud.common.testing;
 
 import static org.awaitility.Awaitility.await;
 
-import io.containercloud.common.testing.LocalInfra;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -18,14 +17,14 @@ import java.util.List;
  * A real {@code git daemon} on loopback serving bare repositories from a temporary folder, and the
  * git commands that fill them: the sample service of {@code samples/hello-java}, on branches.
  */
-final class GitServer implements AutoCloseable {
+public final class GitServer implements AutoCloseable {
 
   private final Path base = Files.createTempDirectory("git-server");
   private final Path work = Files.createTempDirectory("git-work");
   private final int port;
   private final Process daemon;
 
-  GitServer() throws IOException, InterruptedException {
+  public GitServer() throws IOException, InterruptedException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
@@ -46,12 +45,12 @@ final class GitServer implements AutoCloseable {
   }
 
   /** The sample service as repository {@code name} on branch {@code main}; returns the commit. */
-  String sample(String name) throws IOException, InterruptedException {
+  public String sample(String name) throws IOException, InterruptedException {
     return sample(name, "hello-java");
   }
 
   /** The sample of {@code samples/<sample>} as repository {@code name}, on {@code main}. */
-  String sample(String name, String sample) throws IOException, InterruptedException {
+  public String sample(String name, String sample) throws IOException, InterruptedException {
     Path checkout = work.resolve(name);
     copy(LocalInfra.projectRoot().resolve("samples/" + sample), checkout);
     git(checkout, "init", "--quiet", "--initial-branch=main");
@@ -72,7 +71,7 @@ final class GitServer implements AutoCloseable {
   }
 
   /** A branch of {@code name} from main where {@code file} says {@code content}. */
-  String branch(String name, String branch, String file, String content)
+  public String branch(String name, String branch, String file, String content)
       throws IOException, InterruptedException {
     Path checkout = work.resolve(name);
     git(checkout, "checkout", "--quiet", "-B", branch, "main");
@@ -96,7 +95,7 @@ final class GitServer implements AutoCloseable {
    * A branch of {@code name}'s Java sample whose compile first runs {@code target} (Ant tasks) in
    * its first phase: a compile that waits, or a probe of what a build's code can reach.
    */
-  String antrunBranch(String name, String branch, String target)
+  public String antrunBranch(String name, String branch, String target)
       throws IOException, InterruptedException {
     String pom =
         Files.readString(LocalInfra.projectRoot().resolve("samples/hello-java/pom.xml"))
@@ -116,7 +115,7 @@ final class GitServer implements AutoCloseable {
     return branch(name, branch, "pom.xml", pom);
   }
 
-  String url(String name) {
+  public String url(String name) {
     return "git://127.0.0.1:" + port + "/" + name + ".git";
   }
 

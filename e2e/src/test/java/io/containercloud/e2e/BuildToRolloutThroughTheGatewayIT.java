@@ -1,0 +1,117 @@
+package io.containercloud.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.containercloud.common.testing.GitServer;
+import io.containercloud.common.testing.OciRegistry;
+import io.containercloud.common.testing.TestKafka;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole path of a change, through the gateway as a developer takes it: the sample Java service
+ * in a git repository, a build configuration and a manual build that really clones, compiles with
+ * Maven, builds with buildah and pushes to the local registry; the registry's notification becomes
+ * one {@code image.pushed} (build-service), which rolls the workload that follows the repository to
+ * the pushed digest in every room (cluster-service), once.
+ */
+class BuildToRolloutThroughTheGatewayIT {
+
+  // a cold dependency cache: Maven fetches its plugins and the sample's dependencies first
+  private static final Duration BUILD = Duration.ofMinutes(10);
+  private static final Duration ROLLOUT = Duration.ofSeconds(90);
+
+  private final E2ePlatform platform = E2ePlatform.get();
+
+  @Test
+  void aBuildThroughTheGatewayRollsTheWorkloadThatFollowsItsImage() throws Exception {
+    String name = "shop-" + platform.run;
+    String followed = OciRegistry.ADDRESS + "/platform/" + name;
+    // a fresh login: the first build may outlive the admin's access token
+    Session dev = platform.newUser("builder-" + platform.run, "platform", "developer");
+    dev.ok(
+        "POST",
+        "/api/clusters/workloads",
+        """
+        {"name":"%s","image":"%s:v0","replicas":3,
+         "spec":{"application":"shop","ports":[{"name":"http","port":8080}],
+                 "resources":{"requests":{"cpu":"250m","memory":"256Mi"},
+                              "limits":{"cpu":"500m","memory":"512Mi"}},
+                 "follow":{"repository":"%s","tagPattern":"main-*"}}}"""
+            .formatted(name, followed, followed));
+
+    try (GitServer git = new GitServer();
+        KafkaConsumer<String, String> images =
+            TestKafka.consumerAtEndOf(E2ePlatform.TOPIC_PREFIX + "image-events");
+        KafkaConsumer<String, String> clusters =
+            TestKafka.consumerAtEndOf(E2ePlatform.TOPIC_PREFIX + "cluster-events")) {
+      String commit = git.sample(name);
+      dev.ok(
+          "POST",
+          "/api/builds/configurations",
+          """
+          {"name":"%s","spec":{"repositoryUrl":"%s","ref":"main","toolchain":"java-maven",
+           "image":"%s","resources":{"cpu":"1","memory":"1Gi"},"timeoutSeconds":1200}}"""
+              .formatted(name, git.url(name), name));
+      assertThat(dev.ok("POST", "/api/builds/configurations/platform/" + name + "/builds", null))
+          .contains("\"number\":1");
+
+      String path = "/api/builds/builds/platform/" + name + "/1";
+      await()
+          .atMost(BUILD)
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> !dev.ok("GET", path, null).matches(".*\"status\":\"(QUEUED|RUNNING)\".*"));
+      String build = dev.ok("GET", path, null);
+      String log = dev.ok("GET", path + "/log", null);
+      assertThat(build).as(log).contains("\"status\":\"SUCCEEDED\"", "\"commit\":\"" + commit);
+      String tag = "main-" + commit.substring(0, 7);
+      String digest = OciRegistry.manifestDigest("platform/" + name, tag);
+      assertThat(build).contains("\"digest\":\"" + digest + "\"");
+      assertThat(log).contains("BUILD SUCCESS", "[platform] pushed " + digest);
+
+      String image = followed + "@" + digest;
+      await()
+          .atMost(ROLLOUT)
+          .untilAsserted(
+              () -> {
+                String shown = dev.ok("GET", "/api/clusters/workloads/platform/" + name, null);
+                assertThat(shown).contains("\"image\":\"" + image + "\"");
+                Matcher rooms = Pattern.compile("\"cluster\":\"room-\\d\"").matcher(shown);
+                assertThat(rooms.results().count()).isEqualTo(3);
+                assertThat(shown.split(Pattern.quote("\"image\":\"" + image + "\""), -1))
+                    .hasSize(1 + 1 + 3);
+              });
+
+      // the push announced once, and the workload rolled once, naming that announcement
+      List<String> pushed =
+          values(
+              TestKafka.readToEnd(images),
+              "\"type\":\"image.pushed\"",
+              "\"repository\":\"platform/" + name + "\"",
+              "\"tag\":\"" + tag + "\"");
+      assertThat(pushed).hasSize(1);
+      String event = pushed.get(0).replaceAll(".*?\"id\":\"([^\"]+)\".*", "$1");
+      assertThat(
+              values(
+                  TestKafka.readToEnd(clusters),
+                  "\"cause\":\"image.pushed\"",
+                  "\"subject\":\"platform/" + name + "\""))
+          .singleElement()
+          .asString()
+          .contains("\"event\":\"" + event + "\"", "\"to\":\"" + image + "\"");
+    }
+  }
+
+  private static List<String> values(List<ConsumerRecord<String, String>> records, String... all) {
+    return records.stream()
+        .map(ConsumerRecord::value)
+        .filter(value -> List.of(all).stream().allMatch(value::contains))
+        .toList();
+  }
+}
