@@ -8,8 +8,6 @@ import io.containercloud.common.testing.OciRegistry;
 import io.containercloud.common.testing.TestKafka;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
@@ -35,16 +33,7 @@ class BuildToRolloutThroughTheGatewayIT {
     String followed = OciRegistry.ADDRESS + "/platform/" + name;
     // a fresh login: the first build may outlive the admin's access token
     Session dev = platform.newUser("builder-" + platform.run, "platform", "developer");
-    dev.ok(
-        "POST",
-        "/api/clusters/workloads",
-        """
-        {"name":"%s","image":"%s:v0","replicas":3,
-         "spec":{"application":"shop","ports":[{"name":"http","port":8080}],
-                 "resources":{"requests":{"cpu":"250m","memory":"256Mi"},
-                              "limits":{"cpu":"500m","memory":"512Mi"}},
-                 "follow":{"repository":"%s","tagPattern":"main-*"}}}"""
-            .formatted(name, followed, followed));
+    FollowingWorkloads.deploy(dev, name, followed, "v0", "main-*");
 
     try (GitServer git = new GitServer();
         KafkaConsumer<String, String> images =
@@ -76,17 +65,7 @@ class BuildToRolloutThroughTheGatewayIT {
       assertThat(log).contains("BUILD SUCCESS", "[platform] pushed " + digest);
 
       String image = followed + "@" + digest;
-      await()
-          .atMost(ROLLOUT)
-          .untilAsserted(
-              () -> {
-                String shown = dev.ok("GET", "/api/clusters/workloads/platform/" + name, null);
-                assertThat(shown).contains("\"image\":\"" + image + "\"");
-                Matcher rooms = Pattern.compile("\"cluster\":\"room-\\d\"").matcher(shown);
-                assertThat(rooms.results().count()).isEqualTo(3);
-                assertThat(shown.split(Pattern.quote("\"image\":\"" + image + "\""), -1))
-                    .hasSize(1 + 1 + 3);
-              });
+      FollowingWorkloads.awaitRolled(dev, name, image, ROLLOUT);
 
       // the push announced once, and the workload rolled once, naming that announcement
       List<String> pushed =

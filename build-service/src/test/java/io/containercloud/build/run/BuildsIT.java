@@ -113,23 +113,7 @@ class BuildsIT {
     assertThat(done.path("status").asString()).as(api.log(name, 1)).isEqualTo("SUCCEEDED");
 
     // the image, run for real: the JVM's options load the agent and size the heap from the limit
-    String output =
-        Podman.podman(
-            "run",
-            "--rm",
-            "--tls-verify=false",
-            "--network=none",
-            "--memory=512m",
-            "--ulimit",
-            "nofile=1024:1024",
-            "--ulimit",
-            "nproc=1000:1000",
-            "--entrypoint",
-            "java",
-            done.path("image").asString(),
-            "-XX:+PrintFlagsFinal",
-            "-version");
-    Podman.podman("rmi", "--ignore", done.path("image").asString());
+    String output = Podman.java(done.path("image").asString(), "-XX:+PrintFlagsFinal", "-version");
     assertThat(output)
         .contains("opentelemetry-javaagent - version: 2.33.1")
         .containsPattern("MaxRAMPercentage\\s+= 75\\.0")

@@ -60,21 +60,7 @@ class ToolchainsIT {
       throws Exception {
     String image = build("java-gradle", "hello-gradle", "\"apm\":true,").path("image").asString();
     // the JVM's options load the agent the compile fetched; then the service answers
-    assertThat(
-            podman(
-                "run",
-                "--rm",
-                "--tls-verify=false",
-                "--network=none",
-                "--memory=512m",
-                "--ulimit",
-                "nofile=1024:1024",
-                "--ulimit",
-                "nproc=1000:1000",
-                "--entrypoint",
-                "java",
-                image,
-                "-version"))
+    assertThat(Podman.java(image, "-version"))
         .contains("opentelemetry-javaagent - version: 2.33.1", "openjdk version \"17");
     assertThat(serve(image)).isEqualTo("hello\n");
   }

@@ -54,17 +54,7 @@ public final class GitServer implements AutoCloseable {
     Path checkout = work.resolve(name);
     copy(LocalInfra.projectRoot().resolve("samples/" + sample), checkout);
     git(checkout, "init", "--quiet", "--initial-branch=main");
-    git(checkout, "add", ".");
-    git(
-        checkout,
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@example.com",
-        "commit",
-        "--quiet",
-        "-m",
-        "sample");
+    commit(checkout, "sample");
     git(base, "init", "--quiet", "--bare", name + ".git");
     git(checkout, "push", "--quiet", base.resolve(name + ".git").toString(), "main");
     return git(checkout, "rev-parse", "HEAD").trim();
@@ -76,17 +66,7 @@ public final class GitServer implements AutoCloseable {
     Path checkout = work.resolve(name);
     git(checkout, "checkout", "--quiet", "-B", branch, "main");
     Files.writeString(checkout.resolve(file), content);
-    git(checkout, "add", ".");
-    git(
-        checkout,
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@example.com",
-        "commit",
-        "--quiet",
-        "-m",
-        branch);
+    commit(checkout, branch);
     git(checkout, "push", "--quiet", "--force", base.resolve(name + ".git").toString(), branch);
     return git(checkout, "rev-parse", "HEAD").trim();
   }
@@ -125,6 +105,21 @@ public final class GitServer implements AutoCloseable {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  private static void commit(Path checkout, String message)
+      throws IOException, InterruptedException {
+    git(checkout, "add", ".");
+    git(
+        checkout,
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.com",
+        "commit",
+        "--quiet",
+        "-m",
+        message);
   }
 
   private static String git(Path directory, String... args)
