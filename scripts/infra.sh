@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Local infrastructure of the platform as plain processes on 127.0.0.1: MariaDB, etcd,
-# a Kafka broker (KRaft), Elasticsearch, BIND and an image registry (CNCF distribution). No Docker.
+# a Kafka broker (KRaft), Elasticsearch, BIND and an image registry per kube-sim room (CNCF
+# distribution). No Docker.
 #
 #   infra.sh up              install what is missing, start what is not answering, wait for all
 #   infra.sh down            stop what `up` started here (by pid file), nothing else
 #   infra.sh status          one line per server
-#   infra.sh stop NAME       stop one server (fault drills in tests); NAME in: mariadb etcd kafka elasticsearch bind registry
+#   infra.sh stop NAME       stop one server (fault drills in tests); NAME in: mariadb etcd kafka elasticsearch bind registry registry2 registry3
 #   infra.sh start NAME      start one server again and wait for it
+#   infra.sh wipe REGISTRY   empty one registry's storage (fault drills: a room's disk replaced)
 #   infra.sh data-dir        this checkout's data folder
 #   infra.sh servers-data-dir  the data folder of the running MariaDB and etcd, wherever started
 #
@@ -24,7 +26,7 @@ TAG=infra
 # shellcheck source=infra/ports.env
 source "$INFRA/ports.env"
 
-SERVERS=(mariadb etcd kafka elasticsearch bind registry)
+SERVERS=(mariadb etcd kafka elasticsearch bind registry registry2 registry3)
 KAFKA_VERSION=4.1.2
 ES_VERSION=8.17.0
 DATABASES=(gateway cluster app build dns audit)
@@ -42,6 +44,7 @@ port_of() {
   case $1 in
     mariadb) echo "$MARIADB_PORT" ;; etcd) echo "$ETCD_PORT" ;; kafka) echo "$KAFKA_PORT" ;;
     elasticsearch) echo "$ES_PORT" ;; bind) echo "$BIND_PORT" ;; registry) echo "$REGISTRY_PORT" ;;
+    registry2) echo "$REGISTRY2_PORT" ;; registry3) echo "$REGISTRY3_PORT" ;;
     *) die "unknown server '$1'" ;;
   esac
 }
@@ -370,19 +373,29 @@ zone "no-transfer.test" {
 EOF
 }
 
-# --- image registry (CNCF distribution, Debian's docker-registry) -------------------------
-# It notifies build-service of every push: the local platform's (port 8083), the one the module's
-# tests start on port 18083 and the e2e tests' on 18183, each with the shared secret of scripts/infra/registry-notify.secret in the
-# Authorization header, as Harbor sends its webhook policy's auth header. Events for an endpoint
-# that does not answer wait in the registry, which retries them.
+# --- image registries (CNCF distribution, Debian's docker-registry), one per kube-sim room ------
+# registry (room-1, where builds push), registry2 (room-2), registry3 (room-3). Each notifies
+# build-service of every push: the local platform's (port 8083), the one the module's tests start
+# on port 18083 and the e2e tests' on 18183, each with the shared secret of
+# scripts/infra/registry-notify.secret in the Authorization header, as Harbor sends its webhook
+# policy's auth header. Events for an endpoint that does not answer wait in the registry, which
+# retries them.
 registry_install() { need_packages docker-registry openssl; }
-registry_ready() { curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$REGISTRY_PORT/v2/"; }
-registry_start() {
-  local dir=$SERVER_DATA/registry
+registry2_install() { registry_install; }
+registry3_install() { registry_install; }
+registry_answers() { curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$(port_of "$1")/v2/"; }
+registry_ready() { registry_answers registry; }
+registry2_ready() { registry_answers registry2; }
+registry3_ready() { registry_answers registry3; }
+registry_start() { registry_serve registry; }
+registry2_start() { registry_serve registry2; }
+registry3_start() { registry_serve registry3; }
+registry_serve() {
+  local name=$1 dir=$SERVER_DATA/$1
   mkdir -p "$dir/data"
-  registry_config "$dir" >"$dir/config.yml"
-  docker-registry serve "$dir/config.yml" >>"$(log_file registry)" 2>&1 &
-  echo $! >"$(pid_file registry)"
+  registry_config "$dir" "$(port_of "$name")" >"$dir/config.yml"
+  docker-registry serve "$dir/config.yml" >>"$(log_file "$name")" 2>&1 &
+  echo $! >"$(pid_file "$name")"
 }
 registry_config() {
   local secret endpoint
@@ -397,7 +410,7 @@ storage:
   delete:
     enabled: true
 http:
-  addr: 127.0.0.1:$REGISTRY_PORT
+  addr: 127.0.0.1:$2
   secret: $(openssl rand -hex 16)
 notifications:
   endpoints:
@@ -503,6 +516,18 @@ cmd_up() {
   log "all servers answer ($((SECONDS - t0)) s); data in $SERVER_DATA"
 }
 
+# A registry loses everything it stores (a room's disk replaced): stopped, emptied, started again.
+cmd_wipe() {
+  local name=$1 folder
+  case $name in registry | registry2 | registry3) ;; *) die "usage: infra.sh wipe registry|registry2|registry3" ;; esac
+  folder=$(server_data "$name") || die "$name was not started by scripts/infra.sh: its storage is unknown"
+  stop_one "$name"
+  rm -rf "${folder:?}/$name/data"
+  prerequisites
+  use_running_set_folder
+  up_one "$name" || exit 1
+}
+
 cmd_status() {
   local name port pid state rc=0
   for name in "${SERVERS[@]}"; do
@@ -522,7 +547,8 @@ case ${1:-} in
   status) cmd_status ;;
   stop) [ -n "${2:-}" ] || die "usage: infra.sh stop NAME"; port_of "$2" >/dev/null; stop_one "$2" ;;
   start) [ -n "${2:-}" ] || die "usage: infra.sh start NAME"; prerequisites; use_running_set_folder; up_one "$2" || exit 1 ;;
+  wipe) cmd_wipe "${2:-}" ;;
   data-dir) echo "$DATA" ;;
   servers-data-dir) cmd_servers_data_dir ;;
-  *) echo "usage: $0 up|down|status|stop NAME|start NAME|data-dir|servers-data-dir" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|stop NAME|start NAME|wipe REGISTRY|data-dir|servers-data-dir" >&2; exit 2 ;;
 esac

@@ -60,11 +60,12 @@ secrets() {
   [ -s "$STATE/cluster-credentials-key" ] || openssl rand -base64 32 >"$STATE/cluster-credentials-key"
   # nginx-mgr seals TLS private keys with it; the nginx agents open them with it
   [ -s "$STATE/nginx-certificates-key" ] || openssl rand -base64 32 >"$STATE/nginx-certificates-key"
-  # build-service seals the configurations' git webhook secrets with it; losing it only means
-  # making those secrets again
-  [ -s "$STATE/build-hooks-key" ] || openssl rand -base64 32 >"$STATE/build-hooks-key"
+  # build-service seals the configurations' git webhook secrets and the registries' credentials
+  # with it; losing it means making those again (build-hooks-key until it sealed more than hooks)
+  [ -s "$STATE/build-hooks-key" ] && [ ! -s "$STATE/build-secrets-key" ] && mv "$STATE/build-hooks-key" "$STATE/build-secrets-key"
+  [ -s "$STATE/build-secrets-key" ] || openssl rand -base64 32 >"$STATE/build-secrets-key"
   chmod 600 "$STATE/gateway-signing-key.pem" "$STATE/admin-password" "$STATE/cluster-credentials-key" \
-    "$STATE/nginx-certificates-key" "$STATE/build-hooks-key"
+    "$STATE/nginx-certificates-key" "$STATE/build-secrets-key"
 }
 
 start_service() {
@@ -89,7 +90,7 @@ start_service() {
     PLATFORM_LOG_AGENT_CONTAINER_LOGS="$STATE/containers" \
     PLATFORM_DNS_TSIG_SECRET="$(sed -n 's/.*secret "\(.*\)";/\1/p' "$ROOT/scripts/infra/tsig.key")" \
     PLATFORM_REGISTRY_EVENTS_SECRET="$(cat "$ROOT/scripts/infra/registry-notify.secret")" \
-    PLATFORM_BUILD_HOOKS_SECRETS_KEY="$(cat "$STATE/build-hooks-key")" \
+    PLATFORM_BUILD_SECRETS_KEY="$(cat "$STATE/build-secrets-key")" \
     PLATFORM_BUILD_WORKSPACES="$STATE/build/workspaces" PLATFORM_BUILD_CACHES="$STATE/build/caches" \
     PLATFORM_BUILD_IMAGES="$STATE/build/images" \
     java $JVM_OPTS -jar "$jar" >>"$LOGS/$name.log" 2>&1 &
@@ -253,7 +254,8 @@ admin_token() {
 }
 
 # What the local platform manages from the start, registered through the gateway like any
-# operator would: the local BIND's zone.
+# operator would: the local BIND's zone, the nginx cluster, the simulated clusters and their rooms'
+# image registries.
 register_local_objects() {
   local token status
   token=$(admin_token) || die "cannot log in as admin through the gateway with the password in $STATE/admin-password"
@@ -284,6 +286,19 @@ register_local_objects() {
       201) log "registered simulated cluster $name in cluster-service" ;;
       409) ;;
       *) die "registering cluster $name answered HTTP $status" ;;
+    esac
+  done
+  # each simulated room's image registry (scripts/infra.sh runs one per room)
+  local room port
+  for room in room-1:$REGISTRY_PORT room-2:$REGISTRY2_PORT room-3:$REGISTRY3_PORT; do
+    name=${room%%:*} port=${room##*:}
+    status=$(curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:8080/api/builds/registries \
+      -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      -d "{\"name\":\"$name\",\"room\":\"$name\",\"url\":\"http://127.0.0.1:$port\",\"kind\":\"distribution\"}")
+    case $status in
+      201) log "registered image registry $name (127.0.0.1:$port) in build-service" ;;
+      409) ;;
+      *) die "registering image registry $name answered HTTP $status" ;;
     esac
   done
 }

@@ -11,13 +11,13 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 class SecretsIT {
 
   // the test profile's values: others would lock the other tests' webhooks and registry out
-  private static final String HOOKS_KEY = "9VbZ4o2d8cJx7TqkR1mN3pL5sW0yE6uH2aF4gK8jQ1c=";
+  private static final String SECRETS_KEY = "9VbZ4o2d8cJx7TqkR1mN3pL5sW0yE6uH2aF4gK8jQ1c=";
   private static final String REGISTRY_SECRET = "local-registry-notifications-only-on-loopback";
 
   private static SecretExposure service() {
     return SecretExposure.of(BuildServiceApplication.class)
         .database("build_test")
-        .secret("platform.build.hooks.secrets-key", HOOKS_KEY)
+        .secret("platform.build.secrets-key", SECRETS_KEY)
         .secret("platform.build.registry-events.secret", REGISTRY_SECRET);
   }
 
@@ -27,7 +27,7 @@ class SecretsIT {
   }
 
   @Test
-  void aMalformedHooksKeyStopsTheStartWithoutShowingIt(CapturedOutput output) {
-    service().assertMalformedNotEchoed("platform.build.hooks.secrets-key", output);
+  void aMalformedSecretsKeyStopsTheStartWithoutShowingIt(CapturedOutput output) {
+    service().assertMalformedNotEchoed("platform.build.secrets-key", output);
   }
 }

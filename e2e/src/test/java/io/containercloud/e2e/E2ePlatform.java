@@ -46,8 +46,8 @@ final class E2ePlatform {
 
   static final List<String> ROOMS = List.of("room-1", "room-2", "room-3");
   private static final String JWKS = "/.well-known/jwks.json";
-  // the e2e build-service's key for webhook secrets (32 bytes, base64)
-  private static final String BUILD_HOOKS_KEY = "Qm9va3NBbmRIb29rc0tleUZvckUyZVRlc3RzT25seTE=";
+  // the e2e build-service's key for the secrets it keeps (32 bytes, base64)
+  private static final String BUILD_SECRETS_KEY = "Qm9va3NBbmRIb29rc0tleUZvckUyZVRlc3RzT25seTE=";
   private static final String[] DATABASES = {"gateway", "cluster", "dns", "audit", "build"};
 
   /** Where the local registry sends the e2e build-service its notifications (scripts/infra.sh). */
@@ -265,7 +265,7 @@ final class E2ePlatform {
             + Files.readString(
                     LocalInfra.projectRoot().resolve("scripts/infra/registry-notify.secret"))
                 .trim(),
-        "platform.build.hooks.secrets-key=" + BUILD_HOOKS_KEY);
+        "platform.build.secrets-key=" + BUILD_SECRETS_KEY);
     for (ServiceProcess process : processes) {
       process.awaitReady();
     }

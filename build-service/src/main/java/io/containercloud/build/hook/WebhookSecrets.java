@@ -28,11 +28,9 @@ class WebhookSecrets {
   private final SecretCipher cipher;
   private final SecureRandom random = new SecureRandom();
 
-  WebhookSecrets(JdbcTemplate jdbc, HookProperties properties) {
+  WebhookSecrets(JdbcTemplate jdbc, SecretCipher cipher) {
     this.jdbc = jdbc;
-    this.cipher =
-        SecretCipher.fromBase64(
-            "platform.build.hooks.secrets-key", properties.secretsKey().reveal());
+    this.cipher = cipher;
   }
 
   /** A new secret for the configuration, replacing any earlier one. */
@@ -71,7 +69,7 @@ class WebhookSecrets {
           new Stored(cipher.decrypt(owner(configuration), sealed), rotatedAt.toInstant()));
     } catch (IllegalStateException e) {
       log.error(
-          "the webhook secret of {}/{} does not open with platform.build.hooks.secrets-key: {}",
+          "the webhook secret of {}/{} does not open with platform.build.secrets-key: {}",
           configuration.tenant(),
           configuration.name(),
           e.getMessage());

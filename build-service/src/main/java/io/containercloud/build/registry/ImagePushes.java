@@ -1,5 +1,6 @@
 package io.containercloud.build.registry;
 
+import io.containercloud.build.registry.sync.SyncPlanner;
 import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.Topic;
 import io.containercloud.common.event.contract.ImagePushed;
@@ -13,8 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Records the pushes a registry announced and publishes {@code image.pushed} for each one seen for
- * the first time, in the same transaction: a notification repeated (the registry's retries, or
- * Harbor's) publishes nothing more, and a push recorded is always published.
+ * the first time, and queues it for the sync policies it matches, in the same transaction: a
+ * notification repeated (the registry's retries, or Harbor's) publishes and queues nothing more,
+ * and a push recorded is always published and queued.
  */
 @Component
 class ImagePushes {
@@ -25,11 +27,13 @@ class ImagePushes {
 
   private final JdbcTemplate jdbc;
   private final Outbox outbox;
+  private final SyncPlanner sync;
   private final JsonMapper json;
 
-  ImagePushes(JdbcTemplate jdbc, Outbox outbox, JsonMapper json) {
+  ImagePushes(JdbcTemplate jdbc, Outbox outbox, JsonMapper json, SyncPlanner sync) {
     this.jdbc = jdbc;
     this.outbox = outbox;
+    this.sync = sync;
     this.json = json;
   }
 
@@ -52,6 +56,7 @@ class ImagePushes {
             Topic.IMAGE_EVENTS,
             push.key(),
             CloudEvent.of(SOURCE, ImagePushed.TYPE, push.key(), tenant, json.valueToTree(push)));
+        sync.onPush(push); // the event policies it matches, queued with it
         fresh++;
       }
     }

@@ -41,7 +41,7 @@ final class BuildServiceProcess implements AutoCloseable {
             "--platform.build.runner=" + runner,
             "--platform.build.workspaces=" + workspaces,
             "--platform.build.registry-events.secret=local-registry-notifications-only-on-loopback",
-            "--platform.build.hooks.secrets-key=9VbZ4o2d8cJx7TqkR1mN3pL5sW0yE6uH2aF4gK8jQ1c=");
+            "--platform.build.secrets-key=9VbZ4o2d8cJx7TqkR1mN3pL5sW0yE6uH2aF4gK8jQ1c=");
     process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }

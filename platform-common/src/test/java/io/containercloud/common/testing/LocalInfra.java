@@ -25,6 +25,11 @@ public final class LocalInfra {
   public static final int BIND_PORT = 10053;
   public static final int REGISTRY_PORT = 15000;
 
+  /** The registries of rooms 2 and 3 (room-1's is {@link #REGISTRY_PORT}). */
+  public static final int REGISTRY2_PORT = 15002;
+
+  public static final int REGISTRY3_PORT = 15003;
+
   public static final String KAFKA_BOOTSTRAP = "127.0.0.1:" + KAFKA_PORT;
 
   private LocalInfra() {}
@@ -55,6 +60,11 @@ public final class LocalInfra {
   /** Starts a server again and waits until it answers. */
   public static void start(String server) {
     script("start", server);
+  }
+
+  /** Empties a registry's storage (stopped, emptied, started again): a room's disk replaced. */
+  public static void wipe(String registry) {
+    script("wipe", registry);
   }
 
   /**

@@ -1,0 +1,65 @@
+package io.containercloud.build.registry.rooms;
+
+import io.containercloud.build.registry.oci.OciClient;
+import io.containercloud.common.crypto.SecretCipher;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * An OCI client per registered registry, its credentials opened here and nowhere else; kept while
+ * the registration is unchanged, so the tokens a registry gave are reused until they expire.
+ */
+@Component
+public class RegistryClients {
+
+  private final SecretCipher cipher;
+  private final JsonMapper json;
+  // registries may redirect blob reads to their storage (S3, Swift): followed, without credentials
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .followRedirects(HttpClient.Redirect.NORMAL)
+          .build();
+  private final Map<Long, Cached> clients = new ConcurrentHashMap<>();
+
+  RegistryClients(SecretCipher cipher, JsonMapper json) {
+    this.cipher = cipher;
+    this.json = json;
+  }
+
+  private record Cached(ImageRegistry registry, OciClient client) {}
+
+  /** The client of {@code registry} as registered now. */
+  public OciClient client(ImageRegistry registry) {
+    Cached cached = clients.get(registry.id());
+    if (cached != null && cached.registry().updatedAt().equals(registry.updatedAt())) {
+      return cached.client();
+    }
+    OciClient.Credentials credentials =
+        registry.username() == null
+            ? null
+            : new OciClient.Credentials(
+                registry.username(),
+                cipher.decrypt(owner(registry.name()), registry.sealedPassword()));
+    OciClient client = new OciClient(registry.url(), credentials, http, json);
+    clients.put(registry.id(), new Cached(registry, client));
+    return client;
+  }
+
+  /** Seals {@code password} for the registry {@code name}. */
+  byte[] seal(String name, String password) {
+    return cipher.encrypt(owner(name), password);
+  }
+
+  void forget(long id) {
+    clients.remove(id);
+  }
+
+  private static String owner(String name) {
+    return "image-registry/" + name;
+  }
+}

@@ -1,0 +1,251 @@
+package io.containercloud.build.registry.sync;
+
+import io.containercloud.build.executor.BuildProperties;
+import io.containercloud.build.registry.oci.ImageCopy;
+import io.containercloud.build.registry.oci.OciClient;
+import io.containercloud.build.registry.oci.OciException;
+import io.containercloud.build.registry.rooms.ImageRegistry;
+import io.containercloud.build.registry.rooms.ImageRegistryRepository;
+import io.containercloud.build.registry.rooms.RegistryClients;
+import io.containercloud.common.event.CloudEvent;
+import io.containercloud.common.event.Topic;
+import io.containercloud.common.event.contract.ImageSynced;
+import io.containercloud.common.loop.BackgroundLoop;
+import io.containercloud.common.outbox.Outbox;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.support.CronExpression;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs sync executions: starts scheduled ones when their time comes, plans full syncs, and copies
+ * due items side by side (at most {@code parallel-images} on this instance). Each item ends copied
+ * or skipped (with {@code image.synced} in the same transaction), deleted, or failed with its
+ * reason and a next try after a capped backoff: a destination that is down delays its own items
+ * only, and catches up when it returns. Items this instance ran when it stopped go back to the
+ * queue when it starts again.
+ */
+@Component
+class SyncWorker extends BackgroundLoop {
+
+  private static final Logger log = LoggerFactory.getLogger(SyncWorker.class);
+  private static final String SOURCE = "/build-service";
+
+  private final SyncExecutions executions;
+  private final SyncPolicyRepository policies;
+  private final SyncPlanner planner;
+  private final ImageRegistryRepository registries;
+  private final RegistryClients clients;
+  private final Outbox outbox;
+  private final JsonMapper json;
+  private final TransactionTemplate tx;
+  private final SyncProperties properties;
+  private final String runner;
+  private final AtomicInteger running = new AtomicInteger();
+  private ExecutorService images;
+  private ExecutorService blobs;
+  private ImageCopy copy;
+
+  SyncWorker(
+      SyncExecutions executions,
+      SyncPolicyRepository policies,
+      SyncPlanner planner,
+      ImageRegistryRepository registries,
+      RegistryClients clients,
+      Outbox outbox,
+      JsonMapper json,
+      TransactionTemplate tx,
+      SyncProperties properties,
+      BuildProperties build) {
+    super(
+        "registry-sync", properties.pollInterval(), Duration.ofSeconds(1), Duration.ofSeconds(30));
+    this.executions = executions;
+    this.policies = policies;
+    this.planner = planner;
+    this.registries = registries;
+    this.clients = clients;
+    this.outbox = outbox;
+    this.json = json;
+    this.tx = tx;
+    this.properties = properties;
+    this.runner = build.runner();
+  }
+
+  @Override
+  public void start() {
+    int released = executions.release(runner);
+    if (released > 0) {
+      log.info("{} sync items this instance ran when it stopped are queued again", released);
+    }
+    images = Executors.newFixedThreadPool(properties.parallelImages(), daemon("registry-sync"));
+    blobs = Executors.newFixedThreadPool(properties.parallelBlobs(), daemon("registry-blob"));
+    copy = new ImageCopy(blobs, properties.chunkSize().toBytes(), json);
+    super.start();
+  }
+
+  @Override
+  public void stop() {
+    super.stop();
+    images.shutdownNow();
+    blobs.shutdownNow();
+    try {
+      images.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  protected boolean round() {
+    startScheduled();
+    for (long execution : executions.unplanned(10)) {
+      planner.plan(execution);
+    }
+    int room = properties.parallelImages() - running.get();
+    if (room <= 0) {
+      return false;
+    }
+    List<SyncItem> claimed = executions.claim(runner, room);
+    for (SyncItem item : claimed) {
+      running.incrementAndGet();
+      images.execute(() -> run(item));
+    }
+    return claimed.size() == room;
+  }
+
+  @TransactionalEventListener(fallbackExecution = true)
+  void queued(SyncQueued queued) {
+    wake();
+  }
+
+  /** An execution for each enabled scheduled policy whose time has come, by one instance only. */
+  private void startScheduled() {
+    Instant now = Instant.now();
+    for (SyncPolicy policy : policies.list(null)) {
+      SyncPolicySpec spec = policy.spec();
+      if (!spec.enabled() || spec.trigger() != SyncPolicySpec.Trigger.SCHEDULED) {
+        continue;
+      }
+      Instant since = policy.lastRunAt() != null ? policy.lastRunAt() : policy.createdAt();
+      var next = CronExpression.parse(spec.schedule()).next(since.atZone(ZoneOffset.UTC));
+      if (next != null
+          && !next.toInstant().isAfter(now)
+          && policies.claimRun(policy.id(), policy.lastRunAt(), now)) {
+        executions.create(policy, SyncPolicySpec.Trigger.SCHEDULED, null);
+      }
+    }
+  }
+
+  private void run(SyncItem item) {
+    Instant started = Instant.now();
+    try {
+      OciClient source = client(item.source());
+      ImageRegistry destination =
+          registries
+              .find(item.destination())
+              .orElseThrow(
+                  () -> new OciException("registry " + item.destination() + " is not registered"));
+      OciClient target = clients.client(destination);
+      if (item.action() == SyncItem.Action.DELETE) {
+        boolean there =
+            target
+                .manifestDigest(item.repository(), item.tag())
+                .filter(item.digest()::equals)
+                .isPresent();
+        boolean deleted = there && target.deleteManifest(item.repository(), item.digest());
+        executions.done(
+            item,
+            deleted ? SyncItem.Status.DELETED : SyncItem.Status.SKIPPED,
+            item.digest(),
+            0,
+            Duration.between(started, Instant.now()));
+        return;
+      }
+      ImageCopy.Result result =
+          copy.copy(source, item.repository(), item.tag(), target, item.repository());
+      ImageSynced synced =
+          new ImageSynced(
+              source.authority(),
+              destination.authority(),
+              destination.room(),
+              item.repository(),
+              item.tag(),
+              result.digest());
+      tx.executeWithoutResult(
+          status -> {
+            executions.done(
+                item,
+                result.outcome() == ImageCopy.Outcome.COPIED
+                    ? SyncItem.Status.COPIED
+                    : SyncItem.Status.SKIPPED,
+                result.digest(),
+                result.bytes(),
+                Duration.between(started, Instant.now()));
+            outbox.append(
+                Topic.IMAGE_EVENTS,
+                synced.key(),
+                CloudEvent.of(
+                    SOURCE,
+                    ImageSynced.TYPE,
+                    synced.key(),
+                    item.tenant(),
+                    json.valueToTree(synced)));
+          });
+    } catch (OciException | RuntimeException e) {
+      Duration wait = backoff(item.attempts());
+      log.warn(
+          "sync of {}:{} to {} failed (try {}), next in {}: {}",
+          item.repository(),
+          item.tag(),
+          item.destination(),
+          item.attempts() + 1,
+          wait,
+          e.getMessage());
+      try {
+        executions.failed(
+            item,
+            e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
+            Duration.between(started, Instant.now()),
+            Instant.now().plus(wait));
+      } catch (RuntimeException unrecorded) {
+        // the database is away: the item stays running here, queued again at the next start
+        log.error("could not record the failure of sync item {}", item.id(), unrecorded);
+      }
+    } finally {
+      running.decrementAndGet();
+      wake();
+    }
+  }
+
+  private Duration backoff(int attempts) {
+    Duration wait = properties.retryInitial().multipliedBy(1L << Math.min(attempts, 20));
+    return wait.compareTo(properties.retryMax()) > 0 ? properties.retryMax() : wait;
+  }
+
+  private OciClient client(String name) throws OciException {
+    return clients.client(
+        registries
+            .find(name)
+            .orElseThrow(() -> new OciException("registry " + name + " is not registered")));
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread thread = new Thread(r, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

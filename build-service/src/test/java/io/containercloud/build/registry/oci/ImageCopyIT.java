@@ -1,0 +1,183 @@
+package io.containercloud.build.registry.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.containercloud.common.testing.LocalInfra;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Images copied between two real distribution registries (rooms 1 and 2 of scripts/infra.sh), and
+ * from a source that answers what no registry should: the copy checks what it is given, and a
+ * destination never shows a tag whose content is not all there.
+ */
+class ImageCopyIT {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+  private static final ExecutorService TRANSFERS = Executors.newFixedThreadPool(4);
+  private static final int MIB = 1024 * 1024;
+
+  private final OciClient room1 = client(LocalInfra.REGISTRY_PORT);
+  private final OciClient room2 = client(LocalInfra.REGISTRY2_PORT);
+  private final ImageCopy copy = new ImageCopy(TRANSFERS, 64L * MIB, JSON);
+  private final String repository = "tenant-a/copy-" + UUID.randomUUID().toString().substring(0, 8);
+
+  @AfterAll
+  static void stop() {
+    TRANSFERS.shutdownNow();
+  }
+
+  @Test
+  void anImageIsCopiedWholeAndASecondCopySkipsItInOneRequest() throws Exception {
+    OciClient.Manifest image = TestImages.push(room1, repository, "v1", 3, MIB);
+
+    ImageCopy.Result first = copy.copy(room1, repository, "v1", room2, repository);
+    assertThat(first.outcome()).isEqualTo(ImageCopy.Outcome.COPIED);
+    assertThat(first.digest()).isEqualTo(image.digest());
+    assertThat(first.blobsCopied()).isEqualTo(4); // the config and three layers
+    assertThat(first.bytes()).isGreaterThan(3L * MIB);
+    assertThat(room2.manifestDigest(repository, "v1")).hasValue(image.digest());
+    assertThat(room2.manifest(repository, "v1").orElseThrow().content()).isEqualTo(image.content());
+
+    ImageCopy.Result again = copy.copy(room1, repository, "v1", room2, repository);
+    assertThat(again.outcome()).isEqualTo(ImageCopy.Outcome.SKIPPED);
+    assertThat(again.bytes()).isZero();
+
+    // a new tag sharing two of its layers' blobs: only what is new travels
+    OciClient.Manifest other = TestImages.push(room1, repository, "v2", 1, MIB);
+    ImageCopy.Result second = copy.copy(room1, repository, "v2", room2, repository);
+    assertThat(second.digest()).isEqualTo(other.digest());
+    assertThat(second.blobsCopied()).isEqualTo(2);
+  }
+
+  @Test
+  void anIndexIsCopiedWithEveryImageItNames() throws Exception {
+    OciClient.Manifest amd64 = TestImages.push(room1, repository, "amd64", 2, 64 * 1024);
+    OciClient.Manifest arm64 = TestImages.push(room1, repository, "arm64", 2, 64 * 1024);
+    OciClient.Manifest index = TestImages.index(room1, repository, "multi", List.of(amd64, arm64));
+
+    ImageCopy.Result result = copy.copy(room1, repository, "multi", room2, repository);
+    assertThat(result.digest()).isEqualTo(index.digest());
+    assertThat(result.blobsCopied()).isEqualTo(6);
+    assertThat(room2.manifest(repository, "multi").orElseThrow().mediaType())
+        .isEqualTo(TestImages.INDEX);
+    assertThat(room2.manifestDigest(repository, amd64.digest())).hasValue(amd64.digest());
+    assertThat(room2.manifestDigest(repository, arm64.digest())).hasValue(arm64.digest());
+  }
+
+  @Test
+  void withinOneRegistryBlobsAreMountedAndLargeOnesUploadedInChunks() throws Exception {
+    OciClient.Manifest image = TestImages.push(room1, repository, "v1", 2, 3 * MIB);
+    String other = repository + "-mirror";
+    ImageCopy.Result mounted = copy.copy(room1, repository, "v1", room1, other);
+    assertThat(mounted.blobsMounted()).isEqualTo(3);
+    assertThat(mounted.blobsCopied()).isZero();
+    assertThat(room1.manifestDigest(other, "v1")).hasValue(image.digest());
+
+    ImageCopy chunked = new ImageCopy(TRANSFERS, MIB, JSON);
+    ImageCopy.Result result = chunked.copy(room1, repository, "v1", room2, repository);
+    assertThat(result.blobsCopied()).isEqualTo(3);
+    assertThat(room2.manifestDigest(repository, "v1")).hasValue(image.digest());
+  }
+
+  @Test
+  void aManifestThatDoesNotMatchItsDigestIsRefused() throws Exception {
+    byte[] manifest =
+        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\"}"
+            .getBytes(StandardCharsets.UTF_8);
+    HttpServer garbage =
+        serve(
+            "/v2/" + repository + "/manifests/v1",
+            manifest,
+            "sha256:" + "0".repeat(64),
+            TestImages.MANIFEST);
+    try {
+      OciClient source = client(garbage.getAddress().getPort());
+      assertThatThrownBy(() -> copy.copy(source, repository, "v1", room2, repository))
+          .isInstanceOf(OciException.class)
+          .hasMessageContaining("does not match its digest");
+      assertThat(room2.manifestDigest(repository, "v1")).isEmpty();
+    } finally {
+      garbage.stop(0);
+    }
+  }
+
+  @Test
+  void aBlobCutShortFailsTheCopyAndNoTagAppears() throws Exception {
+    OciClient.Manifest image = TestImages.push(room1, repository, "v1", 1, MIB);
+    String layer = Manifests.blobs(JSON, image.content()).get(1).digest();
+    // a source that serves the real manifest and config, but only half of the layer
+    HttpServer cut =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    cut.createContext(
+        "/",
+        exchange -> {
+          String path = exchange.getRequestURI().getPath();
+          String digest = path.substring(path.lastIndexOf('/') + 1);
+          try (var body = exchange.getResponseBody()) {
+            if (path.contains("/manifests/")) {
+              exchange.getResponseHeaders().add("Content-Type", image.mediaType());
+              exchange.getResponseHeaders().add("Docker-Content-Digest", image.digest());
+              exchange.sendResponseHeaders(200, image.content().length);
+              body.write(image.content());
+            } else {
+              byte[] blob = room1.blob(repository, digest).readAllBytes();
+              byte[] served = digest.equals(layer) ? Arrays.copyOf(blob, MIB / 2) : blob;
+              exchange.sendResponseHeaders(200, served.length);
+              body.write(served);
+            }
+          } catch (OciException e) {
+            throw new IOException(e);
+          }
+        });
+    cut.start();
+    try {
+      OciClient source = client(cut.getAddress().getPort());
+      assertThatThrownBy(() -> copy.copy(source, repository, "v1", room2, repository))
+          .isInstanceOf(OciException.class)
+          .hasMessageContaining(layer);
+      assertThat(room2.manifestDigest(repository, "v1")).isEmpty();
+      assertThat(room2.hasBlob(repository, layer)).isFalse();
+    } finally {
+      cut.stop(0);
+    }
+  }
+
+  private static HttpServer serve(String path, byte[] body, String digest, String type)
+      throws IOException {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        path,
+        exchange -> {
+          exchange.getResponseHeaders().add("Content-Type", type);
+          exchange.getResponseHeaders().add("Docker-Content-Digest", digest);
+          exchange.sendResponseHeaders(200, body.length);
+          try (var out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    server.start();
+    return server;
+  }
+
+  private static OciClient client(int port) {
+    return new OciClient(URI.create("http://127.0.0.1:" + port), null, HTTP, JSON);
+  }
+}
