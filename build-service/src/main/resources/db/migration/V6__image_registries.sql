@@ -8,7 +8,7 @@ CREATE TABLE image_registry (
   url         VARCHAR(300)    NOT NULL,
   kind        VARCHAR(16)     NOT NULL,
   username    VARCHAR(255)    NULL,
-  password    VARBINARY(1024) NULL,
+  password    VARBINARY(2048) NULL,
   created_at  TIMESTAMP(6)    NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
   updated_at  TIMESTAMP(6)    NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
   UNIQUE KEY uk_image_registry_name (name),

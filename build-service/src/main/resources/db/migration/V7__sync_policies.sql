@@ -19,11 +19,15 @@ CREATE TABLE sync_execution (
   tenant        VARCHAR(63)   NOT NULL,
   policy        VARCHAR(63)   NOT NULL,
   policy_trigger VARCHAR(16)  NOT NULL,
-  -- a full sync lists the source first: until then it has no items (null), or why it could not
+  -- a full sync lists the source first: until then it has no items (null); a planning that
+  -- failed is tried again at next_plan_at (a planner's claim holds it off meanwhile)
   planned_at    TIMESTAMP(6)  NULL,
+  next_plan_at  TIMESTAMP(6)  NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+  plan_attempts INT           NOT NULL DEFAULT 0,
   error         VARCHAR(1024) NULL,
   created_at    TIMESTAMP(6)  NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
   KEY ix_sync_execution_policy (policy_id, id),
+  KEY ix_sync_execution_unplanned (planned_at, next_plan_at),
   CONSTRAINT fk_sync_execution FOREIGN KEY (policy_id) REFERENCES sync_policy (id) ON DELETE CASCADE
 ) ENGINE = InnoDB;
 
@@ -42,7 +46,9 @@ CREATE TABLE sync_item (
   duration_ms     BIGINT        NOT NULL DEFAULT 0,
   attempts        INT           NOT NULL DEFAULT 0,
   next_attempt_at TIMESTAMP(6)  NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+  -- the instance running it, until its lease ends unrenewed (it stopped): then anyone takes it
   runner          VARCHAR(255)  NULL,
+  lease_until     TIMESTAMP(6)  NULL,
   updated_at      TIMESTAMP(6)  NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
   KEY ix_sync_item_due (status, next_attempt_at),
   KEY ix_sync_item_execution (execution_id),

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,7 +27,9 @@ public final class ImageCopy {
     /** The destination's tag now points at the source's digest. */
     COPIED,
     /** The destination's tag pointed at that digest already. */
-    SKIPPED
+    SKIPPED,
+    /** The source's tag moved on from the digest asked for: the copy of the newer one sets it. */
+    SUPERSEDED
   }
 
   /**
@@ -55,19 +58,26 @@ public final class ImageCopy {
     this.json = json;
   }
 
-  /** Copies {@code sourceRepository:tag} to {@code destinationRepository:tag}. */
+  /**
+   * Copies {@code sourceRepository:tag} to {@code destinationRepository:tag}: the digest {@code
+   * digest} when given (a push's), else whatever the tag points at now. A given digest the source's
+   * tag no longer points at when the copy would put the tag is {@link Outcome#SUPERSEDED}: an older
+   * push's copy never sets the tag back.
+   */
   public Result copy(
       OciClient source,
       String sourceRepository,
       String tag,
+      String digest,
       OciClient destination,
       String destinationRepository)
       throws OciException {
+    String reference = digest != null ? digest : tag;
     OciClient.Manifest manifest =
         source
-            .manifest(sourceRepository, tag)
+            .manifest(sourceRepository, reference)
             .orElseThrow(
-                () -> new OciException("the source has no " + sourceRepository + ":" + tag));
+                () -> new OciException("the source has no " + sourceRepository + ":" + reference));
     if (destination
         .manifestDigest(destinationRepository, tag)
         .filter(manifest.digest()::equals)
@@ -95,6 +105,10 @@ public final class ImageCopy {
       }
     } else {
       transfer.blobs(Manifests.blobs(json, manifest.content()));
+    }
+    if (digest != null
+        && !source.manifestDigest(sourceRepository, tag).filter(digest::equals).isPresent()) {
+      return new Result(manifest.digest(), Outcome.SUPERSEDED, 0, 0, 0, 0);
     }
     destination.putManifest(destinationRepository, tag, manifest);
     counts.bytes.addAndGet(manifest.content().length);
@@ -150,21 +164,18 @@ public final class ImageCopy {
                 },
                 transfers));
       }
-      OciException failed = null;
-      for (CompletableFuture<Void> one : all) {
-        try {
-          one.join();
-        } catch (CompletionException e) {
-          if (failed == null) {
-            failed =
-                e.getCause() instanceof OciException oci
-                    ? oci
-                    : new OciException("copying a blob failed: " + e.getCause(), e.getCause());
-          }
-        }
-      }
-      if (failed != null) {
-        throw failed;
+      try {
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
+      } catch (InterruptedException e) {
+        all.forEach(one -> one.cancel(true));
+        Thread.currentThread().interrupt();
+        throw new OciException("interrupted", e);
+      } catch (ExecutionException e) {
+        Throwable cause =
+            e.getCause() instanceof CompletionException c ? c.getCause() : e.getCause();
+        throw cause instanceof OciException oci
+            ? oci
+            : new OciException("copying a blob failed: " + cause, cause);
       }
     }
 

@@ -2,6 +2,7 @@ package io.containercloud.build.registry.oci;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -18,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,6 +57,9 @@ public final class OciClient {
   // set once the registry asked for Basic: every later request carries it, so a body streamed
   // once is never refused for want of it
   private volatile boolean basic;
+  // the registry's last bearer challenge (realm, service): tokens are asked for before they are
+  // refused
+  private volatile Map<String, String> bearer;
 
   /**
    * @param base {@code http(s)://host[:port]}, nothing after it
@@ -199,11 +205,17 @@ public final class OciClient {
     if (response.statusCode() == 404) {
       return false;
     }
+    if (redirect(response.statusCode())) {
+      return true; // served from the registry's storage
+    }
     expect(response, 200, "looking for blob " + digest + " in " + repository);
     return true;
   }
 
-  /** Blob {@code digest} of {@code repository} as a stream; the caller closes it. */
+  /**
+   * Blob {@code digest} of {@code repository} as a stream; the caller closes it. A registry that
+   * redirects to its storage (S3, Swift) is followed there, without its credentials.
+   */
   public InputStream blob(String repository, String digest) throws OciException {
     HttpResponse<InputStream> response =
         send(
@@ -211,15 +223,30 @@ public final class OciClient {
             "pull",
             () -> HttpRequest.newBuilder(path(repository, "blobs", digest)).GET(),
             HttpResponse.BodyHandlers.ofInputStream());
-    if (response.statusCode() != 200) {
-      try (InputStream body = response.body()) {
-        throw new OciException(
-            "reading blob " + digest + " of " + repository + ": HTTP " + response.statusCode());
-      } catch (IOException e) {
-        throw new OciException("reading blob " + digest + " of " + repository, e);
+    for (int hops = 0; redirect(response.statusCode()) && hops < 5; hops++) {
+      String location = response.headers().firstValue("Location").orElse(null);
+      drain(response);
+      if (location == null) {
+        throw new OciException("reading blob " + digest + ": a redirect without a location");
       }
+      URI next = response.uri().resolve(location);
+      response =
+          send(
+              repository,
+              "pull",
+              () -> HttpRequest.newBuilder(next).GET(),
+              HttpResponse.BodyHandlers.ofInputStream());
+    }
+    if (response.statusCode() != 200) {
+      drain(response);
+      throw new OciException(
+          "reading blob " + digest + " of " + repository + ": HTTP " + response.statusCode());
     }
     return response.body();
+  }
+
+  private static boolean redirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
   }
 
   /**
@@ -331,21 +358,27 @@ public final class OciClient {
         repository,
         URI.create(base + "/v2/" + repository + "/tags/list?n=1000"),
         "tags",
-        "listing the tags of " + repository);
+        "listing the tags of " + repository,
+        tag -> true);
   }
 
-  /** The registry's repositories whose names start with {@code prefix}, every page. */
+  /**
+   * The registry's repositories whose names start with {@code prefix}: the catalog is sorted, so
+   * the listing starts after the prefix and stops at the first name past it, whatever else the
+   * registry holds.
+   */
   public List<String> repositories(String prefix) throws OciException {
-    List<String> all =
-        pages(
-            null,
-            URI.create(base + "/v2/_catalog?n=1000"),
-            "repositories",
-            "listing the repositories");
-    return all.stream().filter(name -> name.startsWith(prefix)).toList();
+    return pages(
+        null,
+        URI.create(base + "/v2/_catalog?n=1000&last=" + encode(prefix)),
+        "repositories",
+        "listing the repositories",
+        name -> name.startsWith(prefix));
   }
 
-  private List<String> pages(String repository, URI first, String field, String what)
+  /** Every page's values from {@code first} on, up to the first that {@code wanted} refuses. */
+  private List<String> pages(
+      String repository, URI first, String field, String what, Predicate<String> wanted)
       throws OciException {
     List<String> values = new ArrayList<>();
     URI next = first;
@@ -363,6 +396,9 @@ public final class OciClient {
       expect(response, 200, what);
       try {
         for (JsonNode value : json.readTree(response.body()).path(field)) {
+          if (!wanted.test(value.asString())) {
+            return values;
+          }
           values.add(value.asString());
         }
       } catch (JacksonException e) {
@@ -395,25 +431,35 @@ public final class OciClient {
       throws OciException {
     String scope = scope(repository, actions);
     HttpRequest.Builder first = request.get();
-    authorize(first, scope);
+    // credentials only ever go to this registry's own origin (an upload location or a next page
+    // elsewhere gets none)
+    boolean own = sameOrigin(first.build().uri());
+    if (own) {
+      authorize(first, scope, true);
+    }
     HttpResponse<T> response = exchange(first.build(), handler);
-    if (response.statusCode() != 401 || credentials == null) {
+    if (response.statusCode() != 401 || !own) {
       return response;
     }
     drain(response);
     Map<String, String> challenge = challenge(response.headers());
     String scheme = challenge.getOrDefault("", "");
-    HttpRequest.Builder again = request.get();
-    if (scheme.equalsIgnoreCase("basic")) {
+    if (scheme.equalsIgnoreCase("basic") && credentials != null) {
       basic = true;
-      authorize(again, scope);
     } else if (scheme.equalsIgnoreCase("bearer")) {
+      bearer = challenge;
       tokens.put(scope, token(challenge, scope));
-      authorize(again, scope);
     } else {
       return response;
     }
+    HttpRequest.Builder again = request.get();
+    authorize(again, scope, false);
     return exchange(again.build(), handler);
+  }
+
+  private boolean sameOrigin(URI uri) {
+    return base.getScheme().equalsIgnoreCase(uri.getScheme())
+        && base.getRawAuthority().equalsIgnoreCase(uri.getRawAuthority());
   }
 
   private static String scope(String repository, String actions) {
@@ -427,13 +473,26 @@ public final class OciClient {
     return "repository:" + repository + ":" + actions;
   }
 
-  private void authorize(HttpRequest.Builder request, String scope) {
+  /**
+   * Adds what the registry asked for before: Basic, or a bearer token for the scope, asked for
+   * again first when it has expired ({@code refresh}), so that a request whose body is streamed
+   * once is never refused for want of it.
+   */
+  private void authorize(HttpRequest.Builder request, String scope, boolean refresh)
+      throws OciException {
     if (basic) {
       request.header("Authorization", basic());
       return;
     }
     Token token = tokens.get(scope);
-    if (token != null && token.expires().isAfter(Instant.now())) {
+    Map<String, String> challenge = bearer;
+    if (refresh
+        && challenge != null
+        && (token == null || !token.expires().isAfter(Instant.now()))) {
+      token = token(challenge, scope);
+      tokens.put(scope, token);
+    }
+    if (token != null) {
       request.header("Authorization", "Bearer " + token.value());
     }
   }
@@ -452,14 +511,12 @@ public final class OciClient {
     for (String one : scope.split(" ")) {
       uri.append("&scope=").append(encode(one));
     }
+    HttpRequest.Builder ask = HttpRequest.newBuilder(URI.create(uri.toString())).timeout(TIMEOUT);
+    if (credentials != null) { // without them, an anonymous token (public repositories)
+      ask.header("Authorization", basic());
+    }
     HttpResponse<String> response =
-        exchange(
-            HttpRequest.newBuilder(URI.create(uri.toString()))
-                .timeout(TIMEOUT)
-                .header("Authorization", basic())
-                .GET()
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        exchange(ask.GET().build(), HttpResponse.BodyHandlers.ofString());
     expect(response, 200, "asking the registry's token service for " + scope);
     try {
       JsonNode body = json.readTree(response.body());
@@ -574,9 +631,25 @@ public final class OciClient {
         location + (location.getRawQuery() == null ? "?" : "&") + "digest=" + encode(digest));
   }
 
+  /**
+   * The next {@code length} bytes of {@code content} as a request body, readable once: a request
+   * sent again (a redirect, a retry) fails instead of sending what comes after them.
+   */
   private static HttpRequest.BodyPublisher exactly(InputStream content, long length) {
+    if (length == 0) {
+      return HttpRequest.BodyPublishers.noBody();
+    }
+    AtomicBoolean taken = new AtomicBoolean();
     return HttpRequest.BodyPublishers.fromPublisher(
-        HttpRequest.BodyPublishers.ofInputStream(() -> new BoundedStream(content, length)), length);
+        HttpRequest.BodyPublishers.ofInputStream(
+            () -> {
+              if (taken.getAndSet(true)) {
+                throw new UncheckedIOException(
+                    new IOException("a streamed body cannot be sent twice"));
+              }
+              return new BoundedStream(content, length);
+            }),
+        length);
   }
 
   private URI path(String repository, String kind, String reference) {

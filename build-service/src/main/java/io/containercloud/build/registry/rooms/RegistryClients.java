@@ -18,12 +18,9 @@ public class RegistryClients {
 
   private final SecretCipher cipher;
   private final JsonMapper json;
-  // registries may redirect blob reads to their storage (S3, Swift): followed, without credentials
+  // redirects are followed by OciClient itself: the JDK's would carry the credentials along
   private final HttpClient http =
-      HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(5))
-          .followRedirects(HttpClient.Redirect.NORMAL)
-          .build();
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Map<Long, Cached> clients = new ConcurrentHashMap<>();
 
   RegistryClients(SecretCipher cipher, JsonMapper json) {

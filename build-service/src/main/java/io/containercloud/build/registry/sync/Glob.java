@@ -1,11 +1,10 @@
 package io.containercloud.build.registry.sync;
 
-import java.util.regex.Pattern;
-
 /**
  * Repository and tag filters as globs, never regular expressions: {@code *} any run of characters
- * within a path segment, {@code **} any run across segments, {@code ?} one character; everything
- * else stands for itself.
+ * within a path segment, {@code **} any run across segments, {@code ?} one character other than
+ * {@code /}; everything else stands for itself. Matched by dynamic programming over the pattern and
+ * the name (at most 255 by 255 steps), so no filter can make a match backtrack for long.
  */
 final class Glob {
 
@@ -17,25 +16,31 @@ final class Glob {
 
   private Glob() {}
 
-  static Pattern compile(String glob) {
-    StringBuilder regex = new StringBuilder();
+  static boolean matches(String glob, String value) {
+    int n = value.length();
+    // matched[j]: the glob read so far matches value's first j characters
+    boolean[] matched = new boolean[n + 1];
+    matched[0] = true;
     for (int i = 0; i < glob.length(); i++) {
       char c = glob.charAt(i);
-      if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-        regex.append(".*");
-        i++;
-      } else if (c == '*') {
-        regex.append("[^/]*");
-      } else if (c == '?') {
-        regex.append("[^/]");
+      boolean[] next = new boolean[n + 1];
+      if (c == '*') {
+        boolean any = i + 1 < glob.length() && glob.charAt(i + 1) == '*';
+        if (any) {
+          i++;
+        }
+        // a star extends every match so far over characters it may take
+        for (int j = 0; j <= n; j++) {
+          next[j] = matched[j] || (j > 0 && next[j - 1] && (any || value.charAt(j - 1) != '/'));
+        }
       } else {
-        regex.append(Pattern.quote(String.valueOf(c)));
+        for (int j = 1; j <= n; j++) {
+          char v = value.charAt(j - 1);
+          next[j] = matched[j - 1] && (c == '?' ? v != '/' : c == v);
+        }
       }
+      matched = next;
     }
-    return Pattern.compile(regex.toString());
-  }
-
-  static boolean matches(String glob, String value) {
-    return compile(glob).matcher(value).matches();
+    return matched[n];
   }
 }

@@ -56,13 +56,17 @@ class SyncExecutions {
       int failed,
       long bytes) {
 
-    /** {@code planning}, {@code running}, {@code failed} (retrying what failed) or {@code done}. */
+    /**
+     * {@code planning} (its {@code error} says why a planning failed, tried again), {@code failed}
+     * (items failed, tried again), {@code running} or {@code done} (its {@code error} then says
+     * what the plan left out).
+     */
     public String status() {
-      if (error != null || failed > 0) {
-        return "failed";
-      }
       if (plannedAt == null) {
         return "planning";
+      }
+      if (failed > 0) {
+        return "failed";
       }
       return pending + running > 0 ? "running" : "done";
     }
@@ -110,56 +114,110 @@ class SyncExecutions {
         });
   }
 
-  /** The executions of full syncs not planned yet, oldest first. */
+  /** Full syncs not planned yet whose (next) planning is due, oldest first. */
   List<Long> unplanned(int limit) {
     return jdbc.queryForList(
-        "SELECT id FROM sync_execution WHERE planned_at IS NULL ORDER BY id LIMIT ?",
+        "SELECT id FROM sync_execution WHERE planned_at IS NULL AND next_plan_at <= ?"
+            + " ORDER BY id LIMIT ?",
         Long.class,
+        Timestamp.from(Instant.now()),
         limit);
   }
 
-  /** Locks an unplanned execution for its planning transaction; empty when planned already. */
-  Optional<Long> lockUnplanned(long id) {
+  /**
+   * Takes the planning of execution {@code id} for {@code lease} (another instance takes it after
+   * that, should this one stop meanwhile); its policy, or empty when it is not due or taken.
+   */
+  Optional<Long> claimPlanning(long id, Duration lease) {
+    Instant now = Instant.now();
+    if (jdbc.update(
+            "UPDATE sync_execution SET next_plan_at = ?, plan_attempts = plan_attempts + 1"
+                + " WHERE id = ? AND planned_at IS NULL AND next_plan_at <= ?",
+            Timestamp.from(now.plus(lease)),
+            id,
+            Timestamp.from(now))
+        != 1) {
+      return Optional.empty();
+    }
     return jdbc
-        .queryForList(
-            "SELECT policy_id FROM sync_execution WHERE id = ? AND planned_at IS NULL FOR UPDATE",
-            Long.class,
-            id)
+        .queryForList("SELECT policy_id FROM sync_execution WHERE id = ?", Long.class, id)
         .stream()
         .findFirst();
   }
 
-  void planned(long id, String error) {
-    jdbc.update(
-        "UPDATE sync_execution SET planned_at = ?, error = ? WHERE id = ?",
-        Timestamp.from(Instant.now()),
-        error,
-        id);
+  /** How many times the planning of {@code id} was taken. */
+  int planAttempts(long id) {
+    return jdbc.queryForObject(
+        "SELECT plan_attempts FROM sync_execution WHERE id = ?", Integer.class, id);
   }
 
   /**
-   * Takes up to {@code limit} items whose time has come (new ones, and failed ones due for their
-   * next try) for {@code runner}: no other instance gets them.
+   * The plan of {@code id}: its items, and what it could not do ({@code error}, or null); false
+   * when another instance planned it first.
    */
-  List<SyncItem> claim(String runner, int limit) {
+  boolean planned(long id, List<NewItem> items, String error) {
+    if (jdbc.update(
+            "UPDATE sync_execution SET planned_at = ?, error = ? WHERE id = ? AND planned_at IS NULL",
+            Timestamp.from(Instant.now()),
+            cut(error),
+            id)
+        != 1) {
+      return false;
+    }
+    add(id, items);
+    return true;
+  }
+
+  /** The planning of {@code id} failed ({@code error}): tried again at {@code next}. */
+  void planLater(long id, String error, Instant next) {
+    jdbc.update(
+        "UPDATE sync_execution SET error = ?, next_plan_at = ? WHERE id = ? AND planned_at IS NULL",
+        cut(error),
+        Timestamp.from(next),
+        id);
+  }
+
+  /** Whether an execution of the policy is still planning or has items to do. */
+  boolean unfinished(long policyId) {
+    return Boolean.TRUE.equals(
+        jdbc.queryForObject(
+            "SELECT EXISTS (SELECT 1 FROM sync_execution e WHERE e.policy_id = ?"
+                + " AND (e.planned_at IS NULL OR EXISTS (SELECT 1 FROM sync_item i"
+                + " WHERE i.execution_id = e.id AND i.status IN ('PENDING', 'RUNNING'))))",
+            Boolean.class,
+            policyId));
+  }
+
+  /**
+   * Takes up to {@code limit} items whose time has come (new ones, failed ones due for their next
+   * try, and running ones whose instance let its lease end) for {@code runner} until {@code lease}
+   * from now: no other instance gets them meanwhile.
+   */
+  List<SyncItem> claim(String runner, int limit, Duration lease) {
+    Timestamp now = Timestamp.from(Instant.now());
     List<Long> due =
         jdbc.queryForList(
-            "SELECT id FROM sync_item WHERE status IN ('PENDING', 'FAILED')"
-                + " AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+            "SELECT id FROM sync_item WHERE (status IN ('PENDING', 'FAILED') AND next_attempt_at"
+                + " <= ?) OR (status = 'RUNNING' AND lease_until < ?)"
+                + " ORDER BY next_attempt_at, id LIMIT ?",
             Long.class,
-            Timestamp.from(Instant.now()),
+            now,
+            now,
             limit);
     if (due.isEmpty()) {
       return List.of();
     }
     String ids = String.join(",", Collections.nCopies(due.size(), "?"));
-    List<Object> args = new ArrayList<>(List.of(runner));
+    List<Object> args = new ArrayList<>(List.of(runner, Timestamp.from(Instant.now().plus(lease))));
     args.addAll(due);
+    args.add(now);
     jdbc.update(
-        "UPDATE sync_item SET status = 'RUNNING', runner = ? WHERE id IN ("
+        "UPDATE sync_item SET status = 'RUNNING', runner = ?, lease_until = ? WHERE id IN ("
             + ids
-            + ") AND status IN ('PENDING', 'FAILED')",
+            + ") AND (status IN ('PENDING', 'FAILED') OR (status = 'RUNNING' AND lease_until < ?))",
         args.toArray());
+    List<Object> select = new ArrayList<>(List.of(runner));
+    select.addAll(due);
     return jdbc.query(
         "SELECT "
             + ITEM_COLUMNS
@@ -168,36 +226,62 @@ class SyncExecutions {
             + ids
             + ")",
         SyncExecutions::item,
-        args.toArray());
+        select.toArray());
+  }
+
+  /** Extends the lease of every item {@code runner} runs. */
+  void renew(String runner, Duration lease) {
+    jdbc.update(
+        "UPDATE sync_item SET lease_until = ? WHERE runner = ? AND status = 'RUNNING'",
+        Timestamp.from(Instant.now().plus(lease)),
+        runner);
   }
 
   /** Items {@code runner} was running when it stopped go back to the queue. */
   int release(String runner) {
     return jdbc.update(
-        "UPDATE sync_item SET status = 'PENDING', runner = NULL"
+        "UPDATE sync_item SET status = 'PENDING', runner = NULL, lease_until = NULL"
             + " WHERE runner = ? AND status = 'RUNNING'",
         runner);
   }
 
-  void done(SyncItem item, SyncItem.Status status, String digest, long bytes, Duration took) {
-    jdbc.update(
-        "UPDATE sync_item SET status = ?, digest = ?, reason = NULL, bytes = ?, duration_ms = ?,"
-            + " attempts = attempts + 1, runner = NULL WHERE id = ?",
-        status.name(),
-        digest,
-        bytes,
-        took.toMillis(),
-        item.id());
+  /** Records how the item ended; false when it is no longer {@code runner}'s. */
+  boolean done(
+      SyncItem item,
+      String runner,
+      SyncItem.Status status,
+      String digest,
+      String reason,
+      long bytes,
+      Duration took) {
+    return jdbc.update(
+            "UPDATE sync_item SET status = ?, digest = ?, reason = ?, bytes = ?, duration_ms = ?,"
+                + " attempts = attempts + 1, runner = NULL, lease_until = NULL"
+                + " WHERE id = ? AND runner = ? AND status = 'RUNNING'",
+            status.name(),
+            digest,
+            cut(reason),
+            bytes,
+            took.toMillis(),
+            item.id(),
+            runner)
+        == 1;
   }
 
-  void failed(SyncItem item, String reason, Duration took, Instant nextAttempt) {
+  void failed(SyncItem item, String runner, String reason, Duration took, Instant nextAttempt) {
     jdbc.update(
         "UPDATE sync_item SET status = 'FAILED', reason = ?, duration_ms = ?,"
-            + " attempts = attempts + 1, next_attempt_at = ?, runner = NULL WHERE id = ?",
-        reason.length() > 1024 ? reason.substring(0, 1024) : reason,
+            + " attempts = attempts + 1, next_attempt_at = ?, runner = NULL, lease_until = NULL"
+            + " WHERE id = ? AND runner = ? AND status = 'RUNNING'",
+        cut(reason),
         took.toMillis(),
         Timestamp.from(nextAttempt),
-        item.id());
+        item.id(),
+        runner);
+  }
+
+  private static String cut(String text) {
+    return text == null || text.length() <= 1024 ? text : text.substring(0, 1024);
   }
 
   /** The latest executions of a policy, newest first. */

@@ -6,6 +6,8 @@ import io.containercloud.build.registry.rooms.ImageRegistry;
 import io.containercloud.build.registry.rooms.ImageRegistryRepository;
 import io.containercloud.build.registry.rooms.RegistryClients;
 import io.containercloud.common.event.contract.ImagePushed;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -26,12 +30,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class SyncPlanner {
 
+  private static final Logger log = LoggerFactory.getLogger(SyncPlanner.class);
+  // how long a planning may take before another instance takes it over
+  private static final Duration PLAN_LEASE = Duration.ofMinutes(5);
+
   private final ImageRegistryRepository registries;
   private final SyncPolicyRepository policies;
   private final SyncExecutions executions;
   private final RegistryClients clients;
   private final TransactionTemplate tx;
   private final ApplicationEventPublisher events;
+  private final SyncProperties properties;
 
   SyncPlanner(
       ImageRegistryRepository registries,
@@ -39,13 +48,15 @@ public class SyncPlanner {
       SyncExecutions executions,
       RegistryClients clients,
       TransactionTemplate tx,
-      ApplicationEventPublisher events) {
+      ApplicationEventPublisher events,
+      SyncProperties properties) {
     this.registries = registries;
     this.policies = policies;
     this.executions = executions;
     this.clients = clients;
     this.tx = tx;
     this.events = events;
+    this.properties = properties;
   }
 
   /**
@@ -93,28 +104,43 @@ public class SyncPlanner {
   }
 
   /**
-   * Plans full sync {@code executionId}, unless another instance did: lists the source (and with
-   * deletions replicated, the destinations) and queues the items, or records why it could not.
+   * Plans full sync {@code executionId}, unless another instance is: lists the source (and with
+   * deletions replicated, the destinations) outside any transaction, then queues the items; a
+   * planning that fails is tried again after a backoff, its reason shown meanwhile.
    */
   void plan(long executionId) {
-    tx.executeWithoutResult(
-        status ->
-            executions
-                .lockUnplanned(executionId)
-                .flatMap(policies::find)
-                .ifPresent(
-                    policy -> {
-                      try {
-                        executions.add(executionId, items(policy));
-                        executions.planned(executionId, null);
-                        events.publishEvent(new SyncQueued());
-                      } catch (OciException e) {
-                        executions.planned(executionId, e.getMessage());
-                      }
-                    }));
+    Optional<Long> policyId = executions.claimPlanning(executionId, PLAN_LEASE);
+    if (policyId.isEmpty()) {
+      return;
+    }
+    Optional<SyncPolicy> policy = policies.find(policyId.get());
+    try {
+      Plan plan =
+          policy.isPresent()
+              ? plan(policy.get())
+              : new Plan(List.of(), "the policy was deleted before its run was planned");
+      tx.executeWithoutResult(
+          status -> {
+            if (executions.planned(executionId, plan.items(), plan.note())) {
+              events.publishEvent(new SyncQueued());
+            }
+          });
+    } catch (OciException | RuntimeException e) {
+      int attempts = executions.planAttempts(executionId);
+      Duration wait = properties.retryInitial().multipliedBy(1L << Math.min(attempts, 20));
+      if (wait.compareTo(properties.retryMax()) > 0) {
+        wait = properties.retryMax();
+      }
+      log.warn(
+          "planning sync execution {} failed (try {}): {}", executionId, attempts, e.toString());
+      executions.planLater(executionId, e.getMessage(), Instant.now().plus(wait));
+    }
   }
 
-  private List<SyncExecutions.NewItem> items(SyncPolicy policy) throws OciException {
+  /** A full sync's items, and what it left out (or null). */
+  private record Plan(List<SyncExecutions.NewItem> items, String note) {}
+
+  private Plan plan(SyncPolicy policy) throws OciException {
     SyncPolicySpec spec = policy.spec();
     String prefix = policy.tenant() + "/";
     OciClient source = client(spec.source());
@@ -127,6 +153,7 @@ public class SyncPlanner {
       }
     }
     List<SyncExecutions.NewItem> items = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
     for (String destination : spec.destinations()) {
       wanted.forEach(
           (repository, tags) ->
@@ -140,24 +167,31 @@ public class SyncPlanner {
                               tag,
                               SyncItem.Action.COPY,
                               null))));
-      if (spec.replicateDeletions()) {
-        items.addAll(deletions(spec, prefix, source, destination, wanted));
+      if (!spec.replicateDeletions()) {
+        continue;
+      }
+      if (wanted.isEmpty()) {
+        // a source emptied or replaced: deleting everything it lacks would empty every room
+        notes.add("the source holds nothing the policy matches: deletions not replicated");
+        break;
+      }
+      try {
+        items.addAll(deletions(spec, prefix, source, destination));
+      } catch (OciException e) {
+        notes.add("deletions not replicated to " + destination + ": " + e.getMessage());
       }
     }
-    return items;
+    return new Plan(items, notes.isEmpty() ? null : String.join("; ", notes));
   }
 
   /**
-   * The destination's matching tags the source lacks, each with the digest it points at; none whose
-   * digest a source tag of the repository still has (a manifest is deleted by digest, with every
-   * tag on it).
+   * The destination's tags that the policy matches and the source lacks, each with the digest it
+   * points at: only digests no source tag of the repository points at, and only when every tag on
+   * that digest at the destination goes too (a manifest is deleted by digest, with every tag on it;
+   * a tag the policy does not match, or that the source still has, keeps it).
    */
   private List<SyncExecutions.NewItem> deletions(
-      SyncPolicySpec spec,
-      String prefix,
-      OciClient source,
-      String destination,
-      Map<String, List<String>> wanted)
+      SyncPolicySpec spec, String prefix, OciClient source, String destination)
       throws OciException {
     OciClient target = client(destination);
     List<SyncExecutions.NewItem> deletions = new ArrayList<>();
@@ -165,31 +199,36 @@ public class SyncPlanner {
       if (!Glob.matches(spec.repositories(), repository.substring(prefix.length()))) {
         continue;
       }
-      List<String> kept = wanted.getOrDefault(repository, List.of());
-      Set<String> keptDigests = null;
+      Set<String> sourceTags = new HashSet<>(source.tags(repository));
+      Map<String, String> digests = new HashMap<>();
       for (String tag : target.tags(repository)) {
-        if (!Glob.matches(spec.tags(), tag) || kept.contains(tag)) {
-          continue;
+        target.manifestDigest(repository, tag).ifPresent(digest -> digests.put(tag, digest));
+      }
+      Set<String> gone = new HashSet<>();
+      for (String tag : digests.keySet()) {
+        if (Glob.matches(spec.tags(), tag) && !sourceTags.contains(tag)) {
+          gone.add(tag);
         }
-        Optional<String> digest = target.manifestDigest(repository, tag);
-        if (digest.isEmpty()) {
-          continue;
-        }
-        if (keptDigests == null) {
-          keptDigests = new HashSet<>();
-          for (String one : kept) {
-            source.manifestDigest(repository, one).ifPresent(keptDigests::add);
-          }
-        }
-        if (!keptDigests.contains(digest.get())) {
+      }
+      if (gone.isEmpty()) {
+        continue;
+      }
+      Set<String> kept = new HashSet<>();
+      for (String tag : sourceTags) {
+        source.manifestDigest(repository, tag).ifPresent(kept::add);
+      }
+      digests.forEach(
+          (tag, digest) -> {
+            if (!gone.contains(tag)) {
+              kept.add(digest); // another tag at the destination still needs it
+            }
+          });
+      for (String tag : gone) {
+        String digest = digests.get(tag);
+        if (!kept.contains(digest)) {
           deletions.add(
               new SyncExecutions.NewItem(
-                  spec.source(),
-                  destination,
-                  repository,
-                  tag,
-                  SyncItem.Action.DELETE,
-                  digest.get()));
+                  spec.source(), destination, repository, tag, SyncItem.Action.DELETE, digest));
         }
       }
     }

@@ -89,7 +89,9 @@ class SyncPolicyRepository {
    */
   boolean claimRun(long id, Instant seen, Instant now) {
     return jdbc.update(
-            "UPDATE sync_policy SET last_run_at = ? WHERE id = ?" + " AND (last_run_at <=> ?)",
+            // updated_at says when the policy was changed, not when it ran
+            "UPDATE sync_policy SET last_run_at = ?, updated_at = updated_at"
+                + " WHERE id = ? AND (last_run_at <=> ?)",
             Timestamp.from(now),
             id,
             seen == null ? null : Timestamp.from(seen))

@@ -11,7 +11,10 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -44,16 +47,19 @@ class SyncPolicyResource {
   private final SyncExecutions executions;
   private final ImageRegistryRepository registries;
   private final ApplicationEventPublisher events;
+  private final SyncProperties properties;
 
   SyncPolicyResource(
       SyncPolicyRepository policies,
       SyncExecutions executions,
       ImageRegistryRepository registries,
-      ApplicationEventPublisher events) {
+      ApplicationEventPublisher events,
+      SyncProperties properties) {
     this.policies = policies;
     this.executions = executions;
     this.registries = registries;
     this.events = events;
+    this.properties = properties;
   }
 
   /** A new policy; any member the API does not have is refused rather than ignored. */
@@ -227,6 +233,11 @@ class SyncPolicyResource {
         violations.add(
             new FieldViolation(
                 "spec.schedule", "must be a cron expression of six fields, such as 0 0 * * * *"));
+      } else if (tooOften(CronExpression.parse(spec.schedule()))) {
+        violations.add(
+            new FieldViolation(
+                "spec.schedule",
+                "must not run more often than every " + properties.minScheduleInterval()));
       }
     } else if (spec.schedule() != null) {
       violations.add(new FieldViolation("spec.schedule", "is only for scheduled policies"));
@@ -234,6 +245,22 @@ class SyncPolicyResource {
     if (!violations.isEmpty()) {
       throw ProblemException.invalid(violations);
     }
+  }
+
+  /** Whether two runs within the next day come closer than the shortest interval allowed. */
+  private boolean tooOften(CronExpression cron) {
+    ZonedDateTime at = ZonedDateTime.now(ZoneOffset.UTC);
+    ZonedDateTime end = at.plusDays(1);
+    ZonedDateTime next = cron.next(at);
+    for (int runs = 0; next != null && next.isBefore(end) && runs < 10_000; runs++) {
+      ZonedDateTime after = cron.next(next);
+      if (after != null
+          && Duration.between(next, after).compareTo(properties.minScheduleInterval()) < 0) {
+        return true;
+      }
+      next = after;
+    }
+    return false;
   }
 
   private SyncPolicy find(String tenant, String name) {

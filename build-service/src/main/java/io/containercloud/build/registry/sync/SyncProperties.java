@@ -20,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param retryInitial the wait before a failed item's second try, doubled after each failure
  * @param retryMax the longest wait between tries: a destination back from an outage is caught up
  *     within it
+ * @param minScheduleInterval the shortest interval a policy's schedule may have (each run lists the
+ *     source's catalog)
  */
 @Validated
 @ConfigurationProperties("platform.build.sync")
@@ -29,4 +31,5 @@ record SyncProperties(
     @NotNull @DefaultValue("64MB") DataSize chunkSize,
     @NotNull @DefaultValue("1s") Duration pollInterval,
     @NotNull @DefaultValue("2s") Duration retryInitial,
-    @NotNull @DefaultValue("5m") Duration retryMax) {}
+    @NotNull @DefaultValue("5m") Duration retryMax,
+    @NotNull @DefaultValue("1m") Duration minScheduleInterval) {}

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -42,6 +43,8 @@ class SyncWorker extends BackgroundLoop {
 
   private static final Logger log = LoggerFactory.getLogger(SyncWorker.class);
   private static final String SOURCE = "/build-service";
+  // how long a claimed item stays this instance's unrenewed; renewed every quarter of it
+  private static final Duration LEASE = Duration.ofMinutes(2);
 
   private final SyncExecutions executions;
   private final SyncPolicyRepository policies;
@@ -54,6 +57,7 @@ class SyncWorker extends BackgroundLoop {
   private final SyncProperties properties;
   private final String runner;
   private final AtomicInteger running = new AtomicInteger();
+  private Instant renewed = Instant.EPOCH;
   private ExecutorService images;
   private ExecutorService blobs;
   private ImageCopy copy;
@@ -80,15 +84,13 @@ class SyncWorker extends BackgroundLoop {
     this.json = json;
     this.tx = tx;
     this.properties = properties;
-    this.runner = build.runner();
+    // one claim token per process: items a stopped process held are taken again when its lease
+    // ends, whatever the next process is called
+    this.runner = build.runner() + "/" + UUID.randomUUID();
   }
 
   @Override
   public void start() {
-    int released = executions.release(runner);
-    if (released > 0) {
-      log.info("{} sync items this instance ran when it stopped are queued again", released);
-    }
     images = Executors.newFixedThreadPool(properties.parallelImages(), daemon("registry-sync"));
     blobs = Executors.newFixedThreadPool(properties.parallelBlobs(), daemon("registry-blob"));
     copy = new ImageCopy(blobs, properties.chunkSize().toBytes(), json);
@@ -98,17 +100,29 @@ class SyncWorker extends BackgroundLoop {
   @Override
   public void stop() {
     super.stop();
-    images.shutdownNow();
-    blobs.shutdownNow();
+    images.shutdownNow(); // copies are interrupted (the item goes back to the queue)...
     try {
       images.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    blobs.shutdownNow(); // ...then their transfers
+    try {
+      executions.release(runner);
+    } catch (RuntimeException e) {
+      log.warn(
+          "could not queue this instance's sync items again (their leases will): {}",
+          e.getMessage());
+    }
   }
 
   @Override
   protected boolean round() {
+    Instant now = Instant.now();
+    if (now.isAfter(renewed.plus(LEASE.dividedBy(4)))) {
+      executions.renew(runner, LEASE);
+      renewed = now;
+    }
     startScheduled();
     for (long execution : executions.unplanned(10)) {
       planner.plan(execution);
@@ -117,7 +131,7 @@ class SyncWorker extends BackgroundLoop {
     if (room <= 0) {
       return false;
     }
-    List<SyncItem> claimed = executions.claim(runner, room);
+    List<SyncItem> claimed = executions.claim(runner, room, LEASE);
     for (SyncItem item : claimed) {
       running.incrementAndGet();
       images.execute(() -> run(item));
@@ -130,7 +144,10 @@ class SyncWorker extends BackgroundLoop {
     wake();
   }
 
-  /** An execution for each enabled scheduled policy whose time has come, by one instance only. */
+  /**
+   * An execution for each enabled scheduled policy whose time has come and whose last run is over,
+   * by one instance only (the run is claimed on the policy's row, with the execution).
+   */
   private void startScheduled() {
     Instant now = Instant.now();
     for (SyncPolicy policy : policies.list(null)) {
@@ -138,12 +155,25 @@ class SyncWorker extends BackgroundLoop {
       if (!spec.enabled() || spec.trigger() != SyncPolicySpec.Trigger.SCHEDULED) {
         continue;
       }
-      Instant since = policy.lastRunAt() != null ? policy.lastRunAt() : policy.createdAt();
-      var next = CronExpression.parse(spec.schedule()).next(since.atZone(ZoneOffset.UTC));
-      if (next != null
-          && !next.toInstant().isAfter(now)
-          && policies.claimRun(policy.id(), policy.lastRunAt(), now)) {
-        executions.create(policy, SyncPolicySpec.Trigger.SCHEDULED, null);
+      try {
+        Instant since = policy.lastRunAt() != null ? policy.lastRunAt() : policy.createdAt();
+        var next = CronExpression.parse(spec.schedule()).next(since.atZone(ZoneOffset.UTC));
+        if (next == null || next.toInstant().isAfter(now) || executions.unfinished(policy.id())) {
+          continue;
+        }
+        tx.executeWithoutResult(
+            status -> {
+              if (policies.claimRun(policy.id(), policy.lastRunAt(), now)) {
+                executions.create(policy, SyncPolicySpec.Trigger.SCHEDULED, null);
+              }
+            });
+      } catch (RuntimeException e) {
+        // one policy's trouble (a schedule this version cannot read) holds up no other
+        log.warn(
+            "scheduled sync policy {}/{} not started: {}",
+            policy.tenant(),
+            policy.name(),
+            e.toString());
       }
     }
   }
@@ -167,14 +197,28 @@ class SyncWorker extends BackgroundLoop {
         boolean deleted = there && target.deleteManifest(item.repository(), item.digest());
         executions.done(
             item,
+            runner,
             deleted ? SyncItem.Status.DELETED : SyncItem.Status.SKIPPED,
             item.digest(),
+            deleted ? null : "the tag no longer points at that digest",
             0,
             Duration.between(started, Instant.now()));
         return;
       }
       ImageCopy.Result result =
-          copy.copy(source, item.repository(), item.tag(), target, item.repository());
+          copy.copy(
+              source, item.repository(), item.tag(), item.digest(), target, item.repository());
+      if (result.outcome() == ImageCopy.Outcome.SUPERSEDED) {
+        executions.done(
+            item,
+            runner,
+            SyncItem.Status.SKIPPED,
+            result.digest(),
+            "superseded: the tag points at a newer push now",
+            result.bytes(),
+            Duration.between(started, Instant.now()));
+        return;
+      }
       ImageSynced synced =
           new ImageSynced(
               source.authority(),
@@ -185,14 +229,18 @@ class SyncWorker extends BackgroundLoop {
               result.digest());
       tx.executeWithoutResult(
           status -> {
-            executions.done(
+            if (!executions.done(
                 item,
+                runner,
                 result.outcome() == ImageCopy.Outcome.COPIED
                     ? SyncItem.Status.COPIED
                     : SyncItem.Status.SKIPPED,
                 result.digest(),
+                null,
                 result.bytes(),
-                Duration.between(started, Instant.now()));
+                Duration.between(started, Instant.now()))) {
+              return; // no longer ours (our lease ended): its new runner announces it
+            }
             outbox.append(
                 Topic.IMAGE_EVENTS,
                 synced.key(),
@@ -204,6 +252,9 @@ class SyncWorker extends BackgroundLoop {
                     json.valueToTree(synced)));
           });
     } catch (OciException | RuntimeException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        return; // stopping: the item goes back to the queue as it was (stop releases it)
+      }
       Duration wait = backoff(item.attempts());
       log.warn(
           "sync of {}:{} to {} failed (try {}), next in {}: {}",
@@ -216,6 +267,7 @@ class SyncWorker extends BackgroundLoop {
       try {
         executions.failed(
             item,
+            runner,
             e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
             Duration.between(started, Instant.now()),
             Instant.now().plus(wait));

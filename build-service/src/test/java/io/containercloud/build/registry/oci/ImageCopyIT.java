@@ -28,8 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 class ImageCopyIT {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ExecutorService TRANSFERS = Executors.newFixedThreadPool(4);
   private static final int MIB = 1024 * 1024;
 
@@ -47,7 +46,7 @@ class ImageCopyIT {
   void anImageIsCopiedWholeAndASecondCopySkipsItInOneRequest() throws Exception {
     OciClient.Manifest image = TestImages.push(room1, repository, "v1", 3, MIB);
 
-    ImageCopy.Result first = copy.copy(room1, repository, "v1", room2, repository);
+    ImageCopy.Result first = copy.copy(room1, repository, "v1", null, room2, repository);
     assertThat(first.outcome()).isEqualTo(ImageCopy.Outcome.COPIED);
     assertThat(first.digest()).isEqualTo(image.digest());
     assertThat(first.blobsCopied()).isEqualTo(4); // the config and three layers
@@ -55,15 +54,35 @@ class ImageCopyIT {
     assertThat(room2.manifestDigest(repository, "v1")).hasValue(image.digest());
     assertThat(room2.manifest(repository, "v1").orElseThrow().content()).isEqualTo(image.content());
 
-    ImageCopy.Result again = copy.copy(room1, repository, "v1", room2, repository);
+    ImageCopy.Result again = copy.copy(room1, repository, "v1", null, room2, repository);
     assertThat(again.outcome()).isEqualTo(ImageCopy.Outcome.SKIPPED);
     assertThat(again.bytes()).isZero();
 
     // a new tag sharing two of its layers' blobs: only what is new travels
     OciClient.Manifest other = TestImages.push(room1, repository, "v2", 1, MIB);
-    ImageCopy.Result second = copy.copy(room1, repository, "v2", room2, repository);
+    ImageCopy.Result second = copy.copy(room1, repository, "v2", null, room2, repository);
     assertThat(second.digest()).isEqualTo(other.digest());
     assertThat(second.blobsCopied()).isEqualTo(2);
+  }
+
+  @Test
+  void theCopyOfAnOlderPushNeverSetsTheTagBack() throws Exception {
+    OciClient.Manifest older = TestImages.push(room1, repository, "v1", 1, 0); // an empty layer
+    OciClient.Manifest newer = TestImages.push(room1, repository, "v1", 1, 1024);
+
+    ImageCopy.Result late = copy.copy(room1, repository, "v1", older.digest(), room2, repository);
+    assertThat(late.outcome()).isEqualTo(ImageCopy.Outcome.SUPERSEDED);
+    assertThat(room2.manifestDigest(repository, "v1")).isEmpty();
+
+    ImageCopy.Result current =
+        copy.copy(room1, repository, "v1", newer.digest(), room2, repository);
+    assertThat(current.outcome()).isEqualTo(ImageCopy.Outcome.COPIED);
+    assertThat(room2.manifestDigest(repository, "v1")).hasValue(newer.digest());
+    // the late copy moved the older image's blobs (an empty one among them), not its manifest
+    assertThat(room2.hasBlob(repository, Digests.sha256(new byte[0]))).isTrue();
+    assertThat(room2.manifestDigest(repository, older.digest())).isEmpty();
+    assertThat(copy.copy(room1, repository, "v1", null, room2, repository).outcome())
+        .isEqualTo(ImageCopy.Outcome.SKIPPED);
   }
 
   @Test
@@ -72,7 +91,7 @@ class ImageCopyIT {
     OciClient.Manifest arm64 = TestImages.push(room1, repository, "arm64", 2, 64 * 1024);
     OciClient.Manifest index = TestImages.index(room1, repository, "multi", List.of(amd64, arm64));
 
-    ImageCopy.Result result = copy.copy(room1, repository, "multi", room2, repository);
+    ImageCopy.Result result = copy.copy(room1, repository, "multi", null, room2, repository);
     assertThat(result.digest()).isEqualTo(index.digest());
     assertThat(result.blobsCopied()).isEqualTo(6);
     assertThat(room2.manifest(repository, "multi").orElseThrow().mediaType())
@@ -85,13 +104,13 @@ class ImageCopyIT {
   void withinOneRegistryBlobsAreMountedAndLargeOnesUploadedInChunks() throws Exception {
     OciClient.Manifest image = TestImages.push(room1, repository, "v1", 2, 3 * MIB);
     String other = repository + "-mirror";
-    ImageCopy.Result mounted = copy.copy(room1, repository, "v1", room1, other);
+    ImageCopy.Result mounted = copy.copy(room1, repository, "v1", null, room1, other);
     assertThat(mounted.blobsMounted()).isEqualTo(3);
     assertThat(mounted.blobsCopied()).isZero();
     assertThat(room1.manifestDigest(other, "v1")).hasValue(image.digest());
 
     ImageCopy chunked = new ImageCopy(TRANSFERS, MIB, JSON);
-    ImageCopy.Result result = chunked.copy(room1, repository, "v1", room2, repository);
+    ImageCopy.Result result = chunked.copy(room1, repository, "v1", null, room2, repository);
     assertThat(result.blobsCopied()).isEqualTo(3);
     assertThat(room2.manifestDigest(repository, "v1")).hasValue(image.digest());
   }
@@ -109,7 +128,7 @@ class ImageCopyIT {
             TestImages.MANIFEST);
     try {
       OciClient source = client(garbage.getAddress().getPort());
-      assertThatThrownBy(() -> copy.copy(source, repository, "v1", room2, repository))
+      assertThatThrownBy(() -> copy.copy(source, repository, "v1", null, room2, repository))
           .isInstanceOf(OciException.class)
           .hasMessageContaining("does not match its digest");
       assertThat(room2.manifestDigest(repository, "v1")).isEmpty();
@@ -149,7 +168,7 @@ class ImageCopyIT {
     cut.start();
     try {
       OciClient source = client(cut.getAddress().getPort());
-      assertThatThrownBy(() -> copy.copy(source, repository, "v1", room2, repository))
+      assertThatThrownBy(() -> copy.copy(source, repository, "v1", null, room2, repository))
           .isInstanceOf(OciException.class)
           .hasMessageContaining(layer);
       assertThat(room2.manifestDigest(repository, "v1")).isEmpty();

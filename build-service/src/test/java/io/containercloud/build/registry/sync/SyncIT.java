@@ -133,14 +133,32 @@ class SyncIT {
     String v1 = OciRegistry.push(repository, "v1", "one " + run);
     String v2 = OciRegistry.push(repository, "v2", "two " + run);
     String name = "refill-" + run;
-    policy("tenant-a", name, "scheduled", "wiped-" + run, "*/2 * * * * *", false);
+    String spec = policy("tenant-a", name, "scheduled", "wiped-" + run, "*/2 * * * * *", false);
     try {
       await()
           .atMost(LIMIT)
           .until(() -> v2.equals(digest(LocalInfra.REGISTRY2_PORT, repository, "v2")));
 
+      // paused, so the wipe is seen before the schedule refills it
+      replace("tenant-a", name, spec.replace("}", ",\"enabled\":false}"));
+      await()
+          .atMost(LIMIT)
+          .until(
+              () ->
+                  json
+                      .readTree(
+                          send(
+                                  "GET",
+                                  "/sync-policies/tenant-a/" + name + "/executions",
+                                  null,
+                                  "tenant-a")
+                              .body())
+                      .findValuesAsString("status")
+                      .stream()
+                      .allMatch("done"::equals));
       LocalInfra.wipe("registry2");
       assertThat(digest(LocalInfra.REGISTRY2_PORT, repository, "v1")).isNull();
+      replace("tenant-a", name, spec);
       await()
           .atMost(LIMIT)
           .untilAsserted(
@@ -267,7 +285,8 @@ class SyncIT {
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
   }
 
-  private void policy(
+  /** Makes the policy; its spec. */
+  private String policy(
       String tenant,
       String name,
       String trigger,
@@ -289,6 +308,13 @@ class SyncIT {
     HttpResponse<String> created =
         send("POST", "/sync-policies", "{\"name\":\"" + name + "\",\"spec\":" + spec + "}", tenant);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return spec;
+  }
+
+  private void replace(String tenant, String name, String spec) {
+    HttpResponse<String> replaced =
+        send("PUT", "/sync-policies/" + tenant + "/" + name, spec, tenant);
+    assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(200);
   }
 
   private void runNow(String tenant, String name) {
