@@ -24,6 +24,11 @@ class SyncExecutions {
       "i.id, i.execution_id, e.tenant, i.source, i.destination, i.repository, i.tag, i.action,"
           + " i.status, i.digest, i.reason, i.bytes, i.duration_ms, i.attempts, i.next_attempt_at";
 
+  // times are the database's own, to the microsecond: the MySQL driver takes MariaDB for a server
+  // without fractional seconds and would cut bound timestamps to the second (a due item then
+  // waits for the next poll)
+  private static final String LATER = "TIMESTAMPADD(MICROSECOND, ?, CURRENT_TIMESTAMP(6))";
+
   private final JdbcTemplate jdbc;
 
   SyncExecutions(JdbcTemplate jdbc) {
@@ -80,13 +85,13 @@ class SyncExecutions {
           PreparedStatement insert =
               c.prepareStatement(
                   "INSERT INTO sync_execution (policy_id, tenant, policy, policy_trigger,"
-                      + " planned_at) VALUES (?, ?, ?, ?, ?)",
+                      + " planned_at) VALUES (?, ?, ?, ?, IF(?, CURRENT_TIMESTAMP(6), NULL))",
                   Statement.RETURN_GENERATED_KEYS);
           insert.setLong(1, policy.id());
           insert.setString(2, policy.tenant());
           insert.setString(3, policy.name());
           insert.setString(4, trigger.value());
-          insert.setTimestamp(5, items == null ? null : Timestamp.from(Instant.now()));
+          insert.setBoolean(5, items != null);
           return insert;
         },
         key);
@@ -117,10 +122,9 @@ class SyncExecutions {
   /** Full syncs not planned yet whose (next) planning is due, oldest first. */
   List<Long> unplanned(int limit) {
     return jdbc.queryForList(
-        "SELECT id FROM sync_execution WHERE planned_at IS NULL AND next_plan_at <= ?"
-            + " ORDER BY id LIMIT ?",
+        "SELECT id FROM sync_execution WHERE planned_at IS NULL"
+            + " AND next_plan_at <= CURRENT_TIMESTAMP(6) ORDER BY id LIMIT ?",
         Long.class,
-        Timestamp.from(Instant.now()),
         limit);
   }
 
@@ -129,13 +133,13 @@ class SyncExecutions {
    * that, should this one stop meanwhile); its policy, or empty when it is not due or taken.
    */
   Optional<Long> claimPlanning(long id, Duration lease) {
-    Instant now = Instant.now();
     if (jdbc.update(
-            "UPDATE sync_execution SET next_plan_at = ?, plan_attempts = plan_attempts + 1"
-                + " WHERE id = ? AND planned_at IS NULL AND next_plan_at <= ?",
-            Timestamp.from(now.plus(lease)),
-            id,
-            Timestamp.from(now))
+            "UPDATE sync_execution SET next_plan_at = "
+                + LATER
+                + ", plan_attempts = plan_attempts + 1"
+                + " WHERE id = ? AND planned_at IS NULL AND next_plan_at <= CURRENT_TIMESTAMP(6)",
+            lease.toNanos() / 1000,
+            id)
         != 1) {
       return Optional.empty();
     }
@@ -157,8 +161,8 @@ class SyncExecutions {
    */
   boolean planned(long id, List<NewItem> items, String error) {
     if (jdbc.update(
-            "UPDATE sync_execution SET planned_at = ?, error = ? WHERE id = ? AND planned_at IS NULL",
-            Timestamp.from(Instant.now()),
+            "UPDATE sync_execution SET planned_at = CURRENT_TIMESTAMP(6), error = ?"
+                + " WHERE id = ? AND planned_at IS NULL",
             cut(error),
             id)
         != 1) {
@@ -168,12 +172,14 @@ class SyncExecutions {
     return true;
   }
 
-  /** The planning of {@code id} failed ({@code error}): tried again at {@code next}. */
-  void planLater(long id, String error, Instant next) {
+  /** The planning of {@code id} failed ({@code error}): tried again after {@code wait}. */
+  void planLater(long id, String error, Duration wait) {
     jdbc.update(
-        "UPDATE sync_execution SET error = ?, next_plan_at = ? WHERE id = ? AND planned_at IS NULL",
+        "UPDATE sync_execution SET error = ?, next_plan_at = "
+            + LATER
+            + " WHERE id = ? AND planned_at IS NULL",
         cut(error),
-        Timestamp.from(next),
+        wait.toNanos() / 1000,
         id);
   }
 
@@ -194,27 +200,26 @@ class SyncExecutions {
    * from now: no other instance gets them meanwhile.
    */
   List<SyncItem> claim(String runner, int limit, Duration lease) {
-    Timestamp now = Timestamp.from(Instant.now());
     List<Long> due =
         jdbc.queryForList(
             "SELECT id FROM sync_item WHERE (status IN ('PENDING', 'FAILED') AND next_attempt_at"
-                + " <= ?) OR (status = 'RUNNING' AND lease_until < ?)"
-                + " ORDER BY next_attempt_at, id LIMIT ?",
+                + " <= CURRENT_TIMESTAMP(6)) OR (status = 'RUNNING' AND lease_until"
+                + " < CURRENT_TIMESTAMP(6)) ORDER BY next_attempt_at, id LIMIT ?",
             Long.class,
-            now,
-            now,
             limit);
     if (due.isEmpty()) {
       return List.of();
     }
     String ids = String.join(",", Collections.nCopies(due.size(), "?"));
-    List<Object> args = new ArrayList<>(List.of(runner, Timestamp.from(Instant.now().plus(lease))));
+    List<Object> args = new ArrayList<>(List.of(runner, lease.toNanos() / 1000));
     args.addAll(due);
-    args.add(now);
     jdbc.update(
-        "UPDATE sync_item SET status = 'RUNNING', runner = ?, lease_until = ? WHERE id IN ("
+        "UPDATE sync_item SET status = 'RUNNING', runner = ?, lease_until = "
+            + LATER
+            + " WHERE id IN ("
             + ids
-            + ") AND (status IN ('PENDING', 'FAILED') OR (status = 'RUNNING' AND lease_until < ?))",
+            + ") AND (status IN ('PENDING', 'FAILED') OR (status = 'RUNNING'"
+            + " AND lease_until < CURRENT_TIMESTAMP(6)))",
         args.toArray());
     List<Object> select = new ArrayList<>(List.of(runner));
     select.addAll(due);
@@ -232,8 +237,8 @@ class SyncExecutions {
   /** Extends the lease of every item {@code runner} runs. */
   void renew(String runner, Duration lease) {
     jdbc.update(
-        "UPDATE sync_item SET lease_until = ? WHERE runner = ? AND status = 'RUNNING'",
-        Timestamp.from(Instant.now().plus(lease)),
+        "UPDATE sync_item SET lease_until = " + LATER + " WHERE runner = ? AND status = 'RUNNING'",
+        lease.toNanos() / 1000,
         runner);
   }
 
@@ -268,14 +273,15 @@ class SyncExecutions {
         == 1;
   }
 
-  void failed(SyncItem item, String runner, String reason, Duration took, Instant nextAttempt) {
+  void failed(SyncItem item, String runner, String reason, Duration took, Duration wait) {
     jdbc.update(
         "UPDATE sync_item SET status = 'FAILED', reason = ?, duration_ms = ?,"
-            + " attempts = attempts + 1, next_attempt_at = ?, runner = NULL, lease_until = NULL"
-            + " WHERE id = ? AND runner = ? AND status = 'RUNNING'",
+            + " attempts = attempts + 1, next_attempt_at = "
+            + LATER
+            + ", runner = NULL, lease_until = NULL WHERE id = ? AND runner = ? AND status = 'RUNNING'",
         cut(reason),
         took.toMillis(),
-        Timestamp.from(nextAttempt),
+        wait.toNanos() / 1000,
         item.id(),
         runner);
   }

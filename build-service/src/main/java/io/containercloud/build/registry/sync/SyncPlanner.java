@@ -7,7 +7,6 @@ import io.containercloud.build.registry.rooms.ImageRegistryRepository;
 import io.containercloud.build.registry.rooms.RegistryClients;
 import io.containercloud.common.event.contract.ImagePushed;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -133,7 +132,7 @@ public class SyncPlanner {
       }
       log.warn(
           "planning sync execution {} failed (try {}): {}", executionId, attempts, e.toString());
-      executions.planLater(executionId, e.getMessage(), Instant.now().plus(wait));
+      executions.planLater(executionId, e.getMessage(), wait);
     }
   }
 

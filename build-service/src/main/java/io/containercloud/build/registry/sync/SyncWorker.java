@@ -134,9 +134,29 @@ class SyncWorker extends BackgroundLoop {
     List<SyncItem> claimed = executions.claim(runner, room, LEASE);
     for (SyncItem item : claimed) {
       running.incrementAndGet();
-      images.execute(() -> run(item));
+      images.execute(() -> runAndTakeNext(item));
     }
     return claimed.size() == room;
+  }
+
+  /**
+   * Runs the item, then the next due one while there is one: a set of small copies (a resync that
+   * finds everything there) goes at the speed of the copies, not of the loop's rounds.
+   */
+  private void runAndTakeNext(SyncItem first) {
+    try {
+      SyncItem item = first;
+      while (item != null && !Thread.currentThread().isInterrupted()) {
+        run(item);
+        List<SyncItem> next = executions.claim(runner, 1, LEASE);
+        item = next.isEmpty() ? null : next.get(0);
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not take the next sync item: {}", e.getMessage());
+    } finally {
+      running.decrementAndGet();
+      wake();
+    }
   }
 
   @TransactionalEventListener(fallbackExecution = true)
@@ -270,14 +290,11 @@ class SyncWorker extends BackgroundLoop {
             runner,
             e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
             Duration.between(started, Instant.now()),
-            Instant.now().plus(wait));
+            wait);
       } catch (RuntimeException unrecorded) {
         // the database is away: the item stays running here, queued again at the next start
         log.error("could not record the failure of sync item {}", item.id(), unrecorded);
       }
-    } finally {
-      running.decrementAndGet();
-      wake();
     }
   }
 

@@ -176,7 +176,7 @@ class RegistrySyncBenchmark {
         check(
             send(
                 "POST",
-                "/sync-policies/" + TENANT + "/bench/executions",
+                "/sync-policies/" + TENANT + "/" + policy + "/executions",
                 null,
                 TENANT,
                 Role.DEVELOPER),
