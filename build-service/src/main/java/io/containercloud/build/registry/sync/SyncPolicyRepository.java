@@ -1,12 +1,12 @@
 package io.containercloud.build.registry.sync;
 
+import io.containercloud.build.SpecTable;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
@@ -15,72 +15,47 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class SyncPolicyRepository {
 
-  private static final String COLUMNS =
-      "id, tenant, name, spec, version, last_run_at, created_at, updated_at";
-
   private final JdbcTemplate jdbc;
+  private final SpecTable table;
   private final JsonMapper json;
 
   SyncPolicyRepository(JdbcTemplate jdbc, JsonMapper json) {
     this.jdbc = jdbc;
+    this.table =
+        new SpecTable(
+            jdbc,
+            json,
+            "sync_policy",
+            "id, tenant, name, spec, version, last_run_at, created_at, updated_at");
     this.json = json;
   }
 
   /** False when the tenant has a policy of that name. */
   boolean insert(String tenant, String name, SyncPolicySpec spec) {
-    try {
-      jdbc.update(
-          "INSERT INTO sync_policy (tenant, name, spec) VALUES (?, ?, ?)",
-          tenant,
-          name,
-          json.writeValueAsString(spec));
-      return true;
-    } catch (DuplicateKeyException e) {
-      return false;
-    }
+    return table.insert(tenant, name, spec);
   }
 
   Optional<SyncPolicy> find(String tenant, String name) {
-    return jdbc
-        .query(
-            "SELECT " + COLUMNS + " FROM sync_policy WHERE tenant = ? AND name = ?",
-            this::map,
-            tenant,
-            name)
-        .stream()
-        .findFirst();
+    return table.find(tenant, name, this::map);
   }
 
   Optional<SyncPolicy> find(long id) {
-    return jdbc
-        .query("SELECT " + COLUMNS + " FROM sync_policy WHERE id = ?", this::map, id)
-        .stream()
-        .findFirst();
+    return table.find(id, this::map);
   }
 
   /** Every policy of {@code tenant}, or of all tenants when null. */
   List<SyncPolicy> list(String tenant) {
-    return tenant == null
-        ? jdbc.query("SELECT " + COLUMNS + " FROM sync_policy ORDER BY tenant, name", this::map)
-        : jdbc.query(
-            "SELECT " + COLUMNS + " FROM sync_policy WHERE tenant = ? ORDER BY name",
-            this::map,
-            tenant);
+    return table.list(tenant, this::map);
   }
 
   /** False when {@code version} is no longer current. */
   boolean update(long id, long version, SyncPolicySpec spec) {
-    return jdbc.update(
-            "UPDATE sync_policy SET spec = ?, version = version + 1 WHERE id = ? AND version = ?",
-            json.writeValueAsString(spec),
-            id,
-            version)
-        == 1;
+    return table.update(id, version, spec);
   }
 
   /** False when {@code version} is no longer current. */
   boolean delete(long id, long version) {
-    return jdbc.update("DELETE FROM sync_policy WHERE id = ? AND version = ?", id, version) == 1;
+    return table.delete(id, version);
   }
 
   /**
