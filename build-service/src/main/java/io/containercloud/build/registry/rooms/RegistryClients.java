@@ -1,6 +1,7 @@
 package io.containercloud.build.registry.rooms;
 
 import io.containercloud.build.registry.oci.OciClient;
+import io.containercloud.build.registry.oci.OciException;
 import io.containercloud.common.crypto.SecretCipher;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class RegistryClients {
 
+  private final ImageRegistryRepository registries;
   private final SecretCipher cipher;
   private final JsonMapper json;
   // redirects are followed by OciClient itself: the JDK's would carry the credentials along
@@ -23,12 +25,25 @@ public class RegistryClients {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Map<Long, Cached> clients = new ConcurrentHashMap<>();
 
-  RegistryClients(SecretCipher cipher, JsonMapper json) {
+  RegistryClients(ImageRegistryRepository registries, SecretCipher cipher, JsonMapper json) {
+    this.registries = registries;
     this.cipher = cipher;
     this.json = json;
   }
 
   private record Cached(ImageRegistry registry, OciClient client) {}
+
+  /** The registry registered as {@code name}; a failure to sync when it is gone. */
+  public ImageRegistry registered(String name) throws OciException {
+    return registries
+        .find(name)
+        .orElseThrow(() -> new OciException("registry " + name + " is not registered"));
+  }
+
+  /** The client of the registry registered as {@code name}. */
+  public OciClient client(String name) throws OciException {
+    return client(registered(name));
+  }
 
   /** The client of {@code registry} as registered now. */
   public OciClient client(ImageRegistry registry) {

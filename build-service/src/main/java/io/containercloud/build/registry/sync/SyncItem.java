@@ -45,10 +45,6 @@ record SyncItem(
     /** The deletion was replicated. */
     DELETED,
     /** Its last try failed ({@code reason}); tried again at {@code nextAttemptAt}. */
-    FAILED;
-
-    boolean done() {
-      return this == COPIED || this == SKIPPED || this == DELETED;
-    }
+    FAILED
   }
 }

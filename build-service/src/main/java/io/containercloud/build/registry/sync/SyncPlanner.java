@@ -142,7 +142,7 @@ public class SyncPlanner {
   private Plan plan(SyncPolicy policy) throws OciException {
     SyncPolicySpec spec = policy.spec();
     String prefix = policy.tenant() + "/";
-    OciClient source = client(spec.source());
+    OciClient source = clients.client(spec.source());
     Map<String, List<String>> wanted = new HashMap<>();
     for (String repository : source.repositories(prefix)) {
       if (Glob.matches(spec.repositories(), repository.substring(prefix.length()))) {
@@ -192,7 +192,7 @@ public class SyncPlanner {
   private List<SyncExecutions.NewItem> deletions(
       SyncPolicySpec spec, String prefix, OciClient source, String destination)
       throws OciException {
-    OciClient target = client(destination);
+    OciClient target = clients.client(destination);
     List<SyncExecutions.NewItem> deletions = new ArrayList<>();
     for (String repository : target.repositories(prefix)) {
       if (!Glob.matches(spec.repositories(), repository.substring(prefix.length()))) {
@@ -232,12 +232,5 @@ public class SyncPlanner {
       }
     }
     return deletions;
-  }
-
-  private OciClient client(String name) throws OciException {
-    return clients.client(
-        registries
-            .find(name)
-            .orElseThrow(() -> new OciException("registry " + name + " is not registered")));
   }
 }

@@ -5,7 +5,6 @@ import io.containercloud.build.registry.oci.ImageCopy;
 import io.containercloud.build.registry.oci.OciClient;
 import io.containercloud.build.registry.oci.OciException;
 import io.containercloud.build.registry.rooms.ImageRegistry;
-import io.containercloud.build.registry.rooms.ImageRegistryRepository;
 import io.containercloud.build.registry.rooms.RegistryClients;
 import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.Topic;
@@ -49,7 +48,6 @@ class SyncWorker extends BackgroundLoop {
   private final SyncExecutions executions;
   private final SyncPolicyRepository policies;
   private final SyncPlanner planner;
-  private final ImageRegistryRepository registries;
   private final RegistryClients clients;
   private final Outbox outbox;
   private final JsonMapper json;
@@ -66,7 +64,6 @@ class SyncWorker extends BackgroundLoop {
       SyncExecutions executions,
       SyncPolicyRepository policies,
       SyncPlanner planner,
-      ImageRegistryRepository registries,
       RegistryClients clients,
       Outbox outbox,
       JsonMapper json,
@@ -78,7 +75,6 @@ class SyncWorker extends BackgroundLoop {
     this.executions = executions;
     this.policies = policies;
     this.planner = planner;
-    this.registries = registries;
     this.clients = clients;
     this.outbox = outbox;
     this.json = json;
@@ -201,12 +197,8 @@ class SyncWorker extends BackgroundLoop {
   private void run(SyncItem item) {
     Instant started = Instant.now();
     try {
-      OciClient source = client(item.source());
-      ImageRegistry destination =
-          registries
-              .find(item.destination())
-              .orElseThrow(
-                  () -> new OciException("registry " + item.destination() + " is not registered"));
+      OciClient source = clients.client(item.source());
+      ImageRegistry destination = clients.registered(item.destination());
       OciClient target = clients.client(destination);
       if (item.action() == SyncItem.Action.DELETE) {
         boolean there =
@@ -301,13 +293,6 @@ class SyncWorker extends BackgroundLoop {
   private Duration backoff(int attempts) {
     Duration wait = properties.retryInitial().multipliedBy(1L << Math.min(attempts, 20));
     return wait.compareTo(properties.retryMax()) > 0 ? properties.retryMax() : wait;
-  }
-
-  private OciClient client(String name) throws OciException {
-    return clients.client(
-        registries
-            .find(name)
-            .orElseThrow(() -> new OciException("registry " + name + " is not registered")));
   }
 
   private static ThreadFactory daemon(String name) {
