@@ -1,6 +1,7 @@
 package io.containercloud.cluster.workload;
 
 import io.containercloud.cluster.events.ClusterEvents;
+import io.containercloud.cluster.image.RoomRegistries;
 import io.containercloud.cluster.leader.Leadership;
 import io.containercloud.cluster.registry.ClusterClients;
 import io.containercloud.cluster.registry.ClusterProber;
@@ -57,6 +58,7 @@ class Reconciler extends BackgroundLoop {
   private final ClusterStates states;
   private final ClusterProber prober;
   private final ClusterEvents events;
+  private final RoomRegistries roomRegistries;
   private final Leadership leadership;
   private final TransactionTemplate tx;
   private final WorkloadProperties properties;
@@ -70,6 +72,7 @@ class Reconciler extends BackgroundLoop {
       ClusterStates states,
       ClusterProber prober,
       ClusterEvents events,
+      RoomRegistries roomRegistries,
       Leadership leadership,
       TransactionTemplate tx,
       WorkloadProperties properties) {
@@ -83,6 +86,7 @@ class Reconciler extends BackgroundLoop {
     this.states = states;
     this.prober = prober;
     this.events = events;
+    this.roomRegistries = roomRegistries;
     this.leadership = leadership;
     this.tx = tx;
     this.properties = properties;
@@ -108,6 +112,7 @@ class Reconciler extends BackgroundLoop {
       return false;
     }
     Set<String> failed = states.failed();
+    RoomRegistries.Rooms rooms = roomRegistries.rooms();
     List<Callable<Void>> work = new ArrayList<>();
     for (Workload workload : repository.list(null)) {
       work.add(
@@ -115,8 +120,8 @@ class Reconciler extends BackgroundLoop {
             if (workload.deleting()) {
               remove(workload);
             } else {
-              advanceRollout(workload);
-              reconcile(repository.find(workload.id()).orElse(workload), failed);
+              advanceRollout(workload, rooms);
+              reconcile(repository.find(workload.id()).orElse(workload), failed, rooms);
             }
             return null;
           });
@@ -140,7 +145,7 @@ class Reconciler extends BackgroundLoop {
     workers.shutdownNow();
   }
 
-  private void reconcile(Workload workload, Set<String> failed) {
+  private void reconcile(Workload workload, Set<String> failed, RoomRegistries.Rooms rooms) {
     Instant now = clock.instant();
     Map<String, Integer> ready = new HashMap<>();
     workload.clusters().forEach(p -> ready.put(p.cluster(), p.ready()));
@@ -155,7 +160,7 @@ class Reconciler extends BackgroundLoop {
         continue; // failed over and still silent: nothing to do there until it answers
       }
       try {
-        Seen seen = applyOnce(workload, placed, ready);
+        Seen seen = applyOnce(workload, placed, ready, rooms);
         // a failed-over cluster serves nothing, whatever runs there until it is emptied
         int serving = failed.contains(placed.cluster()) ? 0 : seen.ready();
         ready.put(placed.cluster(), serving);
@@ -188,19 +193,27 @@ class Reconciler extends BackgroundLoop {
    * Applies, reading again once when the object changed between read and write (the cluster's
    * controllers write status all the time): a conflict is not worth a backoff.
    */
-  private Seen applyOnce(Workload workload, Workload.Placed placed, Map<String, Integer> ready) {
+  private Seen applyOnce(
+      Workload workload,
+      Workload.Placed placed,
+      Map<String, Integer> ready,
+      RoomRegistries.Rooms rooms) {
     try {
-      return apply(workload, placed, ready);
+      return apply(workload, placed, ready, rooms);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
-        return apply(workload, placed, ready);
+        return apply(workload, placed, ready, rooms);
       }
       namespaces.removeIf(known -> known.startsWith(placed.cluster() + "/"));
       throw e;
     }
   }
 
-  private Seen apply(Workload workload, Workload.Placed placed, Map<String, Integer> ready) {
+  private Seen apply(
+      Workload workload,
+      Workload.Placed placed,
+      Map<String, Integer> ready,
+      RoomRegistries.Rooms rooms) {
     KubernetesClient client = clients.client(placed.cluster());
     String namespace = workload.tenant();
     ensureNamespace(client, placed.cluster(), namespace);
@@ -213,7 +226,9 @@ class Reconciler extends BackgroundLoop {
             existing == null ? 0 : existing.getSpec().getReplicas(),
             workload.replicas(),
             ready);
-    Deployment desired = Manifests.deployment(workload, placed.image(), replicas, properties);
+    // each room pulls from its own registry, by the name the platform keeps for it
+    String image = rooms.imageFor(placed.cluster(), placed.image());
+    Deployment desired = Manifests.deployment(workload, image, replicas, properties);
     boolean wrote = false;
     if (existing == null) {
       deployments.resource(desired).create();
@@ -292,9 +307,24 @@ class Reconciler extends BackgroundLoop {
         .toList();
   }
 
-  /** Moves an upgrade on by one cluster when {@link Rollout#next} says so. */
-  private void advanceRollout(Workload workload) {
-    if (Rollout.next(workload) instanceof Rollout.Step.Next next) {
+  /**
+   * Moves an upgrade on by one cluster when {@link Rollout#next} says so; a cluster whose room's
+   * registry lacks the image keeps what it runs and records why.
+   */
+  private void advanceRollout(Workload workload, RoomRegistries.Rooms rooms) {
+    Map<String, String> waiting = new HashMap<>();
+    for (Workload.Placed placed : workload.clusters()) {
+      String why =
+          placed.image().equals(workload.image())
+              ? null
+              : roomRegistries.waitingFor(rooms, placed.cluster(), workload.image());
+      waiting.put(placed.cluster(), why);
+      if (!Objects.equals(why, placed.waitingFor())) {
+        repository.recordWaiting(workload.id(), placed.cluster(), why);
+      }
+    }
+    if (Rollout.next(workload, cluster -> waiting.get(cluster) == null)
+        instanceof Rollout.Step.Next next) {
       tx.executeWithoutResult(
           status -> {
             repository.setImage(workload.id(), next.cluster(), workload.image());

@@ -175,9 +175,18 @@ class WorkloadRepository implements ClusterUsage {
 
   void setImage(long id, String cluster, String image) {
     jdbc.update(
-        "UPDATE workload_cluster SET image = ?, settled = FALSE, next_attempt_at = NULL"
-            + " WHERE workload_id = ? AND cluster = ?",
+        "UPDATE workload_cluster SET image = ?, settled = FALSE, next_attempt_at = NULL,"
+            + " waiting_for = NULL WHERE workload_id = ? AND cluster = ?",
         image,
+        id,
+        cluster);
+  }
+
+  /** Why a cluster has not taken the workload's image yet; null when nothing holds it back. */
+  void recordWaiting(long id, String cluster, String waitingFor) {
+    jdbc.update(
+        "UPDATE workload_cluster SET waiting_for = ? WHERE workload_id = ? AND cluster = ?",
+        waitingFor == null ? null : waitingFor.substring(0, Math.min(waitingFor.length(), 1024)),
         id,
         cluster);
   }
@@ -243,7 +252,7 @@ class WorkloadRepository implements ClusterUsage {
     String ids = String.join(",", workloads.stream().map(w -> "?").toList());
     jdbc.query(
         "SELECT workload_id, cluster, replicas, image, ready, settled, last_error, failures,"
-            + " next_attempt_at, reconciled_at, endpoints FROM workload_cluster"
+            + " next_attempt_at, reconciled_at, endpoints, waiting_for FROM workload_cluster"
             + " WHERE workload_id IN ("
             + ids
             + ") ORDER BY cluster",
@@ -264,7 +273,8 @@ class WorkloadRepository implements ClusterUsage {
                       rs.getString("endpoints") == null
                           ? null
                           : json.readValue(
-                              rs.getString("endpoints"), new TypeReference<List<String>>() {})));
+                              rs.getString("endpoints"), new TypeReference<List<String>>() {}),
+                      rs.getString("waiting_for")));
         },
         workloads.stream().map(Workload::id).toArray());
     return workloads.stream()

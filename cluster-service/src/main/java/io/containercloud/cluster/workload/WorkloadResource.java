@@ -91,6 +91,7 @@ class WorkloadResource {
       int ready,
       boolean settled,
       String lastError,
+      String waitingFor,
       Instant reconciledAt) {}
 
   @PostMapping("/workloads")
@@ -361,6 +362,7 @@ class WorkloadResource {
                         p.ready(),
                         p.settled(),
                         p.lastError(),
+                        p.waitingFor(),
                         p.reconciledAt()))
             .toList());
   }

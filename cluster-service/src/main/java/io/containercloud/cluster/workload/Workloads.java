@@ -1,6 +1,7 @@
 package io.containercloud.cluster.workload;
 
 import io.containercloud.cluster.events.ClusterEvents;
+import io.containercloud.cluster.image.RoomRegistries;
 import io.containercloud.cluster.placement.NoRoomException;
 import io.containercloud.cluster.placement.Request;
 import io.containercloud.cluster.placement.Room;
@@ -38,6 +39,7 @@ public class Workloads {
   private final ClusterClients clusters;
   private final ClusterProber prober;
   private final ClusterStates states;
+  private final RoomRegistries roomRegistries;
   private final ClusterEvents events;
   private final TransactionTemplate tx;
   private final Reconciler reconciler;
@@ -48,9 +50,11 @@ public class Workloads {
       ClusterProber prober,
       ClusterStates states,
       ClusterEvents events,
+      RoomRegistries roomRegistries,
       TransactionTemplate tx,
       Reconciler reconciler) {
     this.repository = repository;
+    this.roomRegistries = roomRegistries;
     this.clusters = clusters;
     this.prober = prober;
     this.states = states;
@@ -145,19 +149,24 @@ public class Workloads {
    */
   public List<String> follow(ImagePushed push, String tenant, String eventId) {
     List<String> rolled = new ArrayList<>();
-    for (Workload workload : repository.following(tenant, push.key())) {
-      if (workload.spec().follow().matches(push.key(), push.tag())
-          && !workload.image().equals(push.imageByDigest())) {
-        setImage(
-            workload,
-            workload.version(),
-            push.imageByDigest(),
-            events
-                .data()
-                .put("cause", ImagePushed.TYPE.value())
-                .put("event", eventId)
-                .put("tag", push.tag()));
-        rolled.add(workload.name());
+    // a workload may name the registry by its host or by the name its room pulls it by
+    for (String host : roomRegistries.aliases(push.registry())) {
+      String repositoryKey = host + "/" + push.repository();
+      String image = repositoryKey + "@" + push.digest();
+      for (Workload workload : repository.following(tenant, repositoryKey)) {
+        if (workload.spec().follow().matches(repositoryKey, push.tag())
+            && !workload.image().equals(image)) {
+          setImage(
+              workload,
+              workload.version(),
+              image,
+              events
+                  .data()
+                  .put("cause", ImagePushed.TYPE.value())
+                  .put("event", eventId)
+                  .put("tag", push.tag()));
+          rolled.add(workload.name());
+        }
       }
     }
     if (!rolled.isEmpty()) {

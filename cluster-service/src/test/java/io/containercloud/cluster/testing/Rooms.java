@@ -60,6 +60,9 @@ public final class Rooms implements AutoCloseable {
     jdbc.update("DELETE FROM outbox_event");
     jdbc.update("DELETE FROM certificate_notice");
     jdbc.update("DELETE FROM shell_session");
+    jdbc.update("DELETE FROM room_registry");
+    jdbc.update("DELETE FROM room_image");
+    jdbc.update("DELETE FROM room_sync_failure");
     for (KubernetesClient client : clients.values()) {
       client.apps().deployments().inAnyNamespace().delete();
       client.services().inAnyNamespace().delete();

@@ -5,8 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.containercloud.cluster.testing.Rooms;
 import io.containercloud.common.event.CloudEvent;
+import io.containercloud.common.event.EventType;
 import io.containercloud.common.event.Topic;
 import io.containercloud.common.event.contract.ImagePushed;
+import io.containercloud.common.event.contract.ImageSyncFailed;
+import io.containercloud.common.event.contract.ImageSynced;
+import io.containercloud.common.event.contract.RoomRegistry;
 import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.KubeSimProcess;
 import io.containercloud.common.testing.ServiceIntegrationTest;
@@ -29,7 +33,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Workloads that follow an image, rolled by {@code image.pushed} events as build-service publishes
- * them (here written to the tests' topic by hand; the e2e module has the real producer).
+ * them, into each room once its registry holds the image ({@code registry.registered}, {@code
+ * image.synced}, {@code image.sync-failed}); here written to the tests' topic by hand, the e2e
+ * module has the real producer.
  */
 @ServiceIntegrationTest
 class ImageFollowIT {
@@ -108,6 +114,109 @@ class ImageFollowIT {
     assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM workload", Integer.class)).isZero();
   }
 
+  @Test
+  void aFollowedImageReachesEachRoomOnlyOnceItsRoomsRegistryHoldsIt() throws Exception {
+    for (int i = 1; i <= 3; i++) {
+      publish(
+          RoomRegistry.REGISTERED,
+          "platform",
+          new RoomRegistry("room-" + i, "room-" + i, "10.1.0." + i + ":5000", pullName(i)));
+    }
+    String canonical = pullName(1) + ":5000/" + REPOSITORY;
+    var created =
+        rooms.deployRaw(
+            DEV,
+            rooms.body(
+                "api",
+                canonical + ":v1",
+                3,
+                "{\"follow\":{\"repository\":\"" + canonical + "\",\"tagPattern\":\"v*\"}}"));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    // each room pulls the tag from its own registry, by the name the platform keeps for it
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              for (int i = 1; i <= 3; i++) {
+                assertThat(image("room-" + i))
+                    .isEqualTo(pullName(i) + ":5000/" + REPOSITORY + ":v1");
+              }
+            });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> ROOMS.stream().mapToInt(r -> rooms.ready(r, "tenant-a", "api")).sum() == 3);
+
+    // pushed to room-1's registry (by its address; the workload names it by its DNS name)
+    String digest = digest("per-room");
+    publish(
+        ImagePushed.TYPE, "tenant-a", new ImagePushed("10.1.0.1:5000", REPOSITORY, "v2", digest));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(image("room-1"))
+                  .isEqualTo(pullName(1) + ":5000/" + REPOSITORY + "@" + digest);
+              assertThat(waitingFor("room-2")).contains("registry room-2", "does not hold", digest);
+            });
+    ImageSyncFailed failed =
+        new ImageSyncFailed(
+            "10.1.0.1:5000",
+            "10.1.0.3:5000",
+            "room-3",
+            REPOSITORY,
+            "v2",
+            digest,
+            "connection refused",
+            2);
+    publish(ImageSyncFailed.TYPE, "tenant-a", failed);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> String.valueOf(waitingFor("room-3")).contains("connection refused"));
+    assertThat(image("room-2")).endsWith(":v1");
+    assertThat(image("room-3")).endsWith(":v1");
+
+    // room-2 gets the digest: it rolls; room-3, still without it, keeps the old version
+    publish(
+        ImageSynced.TYPE,
+        "tenant-a",
+        new ImageSynced("10.1.0.1:5000", "10.1.0.2:5000", "room-2", REPOSITORY, "v2", digest));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> image("room-2").equals(pullName(2) + ":5000/" + REPOSITORY + "@" + digest));
+    assertThat(image("room-3")).endsWith(":v1");
+    assertThat(waitingFor("room-2")).isNull();
+
+    publish(
+        ImageSynced.TYPE,
+        "tenant-a",
+        new ImageSynced("10.1.0.1:5000", "10.1.0.3:5000", "room-3", REPOSITORY, "v2", digest));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> image("room-3").equals(pullName(3) + ":5000/" + REPOSITORY + "@" + digest));
+    assertThat(waitingFor("room-3")).isNull();
+  }
+
+  private static String pullName(int room) {
+    return "registry.room-" + room + ".platform.test";
+  }
+
+  private String image(String room) {
+    var deployment = rooms.deployment(room, "tenant-a", "api");
+    return deployment == null
+        ? null
+        : deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
+  private String waitingFor(String room) throws Exception {
+    for (var cluster :
+        json.readTree(rooms.get(DEV, "/workloads/tenant-a/api").body()).get("clusters")) {
+      if (cluster.get("cluster").asString().equals(room)) {
+        return cluster.get("waitingFor").isNull() ? null : cluster.get("waitingFor").asString();
+      }
+    }
+    throw new AssertionError("no cluster " + room);
+  }
+
   private record HttpResponse(int status, String body) {}
 
   private HttpResponse deploy(String token, String repository, String tagPattern) {
@@ -132,14 +241,15 @@ class ImageFollowIT {
   }
 
   private String publish(ImagePushed push) throws Exception {
-    CloudEvent event =
-        CloudEvent.of(
-            "/build-service", ImagePushed.TYPE, push.key(), push.project(), json.valueToTree(push));
+    return publish(ImagePushed.TYPE, push.project(), push);
+  }
+
+  private String publish(EventType type, String tenant, Record data) throws Exception {
+    String key = (String) data.getClass().getMethod("key").invoke(data);
+    CloudEvent event = CloudEvent.of("/build-service", type, key, tenant, json.valueToTree(data));
     try (KafkaProducer<String, String> producer = TestKafka.producer()) {
       producer
-          .send(
-              new ProducerRecord<>(
-                  TestKafka.topic(Topic.IMAGE_EVENTS), push.key(), event.toJson(json)))
+          .send(new ProducerRecord<>(TestKafka.topic(Topic.IMAGE_EVENTS), key, event.toJson(json)))
           .get();
     }
     return event.id();

@@ -12,6 +12,7 @@ import java.util.Locale;
  * @param kind which API manages its projects and accounts
  * @param username who the platform is there, or null for anonymous access
  * @param sealedPassword the password sealed for this registry, or null
+ * @param dnsName the name last announced for it, or null before the first announcement
  */
 public record ImageRegistry(
     long id,
@@ -21,6 +22,7 @@ public record ImageRegistry(
     Kind kind,
     String username,
     byte[] sealedPassword,
+    String dnsName,
     Instant createdAt,
     Instant updatedAt) {
 

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Repository;
 public class ImageRegistryRepository {
 
   private static final String COLUMNS =
-      "id, name, room, url, kind, username, password, created_at, updated_at";
+      "id, name, room, url, kind, username, password, dns_name, created_at, updated_at";
 
   private final JdbcTemplate jdbc;
 
@@ -81,6 +81,7 @@ public class ImageRegistryRepository {
         ImageRegistry.Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)),
         rs.getString("username"),
         rs.getBytes("password"),
+        rs.getString("dns_name"),
         rs.getTimestamp("created_at").toInstant(),
         rs.getTimestamp("updated_at").toInstant());
   }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -35,10 +36,18 @@ class ImageRegistryResource {
 
   private final ImageRegistryRepository registries;
   private final RegistryClients clients;
+  private final RegistryAnnouncements announcements;
+  private final TransactionTemplate tx;
 
-  ImageRegistryResource(ImageRegistryRepository registries, RegistryClients clients) {
+  ImageRegistryResource(
+      ImageRegistryRepository registries,
+      RegistryClients clients,
+      RegistryAnnouncements announcements,
+      TransactionTemplate tx) {
     this.registries = registries;
     this.clients = clients;
+    this.announcements = announcements;
+    this.tx = tx;
   }
 
   /** A new registry; any member the API does not have is refused rather than ignored. */
@@ -66,12 +75,17 @@ class ImageRegistryResource {
     }
   }
 
-  /** A registry as the API shows it: never its password. */
+  /**
+   * A registry as the API shows it: never its password.
+   *
+   * @param dnsName the name the room's clusters pull from it by, kept in DNS by the platform
+   */
   record RegistryView(
       String name,
       String room,
       String url,
       ImageRegistry.Kind kind,
+      String dnsName,
       String username,
       boolean credentials,
       Instant registeredAt,
@@ -86,13 +100,25 @@ class ImageRegistryResource {
       throw ProblemException.invalid("url", problem);
     }
     Credentials credentials = registration.credentials();
-    if (!registries.insert(
-        registration.name(),
-        registration.room(),
-        RegistryUrl.parse(registration.url()),
-        registration.kind(),
-        credentials == null ? null : credentials.username(),
-        credentials == null ? null : clients.seal(registration.name(), credentials.password()))) {
+    byte[] sealed =
+        credentials == null ? null : clients.seal(registration.name(), credentials.password());
+    ImageRegistry created =
+        tx.execute(
+            status -> {
+              if (!registries.insert(
+                  registration.name(),
+                  registration.room(),
+                  RegistryUrl.parse(registration.url()),
+                  registration.kind(),
+                  credentials == null ? null : credentials.username(),
+                  sealed)) {
+                return null;
+              }
+              ImageRegistry registry = registries.find(registration.name()).orElseThrow();
+              announcements.registered(registry);
+              return registries.find(registration.name()).orElseThrow();
+            });
+    if (created == null) {
       throw ProblemException.conflict(
           "registry-exists",
           "A registry named '"
@@ -101,7 +127,6 @@ class ImageRegistryResource {
               + registration.room()
               + "' is registered already.");
     }
-    ImageRegistry created = registries.find(registration.name()).orElseThrow();
     return ResponseEntity.created(URI.create("/registries/" + created.name())).body(view(created));
   }
 
@@ -132,7 +157,12 @@ class ImageRegistryResource {
   ResponseEntity<Void> remove(@PathVariable String name) {
     requireAdmin();
     ImageRegistry registry = find(name);
-    registries.delete(registry.id());
+    tx.executeWithoutResult(
+        status -> {
+          if (registries.delete(registry.id())) {
+            announcements.removed(registry);
+          }
+        });
     clients.forget(registry.id());
     return ResponseEntity.noContent().build();
   }
@@ -149,6 +179,7 @@ class ImageRegistryResource {
         registry.room(),
         registry.url().toString(),
         registry.kind(),
+        registry.dnsName(),
         registry.username(),
         registry.sealedPassword() != null,
         registry.createdAt(),

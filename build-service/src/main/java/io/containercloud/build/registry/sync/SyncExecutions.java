@@ -273,17 +273,19 @@ class SyncExecutions {
         == 1;
   }
 
-  void failed(SyncItem item, String runner, String reason, Duration took, Duration wait) {
-    jdbc.update(
-        "UPDATE sync_item SET status = 'FAILED', reason = ?, duration_ms = ?,"
-            + " attempts = attempts + 1, next_attempt_at = "
-            + LATER
-            + ", runner = NULL, lease_until = NULL WHERE id = ? AND runner = ? AND status = 'RUNNING'",
-        cut(reason),
-        took.toMillis(),
-        wait.toNanos() / 1000,
-        item.id(),
-        runner);
+  /** False when the item is no longer this runner's (its lease ended): nothing is recorded. */
+  boolean failed(SyncItem item, String runner, String reason, Duration took, Duration wait) {
+    return jdbc.update(
+            "UPDATE sync_item SET status = 'FAILED', reason = ?, duration_ms = ?,"
+                + " attempts = attempts + 1, next_attempt_at = "
+                + LATER
+                + ", runner = NULL, lease_until = NULL WHERE id = ? AND runner = ? AND status = 'RUNNING'",
+            cut(reason),
+            took.toMillis(),
+            wait.toNanos() / 1000,
+            item.id(),
+            runner)
+        == 1;
   }
 
   private static String cut(String text) {

@@ -8,6 +8,7 @@ import io.containercloud.build.registry.rooms.ImageRegistry;
 import io.containercloud.build.registry.rooms.RegistryClients;
 import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.Topic;
+import io.containercloud.common.event.contract.ImageSyncFailed;
 import io.containercloud.common.event.contract.ImageSynced;
 import io.containercloud.common.loop.BackgroundLoop;
 import io.containercloud.common.outbox.Outbox;
@@ -276,18 +277,48 @@ class SyncWorker extends BackgroundLoop {
           item.attempts() + 1,
           wait,
           e.getMessage());
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       try {
-        executions.failed(
-            item,
-            runner,
-            e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
-            Duration.between(started, Instant.now()),
-            wait);
+        tx.executeWithoutResult(
+            status -> {
+              if (executions.failed(
+                      item, runner, reason, Duration.between(started, Instant.now()), wait)
+                  && item.action() == SyncItem.Action.COPY) {
+                announceFailure(item, reason);
+              }
+            });
       } catch (RuntimeException unrecorded) {
         // the database is away: the item stays running here, queued again at the next start
         log.error("could not record the failure of sync item {}", item.id(), unrecorded);
       }
     }
+  }
+
+  /** Tells the rooms' workloads waiting for this image why it is not there yet. */
+  private void announceFailure(SyncItem item, String reason) {
+    ImageRegistry source;
+    ImageRegistry destination;
+    try {
+      source = clients.registered(item.source());
+      destination = clients.registered(item.destination());
+    } catch (OciException gone) {
+      return; // a registry removed meanwhile: no room waits for it any more
+    }
+    ImageSyncFailed failed =
+        new ImageSyncFailed(
+            source.authority(),
+            destination.authority(),
+            destination.room(),
+            item.repository(),
+            item.tag(),
+            item.digest(),
+            reason,
+            item.attempts() + 1);
+    outbox.append(
+        Topic.IMAGE_EVENTS,
+        failed.key(),
+        CloudEvent.of(
+            SOURCE, ImageSyncFailed.TYPE, failed.key(), item.tenant(), json.valueToTree(failed)));
   }
 
   private Duration backoff(int attempts) {

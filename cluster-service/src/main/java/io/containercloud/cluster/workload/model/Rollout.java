@@ -1,7 +1,9 @@
 package io.containercloud.cluster.workload.model;
 
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * An image upgrade goes one cluster at a time: the next cluster gets the new image only once every
@@ -38,10 +40,11 @@ public final class Rollout {
       int readyReplicas) {}
 
   /**
-   * The next step of an upgrade to the workload's image; clusters take it in name order. A cluster
-   * without replicas needs no waiting.
+   * The next step of an upgrade to the workload's image; clusters take it in name order, skipping
+   * those {@code mayTake} holds back (their room's registry lacks the image), which keep what they
+   * run. A cluster without replicas needs no waiting.
    */
-  public static Step next(Workload workload) {
+  public static Step next(Workload workload, Predicate<String> mayTake) {
     String image = workload.image();
     boolean busy =
         workload.clusters().stream()
@@ -50,11 +53,19 @@ public final class Rollout {
       return new Step.Wait();
     }
     long done = workload.clusters().stream().filter(p -> p.image().equals(image)).count();
-    return workload.clusters().stream()
-        .filter(p -> !p.image().equals(image))
-        .min(Comparator.comparing(Workload.Placed::cluster))
+    List<Workload.Placed> behind =
+        workload.clusters().stream()
+            .filter(p -> !p.image().equals(image))
+            .sorted(Comparator.comparing(Workload.Placed::cluster))
+            .toList();
+    if (behind.isEmpty()) {
+      return new Step.Done();
+    }
+    return behind.stream()
+        .filter(p -> mayTake.test(p.cluster()))
+        .findFirst()
         .<Step>map(p -> new Step.Next(p.cluster(), done + 1, workload.clusters().size()))
-        .orElseGet(Step.Done::new);
+        .orElseGet(Step.Wait::new);
   }
 
   /**

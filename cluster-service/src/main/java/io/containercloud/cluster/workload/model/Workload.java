@@ -32,6 +32,7 @@ public record Workload(
    * @param image the image it should run (an upgrade moves one cluster at a time)
    * @param ready Ready replicas seen
    * @param settled whether the Deployment had fully rolled out what was last written
+   * @param waitingFor why the cluster has not taken the workload's image yet, or null
    */
   public record Placed(
       String cluster,
@@ -43,7 +44,8 @@ public record Workload(
       int failures,
       Instant nextAttemptAt,
       Instant reconciledAt,
-      List<String> endpoints) {}
+      List<String> endpoints,
+      String waitingFor) {}
 
   /** The cluster's share, or null when the workload has none there. */
   public Placed in(String cluster) {

@@ -22,7 +22,8 @@ class RolloutTest {
             withImage(placed("room-1", 2), OLD, true),
             withImage(placed("room-2", 2), OLD, true));
 
-    assertThat(Rollout.next(workload)).isEqualTo(new Rollout.Step.Next("room-1", 1, 3));
+    assertThat(Rollout.next(workload, cluster -> true))
+        .isEqualTo(new Rollout.Step.Next("room-1", 1, 3));
   }
 
   @Test
@@ -40,8 +41,9 @@ class RolloutTest {
             withImage(placed("room-2", 2), OLD, true),
             withImage(placed("room-3", 2), OLD, true));
 
-    assertThat(Rollout.next(rolling)).isEqualTo(new Rollout.Step.Wait());
-    assertThat(Rollout.next(rolledOut)).isEqualTo(new Rollout.Step.Next("room-2", 2, 3));
+    assertThat(Rollout.next(rolling, cluster -> true)).isEqualTo(new Rollout.Step.Wait());
+    assertThat(Rollout.next(rolledOut, cluster -> true))
+        .isEqualTo(new Rollout.Step.Next("room-2", 2, 3));
   }
 
   @Test
@@ -53,12 +55,27 @@ class RolloutTest {
             withImage(placed("room-2", 2), OLD, true),
             withImage(placed("room-3", 2), OLD, true));
 
-    assertThat(Rollout.next(workload)).isEqualTo(new Rollout.Step.Next("room-2", 2, 3));
+    assertThat(Rollout.next(workload, cluster -> true))
+        .isEqualTo(new Rollout.Step.Next("room-2", 2, 3));
+  }
+
+  @Test
+  void aClusterWhoseRoomLacksTheImageKeepsItsVersionWhileTheOthersMoveOn() {
+    Workload workload =
+        workload(
+            6,
+            withImage(placed("room-1", 2), WorkloadFixtures.IMAGE, true),
+            withImage(placed("room-2", 2), OLD, true),
+            withImage(placed("room-3", 2), OLD, true));
+
+    assertThat(Rollout.next(workload, cluster -> !cluster.equals("room-2")))
+        .isEqualTo(new Rollout.Step.Next("room-3", 2, 3));
+    assertThat(Rollout.next(workload, cluster -> false)).isEqualTo(new Rollout.Step.Wait());
   }
 
   @Test
   void anUpgradeIsDoneWhenEveryClusterHasTheImage() {
-    assertThat(Rollout.next(workload(4, placed("room-1", 2), placed("room-2", 2))))
+    assertThat(Rollout.next(workload(4, placed("room-1", 2), placed("room-2", 2)), cluster -> true))
         .isEqualTo(new Rollout.Step.Done());
   }
 

@@ -45,7 +45,7 @@ final class WorkloadFixtures {
   /** A share on the workload's image, settled, every replica Ready. */
   static Workload.Placed placed(String cluster, int replicas) {
     return new Workload.Placed(
-        cluster, replicas, IMAGE, replicas, true, null, 0, null, null, List.of());
+        cluster, replicas, IMAGE, replicas, true, null, 0, null, null, List.of(), null);
   }
 
   static Workload.Placed withImage(Workload.Placed placed, String image, boolean settled) {
@@ -59,7 +59,8 @@ final class WorkloadFixtures {
         placed.failures(),
         placed.nextAttemptAt(),
         placed.reconciledAt(),
-        placed.endpoints());
+        placed.endpoints(),
+        placed.waitingFor());
   }
 
   static Workload.Placed withReady(Workload.Placed placed, int ready) {
@@ -73,7 +74,8 @@ final class WorkloadFixtures {
         placed.failures(),
         placed.nextAttemptAt(),
         placed.reconciledAt(),
-        placed.endpoints());
+        placed.endpoints(),
+        placed.waitingFor());
   }
 
   static Workload.Placed withFailures(Workload.Placed placed, int failures) {
@@ -87,6 +89,7 @@ final class WorkloadFixtures {
         failures,
         null,
         null,
-        placed.endpoints());
+        placed.endpoints(),
+        placed.waitingFor());
   }
 }
