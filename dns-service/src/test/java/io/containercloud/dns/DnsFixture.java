@@ -218,4 +218,5 @@ final class DnsFixture {
   static final int A = Type.A;
   static final int AAAA = Type.AAAA;
   static final int TXT = Type.TXT;
+  static final int CNAME = Type.CNAME;
 }

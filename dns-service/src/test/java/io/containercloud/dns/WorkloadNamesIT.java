@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.containercloud.common.event.CloudEvent;
+import io.containercloud.common.event.EventType;
 import io.containercloud.common.event.Topic;
 import io.containercloud.common.event.contract.EndpointsChanged;
+import io.containercloud.common.event.contract.RoomRegistry;
 import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.ServiceIntegrationTest;
 import io.containercloud.common.testing.TestKafka;
@@ -26,8 +28,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Endpoint events in the shared definition ({@link EndpointsChanged}), published on Kafka by hand;
- * the e2e module runs the real producer, cluster-service.
+ * Endpoint events ({@link EndpointsChanged}) and registry announcements ({@link RoomRegistry}) in
+ * the shared definitions, published on Kafka by hand; the e2e module runs the real producers,
+ * cluster-service and build-service.
  */
 @ServiceIntegrationTest
 class WorkloadNamesIT {
@@ -123,6 +126,45 @@ class WorkloadNamesIT {
             () ->
                 answer("web." + app + ".tenant-b." + DnsFixture.ZONE, DnsFixture.A)
                     .equals(List.of("10.50.0.1")));
+  }
+
+  @Test
+  void eachRoomsRegistryGetsItsNameWhileItIsRegistered() throws Exception {
+    String room = "room-" + suffix();
+    String name = "registry." + room + "." + DnsFixture.ZONE;
+    RoomRegistry byAddress = new RoomRegistry(room, room, "10.60.0.7:5000", name);
+    publishImageEvent(RoomRegistry.REGISTERED, byAddress);
+    await().atMost(LIMIT).until(() -> answer(name, DnsFixture.A).equals(List.of("10.60.0.7")));
+    assertThat(dns.send("GET", "/records?owner=registry:" + room, ADMIN, null).body())
+        .contains("\"type\":\"A\"");
+
+    // registered again by host name: a CNAME to it, and no address left beside it
+    RoomRegistry byHost = new RoomRegistry(room, room, "harbor-7.corp.example", name);
+    publishImageEvent(RoomRegistry.REGISTERED, byHost);
+    await()
+        .atMost(LIMIT)
+        .until(() -> answer(name, DnsFixture.CNAME).equals(List.of("harbor-7.corp.example.")));
+    await().atMost(LIMIT).until(() -> answer(name, DnsFixture.A).isEmpty());
+
+    // a name outside every managed zone is refused and holds up nothing after it
+    publishImageEvent(
+        RoomRegistry.REGISTERED,
+        new RoomRegistry("elsewhere", "elsewhere", "10.60.0.8", "registry.elsewhere.example"));
+    publishImageEvent(RoomRegistry.REMOVED, byHost);
+    await().atMost(LIMIT).until(() -> answer(name, DnsFixture.CNAME).isEmpty());
+    assertThat(dns.send("GET", "/records?owner=registry:elsewhere", ADMIN, null).body())
+        .doesNotContain("registry.elsewhere.example");
+  }
+
+  private void publishImageEvent(EventType type, RoomRegistry registry) throws Exception {
+    CloudEvent event =
+        CloudEvent.of(
+            "/build-service", type, registry.key(), "platform", json.valueToTree(registry));
+    producer
+        .send(
+            new ProducerRecord<>(
+                TestKafka.topic(Topic.IMAGE_EVENTS), registry.key(), event.toJson(json)))
+        .get();
   }
 
   private void awaitProcessed(String eventId) {

@@ -51,6 +51,13 @@ class ImageRegistriesIT {
             "\"username\":\"robot$platform\"",
             "\"credentials\":true")
         .doesNotContain("s3cret");
+    // announced, in the transaction of the change, with the name its room pulls it by
+    String dnsName = "registry.room-" + suffix + ".platform.test";
+    assertThat(created.body()).contains("\"dnsName\":\"" + dnsName + "\"");
+    assertThat(announced("registry.registered", "room/room-" + suffix))
+        .contains(
+            "\"dnsName\":\"" + dnsName + "\"",
+            "\"registry\":\"127.0.0.1:" + LocalInfra.REGISTRY_PORT + "\"");
     assertThat(send("GET", "/registries", null, Role.VIEWER).body())
         .contains(name)
         .doesNotContain("s3cret");
@@ -90,6 +97,15 @@ class ImageRegistriesIT {
     assertThat(send("DELETE", "/registries/" + name, null, Role.PLATFORM_ADMIN).statusCode())
         .isEqualTo(204);
     assertThat(send("GET", "/registries/" + name, null, Role.VIEWER).statusCode()).isEqualTo(404);
+    assertThat(announced("registry.removed", "room/room-" + suffix)).contains(dnsName);
+  }
+
+  private String announced(String type, String key) {
+    return jdbc.queryForObject(
+        "SELECT payload FROM outbox_event WHERE event_key = ? AND payload LIKE ?",
+        String.class,
+        key,
+        "%\"type\":\"" + type + "\"%");
   }
 
   @Test

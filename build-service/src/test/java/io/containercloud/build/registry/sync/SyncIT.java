@@ -54,6 +54,7 @@ class SyncIT {
   private final String room2 = "r2-" + run;
   private final String room3 = "r3-" + run;
   private KafkaConsumer<String, String> events;
+  private final List<JsonNode> unseen = new ArrayList<>();
 
   @BeforeEach
   void registries() {
@@ -110,6 +111,20 @@ class SyncIT {
       assertThat(failed.path("status").asString()).isEqualTo("failed");
       assertThat(failed.path("reason").asString()).isNotBlank();
       assertThat(failed.path("nextAttemptAt").isNull()).isFalse();
+      // the workloads waiting for room-3 learn why
+      await()
+          .atMost(LIMIT)
+          .untilAsserted(
+              () ->
+                  assertThat(take("image.sync-failed", repository))
+                      .first()
+                      .satisfies(
+                          e -> {
+                            assertThat(e.path("room").asString()).isEqualTo(room3);
+                            assertThat(e.path("digest").asString()).isEqualTo(digest);
+                            assertThat(e.path("reason").asString()).isNotBlank();
+                            assertThat(e.path("attempts").asInt()).isPositive();
+                          }));
       assertThat(synced(repository))
           .extracting(e -> e.path("room").asString())
           .containsExactly(room2);
@@ -356,12 +371,21 @@ class SyncIT {
 
   /** The {@code image.synced} events for {@code repository} published since the last look. */
   private List<JsonNode> synced(String repository) {
-    List<JsonNode> found = new ArrayList<>();
+    return take("image.synced", repository);
+  }
+
+  /** The events of {@code type} for {@code repository} published since the last look at them. */
+  private List<JsonNode> take(String type, String repository) {
     for (ConsumerRecord<String, String> record : TestKafka.readToEnd(events)) {
-      JsonNode event = json.readTree(record.value());
-      if (event.path("type").asString().equals("image.synced")
+      unseen.add(json.readTree(record.value()));
+    }
+    List<JsonNode> found = new ArrayList<>();
+    for (var it = unseen.iterator(); it.hasNext(); ) {
+      JsonNode event = it.next();
+      if (event.path("type").asString().equals(type)
           && event.path("data").path("repository").asString().equals(repository)) {
         found.add(event.path("data"));
+        it.remove();
       }
     }
     return found;
