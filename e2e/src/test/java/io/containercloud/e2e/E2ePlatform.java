@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.containercloud.common.testing.LocalInfra;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,6 +49,11 @@ final class E2ePlatform {
   static final String TOPIC_PREFIX = "e2e.";
 
   static final List<String> ROOMS = List.of("room-1", "room-2", "room-3");
+
+  /** Each room's registry (scripts/infra.sh). */
+  static final List<Integer> REGISTRY_PORTS =
+      List.of(LocalInfra.REGISTRY_PORT, LocalInfra.REGISTRY2_PORT, LocalInfra.REGISTRY3_PORT);
+
   private static final String JWKS = "/.well-known/jwks.json";
   // the e2e build-service's key for the secrets it keeps (32 bytes, base64)
   private static final String BUILD_SECRETS_KEY = "Qm9va3NBbmRIb29rc0tleUZvckUyZVRlc3RzT25seTE=";
@@ -110,6 +119,19 @@ final class E2ePlatform {
   /** The gateway's base URL, for callers that hold no token (git hosts' hooks). */
   String gatewayUrl() {
     return gateway.url();
+  }
+
+  /** A client of one simulated cluster, by the kubeconfig the platform registered it with. */
+  KubernetesClient cluster(String room) {
+    try {
+      return new KubernetesClientBuilder()
+          .withConfig(
+              Config.fromKubeconfig(
+                  Files.readString(state.resolve("kubeconfigs").resolve(room + ".kubeconfig"))))
+          .build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Requests through the gateway as the admin. */
@@ -231,7 +253,8 @@ final class E2ePlatform {
         "platform.cluster.credentials-key=" + randomKey(),
         "platform.cluster.leader.election=/e2e/" + run + "/cluster-service/leader",
         "platform.cluster.failover.quiet-period=10s",
-        "platform.cluster.image-follow.consumer-group=e2e-image-follow-" + run);
+        "platform.cluster.image-follow.consumer-group=e2e-image-follow-" + run,
+        "platform.cluster.room-images.consumer-group=e2e-room-images-" + run);
     launch(
         dns,
         "spring.datasource.url=" + jdbcUrl("dns"),
@@ -240,7 +263,8 @@ final class E2ePlatform {
         jwks,
         "platform.dns.tsig-keys.platform-key.secret=" + tsigSecret(),
         "platform.dns.naming.zone=" + ZONE,
-        "platform.dns.naming.consumer-group=e2e-dns-" + run);
+        "platform.dns.naming.consumer-group=e2e-dns-" + run,
+        "platform.dns.naming.registry-consumer-group=e2e-dns-registries-" + run);
     launch(
         nginx,
         kafka,
@@ -265,7 +289,11 @@ final class E2ePlatform {
             + Files.readString(
                     LocalInfra.projectRoot().resolve("scripts/infra/registry-notify.secret"))
                 .trim(),
-        "platform.build.secrets-key=" + BUILD_SECRETS_KEY);
+        "platform.build.secrets-key=" + BUILD_SECRETS_KEY,
+        "platform.build.registry-names.zone=" + ZONE,
+        // a room's registry back from an outage is caught up within seconds
+        "platform.build.sync.retry-initial=1s",
+        "platform.build.sync.retry-max=4s");
     for (ServiceProcess process : processes) {
       process.awaitReady();
     }
@@ -287,6 +315,22 @@ final class E2ePlatform {
         {"name":"%s","serverHost":"127.0.0.1","serverPort":%d,"tsigKey":"platform-key",
          "defaultTtl":60}"""
             .formatted(ZONE, LocalInfra.BIND_PORT));
+    // each room's registry, as the local platform registers them (after the zone their names
+    // live in), and the platform tenant's images copied from room-1 to the others on each push
+    for (int i = 0; i < ROOMS.size(); i++) {
+      ok(
+          "POST",
+          "/api/builds/registries",
+          """
+          {"name":"%s","room":"%s","url":"http://127.0.0.1:%d","kind":"distribution"}"""
+              .formatted(ROOMS.get(i), ROOMS.get(i), REGISTRY_PORTS.get(i)));
+    }
+    ok(
+        "POST",
+        "/api/builds/sync-policies",
+        """
+        {"name":"rooms","spec":{"source":"room-1","destinations":["room-2","room-3"],
+         "trigger":"event","repositories":"*"}}""");
   }
 
   private void launch(ServiceProcess process, String... settings) throws IOException {
