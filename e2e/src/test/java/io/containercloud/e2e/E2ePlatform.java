@@ -254,7 +254,7 @@ final class E2ePlatform {
         "platform.cluster.leader.election=/e2e/" + run + "/cluster-service/leader",
         "platform.cluster.failover.quiet-period=10s",
         "platform.cluster.image-follow.consumer-group=e2e-image-follow-" + run,
-        "platform.cluster.room-images.consumer-group=e2e-room-images-" + run);
+        "platform.cluster.image-events.consumer-group=e2e-image-events-" + run);
     launch(
         dns,
         "spring.datasource.url=" + jdbcUrl("dns"),

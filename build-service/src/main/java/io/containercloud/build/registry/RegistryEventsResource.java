@@ -1,5 +1,7 @@
 package io.containercloud.build.registry;
 
+import io.containercloud.build.registry.gate.HarborScans;
+import io.containercloud.build.registry.oci.OciException;
 import io.containercloud.common.error.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,10 +28,13 @@ class RegistryEventsResource {
 
   private final byte[] expected;
   private final ImagePushes pushes;
+  private final HarborScans scans;
 
-  RegistryEventsResource(RegistryEventsProperties properties, ImagePushes pushes) {
+  RegistryEventsResource(
+      RegistryEventsProperties properties, ImagePushes pushes, HarborScans scans) {
     this.expected = ("Bearer " + properties.secret().reveal()).getBytes(StandardCharsets.UTF_8);
     this.pushes = pushes;
+    this.scans = scans;
   }
 
   @PostMapping(
@@ -48,8 +53,17 @@ class RegistryEventsResource {
       throw ProblemException.unauthorized(
           "A registry notification needs the shared secret as its Authorization header.");
     }
-    var announced =
-        RegistryNotifications.pushes(contentType.getType() + "/" + contentType.getSubtype(), body);
-    return Map.of("pushes", announced.size(), "new", pushes.record(announced));
+    String type = contentType.getType() + "/" + contentType.getSubtype();
+    var announced = RegistryNotifications.pushes(type, body);
+    int reports = 0;
+    for (RegistryNotifications.Scan scan : RegistryNotifications.scans(type, body)) {
+      try {
+        reports += scans.completed(scan.registry(), scan.repository(), scan.digest()) ? 1 : 0;
+      } catch (OciException e) {
+        // answered as a failure, so Harbor sends the notification again
+        throw ProblemException.unavailable("harbor-unreadable", e.getMessage(), e);
+      }
+    }
+    return Map.of("pushes", announced.size(), "new", pushes.record(announced), "scans", reports);
   }
 }

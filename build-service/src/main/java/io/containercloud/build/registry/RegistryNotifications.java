@@ -50,6 +50,46 @@ final class RegistryNotifications {
     };
   }
 
+  /** An artifact whose scan Harbor announced as finished. */
+  record Scan(String registry, String repository, String digest) {}
+
+  /**
+   * The finished scans in a Harbor notification ({@code SCANNING_COMPLETED}, {@code
+   * harbor.scan.completed}); none in any other.
+   *
+   * @throws ProblemException 400 when a scan names an image outside the OCI grammar
+   */
+  static List<Scan> scans(String contentType, JsonNode body) {
+    String type = body.path("type").stringValue("");
+    JsonNode data =
+        switch (contentType) {
+          case CLOUDEVENTS -> "harbor.scan.completed".equals(type) ? body.path("data") : null;
+          case DISTRIBUTION -> null;
+          default -> "SCANNING_COMPLETED".equals(type) ? body.path("event_data") : null;
+        };
+    if (data == null) {
+      return List.of();
+    }
+    String repository = data.path("repository").path("repo_full_name").stringValue(null);
+    List<Scan> scans = new ArrayList<>();
+    int index = 0;
+    for (JsonNode resource : data.path("resources")) {
+      String url = resource.path("resource_url").stringValue("");
+      int slash = url.indexOf('/');
+      // checked as a push is: the same grammar for host, repository and digest
+      ImagePushed checked =
+          push(
+              "resources[" + index + "]",
+              slash < 0 ? url : url.substring(0, slash),
+              repository,
+              "scanned",
+              resource.path("digest").stringValue(null));
+      scans.add(new Scan(checked.registry(), checked.repository(), checked.digest()));
+      index++;
+    }
+    return scans;
+  }
+
   // {"events":[{"action":"push","target":{"mediaType","digest","repository","url","tag"},...}]}
   private static List<ImagePushed> distribution(JsonNode body) {
     List<ImagePushed> pushes = new ArrayList<>();

@@ -136,6 +136,15 @@ public class RoomRegistries {
         "DELETE FROM room_registry WHERE room = ? AND name = ?", registry.room(), registry.name());
   }
 
+  /** The host build-service knows a registry by, for {@code host} or the name a room pulls by. */
+  String registryOf(String host) {
+    return jdbc
+        .queryForList("SELECT registry FROM room_registry WHERE pull_host = ?", String.class, host)
+        .stream()
+        .findFirst()
+        .orElse(host);
+  }
+
   /** The room whose registry is {@code registry}, if it is one. */
   Optional<String> roomOf(String registry) {
     return jdbc

@@ -1,6 +1,7 @@
 package io.containercloud.cluster.workload;
 
 import io.containercloud.cluster.events.ClusterEvents;
+import io.containercloud.cluster.image.ImageGate;
 import io.containercloud.cluster.image.RoomRegistries;
 import io.containercloud.cluster.leader.Leadership;
 import io.containercloud.cluster.registry.ClusterClients;
@@ -59,6 +60,7 @@ class Reconciler extends BackgroundLoop {
   private final ClusterProber prober;
   private final ClusterEvents events;
   private final RoomRegistries roomRegistries;
+  private final ImageGate gate;
   private final Leadership leadership;
   private final TransactionTemplate tx;
   private final WorkloadProperties properties;
@@ -73,6 +75,7 @@ class Reconciler extends BackgroundLoop {
       ClusterProber prober,
       ClusterEvents events,
       RoomRegistries roomRegistries,
+      ImageGate gate,
       Leadership leadership,
       TransactionTemplate tx,
       WorkloadProperties properties) {
@@ -87,6 +90,7 @@ class Reconciler extends BackgroundLoop {
     this.prober = prober;
     this.events = events;
     this.roomRegistries = roomRegistries;
+    this.gate = gate;
     this.leadership = leadership;
     this.tx = tx;
     this.properties = properties;
@@ -313,11 +317,20 @@ class Reconciler extends BackgroundLoop {
    */
   private void advanceRollout(Workload workload, RoomRegistries.Rooms rooms) {
     Map<String, String> waiting = new HashMap<>();
+    // a followed push the tenant's gate stops reaches no cluster until a passing scan arrives
+    String gated =
+        workload.clusters().stream().allMatch(p -> p.image().equals(workload.image()))
+            ? null
+            : gate.check(workload.tenant(), workload.image())
+                .map(b -> "the image gate refuses it: " + b.reason())
+                .orElse(null);
     for (Workload.Placed placed : workload.clusters()) {
       String why =
           placed.image().equals(workload.image())
               ? null
-              : roomRegistries.waitingFor(rooms, placed.cluster(), workload.image());
+              : gated != null
+                  ? gated
+                  : roomRegistries.waitingFor(rooms, placed.cluster(), workload.image());
       waiting.put(placed.cluster(), why);
       if (!Objects.equals(why, placed.waitingFor())) {
         repository.recordWaiting(workload.id(), placed.cluster(), why);

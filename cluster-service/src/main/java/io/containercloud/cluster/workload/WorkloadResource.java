@@ -1,6 +1,7 @@
 package io.containercloud.cluster.workload;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import io.containercloud.cluster.image.ImageGate;
 import io.containercloud.cluster.placement.NoRoomException;
 import io.containercloud.cluster.placement.Placement;
 import io.containercloud.cluster.workload.model.Autoscale;
@@ -21,6 +22,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,9 +49,12 @@ class WorkloadResource {
   private final WorkloadRepository repository;
   private final Workloads workloads;
 
-  WorkloadResource(WorkloadRepository repository, Workloads workloads) {
+  private final ImageGate gate;
+
+  WorkloadResource(WorkloadRepository repository, Workloads workloads, ImageGate gate) {
     this.repository = repository;
     this.workloads = workloads;
+    this.gate = gate;
   }
 
   record Deploy(
@@ -109,6 +114,7 @@ class WorkloadResource {
     if (!violations.isEmpty()) {
       throw ProblemException.invalid(violations);
     }
+    requirePassingScan(caller.tenant(), deploy.image());
     Workload created =
         noRoomAs422(
             () ->
@@ -197,6 +203,7 @@ class WorkloadResource {
     ProblemException.requireKnownFields(body.unknown());
     requireWriter(tenant);
     Workload workload = find(tenant, name);
+    requirePassingScan(tenant, body.image());
     Workload upgraded = workloads.upgrade(workload, version(workload, ifMatch), body.image());
     return answer(upgraded);
   }
@@ -338,6 +345,32 @@ class WorkloadResource {
 
   private static String etag(Workload workload) {
     return "\"" + workload.version() + "\"";
+  }
+
+  /**
+   * 422 naming the image, its most severe finding and the count when the tenant's gate stops it.
+   */
+  private void requirePassingScan(String tenant, String image) {
+    gate.check(tenant, image)
+        .ifPresent(
+            blocked -> {
+              Map<String, Object> members = new LinkedHashMap<>();
+              members.put("image", blocked.image());
+              members.put("blockAt", blocked.blockAt());
+              members.put("highestSeverity", blocked.highest());
+              members.put("count", blocked.count());
+              throw ProblemException.unprocessable(
+                  "image-gate-blocked",
+                  "Image "
+                      + blocked.image()
+                      + " is refused by the image gate of tenant "
+                      + tenant
+                      + ": "
+                      + blocked.reason()
+                      + ".",
+                  List.of(new FieldViolation("image", blocked.reason())),
+                  members);
+            });
   }
 
   private static WorkloadView view(Workload workload) {

@@ -41,10 +41,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(ProblemException.class)
   ResponseEntity<Object> handleProblem(ProblemException e, HttpServletRequest request) {
-    return ResponseEntity.status(e.status())
-        .body(
-            withInstance(
-                Problems.of(e.status(), e.code(), e.getMessage(), e.violations()), request));
+    ProblemDetail problem = Problems.of(e.status(), e.code(), e.getMessage(), e.violations());
+    e.properties().forEach(problem::setProperty);
+    return ResponseEntity.status(e.status()).body(withInstance(problem, request));
   }
 
   @ExceptionHandler(ConstraintViolationException.class)

@@ -1,6 +1,7 @@
 package io.containercloud.common.error;
 
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -15,13 +16,24 @@ public final class ProblemException extends RuntimeException {
   private final HttpStatus status;
   private final String code;
   private final List<FieldViolation> violations;
+  private final Map<String, Object> properties;
 
   private ProblemException(
       HttpStatus status, String code, String detail, List<FieldViolation> violations) {
+    this(status, code, detail, violations, Map.of());
+  }
+
+  private ProblemException(
+      HttpStatus status,
+      String code,
+      String detail,
+      List<FieldViolation> violations,
+      Map<String, Object> properties) {
     super(detail);
     this.status = status;
     this.code = code;
     this.violations = List.copyOf(violations);
+    this.properties = Map.copyOf(properties);
   }
 
   /** 400: the request is malformed; names each offending field. */
@@ -53,6 +65,16 @@ public final class ProblemException extends RuntimeException {
   }
 
   /**
+   * 422 with members of its own beside the standard ones (RFC 9457 extension members), for what a
+   * client acts on without parsing the detail.
+   */
+  public static ProblemException unprocessable(
+      String code, String detail, List<FieldViolation> violations, Map<String, Object> properties) {
+    return new ProblemException(
+        HttpStatus.UNPROCESSABLE_CONTENT, code, detail, violations, properties);
+  }
+
+  /**
    * 422: the request would change a field that is fixed once the object exists (its name, for
    * example); refused rather than silently ignored, so the caller learns the change did not happen.
    *
@@ -71,7 +93,7 @@ public final class ProblemException extends RuntimeException {
    * 400 naming each member of a request body that the request does not have (collected with
    * {@code @JsonAnySetter}): a field the service would silently ignore, the caller should know of.
    */
-  public static void requireKnownFields(java.util.Map<String, Object> unknown) {
+  public static void requireKnownFields(Map<String, Object> unknown) {
     if (unknown != null && !unknown.isEmpty()) {
       throw invalid(
           unknown.keySet().stream()
@@ -121,5 +143,10 @@ public final class ProblemException extends RuntimeException {
 
   public List<FieldViolation> violations() {
     return violations;
+  }
+
+  /** Extension members of the problem, none for most. */
+  public Map<String, Object> properties() {
+    return properties;
   }
 }

@@ -51,15 +51,14 @@ public class RegistryClients {
     if (cached != null && cached.registry().updatedAt().equals(registry.updatedAt())) {
       return cached.client();
     }
-    OciClient.Credentials credentials =
-        registry.username() == null
-            ? null
-            : new OciClient.Credentials(
-                registry.username(),
-                cipher.decrypt(owner(registry.name()), registry.sealedPassword()));
-    OciClient client = new OciClient(registry.url(), credentials, http, json);
+    OciClient client = new OciClient(registry.url(), credentials(registry), http, json);
     clients.put(registry.id(), new Cached(registry, client));
     return client;
+  }
+
+  /** Harbor's own API at {@code registry}, as the platform's account there. */
+  public HarborApi harbor(ImageRegistry registry) {
+    return new HarborApi(registry.url(), credentials(registry), http, json);
   }
 
   /** Seals {@code password} for the registry {@code name}. */
@@ -69,6 +68,13 @@ public class RegistryClients {
 
   void forget(long id) {
     clients.remove(id);
+  }
+
+  private OciClient.Credentials credentials(ImageRegistry registry) {
+    return registry.username() == null
+        ? null
+        : new OciClient.Credentials(
+            registry.username(), cipher.decrypt(owner(registry.name()), registry.sealedPassword()));
   }
 
   private static String owner(String name) {

@@ -3,7 +3,9 @@ package io.containercloud.cluster.image;
 import io.containercloud.common.consumer.IdempotentConsumer;
 import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.Topic;
+import io.containercloud.common.event.contract.ImageGateChanged;
 import io.containercloud.common.event.contract.ImagePushed;
+import io.containercloud.common.event.contract.ImageScanned;
 import io.containercloud.common.event.contract.ImageSyncFailed;
 import io.containercloud.common.event.contract.ImageSynced;
 import io.containercloud.common.event.contract.RoomRegistry;
@@ -14,28 +16,32 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Follows {@code image-events} for what each room's registry is and holds ({@link RoomRegistry},
- * {@link ImagePushed} to a room's registry, {@link ImageSynced} into one) and why a copy is late
- * ({@link ImageSyncFailed}). Each event is handled once; a malformed one is logged and skipped; a
- * database failure is retried, so nothing is lost.
+ * {@link ImagePushed} to a room's registry, {@link ImageSynced} into one), why a copy is late
+ * ({@link ImageSyncFailed}), and what the image gate reads ({@link ImageGateChanged}, {@link
+ * ImageScanned}, the digest of each pushed tag). Each event is handled once; a malformed one is
+ * logged and skipped; a database failure is retried, so nothing is lost.
  */
 @Component
-class RoomImageListener {
+class ImageEventListener {
 
-  static final String CONSUMER = "cluster-room-images";
+  static final String CONSUMER = "cluster-image-events";
 
   private final RoomRegistries rooms;
+  private final ImageGate gate;
   private final IdempotentConsumer idempotent;
   private final JsonMapper json;
 
-  RoomImageListener(RoomRegistries rooms, IdempotentConsumer idempotent, JsonMapper json) {
+  ImageEventListener(
+      RoomRegistries rooms, ImageGate gate, IdempotentConsumer idempotent, JsonMapper json) {
     this.rooms = rooms;
+    this.gate = gate;
     this.idempotent = idempotent;
     this.json = json;
   }
 
   @KafkaListener(
       topics = Topic.Placeholders.IMAGE_EVENTS,
-      groupId = "${platform.cluster.room-images.consumer-group:cluster-service-room-images}")
+      groupId = "${platform.cluster.image-events.consumer-group:cluster-service-image-events}")
   void onEvent(ConsumerRecord<String, String> record) {
     CloudEvent event = CloudEvent.read(json, record.value());
     Runnable handler = handler(event);
@@ -56,10 +62,12 @@ class RoomImageListener {
     }
     if (ImagePushed.TYPE.value().equals(type)) {
       ImagePushed push = ImagePushed.from(event, json);
-      return () ->
-          rooms
-              .roomOf(push.registry())
-              .ifPresent(room -> rooms.held(room, push.repository(), push.digest()));
+      return () -> {
+        gate.pushed(push);
+        rooms
+            .roomOf(push.registry())
+            .ifPresent(room -> rooms.held(room, push.repository(), push.digest()));
+      };
     }
     if (ImageSynced.TYPE.value().equals(type)) {
       ImageSynced synced = ImageSynced.from(event, json);
@@ -68,6 +76,14 @@ class RoomImageListener {
     if (ImageSyncFailed.TYPE.value().equals(type)) {
       ImageSyncFailed failed = ImageSyncFailed.from(event, json);
       return () -> rooms.failed(failed);
+    }
+    if (ImageScanned.TYPE.value().equals(type)) {
+      ImageScanned scan = ImageScanned.from(event, json);
+      return () -> gate.scanned(scan);
+    }
+    if (ImageGateChanged.TYPE.value().equals(type)) {
+      ImageGateChanged changed = ImageGateChanged.from(event, json);
+      return () -> gate.changed(changed);
     }
     return null; // other image events are for other consumers
   }
