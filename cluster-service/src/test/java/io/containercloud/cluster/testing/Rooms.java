@@ -63,6 +63,9 @@ public final class Rooms implements AutoCloseable {
     jdbc.update("DELETE FROM room_registry");
     jdbc.update("DELETE FROM room_image");
     jdbc.update("DELETE FROM room_sync_failure");
+    jdbc.update("DELETE FROM image_gate");
+    jdbc.update("DELETE FROM image_scan");
+    jdbc.update("DELETE FROM image_tag");
     for (KubernetesClient client : clients.values()) {
       client.apps().deployments().inAnyNamespace().delete();
       client.services().inAnyNamespace().delete();

@@ -1,5 +1,7 @@
 package io.containercloud.common.error;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -33,7 +35,8 @@ public final class ProblemException extends RuntimeException {
     this.status = status;
     this.code = code;
     this.violations = List.copyOf(violations);
-    this.properties = Map.copyOf(properties);
+    // in the order given, and a member may be null (JSON null: "none")
+    this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
   }
 
   /** 400: the request is malformed; names each offending field. */
