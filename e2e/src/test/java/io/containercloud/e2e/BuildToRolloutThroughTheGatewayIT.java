@@ -67,11 +67,13 @@ class BuildToRolloutThroughTheGatewayIT {
       String image = followed + "@" + digest;
       FollowingWorkloads.awaitRolled(dev, name, image, ROLLOUT);
 
-      // the push announced once, and the workload rolled once, naming that announcement
+      // the push to room-1's registry announced once (the copies in the other rooms' registries
+      // are announced as pushes to those), and the workload rolled once, naming that announcement
       List<String> pushed =
           values(
               TestKafka.readToEnd(images),
               "\"type\":\"image.pushed\"",
+              "\"registry\":\"" + OciRegistry.ADDRESS + "\"",
               "\"repository\":\"platform/" + name + "\"",
               "\"tag\":\"" + tag + "\"");
       assertThat(pushed).hasSize(1);
