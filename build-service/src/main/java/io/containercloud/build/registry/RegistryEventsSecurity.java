@@ -10,9 +10,10 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * Registries carry no platform token: their notifications bypass the token check of every other
- * path (their {@code Authorization} header holds the shared secret, which {@link
- * RegistryEventsResource} checks) and nothing else is reachable that way.
+ * Registries and their clients carry no platform token: the registries' notifications (their {@code
+ * Authorization} header holds the shared secret, which {@link RegistryEventsResource} checks) and
+ * the registry token endpoint (Basic credentials of a registry account, which it checks) bypass the
+ * token check of every other path, and nothing else is reachable that way.
  */
 @Configuration(proxyBeanMethods = false)
 class RegistryEventsSecurity {
@@ -20,7 +21,7 @@ class RegistryEventsSecurity {
   @Bean
   @Order(Ordered.HIGHEST_PRECEDENCE)
   SecurityFilterChain registryEvents(HttpSecurity http) throws Exception {
-    return http.securityMatcher(RegistryEventsResource.PATH)
+    return http.securityMatcher(RegistryEventsResource.PATH, "/registry/token")
         .csrf(AbstractHttpConfigurer::disable)
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .authorizeHttpRequests(a -> a.anyRequest().permitAll())

@@ -4,6 +4,8 @@ import io.containercloud.build.registry.oci.OciClient;
 import io.containercloud.build.registry.oci.OciException;
 import io.containercloud.common.crypto.SecretCipher;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,6 +61,23 @@ public class RegistryClients {
   /** Harbor's own API at {@code registry}, as the platform's account there. */
   public HarborApi harbor(ImageRegistry registry) {
     return new HarborApi(registry.url(), credentials(registry), http, json);
+  }
+
+  /**
+   * Whether {@code username} and {@code password} are the platform's own account at one of the
+   * registered registries: the account sync policies copy with, which may do anything there.
+   */
+  public boolean isPlatformAccount(String username, String password) {
+    byte[] given = password.getBytes(StandardCharsets.UTF_8);
+    return registries.findAll().stream()
+        .filter(r -> username.equals(r.username()) && r.sealedPassword() != null)
+        .anyMatch(
+            r ->
+                MessageDigest.isEqual(
+                    cipher
+                        .decrypt(owner(r.name()), r.sealedPassword())
+                        .getBytes(StandardCharsets.UTF_8),
+                    given));
   }
 
   /** Seals {@code password} for the registry {@code name}. */

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Random;
 
 /** Images of random layers pushed through {@link OciClient}, as a build would leave them. */
-final class TestImages {
+public final class TestImages {
 
   static final String INDEX = "application/vnd.oci.image.index.v1+json";
   static final String MANIFEST = "application/vnd.oci.image.manifest.v1+json";
@@ -17,7 +17,7 @@ final class TestImages {
   private TestImages() {}
 
   /** Pushes an image of {@code layers} random layers of {@code size} bytes; its manifest. */
-  static OciClient.Manifest push(
+  public static OciClient.Manifest push(
       OciClient registry, String repository, String tag, int layers, int size) throws Exception {
     List<String> descriptors = new ArrayList<>();
     for (int i = 0; i < layers; i++) {
