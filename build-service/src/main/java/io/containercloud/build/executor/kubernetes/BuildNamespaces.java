@@ -1,5 +1,6 @@
 package io.containercloud.build.executor.kubernetes;
 
+import io.containercloud.build.executor.ProjectCredentials;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -30,10 +31,17 @@ final class BuildNamespaces {
   private final Set<String> ready = ConcurrentHashMap.newKeySet();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-  BuildNamespaces(KubernetesClient client, KubernetesProperties properties, JobTemplate template) {
+  private final ProjectCredentials projects;
+
+  BuildNamespaces(
+      KubernetesClient client,
+      KubernetesProperties properties,
+      JobTemplate template,
+      ProjectCredentials projects) {
     this.client = client;
     this.properties = properties;
     this.template = template;
+    this.projects = projects;
   }
 
   /** The tenant's namespace, made with its Secret and claim when this process has not yet. */
@@ -95,7 +103,7 @@ final class BuildNamespaces {
                 .withLabels(Map.of("app.kubernetes.io/managed-by", JobTemplate.MANAGED_BY))
                 .endMetadata()
                 .withType("kubernetes.io/dockerconfigjson")
-                .withData(Map.of(".dockerconfigjson", base64(dockerConfig())))
+                .withData(Map.of(".dockerconfigjson", base64(dockerConfig(tenant))))
                 .build())
         .createOr(NonDeletingOperation::update);
     if (client
@@ -125,13 +133,25 @@ final class BuildNamespaces {
     }
   }
 
-  /** {@code {"auths":{"<registry>":{"auth":"<user:password in base64>"}}}}, or no auths. */
-  private String dockerConfig() {
-    if (properties.registryUsername() == null || properties.registryUsername().isBlank()) {
+  /**
+   * {@code {"auths":{"<registry>":{"auth":"<user:password in base64>"}}}} with the tenant's own
+   * account (its project only) where the registry has accounts per project, else the runner's
+   * configured one, or no auths.
+   */
+  private String dockerConfig(String tenant) {
+    String login =
+        projects
+            .forTenant(tenant)
+            .map(c -> c.username() + ":" + c.password())
+            .orElseGet(
+                () ->
+                    properties.registryUsername() == null || properties.registryUsername().isBlank()
+                        ? null
+                        : properties.registryUsername() + ":" + properties.registryPassword());
+    if (login == null) {
       return "{\"auths\":{}}";
     }
-    String auth = base64(properties.registryUsername() + ":" + properties.registryPassword());
-    return "{\"auths\":{\"" + template.registry() + "\":{\"auth\":\"" + auth + "\"}}}";
+    return "{\"auths\":{\"" + template.registry() + "\":{\"auth\":\"" + base64(login) + "\"}}}";
   }
 
   private static String base64(String value) {

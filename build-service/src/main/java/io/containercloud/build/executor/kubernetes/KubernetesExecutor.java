@@ -8,6 +8,7 @@ import io.containercloud.build.executor.BuildExecutor;
 import io.containercloud.build.executor.BuildFailure;
 import io.containercloud.build.executor.BuildJob;
 import io.containercloud.build.executor.BuildProperties;
+import io.containercloud.build.executor.ProjectCredentials;
 import io.containercloud.build.executor.Toolchains;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -79,7 +80,9 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
   private final BuildNamespaces namespaces;
   private final BuildJobCache cache;
 
-  KubernetesExecutor(BuildProperties build, KubernetesProperties properties) throws IOException {
+  KubernetesExecutor(
+      BuildProperties build, KubernetesProperties properties, ProjectCredentials projects)
+      throws IOException {
     if (properties.kubeconfig() == null || !Files.isReadable(properties.kubeconfig())) {
       throw new IllegalStateException(
           "platform.build.kubernetes.kubeconfig must name the build cluster's kubeconfig, found "
@@ -91,7 +94,7 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
     config.setRequestRetryBackoffLimit(0);
     this.client = new KubernetesClientBuilder().withConfig(config).build();
     this.template = new JobTemplate(properties, build);
-    this.namespaces = new BuildNamespaces(client, properties, template);
+    this.namespaces = new BuildNamespaces(client, properties, template, projects);
     this.cache = new BuildJobCache(client, properties.resync());
   }
 

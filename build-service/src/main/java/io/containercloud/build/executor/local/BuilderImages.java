@@ -4,6 +4,7 @@ import io.containercloud.build.configuration.model.Toolchain;
 import io.containercloud.build.executor.BuildContext;
 import io.containercloud.build.executor.BuildFailure;
 import io.containercloud.build.executor.BuildProperties;
+import io.containercloud.build.executor.ProjectCredentials;
 import io.containercloud.build.executor.Toolchains;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,9 +54,12 @@ class BuilderImages {
   private final LocalProperties local;
   private final BuildProperties build;
 
-  BuilderImages(LocalProperties local, BuildProperties build) {
+  private final ProjectCredentials projects;
+
+  BuilderImages(LocalProperties local, BuildProperties build, ProjectCredentials projects) {
     this.local = local;
     this.build = build;
+    this.projects = projects;
   }
 
   /** Whether the local executor builds this toolchain's code. */
@@ -85,35 +89,42 @@ class BuilderImages {
   synchronized String runtime(Toolchain toolchain, BuildContext context, Instant deadline)
       throws BuildFailure, InterruptedException {
     String image = Toolchains.runtime(toolchain, build.registry());
-    List<String> inspect = new ArrayList<>(List.of("skopeo", "inspect", "--raw"));
-    if (build.insecureRegistry()) {
-      inspect.add("--tls-verify=false");
-    }
-    inspect.add("docker://" + image);
+    // the platform's project holds the base images every tenant's build pulls
+    RegistryLogin login =
+        RegistryLogin.write(local.images(), build.registry(), projects.forTenant("platform"));
     try {
-      new Command(inspect).quiet().run("looking for " + image, context, deadline);
+      List<String> inspect = new ArrayList<>(List.of("skopeo", "inspect", "--raw"));
+      if (build.insecureRegistry()) {
+        inspect.add("--tls-verify=false");
+      }
+      inspect.add("docker://" + image);
+      try {
+        new Command(login.into(inspect, 2)).quiet().run("looking for " + image, context, deadline);
+        return image;
+      } catch (BuildFailure missing) {
+        context.log("[platform] making the base image " + image + " (once)");
+      }
+      String name = image.substring(image.lastIndexOf('/') + 1);
+      String local = "localhost/container-cloud/" + name;
+      if (!exists(local, context, deadline)) {
+        podmanImport(
+            root(name.replace(':', '-'), RUNTIME_PACKAGES.get(toolchain), context, deadline),
+            local,
+            context,
+            deadline);
+      }
+      List<String> push =
+          new ArrayList<>(List.of("podman", "--runtime", this.local.runtime(), "push", "--quiet"));
+      if (build.insecureRegistry()) {
+        push.add("--tls-verify=false");
+      }
+      push.add(local);
+      push.add("docker://" + image);
+      new Command(login.into(push, 4)).quiet().run("pushing " + image, context, deadline);
       return image;
-    } catch (BuildFailure missing) {
-      context.log("[platform] making the base image " + image + " (once)");
+    } finally {
+      login.delete();
     }
-    String name = image.substring(image.lastIndexOf('/') + 1);
-    String local = "localhost/container-cloud/" + name;
-    if (!exists(local, context, deadline)) {
-      podmanImport(
-          root(name.replace(':', '-'), RUNTIME_PACKAGES.get(toolchain), context, deadline),
-          local,
-          context,
-          deadline);
-    }
-    List<String> push =
-        new ArrayList<>(List.of("podman", "--runtime", this.local.runtime(), "push", "--quiet"));
-    if (build.insecureRegistry()) {
-      push.add("--tls-verify=false");
-    }
-    push.add(local);
-    push.add("docker://" + image);
-    new Command(push).quiet().run("pushing " + image, context, deadline);
-    return image;
   }
 
   private boolean exists(String image, BuildContext context, Instant deadline)

@@ -8,6 +8,7 @@ import io.containercloud.build.executor.BuildExecutor;
 import io.containercloud.build.executor.BuildFailure;
 import io.containercloud.build.executor.BuildJob;
 import io.containercloud.build.executor.BuildProperties;
+import io.containercloud.build.executor.ProjectCredentials;
 import io.containercloud.build.executor.Toolchains;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,10 +49,17 @@ class LocalExecutor implements BuildExecutor {
   private final LocalProperties local;
   private final BuilderImages images;
 
-  LocalExecutor(BuildProperties build, LocalProperties local, BuilderImages images) {
+  private final ProjectCredentials projects;
+
+  LocalExecutor(
+      BuildProperties build,
+      LocalProperties local,
+      BuilderImages images,
+      ProjectCredentials projects) {
     this.build = build;
     this.local = local;
     this.images = images;
+    this.projects = projects;
   }
 
   @Override
@@ -71,6 +79,9 @@ class LocalExecutor implements BuildExecutor {
     Path workspace = build.workspaces().resolve(Long.toString(job.id()));
     try {
       Path source = prepare(workspace);
+      // the tenant's own account: its project only, whatever a step of the build tries
+      RegistryLogin login =
+          RegistryLogin.write(workspace, build.registry(), projects.forTenant(job.tenant()));
       String builder = images.builder(spec.toolchain(), context, deadline);
 
       context.stepStarted("clone");
@@ -102,11 +113,11 @@ class LocalExecutor implements BuildExecutor {
       }
 
       context.stepStarted("image");
-      buildImage(job, contextDir, dockerfile, image, context, deadline);
+      buildImage(job, contextDir, dockerfile, image, login, context, deadline);
       context.stepFinished("image", true);
 
       context.stepStarted("push");
-      String digest = push(image, workspace, context, deadline);
+      String digest = push(image, workspace, login, context, deadline);
       context.stepFinished("push", true);
       forget(image);
       return digest;
@@ -321,6 +332,7 @@ class LocalExecutor implements BuildExecutor {
       Path contextDir,
       String dockerfile,
       String image,
+      RegistryLogin login,
       BuildContext context,
       Instant deadline)
       throws BuildFailure, InterruptedException {
@@ -356,10 +368,11 @@ class LocalExecutor implements BuildExecutor {
     }
     job.spec().buildArguments().forEach((k, v) -> argv.addAll(List.of("--build-arg", k + "=" + v)));
     argv.add(contextDir.toString());
-    new Command(argv).run("image", context, deadline);
+    new Command(login.into(argv, 2)).run("image", context, deadline);
   }
 
-  private String push(String image, Path workspace, BuildContext context, Instant deadline)
+  private String push(
+      String image, Path workspace, RegistryLogin login, BuildContext context, Instant deadline)
       throws BuildFailure, InterruptedException {
     Path digestFile = workspace.resolve("digest");
     List<String> argv =
@@ -370,7 +383,7 @@ class LocalExecutor implements BuildExecutor {
     }
     argv.add(image);
     argv.add("docker://" + image);
-    new Command(argv).run("push", context, deadline);
+    new Command(login.into(argv, 2)).run("push", context, deadline);
     try {
       return Files.readString(digestFile).trim();
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.containercloud.build.registry.token;
 
+import io.containercloud.build.executor.ProjectCredentials;
 import io.containercloud.build.registry.oci.OciClient;
 import io.containercloud.common.crypto.SecretCipher;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,7 @@ import org.springframework.stereotype.Component;
  * build-service only inside a build's registry login.
  */
 @Component
-public class RegistryRobots {
+public class RegistryRobots implements ProjectCredentials {
 
   static final String PREFIX = "robot$";
   private static final Pattern TENANT = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -25,10 +26,22 @@ public class RegistryRobots {
 
   private final JdbcTemplate jdbc;
   private final SecretCipher cipher;
+  private final RegistryTokenProperties properties;
 
-  RegistryRobots(JdbcTemplate jdbc, SecretCipher cipher) {
+  RegistryRobots(JdbcTemplate jdbc, SecretCipher cipher, RegistryTokenProperties properties) {
     this.jdbc = jdbc;
     this.cipher = cipher;
+    this.properties = properties;
+  }
+
+  /** The tenant's robot while build-service is its registries' token service. */
+  @Override
+  public Optional<Login> forTenant(String tenant) {
+    if (!properties.enabled()) {
+      return Optional.empty();
+    }
+    OciClient.Credentials robot = credentials(tenant);
+    return Optional.of(new Login(robot.username(), robot.password()));
   }
 
   /** The tenant's account, made now if it has none. */

@@ -8,29 +8,20 @@ import io.containercloud.build.registry.oci.OciException;
 import io.containercloud.build.registry.oci.TestImages;
 import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.ServiceContract;
+import io.containercloud.common.testing.ServiceIntegrationTest;
 import io.containercloud.common.testing.TestTokens;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,15 +33,11 @@ import tools.jackson.databind.json.JsonMapper;
  * anything. The registry is started here with {@code auth.token}, as the local registries are
  * configured.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
-@ContextConfiguration(initializers = TestTokens.Initializer.class)
+@ServiceIntegrationTest
 class TenantProjectsIT {
 
-  private static final Path KEYS = keys();
+  private static final TokenRegistry REGISTRY = new TokenRegistry();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static Process registry;
-  private static int registryPort;
 
   @LocalServerPort int port;
   @Autowired RegistryRobots robots;
@@ -60,51 +47,17 @@ class TenantProjectsIT {
 
   @DynamicPropertySource
   static void tokenService(DynamicPropertyRegistry registry) {
-    registry.add("platform.build.registry-tokens.key", () -> KEYS.resolve("key.pem").toString());
-    registry.add(
-        "platform.build.registry-tokens.certificate", () -> KEYS.resolve("cert.pem").toString());
+    REGISTRY.properties(registry);
   }
 
   @BeforeEach
   void tokenRegistry() throws Exception {
-    if (registry != null) {
-      return;
-    }
-    try (ServerSocket socket = new ServerSocket(0)) {
-      registryPort = socket.getLocalPort();
-    }
-    Path config = KEYS.resolve("config.yml");
-    Files.writeString(
-        config,
-        """
-        version: 0.1
-        log: {level: warn}
-        storage:
-          filesystem: {rootdirectory: %s}
-          delete: {enabled: true}
-        http: {addr: "127.0.0.1:%d", secret: %s}
-        auth:
-          token:
-            realm: http://127.0.0.1:%d/registry/token
-            service: container-cloud-registry
-            issuer: container-cloud-build-service
-            rootcertbundle: %s
-        """
-            .formatted(KEYS.resolve("data"), registryPort, run, port, KEYS.resolve("cert.pem")));
-    registry =
-        new ProcessBuilder("docker-registry", "serve", config.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(KEYS.resolve("registry.log").toFile())
-            .start();
-    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> status("/v2/", null) == 401);
+    REGISTRY.start(port);
   }
 
   @AfterAll
   static void stopRegistry() throws Exception {
-    if (registry != null) {
-      registry.destroy();
-      registry.waitFor(10, TimeUnit.SECONDS);
-    }
+    REGISTRY.close();
   }
 
   @Test
@@ -124,7 +77,7 @@ class TenantProjectsIT {
         .isInstanceOf(OciException.class);
     assertThat(robotA.manifestDigest(tenantA + "/api", "evil")).isEmpty();
     // nor can anyone without an account, nor a robot with a wrong secret
-    assertThat(status("/v2/" + tenantA + "/api/manifests/v1", null)).isEqualTo(401);
+    assertThat(REGISTRY.status("/v2/" + tenantA + "/api/manifests/v1")).isEqualTo(401);
     assertThat(tokenStatus("robot$" + tenantA, "not-the-secret")).isEqualTo(401);
 
     // every tenant pulls the platform's base images, none writes them
@@ -147,7 +100,7 @@ class TenantProjectsIT {
                     """
                     {"name":"%s","room":"hall-%s","url":"http://127.0.0.1:%d","kind":"distribution",
                      "credentials":{"username":"platform$sync","password":"s-%s"}}"""
-                        .formatted(name, run, registryPort, run))
+                        .formatted(name, run, REGISTRY.port(), run))
                 .build());
     assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
     OciClient sync = client(new OciClient.Credentials("platform$sync", "s-" + run));
@@ -175,7 +128,7 @@ class TenantProjectsIT {
   }
 
   private OciClient client(OciClient.Credentials credentials) {
-    return new OciClient(URI.create("http://127.0.0.1:" + registryPort), credentials, HTTP, json);
+    return new OciClient(URI.create("http://" + REGISTRY.address()), credentials, HTTP, json);
   }
 
   private int tokenStatus(String username, String password) throws Exception {
@@ -194,49 +147,5 @@ class TenantProjectsIT {
                 .build(),
             HttpResponse.BodyHandlers.discarding())
         .statusCode();
-  }
-
-  private static int status(String path, String authorization) throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + registryPort + path));
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-  }
-
-  // a key and its self-signed certificate, made as scripts/infra.sh makes the local registries'
-  private static Path keys() {
-    try {
-      Path dir = Files.createTempDirectory("registry-tokens");
-      Process openssl =
-          new ProcessBuilder(
-                  "openssl",
-                  "req",
-                  "-x509",
-                  "-newkey",
-                  "rsa:2048",
-                  "-nodes",
-                  "-days",
-                  "2",
-                  "-subj",
-                  "/CN=registry-tokens",
-                  "-keyout",
-                  dir.resolve("key.pem").toString(),
-                  "-out",
-                  dir.resolve("cert.pem").toString())
-              .redirectErrorStream(true)
-              .start();
-      openssl.getInputStream().readAllBytes();
-      if (openssl.waitFor() != 0) {
-        throw new IllegalStateException("openssl could not make the registry token key");
-      }
-      return dir;
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }
