@@ -374,9 +374,11 @@ EOF
 }
 
 # --- image registries (CNCF distribution, Debian's docker-registry), one per kube-sim room ------
-# registry (room-1, where builds push), registry2 (room-2), registry3 (room-3). Each notifies
-# build-service of every push: the local platform's (port 8083), the one the module's tests start
-# on port 18083 and the e2e tests' on 18183, each with the shared secret of
+# registry (room-1, where builds push), registry2 (room-2), registry3 (room-3): the tests'. They
+# take anonymous pushes (tests push fixtures from anywhere); the local platform runs its own,
+# which enforce tenant projects (scripts/platform.sh). Each notifies build-service of every push:
+# the one the module's tests start on port 18083 and the e2e tests' on 18183, each with the
+# shared secret of
 # scripts/infra/registry-notify.secret in the Authorization header, as Harbor sends its webhook
 # policy's auth header. Events for an endpoint that does not answer wait in the registry, which
 # retries them.
@@ -415,7 +417,7 @@ http:
 notifications:
   endpoints:
 EOF
-  for endpoint in platform:8083 tests:18083 e2e:18183; do
+  for endpoint in tests:18083 e2e:18183; do
     cat <<EOF
     - name: ${endpoint%%:*}
       url: http://127.0.0.1:${endpoint#*:}/registry/events

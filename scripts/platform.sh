@@ -64,8 +64,65 @@ secrets() {
   # with it; losing it means making those again (build-hooks-key until it sealed more than hooks)
   [ -s "$STATE/build-hooks-key" ] && [ ! -s "$STATE/build-secrets-key" ] && mv "$STATE/build-hooks-key" "$STATE/build-secrets-key"
   [ -s "$STATE/build-secrets-key" ] || openssl rand -base64 32 >"$STATE/build-secrets-key"
+  # build-service signs the registries' tokens with this key; they trust its certificate
+  mkdir -p "$STATE/registry-tokens"
+  [ -s "$STATE/registry-tokens/key.pem" ] \
+    || openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=container-cloud-registry-tokens \
+      -keyout "$STATE/registry-tokens/key.pem" -out "$STATE/registry-tokens/cert.pem" 2>/dev/null
+  # the platform's own account at its registries (sync policies copy with it)
+  [ -s "$STATE/registry-password" ] || openssl rand -base64 24 | tr -d '/+=' >"$STATE/registry-password"
   chmod 600 "$STATE/gateway-signing-key.pem" "$STATE/admin-password" "$STATE/cluster-credentials-key" \
-    "$STATE/nginx-certificates-key" "$STATE/build-secrets-key"
+    "$STATE/nginx-certificates-key" "$STATE/build-secrets-key" "$STATE/registry-tokens/key.pem" \
+    "$STATE/registry-password"
+}
+
+# The platform's image registries, one per simulated room (CNCF distribution, as
+# scripts/infra.sh runs the tests'): each enforces tenant projects with build-service as its token
+# service (auth.token; the realm is build-service's /registry/token, which answers once it is up)
+# and notifies build-service of every push.
+REGISTRIES=(registry-room-1:$PLATFORM_REGISTRY_PORT registry-room-2:$PLATFORM_REGISTRY2_PORT
+  registry-room-3:$PLATFORM_REGISTRY3_PORT)
+start_registry() {
+  local name=$1 port=$2 dir=$STATE/registries/$1
+  if service_pid "$name" >/dev/null; then log "$name already running on :$port"; return 0; fi
+  need_packages docker-registry
+  mkdir -p "$dir/data"
+  cat >"$dir/config.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $dir/data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$port
+  secret: $(openssl rand -hex 16)
+auth:
+  token:
+    realm: http://127.0.0.1:8083/registry/token
+    service: container-cloud-registry
+    issuer: container-cloud-build-service
+    rootcertbundle: $STATE/registry-tokens/cert.pem
+notifications:
+  endpoints:
+    - name: build-service
+      url: http://127.0.0.1:8083/registry/events
+      headers: {Authorization: ["Bearer $(cat "$ROOT/scripts/infra/registry-notify.secret")"]}
+      timeout: 2s
+      threshold: 3
+      backoff: 1s
+YAML
+  log "starting $name on 127.0.0.1:$port"
+  LAUNCHED+=("$name")
+  docker-registry serve "$dir/config.yml" >>"$LOGS/$name.log" 2>&1 &
+  echo $! >"$RUN/$name.pid"
+  for _ in $(seq 1 30); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/")" = 401 ] && return 0
+    sleep 0.5
+  done
+  die "$name does not answer on :$port; see $LOGS/$name.log"
 }
 
 start_service() {
@@ -92,7 +149,9 @@ start_service() {
     PLATFORM_REGISTRY_EVENTS_SECRET="$(cat "$ROOT/scripts/infra/registry-notify.secret")" \
     PLATFORM_BUILD_SECRETS_KEY="$(cat "$STATE/build-secrets-key")" \
     PLATFORM_BUILD_WORKSPACES="$STATE/build/workspaces" PLATFORM_BUILD_CACHES="$STATE/build/caches" \
-    PLATFORM_BUILD_IMAGES="$STATE/build/images" \
+    PLATFORM_BUILD_IMAGES="$STATE/build/images" PLATFORM_BUILD_REGISTRY="127.0.0.1:$PLATFORM_REGISTRY_PORT" \
+    PLATFORM_BUILD_REGISTRYTOKENS_KEY="$STATE/registry-tokens/key.pem" \
+    PLATFORM_BUILD_REGISTRYTOKENS_CERTIFICATE="$STATE/registry-tokens/cert.pem" \
     java $JVM_OPTS -jar "$jar" >>"$LOGS/$name.log" 2>&1 &
   echo $! >"$RUN/$name.pid"
 }
@@ -120,8 +179,9 @@ stop_service() {
 }
 
 stop_services() {
-  local i
+  local i entry
   for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_service "${SERVICES[$i]%%:*}"; done
+  for entry in "${REGISTRIES[@]}"; do stop_service "${entry%%:*}"; done
   stop_service git-daemon
 }
 
@@ -163,6 +223,7 @@ cmd_up() {
   check_fingerprint
   [ "${PLATFORM_SKIP_BUILD:-}" = 1 ] || build
   git_daemon
+  for entry in "${REGISTRIES[@]}"; do start_registry "${entry%%:*}" "${entry##*:}"; done
   for entry in "${SERVICES[@]}"; do start_service "${entry%%:*}" "${entry##*:}"; done
   for entry in "${SERVICES[@]}"; do
     wait_ready "${entry%%:*}" "${entry##*:}" || exit 1
@@ -288,16 +349,25 @@ register_local_objects() {
       *) die "registering cluster $name answered HTTP $status" ;;
     esac
   done
-  # each simulated room's image registry (scripts/infra.sh runs one per room)
+  # each simulated room's image registry (started above), with the platform's own account there
   local room port
-  for room in room-1:$REGISTRY_PORT room-2:$REGISTRY2_PORT room-3:$REGISTRY3_PORT; do
+  for room in room-1:$PLATFORM_REGISTRY_PORT room-2:$PLATFORM_REGISTRY2_PORT room-3:$PLATFORM_REGISTRY3_PORT; do
     name=${room%%:*} port=${room##*:}
     status=$(curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:8080/api/builds/registries \
       -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-      -d "{\"name\":\"$name\",\"room\":\"$name\",\"url\":\"http://127.0.0.1:$port\",\"kind\":\"distribution\"}")
+      -d "{\"name\":\"$name\",\"room\":\"$name\",\"url\":\"http://127.0.0.1:$port\",\"kind\":\"distribution\",
+           \"credentials\":{\"username\":\"platform\$sync\",\"password\":\"$(cat "$STATE/registry-password")\"}}")
     case $status in
       201) log "registered image registry $name (127.0.0.1:$port) in build-service" ;;
-      409) ;;
+      409)
+        # registered by an earlier version at another address: the platform's own now
+        if ! curl -fsS http://127.0.0.1:8080/api/builds/registries/"$name" -H "Authorization: Bearer $token" \
+          | grep -q "\"url\":\"http://127.0.0.1:$port\""; then
+          curl -fsS -o /dev/null -X DELETE http://127.0.0.1:8080/api/builds/registries/"$name" \
+            -H "Authorization: Bearer $token" || die "cannot replace image registry $name"
+          register_local_objects
+          return
+        fi ;;
       *) die "registering image registry $name answered HTTP $status" ;;
     esac
   done
@@ -309,6 +379,11 @@ cmd_status() {
     name=${entry%%:*} port=${entry##*:}
     pid=$(service_pid "$name" || true)
     printf '%-17s 127.0.0.1:%-6s %-6s %s\n' "$name" "$port" "$(ready "$port" && echo ready || echo down)" "${pid:+pid $pid}"
+  done
+  for entry in "${REGISTRIES[@]}"; do
+    name=${entry%%:*} port=${entry##*:}
+    pid=$(service_pid "$name" || true)
+    printf '%-17s 127.0.0.1:%-6s %-6s %s\n' "$name" "$port" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/" | grep -q 401 && echo ready || echo down)" "${pid:+pid $pid}"
   done
   bash "$ROOT/scripts/infra.sh" status || true
 }
