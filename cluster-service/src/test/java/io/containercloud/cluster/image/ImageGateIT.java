@@ -3,10 +3,8 @@ package io.containercloud.cluster.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.containercloud.cluster.testing.ImageEvents;
 import io.containercloud.cluster.testing.Rooms;
-import io.containercloud.common.event.CloudEvent;
-import io.containercloud.common.event.EventType;
-import io.containercloud.common.event.Topic;
 import io.containercloud.common.event.contract.ImageGateChanged;
 import io.containercloud.common.event.contract.ImagePushed;
 import io.containercloud.common.event.contract.ImageScanned;
@@ -14,15 +12,10 @@ import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.KubeSimProcess;
 import io.containercloud.common.testing.ServiceContract;
 import io.containercloud.common.testing.ServiceIntegrationTest;
-import io.containercloud.common.testing.TestKafka;
 import io.containercloud.common.testing.TestTokens;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,18 +65,22 @@ class ImageGateIT {
 
   @Test
   void aBlockedImageIsRefusedNamingItsWorstFindingAndACleanOnePasses() throws Exception {
-    String clean = digest("clean");
-    String critical = digest("critical");
-    publish(ImageScanned.TYPE, "platform", new ImageScanned(clean, "Trivy", Map.of("Low", 3)));
-    publish(
+    String clean = ImageEvents.digest("clean");
+    String critical = ImageEvents.digest("critical");
+    ImageEvents.publish(
+        json, ImageScanned.TYPE, "platform", new ImageScanned(clean, "Trivy", Map.of("Low", 3)));
+    ImageEvents.publish(
+        json,
         ImageScanned.TYPE,
         "platform",
         new ImageScanned(critical, "Trivy", Map.of("Critical", 2, "High", 1, "Medium", 7)));
-    publish(
+    ImageEvents.publish(
+        json,
         ImagePushed.TYPE,
         "tenant-a",
         new ImagePushed("registry.gate.example", "tenant-a/pay", "v3", critical));
-    publish(ImageGateChanged.TYPE, "tenant-a", new ImageGateChanged("tenant-a", true, "High"));
+    ImageEvents.publish(
+        json, ImageGateChanged.TYPE, "tenant-a", new ImageGateChanged("tenant-a", true, "High"));
     await().atMost(Duration.ofSeconds(30)).until(() -> gateSeen("tenant-a"));
 
     var blocked = deploy(DEV, REPOSITORY + "@" + critical);
@@ -99,7 +96,7 @@ class ImageGateIT {
     // a tag is checked as the digest its last push named; one never pushed cannot be checked
     assertThat(deploy(DEV, REPOSITORY + ":v3").body()).contains("\"highestSeverity\":\"Critical\"");
     assertThat(deploy(DEV, REPOSITORY + ":v9").body()).contains("deploy by digest");
-    assertThat(deploy(DEV, REPOSITORY + "@" + digest("unscanned")).body())
+    assertThat(deploy(DEV, REPOSITORY + "@" + ImageEvents.digest("unscanned")).body())
         .contains("has no scan report yet");
     assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM workload", Integer.class)).isZero();
 
@@ -122,9 +119,14 @@ class ImageGateIT {
 
   @Test
   void aFollowedPushTheGateStopsWaitsForAPassingScan() throws Exception {
-    String clean = digest("follow-clean");
-    publish(ImageScanned.TYPE, "platform", new ImageScanned(clean, "Trivy", Map.of()));
-    publish(ImageGateChanged.TYPE, "tenant-a", new ImageGateChanged("tenant-a", true, "Critical"));
+    String clean = ImageEvents.digest("follow-clean");
+    ImageEvents.publish(
+        json, ImageScanned.TYPE, "platform", new ImageScanned(clean, "Trivy", Map.of()));
+    ImageEvents.publish(
+        json,
+        ImageGateChanged.TYPE,
+        "tenant-a",
+        new ImageGateChanged("tenant-a", true, "Critical"));
     await().atMost(Duration.ofSeconds(30)).until(() -> gateSeen("tenant-a"));
     var created =
         rooms.deployRaw(
@@ -139,8 +141,9 @@ class ImageGateIT {
         .atMost(Duration.ofSeconds(30))
         .until(() -> ROOMS.stream().mapToInt(r -> rooms.ready(r, "tenant-a", "pay")).sum() == 2);
 
-    String pushed = digest("follow-pushed");
-    publish(
+    String pushed = ImageEvents.digest("follow-pushed");
+    ImageEvents.publish(
+        json,
         ImagePushed.TYPE,
         "tenant-a",
         new ImagePushed("registry.gate.example", "tenant-a/pay", "v4", pushed));
@@ -155,7 +158,8 @@ class ImageGateIT {
     }
 
     // scanned, and nothing at Critical: it rolls
-    publish(ImageScanned.TYPE, "platform", new ImageScanned(pushed, "Trivy", Map.of("High", 1)));
+    ImageEvents.publish(
+        json, ImageScanned.TYPE, "platform", new ImageScanned(pushed, "Trivy", Map.of("High", 1)));
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> ROOMS.stream().allMatch(r -> (REPOSITORY + "@" + pushed).equals(image(r))));
@@ -176,20 +180,5 @@ class ImageGateIT {
     return deployment == null
         ? null
         : deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-  }
-
-  private void publish(EventType type, String tenant, Record data) throws Exception {
-    String key = (String) data.getClass().getMethod("key").invoke(data);
-    CloudEvent event = CloudEvent.of("/build-service", type, key, tenant, json.valueToTree(data));
-    try (KafkaProducer<String, String> producer = TestKafka.producer()) {
-      producer
-          .send(new ProducerRecord<>(TestKafka.topic(Topic.IMAGE_EVENTS), key, event.toJson(json)))
-          .get();
-    }
-  }
-
-  private static String digest(String content) throws Exception {
-    return "sha256:"
-        + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes()));
   }
 }

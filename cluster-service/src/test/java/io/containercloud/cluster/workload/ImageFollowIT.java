@@ -3,10 +3,8 @@ package io.containercloud.cluster.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.containercloud.cluster.testing.ImageEvents;
 import io.containercloud.cluster.testing.Rooms;
-import io.containercloud.common.event.CloudEvent;
-import io.containercloud.common.event.EventType;
-import io.containercloud.common.event.Topic;
 import io.containercloud.common.event.contract.ImagePushed;
 import io.containercloud.common.event.contract.ImageSyncFailed;
 import io.containercloud.common.event.contract.ImageSynced;
@@ -14,14 +12,9 @@ import io.containercloud.common.event.contract.RoomRegistry;
 import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.KubeSimProcess;
 import io.containercloud.common.testing.ServiceIntegrationTest;
-import io.containercloud.common.testing.TestKafka;
 import io.containercloud.common.testing.TestTokens;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,7 +71,7 @@ class ImageFollowIT {
         .atMost(Duration.ofSeconds(30))
         .until(() -> ROOMS.stream().mapToInt(r -> rooms.ready(r, "tenant-a", "api")).sum() == 3);
 
-    String first = digest("first");
+    String first = ImageEvents.digest("first");
     String firstEvent = publish(new ImagePushed(REGISTRY, REPOSITORY, "v2", first));
     String firstImage = REGISTRY + "/" + REPOSITORY + "@" + first;
     awaitRolled(firstImage);
@@ -96,9 +89,11 @@ class ImageFollowIT {
     // the same push announced again, a tag the workload does not follow, another registry's
     // repository of the same name: nothing; then a later push, handled after them (same key)
     publish(new ImagePushed(REGISTRY, REPOSITORY, "v2", first));
-    publish(new ImagePushed(REGISTRY, REPOSITORY, "main-7", digest("main")));
-    publish(new ImagePushed("registry.elsewhere.example", REPOSITORY, "v9", digest("other")));
-    String second = digest("second");
+    publish(new ImagePushed(REGISTRY, REPOSITORY, "main-7", ImageEvents.digest("main")));
+    publish(
+        new ImagePushed(
+            "registry.elsewhere.example", REPOSITORY, "v9", ImageEvents.digest("other")));
+    String second = ImageEvents.digest("second");
     publish(new ImagePushed(REGISTRY, REPOSITORY, "v3", second));
     awaitRolled(REGISTRY + "/" + REPOSITORY + "@" + second);
     assertThat(rooms.events("workload.image-changed", "tenant-a/api")).hasSize(2);
@@ -117,7 +112,8 @@ class ImageFollowIT {
   @Test
   void aFollowedImageReachesEachRoomOnlyOnceItsRoomsRegistryHoldsIt() throws Exception {
     for (int i = 1; i <= 3; i++) {
-      publish(
+      ImageEvents.publish(
+          json,
           RoomRegistry.REGISTERED,
           "platform",
           new RoomRegistry("room-" + i, "room-" + i, "10.1.0." + i + ":5000", pullName(i)));
@@ -147,9 +143,12 @@ class ImageFollowIT {
         .until(() -> ROOMS.stream().mapToInt(r -> rooms.ready(r, "tenant-a", "api")).sum() == 3);
 
     // pushed to room-1's registry (by its address; the workload names it by its DNS name)
-    String digest = digest("per-room");
-    publish(
-        ImagePushed.TYPE, "tenant-a", new ImagePushed("10.1.0.1:5000", REPOSITORY, "v2", digest));
+    String digest = ImageEvents.digest("per-room");
+    ImageEvents.publish(
+        json,
+        ImagePushed.TYPE,
+        "tenant-a",
+        new ImagePushed("10.1.0.1:5000", REPOSITORY, "v2", digest));
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
@@ -168,7 +167,7 @@ class ImageFollowIT {
             digest,
             "connection refused",
             2);
-    publish(ImageSyncFailed.TYPE, "tenant-a", failed);
+    ImageEvents.publish(json, ImageSyncFailed.TYPE, "tenant-a", failed);
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> String.valueOf(waitingFor("room-3")).contains("connection refused"));
@@ -176,7 +175,8 @@ class ImageFollowIT {
     assertThat(image("room-3")).endsWith(":v1");
 
     // room-2 gets the digest: it rolls; room-3, still without it, keeps the old version
-    publish(
+    ImageEvents.publish(
+        json,
         ImageSynced.TYPE,
         "tenant-a",
         new ImageSynced("10.1.0.1:5000", "10.1.0.2:5000", "room-2", REPOSITORY, "v2", digest));
@@ -186,7 +186,8 @@ class ImageFollowIT {
     assertThat(image("room-3")).endsWith(":v1");
     assertThat(waitingFor("room-2")).isNull();
 
-    publish(
+    ImageEvents.publish(
+        json,
         ImageSynced.TYPE,
         "tenant-a",
         new ImageSynced("10.1.0.1:5000", "10.1.0.3:5000", "room-3", REPOSITORY, "v2", digest));
@@ -241,18 +242,7 @@ class ImageFollowIT {
   }
 
   private String publish(ImagePushed push) throws Exception {
-    return publish(ImagePushed.TYPE, push.project(), push);
-  }
-
-  private String publish(EventType type, String tenant, Record data) throws Exception {
-    String key = (String) data.getClass().getMethod("key").invoke(data);
-    CloudEvent event = CloudEvent.of("/build-service", type, key, tenant, json.valueToTree(data));
-    try (KafkaProducer<String, String> producer = TestKafka.producer()) {
-      producer
-          .send(new ProducerRecord<>(TestKafka.topic(Topic.IMAGE_EVENTS), key, event.toJson(json)))
-          .get();
-    }
-    return event.id();
+    return ImageEvents.publish(json, ImagePushed.TYPE, push.project(), push);
   }
 
   private void awaitRolled(String image) {
@@ -277,10 +267,5 @@ class ImageFollowIT {
                     .isEqualTo(image);
               }
             });
-  }
-
-  private static String digest(String content) throws Exception {
-    return "sha256:"
-        + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes()));
   }
 }

@@ -74,15 +74,6 @@ class ImageGateResource {
       @NotNull Map<String, Integer> summary,
       @JsonAnySetter @Schema(hidden = true) Map<String, Object> unknown) {}
 
-  record ReportView(
-      String digest,
-      String scanner,
-      Map<String, Integer> summary,
-      String source,
-      String registry,
-      String repository,
-      Instant scannedAt) {}
-
   @GetMapping("/image-gates/{tenant}")
   ResponseEntity<GateView> gate(@PathVariable String tenant) {
     if (!Caller.current().canSee(tenant)) {
@@ -120,24 +111,12 @@ class ImageGateResource {
   }
 
   @GetMapping("/scan-reports/{digest}")
-  ReportView report(@PathVariable String digest) {
-    return reports
-        .find(digest)
-        .map(
-            r ->
-                new ReportView(
-                    r.digest(),
-                    r.scanner(),
-                    r.summary(),
-                    r.source(),
-                    r.registry(),
-                    r.repository(),
-                    r.scannedAt()))
-        .orElseThrow(() -> ProblemException.notFound("scan report", digest));
+  ScanReports.Report report(@PathVariable String digest) {
+    return reports.find(digest).orElseThrow(() -> ProblemException.notFound("scan report", digest));
   }
 
   @PutMapping("/scan-reports/{digest}")
-  ReportView attach(@PathVariable String digest, @Valid @RequestBody Report report) {
+  ScanReports.Report attach(@PathVariable String digest, @Valid @RequestBody Report report) {
     ProblemException.requireKnownFields(report.unknown());
     requireAdmin("Attaching a scan report");
     if (!digest.matches(DIGEST)) {

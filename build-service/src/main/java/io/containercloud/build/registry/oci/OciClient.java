@@ -53,6 +53,8 @@ public final class OciClient {
   private final Credentials credentials;
   private final HttpClient http;
   private final JsonMapper json;
+  private final Duration transferBase;
+  private final long minBytesPerSecond;
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
   // set once the registry asked for Basic: every later request carries it, so a body streamed
   // once is never refused for want of it
@@ -66,10 +68,32 @@ public final class OciClient {
    * @param credentials who the platform is at this registry, or null for anonymous access
    */
   public OciClient(URI base, Credentials credentials, HttpClient http, JsonMapper json) {
+    this(base, credentials, http, json, TIMEOUT, 1024 * 1024);
+  }
+
+  /**
+   * @param transferBase how long any upload may take besides its bytes
+   * @param minBytesPerSecond the slowest average an upload may have: a blob upload (its source's
+   *     stream included) taking longer than {@code transferBase} plus its size at this rate is
+   *     given up as stalled, so a registry that stops answering halfway holds nothing for ever
+   */
+  public OciClient(
+      URI base,
+      Credentials credentials,
+      HttpClient http,
+      JsonMapper json,
+      Duration transferBase,
+      long minBytesPerSecond) {
     this.base = base;
     this.credentials = credentials;
     this.http = http;
     this.json = json;
+    this.transferBase = transferBase;
+    this.minBytesPerSecond = minBytesPerSecond;
+  }
+
+  private Duration transferTimeout(long bytes) {
+    return transferBase.plusMillis(bytes * 1000 / Math.max(minBytesPerSecond, 1));
   }
 
   /** A user name and password (for Harbor a robot account), never shown or logged. */
@@ -303,6 +327,7 @@ public final class OciClient {
                   "pull,push",
                   () ->
                       HttpRequest.newBuilder(chunk)
+                          .timeout(transferTimeout(length))
                           .header("Content-Type", "application/octet-stream")
                           .header("Content-Range", from + "-" + (from + length - 1))
                           .method("PATCH", exactly(content, length)),
@@ -321,6 +346,7 @@ public final class OciClient {
                 "pull,push",
                 () ->
                     HttpRequest.newBuilder(last)
+                        .timeout(TIMEOUT)
                         .header("Content-Type", "application/octet-stream")
                         .PUT(HttpRequest.BodyPublishers.noBody()),
                 HttpResponse.BodyHandlers.ofString()),
@@ -334,6 +360,7 @@ public final class OciClient {
                 "pull,push",
                 () ->
                     HttpRequest.newBuilder(whole)
+                        .timeout(transferTimeout(size))
                         .header("Content-Type", "application/octet-stream")
                         .PUT(exactly(content, size)),
                 HttpResponse.BodyHandlers.ofString());

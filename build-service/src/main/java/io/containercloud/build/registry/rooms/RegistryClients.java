@@ -22,15 +22,21 @@ public class RegistryClients {
   private final ImageRegistryRepository registries;
   private final SecretCipher cipher;
   private final JsonMapper json;
+  private final TransferProperties transfers;
   // redirects are followed by OciClient itself: the JDK's would carry the credentials along
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Map<Long, Cached> clients = new ConcurrentHashMap<>();
 
-  RegistryClients(ImageRegistryRepository registries, SecretCipher cipher, JsonMapper json) {
+  RegistryClients(
+      ImageRegistryRepository registries,
+      SecretCipher cipher,
+      JsonMapper json,
+      TransferProperties transfers) {
     this.registries = registries;
     this.cipher = cipher;
     this.json = json;
+    this.transfers = transfers;
   }
 
   private record Cached(ImageRegistry registry, OciClient client) {}
@@ -53,7 +59,14 @@ public class RegistryClients {
     if (cached != null && cached.registry().updatedAt().equals(registry.updatedAt())) {
       return cached.client();
     }
-    OciClient client = new OciClient(registry.url(), credentials(registry), http, json);
+    OciClient client =
+        new OciClient(
+            registry.url(),
+            credentials(registry),
+            http,
+            json,
+            transfers.timeout(),
+            transfers.minRate().toBytes());
     clients.put(registry.id(), new Cached(registry, client));
     return client;
   }

@@ -292,6 +292,19 @@ class SyncExecutions {
     return text == null || text.length() <= 1024 ? text : text.substring(0, 1024);
   }
 
+  /**
+   * Deletes executions made more than {@code retention} ago that are over (planned, and no item
+   * left to copy or to try again), with their items; how many.
+   */
+  int prune(Duration retention) {
+    return jdbc.update(
+        "DELETE FROM sync_execution WHERE created_at < TIMESTAMPADD(MICROSECOND, ?,"
+            + " CURRENT_TIMESTAMP(6)) AND planned_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+            + " sync_item i WHERE i.execution_id = sync_execution.id"
+            + " AND i.status IN ('PENDING', 'RUNNING', 'FAILED')) LIMIT 1000",
+        -retention.toNanos() / 1000);
+  }
+
   /** The latest executions of a policy, newest first. */
   List<Execution> executions(long policyId, int limit) {
     return executions("e.policy_id = ? GROUP BY e.id ORDER BY e.id DESC LIMIT ?", policyId, limit);

@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  *     within it
  * @param minScheduleInterval the shortest interval a policy's schedule may have (each run lists the
  *     source's catalog)
+ * @param retention how long a finished execution is kept, with its items (one still retrying a
+ *     failed copy is not finished)
  */
 @Validated
 @ConfigurationProperties("platform.build.sync")
@@ -32,4 +34,5 @@ record SyncProperties(
     @NotNull @DefaultValue("1s") Duration pollInterval,
     @NotNull @DefaultValue("2s") Duration retryInitial,
     @NotNull @DefaultValue("5m") Duration retryMax,
-    @NotNull @DefaultValue("1m") Duration minScheduleInterval) {}
+    @NotNull @DefaultValue("1m") Duration minScheduleInterval,
+    @NotNull @DefaultValue("30d") Duration retention) {}

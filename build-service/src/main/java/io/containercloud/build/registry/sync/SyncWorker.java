@@ -45,6 +45,7 @@ class SyncWorker extends BackgroundLoop {
   private static final String SOURCE = "/build-service";
   // how long a claimed item stays this instance's unrenewed; renewed every quarter of it
   private static final Duration LEASE = Duration.ofMinutes(2);
+  private static final Duration PRUNE_EVERY = Duration.ofHours(1);
 
   private final SyncExecutions executions;
   private final SyncPolicyRepository policies;
@@ -57,6 +58,7 @@ class SyncWorker extends BackgroundLoop {
   private final String runner;
   private final AtomicInteger running = new AtomicInteger();
   private Instant renewed = Instant.EPOCH;
+  private Instant pruned = Instant.EPOCH;
   private ExecutorService images;
   private ExecutorService blobs;
   private ImageCopy copy;
@@ -121,6 +123,13 @@ class SyncWorker extends BackgroundLoop {
       renewed = now;
     }
     startScheduled();
+    if (now.isAfter(pruned.plus(PRUNE_EVERY))) {
+      int gone = executions.prune(properties.retention());
+      if (gone > 0) {
+        log.info("{} sync executions older than {} removed", gone, properties.retention());
+      }
+      pruned = now;
+    }
     for (long execution : executions.unplanned(10)) {
       planner.plan(execution);
     }

@@ -11,11 +11,14 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -175,6 +178,73 @@ class ImageCopyIT {
       assertThat(room2.hasBlob(repository, layer)).isFalse();
     } finally {
       cut.stop(0);
+    }
+  }
+
+  @Test
+  void aSourceThatStallsHalfwayIsGivenUpWithNothingTagged() throws Exception {
+    OciClient.Manifest image = TestImages.push(room1, repository, "v1", 1, MIB);
+    String layer = Manifests.blobs(JSON, image.content()).get(1).digest();
+    CountDownLatch done = new CountDownLatch(1);
+    // a source that sends half of the layer and then nothing, keeping the connection open
+    HttpServer stalled =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    stalled.setExecutor(Executors.newCachedThreadPool());
+    stalled.createContext(
+        "/",
+        exchange -> {
+          String path = exchange.getRequestURI().getPath();
+          String digest = path.substring(path.lastIndexOf('/') + 1);
+          try (var body = exchange.getResponseBody()) {
+            if (path.contains("/manifests/")) {
+              exchange.getResponseHeaders().add("Content-Type", image.mediaType());
+              exchange.getResponseHeaders().add("Docker-Content-Digest", image.digest());
+              exchange.sendResponseHeaders(200, image.content().length);
+              body.write(image.content());
+              return;
+            }
+            byte[] blob = room1.blob(repository, digest).readAllBytes();
+            exchange.sendResponseHeaders(200, blob.length);
+            if (!digest.equals(layer)) {
+              body.write(blob);
+              return;
+            }
+            body.write(blob, 0, blob.length / 2);
+            body.flush();
+            done.await(60, TimeUnit.SECONDS);
+          } catch (OciException | InterruptedException e) {
+            throw new IOException(e);
+          }
+        });
+    stalled.start();
+    try {
+      // uploads may take 2 s plus their size at 10 MiB/s: the stalled layer's, 2.1 s
+      OciClient source =
+          new OciClient(
+              URI.create("http://127.0.0.1:" + stalled.getAddress().getPort()),
+              null,
+              HTTP,
+              JSON,
+              Duration.ofSeconds(2),
+              10L * MIB);
+      OciClient destination =
+          new OciClient(
+              URI.create("http://127.0.0.1:" + LocalInfra.REGISTRY2_PORT),
+              null,
+              HTTP,
+              JSON,
+              Duration.ofSeconds(2),
+              10L * MIB);
+      long started = System.nanoTime();
+      assertThatThrownBy(() -> copy.copy(source, repository, "v1", null, destination, repository))
+          .isInstanceOf(OciException.class)
+          .hasMessageContaining("timed out");
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+      assertThat(room2.manifestDigest(repository, "v1")).isEmpty();
+      assertThat(room2.hasBlob(repository, layer)).isFalse();
+    } finally {
+      done.countDown();
+      stalled.stop(0);
     }
   }
 

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.ContextConfiguration;
 import tools.jackson.databind.JsonNode;
@@ -48,6 +49,8 @@ class SyncIT {
   private static final Duration LIMIT = Duration.ofSeconds(60);
 
   @Autowired JsonMapper json;
+  @Autowired SyncExecutions executions;
+  @Autowired JdbcTemplate jdbc;
 
   private final String run = UUID.randomUUID().toString().substring(0, 6);
   private final String room1 = "r1-" + run;
@@ -186,6 +189,48 @@ class SyncIT {
       assertThat(send("DELETE", "/sync-policies/tenant-a/" + name, null, "tenant-a").statusCode())
           .isEqualTo(204);
     }
+  }
+
+  @Test
+  void finishedExecutionsOlderThanTheRetentionGoAndUnfinishedOnesStay() throws Exception {
+    String repository = "tenant-a/aged-" + run;
+    OciRegistry.push(repository, "v1", "aged " + run);
+    policy("tenant-a", "aged-" + run, "manual", "aged-" + run, null, false);
+    runNow("tenant-a", "aged-" + run);
+    long done = awaitDone("tenant-a", "aged-" + run, 1).path("id").asLong();
+    runNow("tenant-a", "aged-" + run);
+    long retrying = awaitDone("tenant-a", "aged-" + run, 2).path("id").asLong();
+    // the second one still retries a failed copy: it is not over, however old
+    jdbc.update(
+        "UPDATE sync_item SET status = 'FAILED',"
+            + " next_attempt_at = TIMESTAMPADD(HOUR, 1, CURRENT_TIMESTAMP(6)) WHERE execution_id = ?",
+        retrying);
+    jdbc.update(
+        "UPDATE sync_execution SET created_at = TIMESTAMPADD(DAY, -40, created_at) WHERE id IN (?, ?)",
+        done,
+        retrying);
+
+    assertThat(executions.prune(Duration.ofDays(30))).isEqualTo(1);
+    assertThat(
+            send(
+                    "GET",
+                    "/sync-policies/tenant-a/aged-" + run + "/executions/" + done,
+                    null,
+                    "tenant-a")
+                .statusCode())
+        .isEqualTo(404);
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT COUNT(*) FROM sync_item WHERE execution_id = ?", Integer.class, done))
+        .isZero();
+    assertThat(
+            send(
+                    "GET",
+                    "/sync-policies/tenant-a/aged-" + run + "/executions/" + retrying,
+                    null,
+                    "tenant-a")
+                .statusCode())
+        .isEqualTo(200);
   }
 
   @Test
