@@ -14,10 +14,13 @@ import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Harbor's own API ({@code /api/v2.0}) beside its OCI one, as the platform's account there (a
- * system robot account): what the OCI API has no word for, such as scan results.
+ * system robot account): what the OCI API has no word for, such as projects, their robot accounts
+ * and scan results.
  */
 public final class HarborApi {
 
@@ -58,11 +61,84 @@ public final class HarborApi {
             + "?with_scan_overview=true");
   }
 
+  /** Makes project {@code name} (private) unless Harbor has it already. */
+  public void ensureProject(String name) throws OciException {
+    ObjectNode body = json.createObjectNode().put("project_name", name);
+    body.putObject("metadata").put("public", "false");
+    HttpResponse<byte[]> response = send(post("/api/v2.0/projects", body));
+    if (response.statusCode() != 201 && response.statusCode() != 409) {
+      throw refused(response, "making project " + name);
+    }
+  }
+
+  /**
+   * A new robot account of project {@code project} that pushes and pulls its repositories and
+   * nothing else, never expiring; its name and secret (Harbor shows the secret once).
+   */
+  public OciClient.Credentials createProjectRobot(String project, String name) throws OciException {
+    ObjectNode body =
+        json.createObjectNode()
+            .put("name", name)
+            .put("description", "container-cloud builds of tenant " + project)
+            .put("level", "project")
+            .put("duration", -1);
+    ObjectNode permission =
+        body.putArray("permissions").addObject().put("kind", "project").put("namespace", project);
+    ArrayNode access = permission.putArray("access");
+    access.addObject().put("resource", "repository").put("action", "push");
+    access.addObject().put("resource", "repository").put("action", "pull");
+    HttpResponse<byte[]> response = send(post("/api/v2.0/robots", body));
+    if (response.statusCode() != 201) {
+      throw refused(response, "making a robot account of project " + project);
+    }
+    JsonNode made = read(response, "/api/v2.0/robots");
+    String username = made.path("name").stringValue("");
+    String secret = made.path("secret").stringValue("");
+    if (username.isEmpty() || secret.isEmpty()) {
+      throw new OciException("Harbor " + base.getRawAuthority() + " made a robot without a secret");
+    }
+    return new OciClient.Credentials(username, secret);
+  }
+
+  private HttpRequest.Builder post(String path, JsonNode body) {
+    return HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(TIMEOUT)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
+  }
+
+  private OciException refused(HttpResponse<byte[]> response, String what) {
+    return new OciException(
+        "Harbor " + base.getRawAuthority() + " answered " + response.statusCode() + " to " + what);
+  }
+
+  private JsonNode read(HttpResponse<byte[]> response, String path) throws OciException {
+    if (response.body().length > MAX_BODY) {
+      throw new OciException("Harbor " + base.getRawAuthority() + " answered too much to " + path);
+    }
+    try {
+      return json.readTree(response.body());
+    } catch (JacksonException e) {
+      throw new OciException("Harbor " + base.getRawAuthority() + " answered no JSON to " + path);
+    }
+  }
+
   private Optional<JsonNode> get(String path) throws OciException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(TIMEOUT)
-            .header("Accept", "application/json");
+    HttpResponse<byte[]> response =
+        send(
+            HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(TIMEOUT)
+                .header("Accept", "application/json"));
+    if (response.statusCode() == 404) {
+      return Optional.empty();
+    }
+    if (response.statusCode() != 200) {
+      throw refused(response, path);
+    }
+    return Optional.of(read(response, path));
+  }
+
+  private HttpResponse<byte[]> send(HttpRequest.Builder request) throws OciException {
     if (credentials != null) {
       request.header(
           "Authorization",
@@ -72,31 +148,13 @@ public final class HarborApi {
                       (credentials.username() + ":" + credentials.password())
                           .getBytes(StandardCharsets.UTF_8)));
     }
-    HttpResponse<byte[]> response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new OciException("Harbor " + base.getRawAuthority() + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new OciException("interrupted", e);
-    }
-    if (response.statusCode() == 404) {
-      return Optional.empty();
-    }
-    if (response.statusCode() != 200 || response.body().length > MAX_BODY) {
-      throw new OciException(
-          "Harbor "
-              + base.getRawAuthority()
-              + " answered "
-              + response.statusCode()
-              + " to "
-              + path);
-    }
-    try {
-      return Optional.of(json.readTree(response.body()));
-    } catch (JacksonException e) {
-      throw new OciException("Harbor " + base.getRawAuthority() + " answered no JSON to " + path);
     }
   }
 }

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
  * build-service only inside a build's registry login.
  */
 @Component
-public class RegistryRobots implements ProjectCredentials {
+public class RegistryRobots {
 
   static final String PREFIX = "robot$";
   private static final Pattern TENANT = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -35,13 +35,12 @@ public class RegistryRobots implements ProjectCredentials {
   }
 
   /** The tenant's robot while build-service is its registries' token service. */
-  @Override
-  public Optional<Login> forTenant(String tenant) {
+  public Optional<ProjectCredentials.Login> login(String tenant) {
     if (!properties.enabled()) {
       return Optional.empty();
     }
     OciClient.Credentials robot = credentials(tenant);
-    return Optional.of(new Login(robot.username(), robot.password()));
+    return Optional.of(new ProjectCredentials.Login(robot.username(), robot.password()));
   }
 
   /** The tenant's account, made now if it has none. */
