@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * cluster-service's packaged jar as its own process, trusting this JVM's test tokens: for drills
@@ -33,6 +34,10 @@ public final class ClusterServiceProcess implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path log;
+
+  private static String group(String name, String consumer) {
+    return "cluster-process-" + name + "-" + UUID.randomUUID() + "-" + consumer;
+  }
 
   /** Starts an instance on {@code jdbcUrl} with {@code settings} as extra {@code --key=value}. */
   public ClusterServiceProcess(String name, String jdbcUrl, List<String> settings)
@@ -52,7 +57,11 @@ public final class ClusterServiceProcess implements AutoCloseable {
             "--spring.datasource.url=" + jdbcUrl,
             "--platform.security.jwks-uri=" + TestTokens.jwksUri(),
             "--platform.cluster.credentials-key=" + CREDENTIALS_KEY,
-            "--platform.kafka.topic-prefix=" + TestKafka.TOPIC_PREFIX));
+            "--platform.kafka.topic-prefix=" + TestKafka.TOPIC_PREFIX,
+            // groups of its own: a killed instance's membership would otherwise hold partitions
+            // of the tests' groups until its session times out, and their events would wait
+            "--platform.cluster.image-events.consumer-group=" + group(name, "image-events"),
+            "--platform.cluster.image-follow.consumer-group=" + group(name, "image-follow")));
     settings.forEach(s -> command.add("--" + s));
     this.process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
