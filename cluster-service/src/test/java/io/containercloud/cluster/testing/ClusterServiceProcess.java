@@ -58,8 +58,10 @@ public final class ClusterServiceProcess implements AutoCloseable {
             "--platform.security.jwks-uri=" + TestTokens.jwksUri(),
             "--platform.cluster.credentials-key=" + CREDENTIALS_KEY,
             "--platform.kafka.topic-prefix=" + TestKafka.TOPIC_PREFIX,
-            // groups of its own: a killed instance's membership would otherwise hold partitions
-            // of the tests' groups until its session times out, and their events would wait
+            // groups of its own, from the topics' end: a killed instance's membership would
+            // otherwise hold partitions of the tests' groups until its session times out (their
+            // events waiting), and other tests' earlier events are none of its business
+            "--spring.kafka.consumer.auto-offset-reset=latest",
             "--platform.cluster.image-events.consumer-group=" + group(name, "image-events"),
             "--platform.cluster.image-follow.consumer-group=" + group(name, "image-follow")));
     settings.forEach(s -> command.add("--" + s));
