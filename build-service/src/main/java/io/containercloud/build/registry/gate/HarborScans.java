@@ -44,11 +44,7 @@ public class HarborScans {
    */
   public boolean completed(String registryHost, String repository, String digest)
       throws OciException {
-    Optional<ImageRegistry> harbor =
-        registries.findAll().stream()
-            .filter(r -> r.kind() == ImageRegistry.Kind.HARBOR)
-            .filter(r -> r.authority().equals(registryHost))
-            .findFirst();
+    Optional<ImageRegistry> harbor = registries.harborAt(registryHost);
     if (harbor.isEmpty()) {
       log.warn(
           "scan of {}/{}@{} from no registered Harbor: ignored", registryHost, repository, digest);

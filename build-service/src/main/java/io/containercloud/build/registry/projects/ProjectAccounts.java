@@ -41,11 +41,7 @@ class ProjectAccounts implements ProjectCredentials {
     if (robot.isPresent()) {
       return robot;
     }
-    Optional<ImageRegistry> buildHarbor =
-        registries.findAll().stream()
-            .filter(r -> r.kind() == ImageRegistry.Kind.HARBOR)
-            .filter(r -> r.authority().equals(build.registry()))
-            .findFirst();
+    Optional<ImageRegistry> buildHarbor = registries.harborAt(build.registry());
     if (buildHarbor.isEmpty()) {
       return Optional.empty();
     }

@@ -68,6 +68,14 @@ public class ImageRegistryRepository {
     return jdbc.query("SELECT " + COLUMNS + " FROM image_registry ORDER BY name", this::map);
   }
 
+  /** The registered Harbor that image references name {@code authority} ({@code host[:port]}). */
+  public Optional<ImageRegistry> harborAt(String authority) {
+    return findAll().stream()
+        .filter(r -> r.kind() == ImageRegistry.Kind.HARBOR)
+        .filter(r -> r.authority().equals(authority))
+        .findFirst();
+  }
+
   boolean delete(long id) {
     return jdbc.update("DELETE FROM image_registry WHERE id = ?", id) == 1;
   }

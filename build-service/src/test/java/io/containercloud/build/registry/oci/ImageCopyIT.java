@@ -3,6 +3,7 @@ package io.containercloud.build.registry.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.containercloud.common.testing.LocalInfra;
 import java.io.IOException;
@@ -146,29 +147,13 @@ class ImageCopyIT {
     String layer = Manifests.blobs(JSON, image.content()).get(1).digest();
     // a source that serves the real manifest and config, but only half of the layer
     HttpServer cut =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    cut.createContext(
-        "/",
-        exchange -> {
-          String path = exchange.getRequestURI().getPath();
-          String digest = path.substring(path.lastIndexOf('/') + 1);
-          try (var body = exchange.getResponseBody()) {
-            if (path.contains("/manifests/")) {
-              exchange.getResponseHeaders().add("Content-Type", image.mediaType());
-              exchange.getResponseHeaders().add("Docker-Content-Digest", image.digest());
-              exchange.sendResponseHeaders(200, image.content().length);
-              body.write(image.content());
-            } else {
-              byte[] blob = room1.blob(repository, digest).readAllBytes();
-              byte[] served = digest.equals(layer) ? Arrays.copyOf(blob, MIB / 2) : blob;
-              exchange.sendResponseHeaders(200, served.length);
-              body.write(served);
-            }
-          } catch (OciException e) {
-            throw new IOException(e);
-          }
-        });
-    cut.start();
+        source(
+            image,
+            layer,
+            (exchange, blob) -> {
+              exchange.sendResponseHeaders(200, blob.length / 2);
+              exchange.getResponseBody().write(Arrays.copyOf(blob, blob.length / 2));
+            });
     try {
       OciClient source = client(cut.getAddress().getPort());
       assertThatThrownBy(() -> copy.copy(source, repository, "v1", null, room2, repository))
@@ -188,35 +173,15 @@ class ImageCopyIT {
     CountDownLatch done = new CountDownLatch(1);
     // a source that sends half of the layer and then nothing, keeping the connection open
     HttpServer stalled =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    stalled.setExecutor(Executors.newCachedThreadPool());
-    stalled.createContext(
-        "/",
-        exchange -> {
-          String path = exchange.getRequestURI().getPath();
-          String digest = path.substring(path.lastIndexOf('/') + 1);
-          try (var body = exchange.getResponseBody()) {
-            if (path.contains("/manifests/")) {
-              exchange.getResponseHeaders().add("Content-Type", image.mediaType());
-              exchange.getResponseHeaders().add("Docker-Content-Digest", image.digest());
-              exchange.sendResponseHeaders(200, image.content().length);
-              body.write(image.content());
-              return;
-            }
-            byte[] blob = room1.blob(repository, digest).readAllBytes();
-            exchange.sendResponseHeaders(200, blob.length);
-            if (!digest.equals(layer)) {
-              body.write(blob);
-              return;
-            }
-            body.write(blob, 0, blob.length / 2);
-            body.flush();
-            done.await(60, TimeUnit.SECONDS);
-          } catch (OciException | InterruptedException e) {
-            throw new IOException(e);
-          }
-        });
-    stalled.start();
+        source(
+            image,
+            layer,
+            (exchange, blob) -> {
+              exchange.sendResponseHeaders(200, blob.length);
+              exchange.getResponseBody().write(blob, 0, blob.length / 2);
+              exchange.getResponseBody().flush();
+              done.await(60, TimeUnit.SECONDS);
+            });
     try {
       // uploads may take 2 s plus their size at 10 MiB/s: the stalled layer's, 2.1 s
       OciClient source =
@@ -246,6 +211,48 @@ class ImageCopyIT {
       done.countDown();
       stalled.stop(0);
     }
+  }
+
+  /** How a faulty source serves the one layer it gets wrong. */
+  private interface LayerWriter {
+    void write(HttpExchange exchange, byte[] blob) throws IOException, InterruptedException;
+  }
+
+  /**
+   * A started source that serves {@code image} as room-1 holds it, except layer {@code layer},
+   * which {@code layerWriter} answers.
+   */
+  private HttpServer source(OciClient.Manifest image, String layer, LayerWriter layerWriter)
+      throws IOException {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(Executors.newCachedThreadPool());
+    server.createContext(
+        "/",
+        exchange -> {
+          String path = exchange.getRequestURI().getPath();
+          String digest = path.substring(path.lastIndexOf('/') + 1);
+          try (var body = exchange.getResponseBody()) {
+            if (path.contains("/manifests/")) {
+              exchange.getResponseHeaders().add("Content-Type", image.mediaType());
+              exchange.getResponseHeaders().add("Docker-Content-Digest", image.digest());
+              exchange.sendResponseHeaders(200, image.content().length);
+              body.write(image.content());
+              return;
+            }
+            byte[] blob = room1.blob(repository, digest).readAllBytes();
+            if (digest.equals(layer)) {
+              layerWriter.write(exchange, blob);
+            } else {
+              exchange.sendResponseHeaders(200, blob.length);
+              body.write(blob);
+            }
+          } catch (OciException | InterruptedException e) {
+            throw new IOException(e);
+          }
+        });
+    server.start();
+    return server;
   }
 
   private static HttpServer serve(String path, byte[] body, String digest, String type)
