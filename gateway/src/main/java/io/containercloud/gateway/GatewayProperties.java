@@ -37,6 +37,8 @@ import org.springframework.validation.annotation.Validated;
  * @param hooks per service, the path {@code /hooks/<service>/**} goes to without a token, for
  *     callers that hold none and that the service authenticates itself (git hosts' push hooks,
  *     signed with a secret of the service's)
+ * @param serviceAccounts per platform service that acts on its own (an orchestrator resuming an
+ *     operation, a consumer reacting to an event), its client-credentials account; none by default
  */
 @Validated
 @ConfigurationProperties("platform.gateway")
@@ -58,7 +60,10 @@ public record GatewayProperties(
         Map<
                 @Pattern(regexp = "[a-z][a-z0-9-]{0,40}") String,
                 @Pattern(regexp = "(/[a-z0-9-]{1,40}){1,4}") String>
-            hooks) {
+            hooks,
+    @NotNull @DefaultValue
+        Map<@Pattern(regexp = "[a-z][a-z0-9-]{0,40}") String, @Valid @NotNull ServiceAccount>
+            serviceAccounts) {
 
   /** Whether {@code path} is {@code /api/<service>/...} for a configured service. */
   public boolean routes(String path) {
@@ -76,6 +81,35 @@ public record GatewayProperties(
   public record BootstrapAdmin(
       @NotBlank @DefaultValue("admin") String username,
       @NotBlank @DefaultValue("platform") String tenant) {}
+
+  /**
+   * A service's client-credentials account: it proves itself with the secret and gets tokens naming
+   * it ({@code service:<name>}), in one allowed tenant at a time, with one narrow role.
+   *
+   * @param secretFile the file holding its secret (a mounted Secret), read at start
+   * @param role the role its tokens carry; never platform-admin
+   * @param tenants the tenants it may act in; {@code *} for every tenant
+   */
+  public record ServiceAccount(
+      @NotNull Path secretFile,
+      @NotNull
+          @Pattern(
+              regexp = "tenant-admin|developer|viewer",
+              message = "must be tenant-admin, developer or viewer")
+          String role,
+      @NotEmpty
+          List<
+                  @Pattern(
+                      regexp = "\\*|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?",
+                      message = "must be a tenant name or *")
+                  String>
+              tenants) {
+
+    /** Whether its tokens may name {@code tenant}. */
+    public boolean mayActIn(String tenant) {
+      return tenants.contains("*") || tenants.contains(tenant);
+    }
+  }
 
   /**
    * Trust in an external issuer (Keycloak, Dex, ADFS...). Its users are named {@code usernamePrefix

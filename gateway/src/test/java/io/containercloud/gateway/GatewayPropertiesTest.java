@@ -22,6 +22,7 @@ class GatewayPropertiesTest {
           null,
           null,
           null,
+          null,
           null);
 
   @Test

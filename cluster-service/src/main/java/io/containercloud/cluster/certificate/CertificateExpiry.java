@@ -1,8 +1,8 @@
 package io.containercloud.cluster.certificate;
 
 import io.containercloud.cluster.events.ClusterEvents;
-import io.containercloud.cluster.leader.Leadership;
 import io.containercloud.cluster.registry.ClusterClients;
+import io.containercloud.common.leader.Leadership;
 import io.containercloud.common.loop.BackgroundLoop;
 import io.fabric8.kubernetes.client.Config;
 import io.micrometer.core.instrument.MeterRegistry;

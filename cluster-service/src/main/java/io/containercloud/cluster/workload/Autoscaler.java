@@ -1,12 +1,12 @@
 package io.containercloud.cluster.workload;
 
-import io.containercloud.cluster.leader.Leadership;
 import io.containercloud.cluster.placement.NoRoomException;
 import io.containercloud.cluster.registry.ClusterClients;
 import io.containercloud.cluster.registry.ClusterStates;
 import io.containercloud.cluster.workload.model.Autoscale;
 import io.containercloud.cluster.workload.model.Workload;
 import io.containercloud.common.error.ProblemException;
+import io.containercloud.common.leader.Leadership;
 import io.containercloud.common.loop.BackgroundLoop;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.ContainerMetrics;

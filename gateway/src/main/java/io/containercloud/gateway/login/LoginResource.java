@@ -17,6 +17,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +27,11 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -51,6 +56,7 @@ class LoginResource {
   private final RateLimits limits;
   private final RefreshTokens refreshTokens;
   private final GatewayProperties properties;
+  private final ServiceAccounts serviceAccounts;
   private final ExternalIdentities external; // null unless platform.gateway.oidc is set
   // Checked when the user does not exist, so both failures cost one hash comparison.
   private final String absentUserHash;
@@ -63,6 +69,7 @@ class LoginResource {
       RateLimits limits,
       RefreshTokens refreshTokens,
       GatewayProperties properties,
+      ServiceAccounts serviceAccounts,
       ObjectProvider<ExternalIdentities> external) {
     this.users = users;
     this.encoder = encoder;
@@ -71,9 +78,13 @@ class LoginResource {
     this.limits = limits;
     this.refreshTokens = refreshTokens;
     this.properties = properties;
+    this.serviceAccounts = serviceAccounts;
     this.external = external.getIfAvailable();
     this.absentUserHash = encoder.encode(java.util.UUID.randomUUID().toString());
   }
+
+  private static final String TENANT = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
+  private static final String CLIENT = "[a-z][a-z0-9-]{0,40}";
 
   record LoginRequest(
       @NotBlank @Size(max = 64) String username,
@@ -154,6 +165,87 @@ class LoginResource {
             e ->
                 audit(exchange, AuditFacts.Type.LOGIN_FAILED, user.get(), "platform", statusOf(e))
                     .then(Mono.error(e)));
+  }
+
+  /**
+   * The client-credentials grant (RFC 6749, 4.4) for platform services acting on their own: the
+   * client authenticates with HTTP Basic or {@code client_id}/{@code client_secret} and names the
+   * tenant it acts in ({@code tenant}). No refresh token: the client asks again. Failed attempts
+   * count against the address's login limit; every attempt is audited.
+   */
+  @PostMapping(path = "/api/auth/token", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+  Mono<TokenResponse> token(ServerWebExchange exchange) {
+    AtomicReference<String> client = new AtomicReference<>("unknown");
+    return exchange
+        .getFormData()
+        .map(form -> serviceToken(form, exchange, client))
+        .flatMap(
+            r ->
+                audit(exchange, AuditFacts.Type.LOGIN, client.get(), r.tenant(), 200).thenReturn(r))
+        .onErrorResume(
+            e ->
+                audit(exchange, AuditFacts.Type.LOGIN_FAILED, client.get(), "platform", statusOf(e))
+                    .then(Mono.error(e)));
+  }
+
+  private TokenResponse serviceToken(
+      MultiValueMap<String, String> form,
+      ServerWebExchange exchange,
+      AtomicReference<String> audited) {
+    if (!"client_credentials".equals(form.getFirst("grant_type"))) {
+      throw ProblemException.invalid("grant_type", "must be client_credentials");
+    }
+    String tenant = form.getFirst("tenant");
+    if (tenant == null || !tenant.matches(TENANT)) {
+      throw ProblemException.invalid("tenant", "must be a tenant name");
+    }
+    String[] credentials = clientCredentials(exchange, form);
+    if (credentials[0].matches(CLIENT)) {
+      audited.set(ServiceAccounts.SUBJECT_PREFIX + credentials[0]);
+    }
+    LoginAttempt attempt = limits.loginFrom(clientIp(exchange));
+    if (attempt instanceof LoginAttempt.Refused refused) {
+      throw tooManyFailures(refused);
+    }
+    GatewayProperties.ServiceAccount account =
+        serviceAccounts
+            .authenticate(credentials[0], credentials[1])
+            .orElseThrow(
+                () ->
+                    new ResponseStatusException(
+                        HttpStatus.UNAUTHORIZED, "Unknown client or wrong secret."));
+    ((LoginAttempt.Allowed) attempt).succeeded();
+    if (!account.mayActIn(tenant)) {
+      throw ProblemException.forbidden(
+          "Client '" + credentials[0] + "' may not act in tenant '" + tenant + "'.");
+    }
+    Caller caller = ServiceAccounts.caller(credentials[0], account, tenant);
+    TokenIssuer.IssuedToken token = issuer.issue(caller);
+    return new TokenResponse(
+        token.value(), "Bearer", token.expiresIn(), null, tenant, List.of(account.role()));
+  }
+
+  /** HTTP Basic first (RFC 6749, 2.3.1), then the form's members; blanks when neither is there. */
+  private static String[] clientCredentials(
+      ServerWebExchange exchange, MultiValueMap<String, String> form) {
+    String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+    if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      try {
+        String pair =
+            new String(
+                Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+        int colon = pair.indexOf(':');
+        if (colon > 0) {
+          return new String[] {pair.substring(0, colon), pair.substring(colon + 1)};
+        }
+      } catch (IllegalArgumentException e) {
+        // not Base64: no credentials
+      }
+      return new String[] {"", ""};
+    }
+    String id = form.getFirst("client_id");
+    String secret = form.getFirst("client_secret");
+    return new String[] {id == null ? "" : id, secret == null ? "" : secret};
   }
 
   private Mono<Void> audit(

@@ -61,6 +61,7 @@ class GatewaySecurity {
           "/api/auth/oidc",
           "/api/auth/refresh",
           "/api/auth/logout",
+          "/api/auth/token",
           "/.well-known/jwks.json",
           "/actuator/health",
           "/actuator/prometheus",

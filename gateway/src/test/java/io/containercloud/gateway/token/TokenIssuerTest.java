@@ -90,6 +90,7 @@ class TokenIssuerTest {
         Duration.ofHours(12),
         previous,
         null,
+        Map.of(),
         Map.of());
   }
 

@@ -1,4 +1,4 @@
-package io.containercloud.cluster.leader;
+package io.containercloud.common.leader;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -13,21 +13,22 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.stereotype.Component;
 
 /**
- * Leader election through etcd, so only one cluster-service instance reconciles, fails over and
- * scales. The instance campaigns under a lease it renews every third of the TTL; it counts itself
- * leader only while the last renewal is younger than the TTL minus a margin, so a leader cut off
- * from etcd stops acting before its key expires and another instance is elected.
+ * Leader election through etcd, so only one instance of a service runs its background work (the
+ * reconciler, failover, an operation's steps). The instance campaigns under a lease it renews every
+ * third of the TTL; it counts itself leader only while the last renewal is younger than the TTL
+ * minus a margin, so a leader cut off from etcd stops acting before its key expires and another
+ * instance is elected.
  */
-@Component
 public class Leadership implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(Leadership.class);
 
   private final Client etcd;
-  private final LeaderProperties properties;
+  private final Duration ttl;
+  private final String election;
+  private final String service;
 
   /** Monotonic: a wall-clock step must not stretch a term. */
   private static long now() {
@@ -40,9 +41,16 @@ public class Leadership implements SmartLifecycle {
   private volatile boolean running;
   private Thread thread;
 
-  Leadership(Client etcd, LeaderProperties properties) {
+  /**
+   * @param ttl the leader's etcd lease (whole seconds, at least 2): a dead leader is replaced after
+   *     about this long
+   * @param election the etcd election name the instances of {@code service} campaign on
+   */
+  public Leadership(Client etcd, Duration ttl, String election, String service) {
     this.etcd = etcd;
-    this.properties = properties;
+    this.ttl = ttl;
+    this.election = election;
+    this.service = service;
   }
 
   /** Whether this instance may act now. */
@@ -64,21 +72,21 @@ public class Leadership implements SmartLifecycle {
       } catch (Exception e) {
         validUntil = now() - 1;
         log.debug("leader election interrupted; campaigning again", e);
-        pause(properties.ttl().dividedBy(3));
+        pause(ttl.dividedBy(3));
       }
     }
   }
 
   /** One lease: campaign with it, lead while it is renewed, give up when a renewal fails. */
   private void term() throws Exception {
-    long ttlSeconds = Math.max(2, properties.ttl().toSeconds());
+    long ttlSeconds = Math.max(2, ttl.toSeconds());
     Duration renewEvery = Duration.ofMillis(ttlSeconds * 1000 / 3);
     long lease =
         etcd.getLeaseClient()
             .grant(ttlSeconds)
             .get(renewEvery.toMillis(), TimeUnit.MILLISECONDS)
             .getID();
-    ByteSequence name = bytes(properties.election());
+    ByteSequence name = bytes(election);
     CompletableFuture<io.etcd.jetcd.election.CampaignResponse> campaign =
         etcd.getElectionClient().campaign(name, lease, bytes(instance));
     LeaderKey key = null;
@@ -93,7 +101,7 @@ public class Leadership implements SmartLifecycle {
         }
       }
       if (key != null) {
-        log.info("{} leads cluster-service", instance);
+        log.info("{} leads {}", instance, service);
       }
       while (running && key != null) {
         pause(renewEvery);
@@ -104,7 +112,7 @@ public class Leadership implements SmartLifecycle {
       validUntil = now() - 1;
       campaign.cancel(true);
       if (key != null) {
-        log.info("{} no longer leads cluster-service", instance);
+        log.info("{} no longer leads {}", instance, service);
       }
       etcd.getLeaseClient().revoke(lease); // best effort: the lease expires anyway
     }

@@ -1,4 +1,4 @@
-package io.containercloud.cluster.leader;
+package io.containercloud.common.leader;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
