@@ -4,6 +4,7 @@ import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.EventType;
 import io.containercloud.common.event.Topic;
 import io.containercloud.common.event.contract.EndpointsChanged;
+import io.containercloud.common.event.contract.WorkloadStatus;
 import io.containercloud.common.outbox.Outbox;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -63,6 +64,18 @@ public class ClusterEvents {
   public void workload(Type type, String tenant, String name, JsonNode data) {
     outbox.append(
         Topic.CLUSTER_EVENTS, CloudEvent.of(SOURCE, type, tenant + "/" + name, tenant, data));
+  }
+
+  /** What a workload's clusters run now, keyed like the workload's other events. */
+  public void status(WorkloadStatus status) {
+    outbox.append(
+        Topic.CLUSTER_EVENTS,
+        CloudEvent.of(
+            SOURCE,
+            WorkloadStatus.TYPE,
+            status.tenant() + "/" + status.name(),
+            status.tenant(),
+            json.valueToTree(status)));
   }
 
   /** An event about a cluster, keyed by its name. */

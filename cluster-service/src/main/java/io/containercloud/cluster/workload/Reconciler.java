@@ -10,6 +10,7 @@ import io.containercloud.cluster.workload.model.Handover;
 import io.containercloud.cluster.workload.model.ReconcileOutcome;
 import io.containercloud.cluster.workload.model.Rollout;
 import io.containercloud.cluster.workload.model.Workload;
+import io.containercloud.common.event.contract.WorkloadStatus;
 import io.containercloud.common.leader.Leadership;
 import io.containercloud.common.loop.BackgroundLoop;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
@@ -50,6 +51,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Ready replicas elsewhere cover the total, and an image upgrade moves to the next cluster only
  * once every cluster already on the new image has fully rolled out. A cluster that fails to
  * reconcile is retried with an exponential backoff capped at {@code max-backoff}.
+ *
+ * <p>A round covers every workload each {@code reconcile-interval}; in between, a workload that was
+ * {@link #touch touched} (changed through the API, or its Deployment changed in a cluster, as
+ * {@link DeploymentWatch} sees) is reconciled on its own at once. When what a workload's clusters
+ * run changes (Ready replicas, a rollout settling, an error), {@code workload.status} says so.
  */
 @Component
 class Reconciler extends BackgroundLoop {
@@ -66,6 +72,8 @@ class Reconciler extends BackgroundLoop {
   private final WorkloadProperties properties;
   private final Clock clock = Clock.systemUTC();
   private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
+  private final Set<String> touched = ConcurrentHashMap.newKeySet();
+  private volatile Instant nextFullRound = Instant.EPOCH;
   private volatile ExecutorService workers;
 
   Reconciler(
@@ -110,6 +118,19 @@ class Reconciler extends BackgroundLoop {
     super.start();
   }
 
+  /** Asks for a round over every workload now. */
+  @Override
+  public void wake() {
+    nextFullRound = Instant.EPOCH;
+    super.wake();
+  }
+
+  /** Asks for a round over this workload now (a workload that does not exist is skipped). */
+  void touch(String tenant, String name) {
+    touched.add(tenant + "/" + name);
+    super.wake();
+  }
+
   @Override
   protected boolean round() {
     if (!leadership.isLeader()) {
@@ -118,7 +139,7 @@ class Reconciler extends BackgroundLoop {
     Set<String> failed = states.failed();
     RoomRegistries.Rooms rooms = roomRegistries.rooms();
     List<Callable<Void>> work = new ArrayList<>();
-    for (Workload workload : repository.list(null)) {
+    for (Workload workload : due()) {
       work.add(
           () -> {
             if (workload.deleting()) {
@@ -140,7 +161,24 @@ class Reconciler extends BackgroundLoop {
     } catch (ExecutionException e) {
       throw new IllegalStateException("reconcile round failed", e.getCause());
     }
-    return false;
+    return !touched.isEmpty();
+  }
+
+  /** Every workload when a full round is due, else the touched ones. */
+  private List<Workload> due() {
+    Instant now = clock.instant();
+    if (!now.isBefore(nextFullRound)) {
+      nextFullRound = now.plus(properties.reconcileInterval());
+      touched.clear(); // before the list: a touch after this is of a change the list may miss
+      return repository.list(null);
+    }
+    List<Workload> due = new ArrayList<>();
+    for (String key : List.copyOf(touched)) {
+      touched.remove(key);
+      int slash = key.indexOf('/');
+      repository.find(key.substring(0, slash), key.substring(slash + 1)).ifPresent(due::add);
+    }
+    return due;
   }
 
   @Override
@@ -151,6 +189,7 @@ class Reconciler extends BackgroundLoop {
 
   private void reconcile(Workload workload, Set<String> failed, RoomRegistries.Rooms rooms) {
     Instant now = clock.instant();
+    boolean changed = false;
     Map<String, Integer> ready = new HashMap<>();
     workload.clusters().forEach(p -> ready.put(p.cluster(), p.ready()));
     for (Workload.Placed placed : workload.clusters()) {
@@ -172,6 +211,10 @@ class Reconciler extends BackgroundLoop {
             workload.id(),
             placed.cluster(),
             ReconcileOutcome.reconciled(serving, seen.settled(), now));
+        changed |=
+            serving != placed.ready()
+                || seen.settled() != placed.settled()
+                || placed.lastError() != null;
         if (!failed.contains(placed.cluster())
             && !Objects.equals(seen.addresses(), placed.endpoints())) {
           tx.executeWithoutResult(
@@ -187,8 +230,35 @@ class Reconciler extends BackgroundLoop {
         }
       } catch (RuntimeException e) {
         failed(workload, placed, e, now);
+        changed |= placed.lastError() == null || placed.settled();
       }
     }
+    if (changed) {
+      repository
+          .find(workload.id())
+          .ifPresent(seen -> tx.executeWithoutResult(status -> events.status(status(seen))));
+    }
+  }
+
+  private static WorkloadStatus status(Workload workload) {
+    return new WorkloadStatus(
+        workload.tenant(),
+        workload.name(),
+        workload.version(),
+        workload.image(),
+        workload.replicas(),
+        workload.clusters().stream()
+            .map(
+                p ->
+                    new WorkloadStatus.Cluster(
+                        p.cluster(),
+                        p.replicas(),
+                        p.image(),
+                        p.ready(),
+                        p.settled(),
+                        p.lastError(),
+                        p.waitingFor()))
+            .toList());
   }
 
   private record Seen(int ready, boolean settled, List<String> addresses) {}

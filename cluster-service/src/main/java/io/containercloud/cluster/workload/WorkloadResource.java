@@ -99,8 +99,19 @@ class WorkloadResource {
       String waitingFor,
       Instant reconciledAt) {}
 
+  /** What a deploy would do, from a dry run: nothing was created. */
+  record Planned(
+      String tenant, String name, String image, int replicas, Map<String, Integer> clusters) {}
+
+  /**
+   * Deploys, or with {@code dryRun=true} checks everything a deploy checks (fields, the image gate,
+   * the clusters, the name, room for the replicas) and answers 200 with the split it would make,
+   * changing nothing.
+   */
   @PostMapping("/workloads")
-  ResponseEntity<WorkloadView> deploy(@Valid @RequestBody Deploy deploy) {
+  ResponseEntity<?> deploy(
+      @Valid @RequestBody Deploy deploy,
+      @RequestParam(name = "dryRun", defaultValue = "false") boolean dryRun) {
     Caller caller = requireWriter(Caller.current().tenant());
     List<FieldViolation> violations = new ArrayList<>();
     if (!caller.tenant().matches(Names.LABEL)) {
@@ -115,6 +126,13 @@ class WorkloadResource {
       throw ProblemException.invalid(violations);
     }
     requirePassingScan(caller.tenant(), deploy.image());
+    if (dryRun) {
+      Map<String, Integer> split =
+          noRoomAs422(
+              () -> workloads.plan(caller.tenant(), deploy.name(), deploy.spec(), replicas));
+      return ResponseEntity.ok(
+          new Planned(caller.tenant(), deploy.name(), deploy.image(), replicas, split));
+    }
     Workload created =
         noRoomAs422(
             () ->
@@ -283,7 +301,7 @@ class WorkloadResource {
   }
 
   /** No room for the replicas: 422 naming the binding resource and the roomiest cluster. */
-  private static Workload noRoomAs422(Supplier<Workload> change) {
+  private static <T> T noRoomAs422(Supplier<T> change) {
     try {
       return change.get();
     } catch (NoRoomException e) {

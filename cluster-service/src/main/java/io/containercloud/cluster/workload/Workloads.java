@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -70,12 +72,7 @@ public class Workloads {
       String image,
       int replicas,
       Autoscale autoscale) {
-    Set<String> registered = new HashSet<>(clusters.registered());
-    for (int i = 0; i < spec.clusters().size(); i++) {
-      if (!registered.contains(spec.clusters().get(i))) {
-        throw ProblemException.notFound("cluster", spec.clusters().get(i));
-      }
-    }
+    requireRegistered(spec);
     Map<String, Integer> split = split(spec, null, replicas, states.failed());
     Workload created =
         tx.execute(
@@ -83,11 +80,7 @@ public class Workloads {
               long id =
                   repository
                       .insert(tenant, name, spec, image, replicas, autoscale)
-                      .orElseThrow(
-                          () ->
-                              ProblemException.conflict(
-                                  "workload-exists",
-                                  "Workload '" + name + "' exists in tenant '" + tenant + "'."));
+                      .orElseThrow(() -> exists(tenant, name));
               Workload workload = repository.find(id).orElseThrow();
               repository.setSplit(workload, split, image);
               events.workload(
@@ -97,8 +90,34 @@ public class Workloads {
                   splitData(split).put("image", image).put("reason", "deployed"));
               return repository.find(id).orElseThrow();
             });
-    reconciler.wake();
+    reconciler.touch(tenant, name);
     return created;
+  }
+
+  /**
+   * What {@link #deploy} would decide, deciding nothing: the split over the clusters, or the same
+   * refusal (an unknown cluster, a name taken, no room).
+   */
+  Map<String, Integer> plan(String tenant, String name, WorkloadSpec spec, int replicas) {
+    requireRegistered(spec);
+    if (repository.find(tenant, name).isPresent()) {
+      throw exists(tenant, name);
+    }
+    return split(spec, null, replicas, states.failed());
+  }
+
+  private void requireRegistered(WorkloadSpec spec) {
+    Set<String> registered = new HashSet<>(clusters.registered());
+    for (String cluster : spec.clusters()) {
+      if (!registered.contains(cluster)) {
+        throw ProblemException.notFound("cluster", cluster);
+      }
+    }
+  }
+
+  private static ProblemException exists(String tenant, String name) {
+    return ProblemException.conflict(
+        "workload-exists", "Workload '" + name + "' exists in tenant '" + tenant + "'.");
   }
 
   /** A new total, split again by the same rule; {@code reason} says who asked. */
@@ -123,7 +142,7 @@ public class Workloads {
                       .put("reason", reason));
               return repository.find(workload.id()).orElseThrow();
             });
-    reconciler.wake();
+    reconciler.touch(workload.tenant(), workload.name());
     return scaled;
   }
 
@@ -135,7 +154,7 @@ public class Workloads {
               setImage(workload, version, image, events.data().put("cause", "requested"));
               return repository.find(workload.id()).orElseThrow();
             });
-    reconciler.wake();
+    reconciler.touch(workload.tenant(), workload.name());
     return upgraded;
   }
 
@@ -169,8 +188,18 @@ public class Workloads {
         }
       }
     }
-    if (!rolled.isEmpty()) {
-      reconciler.wake();
+    Runnable touch = () -> rolled.forEach(name -> reconciler.touch(tenant, name));
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      // the reconciler must read the new image: after the consumer's commit, not before
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              touch.run();
+            }
+          });
+    } else {
+      touch.run();
     }
     return rolled;
   }
@@ -194,7 +223,7 @@ public class Workloads {
             throw stale(workload);
           }
         });
-    reconciler.wake();
+    reconciler.touch(workload.tenant(), workload.name());
   }
 
   /**

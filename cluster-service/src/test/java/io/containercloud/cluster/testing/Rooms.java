@@ -134,7 +134,12 @@ public final class Rooms implements AutoCloseable {
   }
 
   public HttpResponse<String> deployRaw(String token, String body) {
-    return send(token, "POST", "/workloads", body);
+    return deployRaw(token, body, false);
+  }
+
+  /** A deploy, or only its dry run. */
+  public HttpResponse<String> deployRaw(String token, String body, boolean dryRun) {
+    return send(token, "POST", dryRun ? "/workloads?dryRun=true" : "/workloads", body);
   }
 
   public HttpResponse<String> put(String token, String path, String body) {

@@ -135,6 +135,61 @@ class WorkloadIT {
   }
 
   @Test
+  void aDryRunAnswersWhatADeployWouldDoAndCreatesNothing() throws Exception {
+    String body = rooms.body("planned", "registry.example.com/shop/api:1.0", 5, "{}");
+    HttpResponse<String> planned = rooms.deployRaw(DEV, body, true);
+    assertThat(planned.statusCode()).as(planned.body()).isEqualTo(200);
+    assertThat(planned.body())
+        .contains("\"tenant\":\"tenant-a\"", "\"replicas\":5", "\"room-1\":", "\"room-3\":");
+    assertThat(rooms.get(DEV, "/workloads/tenant-a/planned").statusCode()).isEqualTo(404);
+    assertThat(rooms.split("tenant-a", "planned")).isEmpty();
+
+    assertBad(
+        rooms.deployRaw(
+            DEV,
+            rooms.body(
+                "planned",
+                "registry.example.com/shop/api:1.0",
+                500,
+                "{\"resources\":{\"requests\":{\"cpu\":\"4\",\"memory\":\"1Gi\"},"
+                    + "\"limits\":{\"cpu\":\"4\",\"memory\":\"1Gi\"}}}"),
+            true),
+        422,
+        "no-room");
+    assertBad(rooms.deployRaw(DEV, body.replace("planned", "Bad_Name"), true), 400, "name");
+    assertThat(rooms.deployRaw(DEV, body, false).statusCode()).isEqualTo(201);
+    assertBad(rooms.deployRaw(DEV, body, true), 409, "workload-exists");
+  }
+
+  @Test
+  void whatTheClustersRunIsAnnouncedAsWorkloadStatus() throws Exception {
+    assertThat(rooms.deploy(DEV, "announced", 3, "{}").statusCode()).isEqualTo(201);
+    awaitReady("announced", 3);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(rooms.events("workload.status", "tenant-a/announced"))
+                    .last()
+                    .satisfies(
+                        e ->
+                            assertThat(e)
+                                .contains("\"replicas\":3")
+                                .doesNotContain("\"settled\":false")
+                                .containsPattern(
+                                    "\"cluster\":\"room-1\",\"replicas\":1,"
+                                        + "\"image\":\"[^\"]+\",\"ready\":1")));
+    // nothing changes any more: no further status
+    int seen = rooms.events("workload.status", "tenant-a/announced").size();
+    Instant before = Instant.now();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> rooms.reconciledSince("tenant-a", "announced", before));
+    assertThat(rooms.events("workload.status", "tenant-a/announced")).hasSize(seen);
+  }
+
+  @Test
   void badInputIsRefusedAndCreatesNothing() throws Exception {
     assertBad(rooms.deploy(DEV, "Bad_Name", 3, "{}"), 400, "\"field\":\"name\"");
     assertBad(
