@@ -7,6 +7,8 @@ class ArchitectureTest {
 
   @Test
   void packagesFollowTheLayoutRules() {
-    ArchitectureRules.check("io.containercloud.orchestrator");
+    ArchitectureRules.module("io.containercloud.orchestrator")
+        .models("application.model", "operation.model")
+        .check();
   }
 }

@@ -61,6 +61,12 @@ public final class ProblemException extends RuntimeException {
     return new ProblemException(HttpStatus.CONFLICT, code, detail, List.of());
   }
 
+  /** 409 with extension members naming what it conflicts with (the operation in the way). */
+  public static ProblemException conflict(
+      String code, String detail, Map<String, Object> properties) {
+    return new ProblemException(HttpStatus.CONFLICT, code, detail, List.of(), properties);
+  }
+
   /** 422: well-formed, but cannot be done (for example no cluster has room for it). */
   public static ProblemException unprocessable(
       String code, String detail, List<FieldViolation> violations) {

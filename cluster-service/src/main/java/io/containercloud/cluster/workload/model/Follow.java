@@ -1,5 +1,6 @@
 package io.containercloud.cluster.workload.model;
 
+import io.containercloud.common.event.contract.TagPatterns;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
@@ -17,8 +18,8 @@ public record Follow(
         String repository,
     @NotNull
         @Pattern(
-            regexp = "[A-Za-z0-9_.*?-]{1,128}",
-            message = "must be a tag or a glob of one (letters, digits, '_', '.', '-', '*', '?')")
+            regexp = TagPatterns.ALLOWED,
+            message = TagPatterns.ALLOWED_MESSAGE)
         String tagPattern) {
 
   static final String REPOSITORY =
@@ -40,33 +41,6 @@ public record Follow(
    * <registry>/<repository>}) concerns this workload.
    */
   public boolean matches(String registryAndRepository, String tag) {
-    return repository.equals(registryAndRepository) && glob(tagPattern, tag);
-  }
-
-  // linear wildcard matching, no regular expression built from user input
-  private static boolean glob(String pattern, String text) {
-    int p = 0;
-    int t = 0;
-    int star = -1;
-    int resume = 0;
-    while (t < text.length()) {
-      if (p < pattern.length()
-          && (pattern.charAt(p) == '?' || pattern.charAt(p) == text.charAt(t))) {
-        p++;
-        t++;
-      } else if (p < pattern.length() && pattern.charAt(p) == '*') {
-        star = p++;
-        resume = t;
-      } else if (star >= 0) {
-        p = star + 1;
-        t = ++resume;
-      } else {
-        return false;
-      }
-    }
-    while (p < pattern.length() && pattern.charAt(p) == '*') {
-      p++;
-    }
-    return p == pattern.length();
+    return repository.equals(registryAndRepository) && TagPatterns.matches(tagPattern, tag);
   }
 }

@@ -12,8 +12,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code audit-events}, version 1: the members of an audit event's {@code data} that the audit
  * trail indexes. Producers add whatever else they know (path, body digest, shell command, ...) as
  * further members; the trail keeps the whole {@code data} as the record's payload. Produced by the
- * gateway ({@code http.request}, {@code auth.login}, {@code auth.login-failed}) and cluster-service
- * ({@code webshell.command}); consumed by audit-service.
+ * gateway ({@code http.request}, {@code auth.login}, {@code auth.login-failed}), cluster-service
+ * ({@code webshell.command}) and app-orchestrator ({@code app.operation}); consumed by
+ * audit-service.
  *
  * @param user who acted (absent: the producing service itself)
  * @param service the service acted on
@@ -40,7 +41,9 @@ public record AuditFacts(
     HTTP_REQUEST("http.request"),
     LOGIN("auth.login"),
     LOGIN_FAILED("auth.login-failed"),
-    SHELL_COMMAND("webshell.command");
+    SHELL_COMMAND("webshell.command"),
+    /** An operation on an application that no user request started (an image push's upgrade). */
+    APP_OPERATION("app.operation");
 
     private final String value;
 

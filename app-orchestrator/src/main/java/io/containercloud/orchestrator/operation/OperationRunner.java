@@ -1,0 +1,245 @@
+package io.containercloud.orchestrator.operation;
+
+import io.containercloud.common.leader.Leadership;
+import io.containercloud.common.loop.BackgroundLoop;
+import io.containercloud.orchestrator.application.ApplicationRepository;
+import io.containercloud.orchestrator.operation.model.Action;
+import io.containercloud.orchestrator.operation.model.Operation;
+import io.containercloud.orchestrator.operation.model.State;
+import io.containercloud.orchestrator.operation.model.Step;
+import io.containercloud.orchestrator.workload.WorkloadStatuses;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Runs the operations, on the leader only. Everything it knows is in the database, so a new leader,
+ * or this one after a crash, goes on from the step each operation was in.
+ *
+ * <p>An operation starts once no other operation of its application runs; its steps start layer by
+ * layer, each layer once every earlier one is done; after a failed step or a cancel no step starts,
+ * the running ones finish, and the operation ends failed or cancelled with the steps that never
+ * started cancelled. Every {@code interval} each operation is looked at; in between, the one whose
+ * workload's status changed (a {@code workload.status} event) is looked at at once, so nothing
+ * polls while it waits.
+ */
+@Component
+class OperationRunner extends BackgroundLoop {
+
+  private final OperationRepository repository;
+  private final ApplicationRepository applications;
+  private final StepDriver steps;
+  private final Progress progress;
+  private final AppEvents events;
+  private final Leadership leadership;
+  private final TransactionTemplate tx;
+  private final WorkloadStatuses statuses;
+  private final OperationProperties properties;
+  private final Clock clock = Clock.systemUTC();
+  private final Set<Long> touched = ConcurrentHashMap.newKeySet();
+
+  /** Workload ({@code tenant/name}) to the operation one of whose running steps waits on it. */
+  private final Map<String, Long> awaited = new ConcurrentHashMap<>();
+
+  private volatile Instant nextFullRound = Instant.EPOCH;
+  private volatile ExecutorService workers;
+
+  OperationRunner(
+      OperationRepository repository,
+      ApplicationRepository applications,
+      StepDriver steps,
+      Progress progress,
+      AppEvents events,
+      Leadership leadership,
+      TransactionTemplate tx,
+      WorkloadStatuses statuses,
+      OperationProperties properties) {
+    super("operation-runner", properties.interval(), properties.interval(), properties.interval());
+    this.repository = repository;
+    this.applications = applications;
+    this.steps = steps;
+    this.progress = progress;
+    this.events = events;
+    this.leadership = leadership;
+    this.tx = tx;
+    this.statuses = statuses;
+    this.properties = properties;
+    statuses.onChange(
+        workload -> {
+          Long operation = awaited.get(workload);
+          if (operation != null) {
+            touched.add(operation);
+            super.wake();
+          }
+        });
+  }
+
+  /** Asks for a round over every operation now (a new one, a cancel). */
+  @Override
+  public void wake() {
+    nextFullRound = Instant.EPOCH;
+    super.wake();
+  }
+
+  @Override
+  public void start() {
+    workers =
+        Executors.newFixedThreadPool(
+            properties.parallelism(),
+            r -> {
+              Thread thread = new Thread(r, "operation-step");
+              thread.setDaemon(true);
+              return thread;
+            });
+    super.start();
+  }
+
+  @Override
+  public void stop() {
+    super.stop();
+    workers.shutdownNow();
+  }
+
+  @Override
+  protected boolean round() {
+    if (!leadership.isLeader()) {
+      return false;
+    }
+    List<Callable<Void>> work = new ArrayList<>();
+    for (long id : due()) {
+      work.add(
+          () -> {
+            advance(id);
+            return null;
+          });
+    }
+    try {
+      for (Future<Void> done : workers.invokeAll(work)) {
+        done.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("operation round failed", e.getCause());
+    }
+    return !touched.isEmpty();
+  }
+
+  private List<Long> due() {
+    Instant now = clock.instant();
+    if (!now.isBefore(nextFullRound)) {
+      nextFullRound = now.plus(properties.interval());
+      touched.clear();
+      statuses.prune();
+      return repository.activeIds();
+    }
+    List<Long> due = new ArrayList<>(touched);
+    touched.removeAll(due);
+    return due;
+  }
+
+  /** Moves one operation on as far as it can go now. */
+  private void advance(long id) {
+    for (int pass = 0; pass < 100 && leadership.isLeader(); pass++) {
+      Operation operation = repository.find(id).orElse(null);
+      if (operation == null || operation.state().finished()) {
+        return;
+      }
+      if (operation.state() == State.PENDING && !begin(operation)) {
+        return; // queued behind another operation of its application
+      }
+      boolean moved = false;
+      for (Step step : operation.running()) {
+        moved |= drive(operation, step);
+      }
+      operation = repository.find(id).orElseThrow();
+      if (!operation.draining()) {
+        for (Step step : operation.startable()) {
+          steps.start(operation, step);
+          moved = true;
+        }
+      }
+      if (!moved && operation.running().isEmpty()) {
+        end(operation);
+        return;
+      }
+      if (!moved) {
+        return;
+      }
+    }
+  }
+
+  private boolean begin(Operation operation) {
+    if (repository.anotherRuns(operation.applicationId(), operation.id())) {
+      return false;
+    }
+    tx.executeWithoutResult(
+        status -> {
+          repository.start(operation.id());
+          events.started(operation);
+          progress.append(
+              operation.id(),
+              "operation-started",
+              progress
+                  .data()
+                  .put("operation", operation.id())
+                  .put("action", operation.action().value()));
+        });
+    return true;
+  }
+
+  /** Drives a running step; whether it finished (so the next layer may start). */
+  private boolean drive(Operation operation, Step step) {
+    String workload = WorkloadStatuses.key(operation.tenant(), step.workload());
+    awaited.put(workload, operation.id());
+    State after = steps.drive(operation, step);
+    if (after.finished()) {
+      awaited.remove(workload, operation.id());
+      return true;
+    }
+    return false;
+  }
+
+  private void end(Operation operation) {
+    State outcome = operation.outcome();
+    String error =
+        operation.steps().stream()
+            .filter(s -> s.state() == State.FAILED)
+            .findFirst()
+            .map(s -> s.service() + ": " + s.reason())
+            .orElse(null);
+    tx.executeWithoutResult(
+        status -> {
+          if (outcome != State.DONE) {
+            repository.cancelPending(
+                operation.id(),
+                outcome == State.FAILED ? "the operation failed at " + error : "cancelled");
+          }
+          repository.finish(operation.id(), outcome, error);
+          if (operation.action() == Action.DELETE && outcome == State.DONE) {
+            applications.delete(operation.applicationId());
+          }
+          events.finished(operation, outcome.value(), error);
+          progress.append(
+              operation.id(),
+              Progress.FINISHED,
+              progress
+                  .data()
+                  .put("operation", operation.id())
+                  .put("state", outcome.value())
+                  .put("error", error));
+        });
+    wake(); // an operation queued behind this one may start
+  }
+}
