@@ -107,6 +107,55 @@ class KubeSimDrillsIT {
   }
 
   @Test
+  void aDeploymentHeldUnreadyRunsButNeverTurnsReadyUntilReleased() {
+    KubernetesClient client = sim.client("room-2");
+    client.apps().deployments().inNamespace("held").resource(deployment("stuck", 2)).create();
+    sim.ready("room-2", "held", "stuck", false);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                pods(client, "stuck").size() == 2
+                    && pods(client, "stuck").stream()
+                        .allMatch(p -> p.getSpec().getNodeName() != null));
+    await()
+        .during(Duration.ofMillis(800))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> readyPods(client, "stuck") == 0);
+
+    sim.ready("room-2", "held", "stuck", true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> readyPods(client, "stuck") == 2);
+  }
+
+  @Test
+  void theTimelineRecordsWhatHappenedToEachDeploymentInOrder() {
+    KubernetesClient client = sim.client("room-1");
+    client.apps().deployments().inNamespace("timeline").resource(deployment("web", 2)).create();
+    await().atMost(Duration.ofSeconds(10)).until(() -> events("web").contains("ready"));
+
+    client.apps().deployments().inNamespace("timeline").withName("web").scale(0);
+    await().atMost(Duration.ofSeconds(10)).until(() -> events("web").contains("stopped"));
+    client.apps().deployments().inNamespace("timeline").withName("web").delete();
+    await().atMost(Duration.ofSeconds(10)).until(() -> events("web").contains("deleted"));
+
+    assertThat(events("web"))
+        .containsExactly("created", "ready", "scaled-to-zero", "stopped", "deleted");
+    var timeline = sim.timeline("room-1", "timeline");
+    for (int i = 1; i < timeline.size(); i++) {
+      assertThat(timeline.get(i).at()).isAfterOrEqualTo(timeline.get(i - 1).at());
+    }
+    assertThat(sim.timeline("room-1", "elsewhere")).isEmpty();
+  }
+
+  private static List<String> events(String deployment) {
+    return sim.timeline("room-1", "timeline").stream()
+        .filter(e -> e.deployment().equals(deployment))
+        .map(e -> e.event())
+        .toList();
+  }
+
+  @Test
   void podMetricsReportTheLoadSetForADeployment() {
     KubernetesClient client = sim.client("room-1");
     client.apps().deployments().inNamespace("load").resource(deployment("busy", 1)).create();

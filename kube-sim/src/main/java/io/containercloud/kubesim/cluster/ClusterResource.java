@@ -1,6 +1,7 @@
 package io.containercloud.kubesim.cluster;
 
 import io.containercloud.common.error.Problems;
+import io.containercloud.kubesim.cluster.controller.ClusterLifecycle;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -96,5 +97,27 @@ class ClusterResource {
   ResponseEntity<Void> load(@PathVariable String cluster, @Valid @RequestBody Load load) {
     clusters.sim().load(cluster, load.namespace(), load.deployment(), load.utilisation());
     return ResponseEntity.noContent().build();
+  }
+
+  /**
+   * @param ready false: the Deployment's pods run but never turn Ready (a failing readiness probe)
+   */
+  record Readiness(
+      @NotNull @Pattern(regexp = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?") String namespace,
+      @NotNull @Pattern(regexp = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?") String deployment,
+      @NotNull Boolean ready) {}
+
+  @PutMapping("/clusters/{cluster}/readiness")
+  ResponseEntity<Void> readiness(
+      @PathVariable String cluster, @Valid @RequestBody Readiness readiness) {
+    clusters.sim().ready(cluster, readiness.namespace(), readiness.deployment(), readiness.ready());
+    return ResponseEntity.noContent().build();
+  }
+
+  /** What the cluster saw happen to the Deployments of {@code namespace} (all without it). */
+  @GetMapping("/clusters/{cluster}/timeline")
+  List<ClusterLifecycle.TimelineEntry> timeline(
+      @PathVariable String cluster, @RequestParam(required = false) String namespace) {
+    return clusters.sim().timeline(cluster, namespace);
   }
 }

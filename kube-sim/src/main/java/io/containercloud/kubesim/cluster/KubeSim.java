@@ -1,5 +1,6 @@
 package io.containercloud.kubesim.cluster;
 
+import io.containercloud.kubesim.cluster.controller.ClusterLifecycle;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,6 +96,22 @@ public final class KubeSim implements AutoCloseable {
    */
   public void load(String cluster, String namespace, String deployment, double utilisation) {
     cluster(cluster).load(namespace, deployment, utilisation);
+  }
+
+  /**
+   * Holds a Deployment's pods unready, as a readiness probe that never passes would ({@code ready}
+   * false), or lets them turn Ready again.
+   */
+  public void ready(String cluster, String namespace, String deployment, boolean ready) {
+    cluster(cluster).ready(namespace, deployment, ready);
+  }
+
+  /**
+   * What the cluster saw happen to the Deployments of {@code namespace} (all when null), oldest
+   * first.
+   */
+  public List<ClusterLifecycle.TimelineEntry> timeline(String cluster, String namespace) {
+    return cluster(cluster).timeline(namespace);
   }
 
   @Override

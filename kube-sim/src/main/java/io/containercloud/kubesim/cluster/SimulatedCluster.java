@@ -160,6 +160,15 @@ final class SimulatedCluster {
     lifecycle.load(namespace, deployment, utilisation);
   }
 
+  /** Holds a Deployment's pods unready (their readiness probe fails), or lets them be Ready. */
+  void ready(String namespace, String deployment, boolean ready) {
+    lifecycle.ready(namespace, deployment, ready);
+  }
+
+  List<ClusterLifecycle.TimelineEntry> timeline(String namespace) {
+    return lifecycle.timeline(namespace);
+  }
+
   private void nodeReady(String node, boolean ready) {
     if (client.nodes().withName(node).get() == null) {
       throw new IllegalArgumentException("cluster " + name + " has no node " + node);

@@ -3,6 +3,7 @@ package io.containercloud.kubesim.cluster.controller;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ public final class ClusterLifecycle {
   private final Duration tick;
   private final Clock clock = Clock.systemUTC();
   private final PodMetrics metrics = new PodMetrics();
+  private final Timeline timeline = new Timeline();
+  private final Kubelet kubelet;
   private final Map<Controller, FailureThrottle> controllers = new LinkedHashMap<>();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
 
@@ -51,11 +54,13 @@ public final class ClusterLifecycle {
     this.cluster = cluster;
     this.tick = tick;
     PodControl pods = new PodControl(index);
+    this.kubelet = new Kubelet(readyDelay);
     for (Controller controller :
         List.of(
             new DeploymentController(pods),
+            timeline,
             new JobController(pods, jobDuration),
-            new Kubelet(readyDelay),
+            kubelet,
             new EndpointsController(),
             metrics)) {
       controllers.put(controller, new FailureThrottle(REPORT_WINDOW));
@@ -77,6 +82,23 @@ public final class ClusterLifecycle {
   public void load(String namespace, String deployment, double utilisation) {
     metrics.load(namespace, deployment, utilisation);
   }
+
+  /** Holds a Deployment's pods unready (a failing readiness probe), or lets them be Ready. */
+  public void ready(String namespace, String deployment, boolean ready) {
+    kubelet.ready(namespace, deployment, ready);
+  }
+
+  /** What happened to the Deployments of {@code namespace} (all when null), oldest first. */
+  public List<TimelineEntry> timeline(String namespace) {
+    return timeline.entries(namespace);
+  }
+
+  /**
+   * One thing that happened to a Deployment: {@code created}, {@code ready} (every replica), {@code
+   * scaled-to-zero}, {@code stopped} (no replica left), {@code image}, {@code deleted}.
+   */
+  public record TimelineEntry(
+      Instant at, String namespace, String deployment, String event, String detail) {}
 
   private void round() {
     Round round = new Round(client, clock.instant());

@@ -6,20 +6,34 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The kubelets of all nodes: a bound pod on a Ready node turns {@code Running} and Ready, its
  * containers started, once {@code pod-ready-delay} has passed since it was bound; a Ready pod whose
- * node is not Ready any more stops being Ready (and so leaves its Endpoints). Ended pods are left
- * alone.
+ * node is not Ready any more stops being Ready (and so leaves its Endpoints). A Deployment held
+ * unready (a drill: its readiness probe never passes) keeps its pods running but not Ready. Ended
+ * pods are left alone.
  */
 final class Kubelet implements Controller {
 
   private final Duration readyDelay;
+  private final Set<String> held = ConcurrentHashMap.newKeySet();
 
   Kubelet(Duration readyDelay) {
     this.readyDelay = readyDelay;
+  }
+
+  /** Holds the Deployment's pods unready ({@code ready} false) or lets them turn Ready again. */
+  void ready(String namespace, String deployment, boolean ready) {
+    if (ready) {
+      held.remove(namespace + "/" + deployment);
+    } else {
+      held.add(namespace + "/" + deployment);
+    }
   }
 
   @Override
@@ -36,10 +50,14 @@ final class Kubelet implements Controller {
     boolean nodeReady =
         round.nodes().stream()
             .anyMatch(n -> n.getMetadata().getName().equals(nodeName) && Nodes.ready(n));
+    boolean probeFails = held.contains(pod.getMetadata().getNamespace() + "/" + owner(pod));
     if (Pods.ready(pod)) {
-      if (!nodeReady) {
+      if (!nodeReady || probeFails) {
         notReady(round, pod);
       }
+      return;
+    }
+    if (probeFails) {
       return;
     }
     Instant started =
@@ -49,6 +67,11 @@ final class Kubelet implements Controller {
     if (nodeReady && !round.now().isBefore(started.plus(readyDelay))) {
       ready(round, pod);
     }
+  }
+
+  private static String owner(Pod pod) {
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    return labels == null ? null : labels.get(DeploymentController.OWNER);
   }
 
   private static void notReady(Round round, Pod pod) {
