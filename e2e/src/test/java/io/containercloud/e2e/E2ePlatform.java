@@ -30,12 +30,12 @@ import java.util.regex.Pattern;
 /**
  * The platform the e2e tests drive, started once per test JVM and shared by every test class: a
  * kube-sim with three rooms and the packaged jars of gateway, cluster-service, dns-service,
- * nginx-mgr, audit-service and build-service, wired as the local platform wires them (services
- * trust the gateway's JWKS; the admin logs in for real). It keeps out of the local platform's way:
- * its own databases ({@code e2e_<run>_*}, made on first connection and dropped at the end), Kafka
- * topics ({@code e2e.<topic>}) and consumer groups, etcd election, DNS zone {@code e2e.test} and
- * nginx cluster. Test classes add users of other tenants ({@link #newUser}) and nginx-agents
- * ({@link #nginxAgent}) when they need them.
+ * nginx-mgr, audit-service, build-service and app-orchestrator, wired as the local platform wires
+ * them (services trust the gateway's JWKS; the admin logs in for real). It keeps out of the local
+ * platform's way: its own databases ({@code e2e_<run>_*}, made on first connection and dropped at
+ * the end), Kafka topics ({@code e2e.<topic>}) and consumer groups, etcd election, DNS zone {@code
+ * e2e.test} and nginx cluster. Test classes add users of other tenants ({@link #newUser}) and
+ * nginx-agents ({@link #nginxAgent}) when they need them.
  */
 final class E2ePlatform {
 
@@ -57,7 +57,7 @@ final class E2ePlatform {
   private static final String JWKS = "/.well-known/jwks.json";
   // the e2e build-service's key for the secrets it keeps (32 bytes, base64)
   private static final String BUILD_SECRETS_KEY = "Qm9va3NBbmRIb29rc0tleUZvckUyZVRlc3RzT25seTE=";
-  private static final String[] DATABASES = {"gateway", "cluster", "dns", "audit", "build"};
+  private static final String[] DATABASES = {"gateway", "cluster", "dns", "audit", "build", "app"};
 
   /** Where the local registry sends the e2e build-service its notifications (scripts/infra.sh). */
   static final int REGISTRY_LISTENER_PORT = 18183;
@@ -81,6 +81,7 @@ final class E2ePlatform {
   private final ServiceProcess audit = new ServiceProcess("audit-service");
   private final ServiceProcess builds =
       new ServiceProcess("build-service", "build-service", REGISTRY_LISTENER_PORT);
+  private final ServiceProcess apps = new ServiceProcess("app-orchestrator");
 
   /** nginx-mgr seals certificate keys with it; the agents open them with it. */
   private final String certificatesKey = randomKey();
@@ -198,6 +199,56 @@ final class E2ePlatform {
                 "platform.nginx-agent.stop-nginx-on-exit=true"));
   }
 
+  /** cluster-service's process, for drills that stop it and start it again. */
+  ServiceProcess clusterService() {
+    return clusters;
+  }
+
+  /** app-orchestrator's process, for drills that kill it and start it again. */
+  ServiceProcess orchestrator() {
+    return apps;
+  }
+
+  /**
+   * A kube-sim drill: the Deployment's pods in {@code room} never turn Ready ({@code ready} false),
+   * or may again. Set before the Deployment exists, it holds its first pods too.
+   */
+  void holdUnready(String room, String namespace, String deployment, boolean held) {
+    kubeSimAdmin(
+        "PUT",
+        "/clusters/" + room + "/readiness",
+        "{\"namespace\":\"%s\",\"deployment\":\"%s\",\"ready\":%s}"
+            .formatted(namespace, deployment, !held),
+        204);
+  }
+
+  /** What {@code room} saw happen to the Deployments of {@code namespace}, as kube-sim's JSON. */
+  String timeline(String room, String namespace) {
+    return kubeSimAdmin("GET", "/clusters/" + room + "/timeline?namespace=" + namespace, null, 200);
+  }
+
+  private String kubeSimAdmin(String method, String path, String json, int expected) {
+    try {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(kubeSim.url() + path));
+      if (json == null) {
+        request.method(method, HttpRequest.BodyPublishers.noBody());
+      } else {
+        request
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(json));
+      }
+      HttpResponse<String> response =
+          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as("kube-sim " + path).isEqualTo(expected);
+      return response.body();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A kube-sim drill: {@code POST /clusters/<room>/fail} or {@code heal}. */
   void kubeSim(String room, String drill) {
     try {
@@ -243,7 +294,11 @@ final class E2ePlatform {
         "platform.gateway.services.dns=" + dns.url(),
         "platform.gateway.services.nginx=" + nginx.url(),
         "platform.gateway.services.audit=" + audit.url(),
-        "platform.gateway.services.builds=" + builds.url());
+        "platform.gateway.services.builds=" + builds.url(),
+        "platform.gateway.services.apps=" + apps.url(),
+        "platform.gateway.service-accounts.app-orchestrator.secret-file=" + serviceSecret(),
+        "platform.gateway.service-accounts.app-orchestrator.role=developer",
+        "platform.gateway.service-accounts.app-orchestrator.tenants[0]=*");
     launch(
         clusters,
         "spring.datasource.url=" + jdbcUrl("cluster"),
@@ -294,6 +349,22 @@ final class E2ePlatform {
         // a room's registry back from an outage is caught up within seconds
         "platform.build.sync.retry-initial=1s",
         "platform.build.sync.retry-max=4s");
+    launch(
+        apps,
+        "spring.datasource.url=" + jdbcUrl("app"),
+        kafka,
+        topics,
+        jwks,
+        "platform.etcd.endpoints=http://127.0.0.1:" + LocalInfra.ETCD_PORT,
+        "platform.apps.cluster-service.url=" + clusters.url(),
+        "platform.apps.service-token.gateway-url=" + gateway.url(),
+        "platform.apps.service-token.secret-file=" + serviceSecret(),
+        "platform.apps.operations.election=/e2e/" + run + "/app-orchestrator/leader",
+        "platform.apps.operations.leader-ttl=2s",
+        // with Kafka away a waiting step reads its workload every two seconds
+        "platform.apps.operations.read-after=2s",
+        "platform.apps.image-pushes.consumer-group=e2e-app-pushes-" + run,
+        "platform.apps.workload-status.consumer-group=e2e-app-status-" + run);
     for (ServiceProcess process : processes) {
       process.awaitReady();
     }
@@ -382,6 +453,15 @@ final class E2ePlatform {
             + "\n-----END PRIVATE KEY-----\n";
     Path file = state.resolve("signing-key.pem");
     Files.writeString(file, pem);
+    return file;
+  }
+
+  /** The orchestrator's client secret at the gateway, made once per run. */
+  private Path serviceSecret() throws IOException {
+    Path file = state.resolve("app-orchestrator-secret");
+    if (!Files.exists(file)) {
+      Files.writeString(file, HexFormat.of().formatHex(new SecureRandom().generateSeed(24)));
+    }
     return file;
   }
 

@@ -30,6 +30,7 @@ final class ServiceProcess implements AutoCloseable {
   private final int port;
   private final Path log;
   private Process process;
+  private List<String> settings = List.of();
 
   ServiceProcess(String module) throws IOException {
     this(module, module);
@@ -57,13 +58,28 @@ final class ServiceProcess implements AutoCloseable {
 
   /** Starts the jar with {@code --key=value} settings; {@link #awaitReady} waits for it. */
   ServiceProcess start(List<String> settings) throws IOException {
+    this.settings = List.copyOf(settings);
     List<String> command = new ArrayList<>(List.of("java", "-Xmx320m", "-XX:TieredStopAtLevel=1"));
     command.addAll(
         List.of("-jar", LocalInfra.jar("e2e.jar." + module).toString(), "--server.port=" + port));
     settings.forEach(s -> command.add("--" + s));
     process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
     return this;
+  }
+
+  /** Starts it again as it was started, on the same port; {@link #awaitReady} waits for it. */
+  ServiceProcess restart() throws IOException {
+    return start(settings);
+  }
+
+  /** SIGKILL: no goodbye, no shutdown hooks, whatever it was doing cut off. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
   }
 
   /** Waits until {@code /actuator/health/readiness} answers 200 (three minutes at most). */

@@ -26,6 +26,11 @@ final class Session {
     this.token = token;
   }
 
+  /** The access token, for clients other than this one (an SSE stream). */
+  String token() {
+    return token;
+  }
+
   HttpResponse<String> send(String method, String path, String json) {
     return send(method, path, json, null);
   }

@@ -9,6 +9,7 @@ import io.containercloud.orchestrator.operation.model.StepAction;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -166,11 +167,13 @@ class OperationRepository {
         bounded(why));
   }
 
-  void startStep(long id, int seq, Instant deadline) {
+  /** The step runs from now, and fails unless done within {@code timeout}. */
+  void startStep(long id, int seq, Duration timeout) {
     jdbc.update(
         "UPDATE operation_step SET state = 'running', started_at = CURRENT_TIMESTAMP(6),"
-            + " deadline = ? WHERE operation_id = ? AND seq = ? AND state = 'pending'",
-        Timestamp.from(deadline),
+            + " deadline = TIMESTAMPADD(MICROSECOND, ?, CURRENT_TIMESTAMP(6))"
+            + " WHERE operation_id = ? AND seq = ? AND state = 'pending'",
+        timeout.toNanos() / 1000,
         id,
         seq);
   }

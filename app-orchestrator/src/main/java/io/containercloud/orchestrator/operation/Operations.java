@@ -107,7 +107,7 @@ public class Operations {
                   }
                   return now;
                 }));
-    runner.wake();
+    wakeAfterCommit();
     return recorded;
   }
 
@@ -140,7 +140,8 @@ public class Operations {
     return started;
   }
 
-  // in the consumer's transaction: the runner must find the operation, so after its commit
+  // in a transaction around (a consumer's, an idempotent request's) the runner must find the
+  // operation: it is woken after the commit
   private void wakeAfterCommit() {
     if (TransactionSynchronizationManager.isSynchronizationActive()) {
       TransactionSynchronizationManager.registerSynchronization(

@@ -76,7 +76,7 @@ class StepDriver {
             : Duration.ofSeconds(target.readiness().timeoutSeconds());
     tx.executeWithoutResult(
         status -> {
-          repository.startStep(operation.id(), step.seq(), clock.instant().plus(timeout));
+          repository.startStep(operation.id(), step.seq(), timeout);
           progress.append(operation.id(), "step-started", stepData(step));
         });
   }

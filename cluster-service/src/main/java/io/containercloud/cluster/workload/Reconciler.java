@@ -39,6 +39,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -125,9 +127,28 @@ class Reconciler extends BackgroundLoop {
     super.wake();
   }
 
-  /** Asks for a round over this workload now (a workload that does not exist is skipped). */
+  /**
+   * Asks for a round over this workload now (a workload that does not exist is skipped); inside a
+   * transaction (an API call with an idempotency key, a consumer's), once it has committed, so the
+   * round reads the change.
+   */
   void touch(String tenant, String name) {
-    touched.add(tenant + "/" + name);
+    String key = tenant + "/" + name;
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              enqueue(key);
+            }
+          });
+    } else {
+      enqueue(key);
+    }
+  }
+
+  private void enqueue(String key) {
+    touched.add(key);
     super.wake();
   }
 
@@ -237,6 +258,10 @@ class Reconciler extends BackgroundLoop {
       repository
           .find(workload.id())
           .ifPresent(seen -> tx.executeWithoutResult(status -> events.status(status(seen))));
+      if (workload.clusters().stream().anyMatch(p -> !p.image().equals(workload.image()))) {
+        // a cluster that just settled lets an upgrade move on to the next one now
+        touch(workload.tenant(), workload.name());
+      }
     }
   }
 

@@ -25,8 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -188,19 +186,7 @@ public class Workloads {
         }
       }
     }
-    Runnable touch = () -> rolled.forEach(name -> reconciler.touch(tenant, name));
-    if (TransactionSynchronizationManager.isSynchronizationActive()) {
-      // the reconciler must read the new image: after the consumer's commit, not before
-      TransactionSynchronizationManager.registerSynchronization(
-          new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-              touch.run();
-            }
-          });
-    } else {
-      touch.run();
-    }
+    rolled.forEach(name -> reconciler.touch(tenant, name));
     return rolled;
   }
 

@@ -16,10 +16,7 @@ import jakarta.validation.constraints.Pattern;
 public record Follow(
     @NotNull @Pattern(regexp = Follow.REPOSITORY, message = Follow.REPOSITORY_MESSAGE)
         String repository,
-    @NotNull
-        @Pattern(
-            regexp = TagPatterns.ALLOWED,
-            message = TagPatterns.ALLOWED_MESSAGE)
+    @NotNull @Pattern(regexp = TagPatterns.ALLOWED, message = TagPatterns.ALLOWED_MESSAGE)
         String tagPattern) {
 
   static final String REPOSITORY =

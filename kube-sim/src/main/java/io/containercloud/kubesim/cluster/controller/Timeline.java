@@ -13,10 +13,10 @@ import java.util.Set;
 
 /**
  * The cluster's own record of what happened to its Deployments, as the control plane saw it each
- * round: created, every replica Ready (the rising edge), scaled to zero, stopped (no replica left),
- * a new image, deleted. Tests assert orders from it (no service created before the ones it needs
- * are Ready) rather than from the log of the caller being tested. The last {@code 20,000} entries
- * are kept.
+ * round: created, every replica Ready on the current template (the rising edge, again after each
+ * rollout), scaled to zero, stopped (no replica left), a new image, deleted. Tests assert orders
+ * from it (no service created before the ones it needs are Ready) rather than from the log of the
+ * caller being tested. The last {@code 20,000} entries are kept.
  */
 final class Timeline implements Controller {
 
@@ -78,7 +78,8 @@ final class Timeline implements Controller {
             : deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
     return new Seen(
         replicas,
-        replicas > 0 && ready >= replicas && updated >= replicas,
+        // rolled out: every replica Ready on the current template, none of an older one left
+        replicas > 0 && ready >= replicas && updated >= replicas && running == replicas,
         replicas == 0 && running == 0,
         image);
   }
