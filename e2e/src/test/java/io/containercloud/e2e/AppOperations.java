@@ -3,6 +3,10 @@ package io.containercloud.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,6 +66,23 @@ final class AppOperations {
               assertThat(ended(operation)).as("operation ended: " + operation).isTrue();
             });
     return operation(user, id);
+  }
+
+  /** The operation's whole event stream as the admin sees it, as {@code curl -N} would show it. */
+  static String events(E2ePlatform platform, long id) throws Exception {
+    HttpResponse<String> stream =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            platform.gatewayUrl() + "/api/apps/operations/" + id + "/events"))
+                    .header("Authorization", "Bearer " + platform.admin().token())
+                    .header("Accept", "text/event-stream")
+                    .timeout(Duration.ofSeconds(20))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(stream.statusCode()).isEqualTo(200);
+    return stream.body();
   }
 
   static JsonNode operation(Session user, long id) {

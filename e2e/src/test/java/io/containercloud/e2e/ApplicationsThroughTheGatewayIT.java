@@ -1,5 +1,6 @@
 package io.containercloud.e2e;
 
+import static io.containercloud.e2e.AppOperations.JSON;
 import static io.containercloud.e2e.AppOperations.application;
 import static io.containercloud.e2e.AppOperations.assertState;
 import static io.containercloud.e2e.AppOperations.awaitEnded;
@@ -8,10 +9,9 @@ import static io.containercloud.e2e.AppOperations.service;
 import static io.containercloud.e2e.AppOperations.timeline;
 import static io.containercloud.e2e.AppOperations.window;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import io.containercloud.common.testing.OciRegistry;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,7 +73,7 @@ class ApplicationsThroughTheGatewayIT {
                 .isAfter(seen.get(app + "-" + need).last("ready"));
           }
         });
-    assertThat(sse(started.get("id").asLong()))
+    assertThat(AppOperations.events(platform, started.get("id").asLong()))
         .contains(
             "event:operation-created",
             "event:operation-started",
@@ -125,6 +125,71 @@ class ApplicationsThroughTheGatewayIT {
         });
     assertThat(admin.ok("GET", "/api/clusters/workloads/platform/" + app + "-web", null))
         .contains("\"replicas\":0");
+  }
+
+  @Test
+  void aPushOfAFollowedImageUpgradesItsServiceThroughTheApplicationOnce() {
+    String app = "tracker-" + platform.run;
+    String repository = "platform/e2e-" + platform.run + "-tracker";
+    String followed = OciRegistry.ADDRESS + "/" + repository;
+    Session admin = platform.admin();
+    admin.ok(
+        "POST",
+        "/api/apps/applications",
+        application(
+            app,
+            service("db", "registry.example.com/platform/db:1", null),
+            """
+            {"name":"api","image":"%s:v1","replicas":3,
+             "spec":{"resources":{"requests":{"cpu":"100m","memory":"64Mi"},
+                                  "limits":{"cpu":"100m","memory":"64Mi"}}},
+             "dependsOn":["db"],"follow":{"repository":"%s","tagPattern":"v*"}}"""
+                .formatted(followed, followed)));
+    assertState(
+        awaitEnded(admin, request(admin, "platform", app, "{\"action\":\"start\"}"), LIMIT),
+        "done");
+
+    String digest = OciRegistry.push(repository, "v2", "a release of " + app);
+
+    String image = followed + "@" + digest;
+    await()
+        .atMost(LIMIT)
+        .untilAsserted(
+            () -> {
+              JsonNode last =
+                  JSON.readTree(
+                          admin.ok(
+                              "GET",
+                              "/api/apps/applications/platform/" + app + "/operations",
+                              null))
+                      .get(0);
+              assertThat(last.get("action").asString()).isEqualTo("upgrade");
+              assertThat(last.get("cause").asString())
+                  .isEqualTo("image.pushed " + repository + ":v2");
+              assertThat(last.get("requestedBy").asString()).isEqualTo("service:app-orchestrator");
+              assertThat(last.get("steps").size()).as("the followed service only").isEqualTo(1);
+              assertState(last, "done");
+            });
+    String workload = admin.ok("GET", "/api/clusters/workloads/platform/" + app + "-api", null);
+    assertThat(workload).contains("\"image\":\"" + image + "\"", "\"follow\":null");
+    assertThat(admin.ok("GET", "/api/apps/applications/platform/" + app, null))
+        .contains("\"version\":2", "\"updatedBy\":\"service:app-orchestrator\"", image);
+    assertThat(
+            JSON.readTree(
+                    admin.ok("GET", "/api/apps/applications/platform/" + app + "/operations", null))
+                .size())
+        .as("one push, one upgrade")
+        .isEqualTo(2);
+    await()
+        .atMost(LIMIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        admin.ok(
+                            "GET",
+                            "/api/audit/records?service=app-orchestrator&target=platform/" + app,
+                            null))
+                    .contains("app.operation", "service:app-orchestrator"));
   }
 
   @Test
@@ -226,22 +291,5 @@ class ApplicationsThroughTheGatewayIT {
         .isEqualTo(403);
     assertThat(other.ok("GET", "/api/apps/applications", null)).isEqualTo("[]");
     awaitEnded(admin, id, LIMIT);
-  }
-
-  /** The operation's whole event stream, as {@code curl -N} would show it. */
-  private String sse(long id) throws Exception {
-    HttpResponse<String> stream =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            platform.gatewayUrl() + "/api/apps/operations/" + id + "/events"))
-                    .header("Authorization", "Bearer " + platform.admin().token())
-                    .header("Accept", "text/event-stream")
-                    .timeout(Duration.ofSeconds(20))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(stream.statusCode()).isEqualTo(200);
-    return stream.body();
   }
 }
