@@ -71,9 +71,11 @@ secrets() {
       -keyout "$STATE/registry-tokens/key.pem" -out "$STATE/registry-tokens/cert.pem" 2>/dev/null
   # the platform's own account at its registries (sync policies copy with it)
   [ -s "$STATE/registry-password" ] || openssl rand -base64 24 | tr -d '/+=' >"$STATE/registry-password"
+  # app-orchestrator's client secret at the gateway (its service account, for work no user waits on)
+  [ -s "$STATE/app-orchestrator-secret" ] || openssl rand -base64 36 | tr -d '/+=' >"$STATE/app-orchestrator-secret"
   chmod 600 "$STATE/gateway-signing-key.pem" "$STATE/admin-password" "$STATE/cluster-credentials-key" \
     "$STATE/nginx-certificates-key" "$STATE/build-secrets-key" "$STATE/registry-tokens/key.pem" \
-    "$STATE/registry-password"
+    "$STATE/registry-password" "$STATE/app-orchestrator-secret"
 }
 
 # The platform's image registries, one per simulated room (CNCF distribution, as
@@ -152,8 +154,16 @@ start_service() {
     PLATFORM_BUILD_IMAGES="$STATE/build/images" PLATFORM_BUILD_REGISTRY="127.0.0.1:$PLATFORM_REGISTRY_PORT" \
     PLATFORM_BUILD_REGISTRYTOKENS_KEY="$STATE/registry-tokens/key.pem" \
     PLATFORM_BUILD_REGISTRYTOKENS_CERTIFICATE="$STATE/registry-tokens/cert.pem" \
+    PLATFORM_APPS_SERVICE_SECRET_FILE="$STATE/app-orchestrator-secret" \
+    SPRING_APPLICATION_JSON="$(service_accounts)" \
     java $JVM_OPTS -jar "$jar" >>"$LOGS/$name.log" 2>&1 &
   echo $! >"$RUN/$name.pid"
+}
+
+# The gateway's client-credentials accounts (keys with dashes do not bind from plain variables)
+service_accounts() {
+  jq -cn --arg file "$STATE/app-orchestrator-secret" \
+    '{platform:{gateway:{"service-accounts":{"app-orchestrator":{"secret-file":$file,role:"developer",tenants:["*"]}}}}}'
 }
 
 wait_ready() {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Applications through the gateway with the real app-orchestrator, cluster-service and kube-sim:
@@ -109,6 +110,35 @@ class ApplicationsThroughTheGatewayIT {
     }
     assertThat(admin.ok("GET", "/api/apps/applications/platform/" + app + "/versions", null))
         .contains("\"version\":2", "\"cause\":\"upgrade\"", "\"version\":1");
+
+    // a setting, not an image: the next version's web gets an env variable, applied by an upgrade
+    ObjectNode definition = (ObjectNode) JSON.readTree(shop(app, "2"));
+    definition.remove("name");
+    ((ObjectNode) definition.get("services").get(4).get("spec"))
+        .putObject("env")
+        .put("MODE", "blue");
+    admin.ok("PUT", "/api/apps/applications/platform/" + app, definition.toString());
+    JsonNode respecced =
+        awaitEnded(admin, request(admin, "platform", app, "{\"action\":\"upgrade\"}"), LIMIT);
+    assertState(respecced, "done");
+    for (String room : E2ePlatform.ROOMS) {
+      try (var cluster = platform.cluster(room)) {
+        assertThat(
+                cluster
+                    .apps()
+                    .deployments()
+                    .inNamespace("platform")
+                    .withName(app + "-web")
+                    .get()
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0)
+                    .getEnv())
+            .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("MODE=blue"));
+      }
+    }
 
     JsonNode stopped =
         awaitEnded(admin, request(admin, "platform", app, "{\"action\":\"stop\"}"), LIMIT);

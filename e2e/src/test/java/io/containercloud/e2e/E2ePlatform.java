@@ -277,11 +277,13 @@ final class E2ePlatform {
     launch(
         kubeSim,
         "clusters=3",
-        "nodes=3",
+        // three nodes for the tests; the benchmark's 750 pods a room need more
+        "nodes=" + System.getProperty("e2e.nodes", "3"),
         "kube-sim.base-port=0",
         "kube-sim.node-cpu=8",
         "kube-sim.node-memory=32Gi",
-        "kube-sim.pod-ready-delay=200ms",
+        // short for the tests; the benchmark sets kube-sim's default
+        "kube-sim.pod-ready-delay=" + System.getProperty("e2e.pod-ready-delay", "200ms"),
         "kube-sim.kubeconfig-dir=" + state.resolve("kubeconfigs"));
     launch(
         gateway,

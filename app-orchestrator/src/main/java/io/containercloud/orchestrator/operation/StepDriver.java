@@ -158,6 +158,9 @@ class StepDriver {
     if (change instanceof Change.SetImage image) {
       return workloads.image(tenant, name, key, version, image.image());
     }
+    if (change instanceof Change.SetSpec spec) {
+      return workloads.spec(tenant, name, key, version, spec.spec());
+    }
     if (change instanceof Change.SetReplicas replicas) {
       return workloads.replicas(tenant, name, key, version, replicas.replicas());
     }

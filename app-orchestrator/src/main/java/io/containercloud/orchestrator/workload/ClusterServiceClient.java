@@ -51,6 +51,15 @@ interface ClusterServiceClient {
       @PathVariable("name") String name,
       @RequestBody ImageRequest image);
 
+  @PutMapping("/workloads/{tenant}/{name}/spec")
+  WorkloadResponse spec(
+      @RequestHeader(AUTHORIZATION) String authorization,
+      @RequestHeader(IDEMPOTENCY_KEY) String key,
+      @RequestHeader(IF_MATCH) String ifMatch,
+      @PathVariable("tenant") String tenant,
+      @PathVariable("name") String name,
+      @RequestBody JsonNode spec);
+
   @PutMapping("/workloads/{tenant}/{name}/replicas")
   WorkloadResponse replicas(
       @RequestHeader(AUTHORIZATION) String authorization,

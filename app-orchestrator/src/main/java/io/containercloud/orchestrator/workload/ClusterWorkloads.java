@@ -98,6 +98,12 @@ public class ClusterWorkloads {
                 new ClusterServiceClient.ImageRequest(image)));
   }
 
+  public Answer<WorkloadResponse> spec(
+      String tenant, String name, String key, long version, JsonNode spec) {
+    return call(
+        () -> client.spec(tokens.authorization(tenant), key, etag(version), tenant, name, spec));
+  }
+
   public Answer<WorkloadResponse> replicas(
       String tenant, String name, String key, long version, int replicas) {
     return call(

@@ -25,6 +25,7 @@ public class ClusterEvents {
     WORKLOAD_PLACED("workload.placed"),
     WORKLOAD_SCALED("workload.scaled"),
     WORKLOAD_IMAGE_CHANGED("workload.image-changed"),
+    WORKLOAD_SPEC_CHANGED("workload.spec-changed"),
     WORKLOAD_UPGRADED("workload.upgraded"),
     WORKLOAD_DELETED("workload.deleted"),
     WORKLOAD_MIGRATED("workload.migrated"),

@@ -113,6 +113,16 @@ class WorkloadRepository implements ClusterUsage {
             version));
   }
 
+  VersionedWrite updateSpec(long id, long version, WorkloadSpec spec) {
+    return written(
+        jdbc.update(
+            "UPDATE workload SET spec = ?, version = version + 1"
+                + " WHERE id = ? AND version = ? AND state = 'ACTIVE'",
+            json.writeValueAsString(spec),
+            id,
+            version));
+  }
+
   /** Claims the workload at {@code version} for a change of its split. */
   VersionedWrite bump(long id, long version) {
     return written(

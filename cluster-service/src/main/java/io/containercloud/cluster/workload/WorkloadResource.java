@@ -226,6 +226,33 @@ class WorkloadResource {
     return answer(upgraded);
   }
 
+  /**
+   * A new spec, checked as a deploy's; the application stays what it was (it labels everything the
+   * workload made). Unlike an image, a spec reaches every cluster at once, each Deployment rolling
+   * its replicas by its own rolling update.
+   */
+  @PutMapping("/workloads/{tenant}/{name}/spec")
+  ResponseEntity<WorkloadView> respec(
+      @PathVariable String tenant,
+      @PathVariable String name,
+      @RequestHeader(name = "If-Match", required = false) String ifMatch,
+      @Valid @RequestBody WorkloadSpec spec) {
+    requireWriter(tenant);
+    Workload workload = find(tenant, name);
+    if (!spec.application().equals(workload.spec().application())) {
+      throw ProblemException.immutable("application", workload.spec().application());
+    }
+    List<FieldViolation> violations = new ArrayList<>();
+    checkResources(spec, violations);
+    checkPorts(spec, violations);
+    checkFollow(spec, tenant, violations);
+    if (!violations.isEmpty()) {
+      throw ProblemException.invalid(violations);
+    }
+    long version = version(workload, ifMatch);
+    return answer(noRoomAs422(() -> workloads.respec(workload, version, spec)));
+  }
+
   @DeleteMapping("/workloads/{tenant}/{name}")
   ResponseEntity<Void> delete(
       @PathVariable String tenant,

@@ -144,6 +144,40 @@ public class Workloads {
     return scaled;
   }
 
+  /**
+   * A new spec (resources, ports, env, probes, clusters, ...), split again when what a replica
+   * needs or where it may run changed. The reconciler writes it to every cluster's Deployment,
+   * whose rolling update replaces the replicas there.
+   */
+  Workload respec(Workload workload, long version, WorkloadSpec spec) {
+    requireRegistered(spec);
+    boolean resplit =
+        !spec.resources().equals(workload.spec().resources())
+            || !spec.clusters().equals(workload.spec().clusters());
+    Map<String, Integer> split =
+        resplit ? split(spec, workload, workload.replicas(), states.failed()) : null;
+    Workload changed =
+        tx.execute(
+            status -> {
+              if (repository.updateSpec(workload.id(), version, spec)
+                  instanceof VersionedWrite.Stale) {
+                throw stale(workload);
+              }
+              ObjectNode data = split == null ? events.data() : splitData(split);
+              if (split != null) {
+                repository.setSplit(workload, split, workload.image());
+              }
+              events.workload(
+                  ClusterEvents.Type.WORKLOAD_SPEC_CHANGED,
+                  workload.tenant(),
+                  workload.name(),
+                  data.put("resplit", split != null));
+              return repository.find(workload.id()).orElseThrow();
+            });
+    reconciler.touch(workload.tenant(), workload.name());
+    return changed;
+  }
+
   /** A new image; the reconciler rolls it out one cluster at a time. */
   Workload upgrade(Workload workload, long version, String image) {
     Workload upgraded =

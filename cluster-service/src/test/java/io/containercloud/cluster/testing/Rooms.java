@@ -143,7 +143,12 @@ public final class Rooms implements AutoCloseable {
   }
 
   public HttpResponse<String> put(String token, String path, String body) {
-    return send(token, "PUT", path, body);
+    return send(token, "PUT", path, body, null);
+  }
+
+  /** A PUT naming the version it was decided on. */
+  public HttpResponse<String> put(String token, String path, String body, String ifMatch) {
+    return send(token, "PUT", path, body, ifMatch);
   }
 
   public HttpResponse<String> get(String token, String path) {
@@ -252,9 +257,17 @@ public final class Rooms implements AutoCloseable {
   }
 
   private HttpResponse<String> send(String token, String method, String path, String body) {
+    return send(token, method, path, body, null);
+  }
+
+  private HttpResponse<String> send(
+      String token, String method, String path, String body, String ifMatch) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .header("Authorization", "Bearer " + token);
+    if (ifMatch != null) {
+      request.header("If-Match", ifMatch);
+    }
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {

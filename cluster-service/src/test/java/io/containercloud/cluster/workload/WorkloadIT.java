@@ -162,6 +162,50 @@ class WorkloadIT {
   }
 
   @Test
+  void aNewSpecReachesEveryClustersDeploymentAndItsApplicationStays() throws Exception {
+    HttpResponse<String> created = rooms.deploy(DEV, "respec", 3, "{}");
+    assertThat(created.statusCode()).isEqualTo(201);
+    String etag = created.headers().firstValue("ETag").orElseThrow();
+    String spec =
+        "{\"application\":\"shop\",\"resources\":{\"requests\":{\"cpu\":\"250m\","
+            + "\"memory\":\"256Mi\"},\"limits\":{\"cpu\":\"1\",\"memory\":\"1Gi\"}},"
+            + "\"ports\":[{\"name\":\"http\",\"port\":8080}],\"env\":{\"MODE\":\"blue\"}}";
+
+    HttpResponse<String> changed = rooms.put(DEV, "/workloads/tenant-a/respec/spec", spec, etag);
+    assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+    assertThat(changed.body()).contains("\"MODE\":\"blue\"", "\"version\":2");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              for (String room : ROOMS) {
+                Container container =
+                    rooms
+                        .deployment(room, "tenant-a", "respec")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0);
+                assertThat(container.getEnv())
+                    .anySatisfy(
+                        e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("MODE=blue"));
+                assertThat(container.getResources().getRequests().get("cpu").toString())
+                    .isEqualTo("250m");
+              }
+            });
+    assertThat(rooms.events("workload.spec-changed", "tenant-a/respec")).hasSize(1);
+
+    assertBad(
+        rooms.put(DEV, "/workloads/tenant-a/respec/spec", spec.replace("shop", "other")),
+        422,
+        "immutable-field");
+    assertBad(rooms.put(DEV, "/workloads/tenant-a/respec/spec", spec, etag), 409, "stale-version");
+    assertThat(rooms.put(VIEWER, "/workloads/tenant-a/respec/spec", spec).statusCode())
+        .isEqualTo(403);
+  }
+
+  @Test
   void whatTheClustersRunIsAnnouncedAsWorkloadStatus() throws Exception {
     assertThat(rooms.deploy(DEV, "announced", 3, "{}").statusCode()).isEqualTo(201);
     awaitReady("announced", 3);

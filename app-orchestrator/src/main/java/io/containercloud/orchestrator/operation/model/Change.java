@@ -4,6 +4,7 @@ import io.containercloud.orchestrator.application.model.AppService;
 import io.containercloud.orchestrator.workload.Autoscale;
 import io.containercloud.orchestrator.workload.WorkloadResponse;
 import java.util.Objects;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The next change a step makes to its workload, decided from what cluster-service holds now. A step
@@ -16,6 +17,9 @@ public sealed interface Change {
   record Deploy() implements Change {}
 
   record SetImage(String image) implements Change {}
+
+  /** The workload's spec as the service defines it (the application's name in it). */
+  record SetSpec(ObjectNode spec) implements Change {}
 
   record SetReplicas(int replicas) implements Change {}
 
@@ -54,15 +58,19 @@ public sealed interface Change {
               + "'");
     }
     return switch (action) {
-      case START, UPGRADE -> live == null ? new Deploy() : towards(target, live);
+      case START, UPGRADE -> live == null ? new Deploy() : towards(application, target, live);
       case STOP -> stop(live);
       case DELETE -> live == null ? new None() : new Delete();
     };
   }
 
-  private static Change towards(AppService target, WorkloadResponse live) {
+  private static Change towards(String application, AppService target, WorkloadResponse live) {
     if (!target.image().equals(live.image())) {
       return new SetImage(target.image());
+    }
+    ObjectNode spec = target.spec().deepCopy().put("application", application);
+    if (!Specs.same(spec, live.spec())) {
+      return new SetSpec(spec);
     }
     if (target.autoscale() != null) {
       return target.autoscale().equals(live.autoscale())

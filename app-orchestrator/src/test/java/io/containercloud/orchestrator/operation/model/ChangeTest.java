@@ -42,6 +42,49 @@ class ChangeTest {
   }
 
   @Test
+  void aSpecThatOnlyLeftDefaultsOutIsNoChangeAndAnotherEnvIs() {
+    AppService withSpec =
+        new AppService(
+            "api",
+            "r/acme/api:2",
+            3,
+            null,
+            (tools.jackson.databind.node.ObjectNode)
+                JSON.readTree(
+                    "{\"resources\":{\"requests\":{\"cpu\":\"100m\",\"memory\":\"64Mi\"},"
+                        + "\"limits\":{\"cpu\":\"100m\",\"memory\":\"64Mi\"}},"
+                        + "\"ports\":[{\"name\":\"http\",\"port\":8080}],\"env\":{\"A\":\"1\"}}"),
+            null,
+            null,
+            null);
+    WorkloadResponse held =
+        new WorkloadResponse(
+            "acme",
+            "shop-api",
+            "r/acme/api:2",
+            3,
+            null,
+            "ACTIVE",
+            7,
+            JSON.readTree(
+                "{\"application\":\"shop\",\"resources\":{\"requests\":{\"cpu\":\"100m\","
+                    + "\"memory\":\"64Mi\"},\"limits\":{\"cpu\":\"100m\",\"memory\":\"64Mi\"},"
+                    + "\"ephemeralStorage\":null},\"ports\":[{\"name\":\"http\",\"port\":8080,"
+                    + "\"protocol\":\"TCP\"}],\"env\":{\"A\":\"1\"},\"readiness\":null,"
+                    + "\"liveness\":null,\"clusters\":[],\"jvmOptions\":true,"
+                    + "\"dnsPolicy\":\"Default\",\"follow\":null}"),
+            List.of());
+
+    assertThat(Change.next(StepAction.UPGRADE, "shop", withSpec, held))
+        .isEqualTo(new Change.None());
+
+    withSpec.spec().putObject("env").put("A", "2");
+    Change change = Change.next(StepAction.UPGRADE, "shop", withSpec, held);
+    assertThat(change).isInstanceOf(Change.SetSpec.class);
+    assertThat(((Change.SetSpec) change).spec().get("application").asString()).isEqualTo("shop");
+  }
+
+  @Test
   void autoscalingIsSetOrStoppedToMatchTheDefinition() {
     Autoscale autoscale = new Autoscale(2, 6, 60);
     AppService scaled =

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Applications: the e2e platform (gateway, cluster-service, app-orchestrator, ... as processes)
+# with kube-sim's default readiness delay (2 s); 50 applications of 5 services, 2 layers deep on
+# average, started at once. Last line:
+#   apps apps=<n> services=<m> all_ready_s=<x> overhead_s=<y>
+# The line before: the peer (a deploy-and-poll script per application) and the ratio.
+# Knob: BENCH_APPS (50). Needs MariaDB, etcd, Kafka, BIND and the registries: starts them with
+# scripts/infra.sh when they are not running.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT"
+bash scripts/infra.sh up >/dev/null
+# the services' jars the e2e platform runs, installed
+mvn -B -q -ntp install -pl e2e -am -DskipTests -Dspotless.check.skip=true >/dev/null
+rm -f e2e/target/apps-bench.txt
+mvn -B -q -ntp verify -pl e2e -Dspotless.check.skip=true -Dit.test=AppsBenchmark \
+  -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
+  -De2e.pod-ready-delay=2s -De2e.nodes=10 -Dbench.apps="${BENCH_APPS:-50}" \
+  >/tmp/apps-bench-maven.log 2>&1 || { tail -n 60 /tmp/apps-bench-maven.log; exit 1; }
+cat e2e/target/apps-bench.txt

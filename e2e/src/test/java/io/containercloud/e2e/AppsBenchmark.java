@@ -1,0 +1,224 @@
+package io.containercloud.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.containercloud.common.testing.ServiceContract;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * bench/apps (not a test: run by bench/apps/run.sh). The e2e platform with kube-sim's default
+ * readiness delay (2 s); 50 applications of 5 services (1, 2 or 3 layers deep, 2 on average), 3
+ * replicas each, all started at once through app-orchestrator. {@code all_ready_s} runs from the
+ * first start request until the last operation has ended; {@code overhead_s} is that minus the
+ * critical path of readiness delays (the deepest application's layers times the delay). The peer,
+ * measured first in the same run on as many applications: what a team does without the
+ * orchestrator, a script per application that deploys a layer through cluster-service and reads
+ * each workload once a second until it is Ready.
+ */
+class AppsBenchmark {
+
+  private static final int APPS = Integer.getInteger("bench.apps", 50);
+  private static final Duration READY_DELAY =
+      Duration.ofMillis(Long.getLong("bench.ready-delay-ms", 2000));
+  private static final String TENANT = "platform";
+  private final E2ePlatform platform = E2ePlatform.get();
+
+  /** Layers of the application {@code i}: a quarter one deep, half two, a quarter three. */
+  private static List<List<String>> shape(int i) {
+    return switch (i % 4) {
+      case 0 -> List.of(List.of("a", "b", "c", "d", "e"));
+      case 3 -> List.of(List.of("a"), List.of("b", "c"), List.of("d", "e"));
+      default -> List.of(List.of("a", "b"), List.of("c", "d", "e"));
+    };
+  }
+
+  private static String definition(String name, List<List<String>> layers) {
+    List<String> services = new ArrayList<>();
+    for (int layer = 0; layer < layers.size(); layer++) {
+      List<String> needs = layer == 0 ? List.of() : layers.get(layer - 1);
+      for (String service : layers.get(layer)) {
+        services.add(
+            AppOperations.service(
+                    service,
+                    "registry.example.com/platform/" + service + ":1",
+                    null,
+                    needs.toArray(String[]::new))
+                .replace("\"cpu\":\"100m\"", "\"cpu\":\"10m\""));
+      }
+    }
+    return AppOperations.application(name, services.toArray(String[]::new));
+  }
+
+  @Test
+  void apps() throws Exception {
+    String token = platform.admin().token();
+    String orchestrator = platform.orchestrator().url();
+    String clusters = platform.clusterService().url();
+    int services = APPS * 5;
+    int deepest = 0;
+    for (int i = 0; i < APPS; i++) {
+      deepest = Math.max(deepest, shape(i).size());
+    }
+    double critical = deepest * READY_DELAY.toMillis() / 1e3;
+
+    double peer = peer(clusters, token);
+
+    for (int i = 0; i < APPS; i++) {
+      send(orchestrator, token, "POST", "/applications", definition(app(i), shape(i)), 201);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    Instant start = Instant.now();
+    List<Future<Long>> requests = new ArrayList<>();
+    for (int i = 0; i < APPS; i++) {
+      String path = "/applications/" + TENANT + "/" + app(i) + "/operations";
+      requests.add(
+          pool.submit(
+              () ->
+                  AppOperations.JSON
+                      .readTree(
+                          send(orchestrator, token, "POST", path, "{\"action\":\"start\"}", 202))
+                      .get("id")
+                      .asLong()));
+    }
+    List<Long> ids = new ArrayList<>();
+    for (Future<Long> request : requests) {
+      ids.add(request.get());
+    }
+    pool.shutdown();
+    Instant last = start;
+    for (long id : ids) {
+      JsonNode operation = awaitEnded(orchestrator, token, id);
+      assertThat(operation.get("state").asString()).as(operation.toString()).isEqualTo("done");
+      Instant finished = Instant.parse(operation.get("finishedAt").asString());
+      last = finished.isAfter(last) ? finished : last;
+    }
+    double allReady = Duration.between(start, last).toMillis() / 1e3;
+
+    String result =
+        String.format(
+            Locale.ROOT,
+            "apps peer_script_s=%.1f ratio=%.2f critical_path_s=%.1f%n"
+                + "apps apps=%d services=%d all_ready_s=%.1f overhead_s=%.1f%n",
+            peer,
+            allReady / peer,
+            critical,
+            APPS,
+            services,
+            allReady,
+            allReady - critical);
+    System.out.print(result);
+    Files.writeString(Path.of("target/apps-bench.txt"), result);
+  }
+
+  private String app(int i) {
+    return "bench-" + platform.run + "-" + i;
+  }
+
+  /**
+   * The peer: one script per application deploying layer by layer straight to cluster-service,
+   * reading each workload once a second until Ready; its workloads are deleted afterwards.
+   */
+  private double peer(String clusters, String token) throws Exception {
+    ExecutorService scripts = Executors.newFixedThreadPool(APPS);
+    List<Future<?>> runs = new ArrayList<>();
+    Instant start = Instant.now();
+    for (int i = 0; i < APPS; i++) {
+      String app = "peer-" + platform.run + "-" + i;
+      List<List<String>> layers = shape(i);
+      runs.add(scripts.submit(() -> script(clusters, token, app, layers)));
+    }
+    for (Future<?> run : runs) {
+      run.get();
+    }
+    double seconds = Duration.between(start, Instant.now()).toMillis() / 1e3;
+    scripts.shutdown();
+    for (int i = 0; i < APPS; i++) {
+      for (List<String> layer : shape(i)) {
+        for (String service : layer) {
+          send(
+              clusters,
+              token,
+              "DELETE",
+              "/workloads/" + TENANT + "/peer-" + platform.run + "-" + i + "-" + service,
+              null,
+              202);
+        }
+      }
+    }
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .until(
+            () ->
+                !send(clusters, token, "GET", "/workloads?tenant=" + TENANT, null, 200)
+                    .contains("\"name\":\"peer-"));
+    return seconds;
+  }
+
+  private static Void script(String clusters, String token, String app, List<List<String>> layers)
+      throws InterruptedException {
+    for (List<String> layer : layers) {
+      for (String service : layer) {
+        send(
+            clusters,
+            token,
+            "POST",
+            "/workloads",
+            """
+            {"name":"%s-%s","image":"registry.example.com/platform/%s:1","replicas":3,
+             "spec":{"application":"%s","resources":{"requests":{"cpu":"10m","memory":"64Mi"},
+                                                     "limits":{"cpu":"100m","memory":"64Mi"}}}}"""
+                .formatted(app, service, service, app),
+            201);
+      }
+      for (String service : layer) {
+        while (!send(
+                clusters,
+                token,
+                "GET",
+                "/workloads/" + TENANT + "/" + app + "-" + service,
+                null,
+                200)
+            .contains("\"ready\":3,")) {
+          Thread.sleep(1000);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static JsonNode awaitEnded(String orchestrator, String token, long id) {
+    await()
+        .atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                AppOperations.ended(
+                    AppOperations.JSON.readTree(
+                        send(orchestrator, token, "GET", "/operations/" + id, null, 200))));
+    return AppOperations.JSON.readTree(
+        send(orchestrator, token, "GET", "/operations/" + id, null, 200));
+  }
+
+  private static String send(
+      String base, String token, String method, String path, String json, int expected) {
+    HttpResponse<String> response =
+        ServiceContract.send(ServiceContract.request(method, base + path, token, json).build());
+    assertThat(response.statusCode())
+        .as(method + " " + path + ": " + response.body())
+        .isEqualTo(expected);
+    return response.body();
+  }
+}
