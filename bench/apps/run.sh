@@ -4,7 +4,7 @@
 # average, started at once. Last line:
 #   apps apps=<n> services=<m> all_ready_s=<x> overhead_s=<y>
 # The line before: the peer (a deploy-and-poll script per application) and the ratio.
-# Knob: BENCH_APPS (50). Needs MariaDB, etcd, Kafka, BIND and the registries: starts them with
+# Knobs: BENCH_APPS (50), BENCH_RECONCILE_INTERVAL (cluster-service's full rounds, 5s). Needs MariaDB, etcd, Kafka, BIND and the registries: starts them with
 # scripts/infra.sh when they are not running.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -15,6 +15,6 @@ mvn -B -q -ntp install -pl e2e -am -DskipTests -Dspotless.check.skip=true >/dev/
 rm -f e2e/target/apps-bench.txt
 mvn -B -q -ntp verify -pl e2e -Dspotless.check.skip=true -Dit.test=AppsBenchmark \
   -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
-  -De2e.pod-ready-delay=2s -De2e.nodes=10 -Dbench.apps="${BENCH_APPS:-50}" \
+  -De2e.pod-ready-delay=2s -De2e.nodes=10 -De2e.reconcile-interval="${BENCH_RECONCILE_INTERVAL:-5s}" -Dbench.apps="${BENCH_APPS:-50}" \
   >/tmp/apps-bench-maven.log 2>&1 || { tail -n 60 /tmp/apps-bench-maven.log; exit 1; }
 cat e2e/target/apps-bench.txt

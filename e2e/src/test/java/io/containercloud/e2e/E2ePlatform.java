@@ -310,6 +310,8 @@ final class E2ePlatform {
         "platform.cluster.credentials-key=" + randomKey(),
         "platform.cluster.leader.election=/e2e/" + run + "/cluster-service/leader",
         "platform.cluster.failover.quiet-period=10s",
+        "platform.cluster.workloads.reconcile-interval="
+            + System.getProperty("e2e.reconcile-interval", "5s"),
         "platform.cluster.image-follow.consumer-group=e2e-image-follow-" + run,
         "platform.cluster.image-events.consumer-group=e2e-image-events-" + run);
     launch(

@@ -2,6 +2,7 @@ package io.containercloud.orchestrator.operation;
 
 import io.containercloud.common.leader.Leadership;
 import io.containercloud.common.loop.BackgroundLoop;
+import io.containercloud.common.loop.RoundWorkers;
 import io.containercloud.orchestrator.application.ApplicationRepository;
 import io.containercloud.orchestrator.operation.model.Action;
 import io.containercloud.orchestrator.operation.model.Operation;
@@ -14,12 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -53,7 +49,7 @@ class OperationRunner extends BackgroundLoop {
   private final Map<String, Long> awaited = new ConcurrentHashMap<>();
 
   private volatile Instant nextFullRound = Instant.EPOCH;
-  private volatile ExecutorService workers;
+  private final RoundWorkers workers;
 
   OperationRunner(
       OperationRepository repository,
@@ -75,6 +71,7 @@ class OperationRunner extends BackgroundLoop {
     this.tx = tx;
     this.statuses = statuses;
     this.properties = properties;
+    this.workers = new RoundWorkers("operation-step", properties.parallelism());
     statuses.onChange(
         workload -> {
           Long operation = awaited.get(workload);
@@ -94,21 +91,14 @@ class OperationRunner extends BackgroundLoop {
 
   @Override
   public void start() {
-    workers =
-        Executors.newFixedThreadPool(
-            properties.parallelism(),
-            r -> {
-              Thread thread = new Thread(r, "operation-step");
-              thread.setDaemon(true);
-              return thread;
-            });
+    workers.start();
     super.start();
   }
 
   @Override
   public void stop() {
     super.stop();
-    workers.shutdownNow();
+    workers.stop();
   }
 
   @Override
@@ -116,23 +106,11 @@ class OperationRunner extends BackgroundLoop {
     if (!leadership.isLeader()) {
       return false;
     }
-    List<Callable<Void>> work = new ArrayList<>();
+    List<Runnable> work = new ArrayList<>();
     for (long id : due()) {
-      work.add(
-          () -> {
-            advance(id);
-            return null;
-          });
+      work.add(() -> advance(id));
     }
-    try {
-      for (Future<Void> done : workers.invokeAll(work)) {
-        done.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("operation round failed", e.getCause());
-    }
+    workers.runAll(work);
     return !touched.isEmpty();
   }
 

@@ -13,6 +13,7 @@ import io.containercloud.cluster.workload.model.Workload;
 import io.containercloud.common.event.contract.WorkloadStatus;
 import io.containercloud.common.leader.Leadership;
 import io.containercloud.common.loop.BackgroundLoop;
+import io.containercloud.common.loop.RoundWorkers;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
@@ -32,12 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -76,7 +72,7 @@ class Reconciler extends BackgroundLoop {
   private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
   private final Set<String> touched = ConcurrentHashMap.newKeySet();
   private volatile Instant nextFullRound = Instant.EPOCH;
-  private volatile ExecutorService workers;
+  private final RoundWorkers workers;
 
   Reconciler(
       WorkloadRepository repository,
@@ -104,19 +100,13 @@ class Reconciler extends BackgroundLoop {
     this.leadership = leadership;
     this.tx = tx;
     this.properties = properties;
+    this.workers = new RoundWorkers("workload-reconcile", properties.parallelism());
   }
 
   /** Workers are made at each start: a stop shuts them down, a later start (a pause) resumes. */
   @Override
   public void start() {
-    workers =
-        Executors.newFixedThreadPool(
-            properties.parallelism(),
-            r -> {
-              Thread thread = new Thread(r, "workload-reconcile");
-              thread.setDaemon(true);
-              return thread;
-            });
+    workers.start();
     super.start();
   }
 
@@ -159,7 +149,7 @@ class Reconciler extends BackgroundLoop {
     }
     Set<String> failed = states.failed();
     RoomRegistries.Rooms rooms = roomRegistries.rooms();
-    List<Callable<Void>> work = new ArrayList<>();
+    List<Runnable> work = new ArrayList<>();
     for (Workload workload : due()) {
       work.add(
           () -> {
@@ -169,19 +159,10 @@ class Reconciler extends BackgroundLoop {
               advanceRollout(workload, rooms);
               reconcile(repository.find(workload.id()).orElse(workload), failed, rooms);
             }
-            return null;
           });
     }
     // workloads are independent: side by side, a round takes as long as the slowest few
-    try {
-      for (Future<Void> done : workers.invokeAll(work)) {
-        done.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("reconcile round failed", e.getCause());
-    }
+    workers.runAll(work);
     return !touched.isEmpty();
   }
 
@@ -205,7 +186,7 @@ class Reconciler extends BackgroundLoop {
   @Override
   public void stop() {
     super.stop();
-    workers.shutdownNow();
+    workers.stop();
   }
 
   private void reconcile(Workload workload, Set<String> failed, RoomRegistries.Rooms rooms) {
