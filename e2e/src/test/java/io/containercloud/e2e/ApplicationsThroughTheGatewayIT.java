@@ -294,6 +294,61 @@ class ApplicationsThroughTheGatewayIT {
   }
 
   @Test
+  void aCancelStartsNoFurtherStepWhileTheRunningOneFinishesAndASecondRequestIsRefused() {
+    String app = "halt-" + platform.run;
+    Session admin = platform.admin();
+    for (String room : E2ePlatform.ROOMS) {
+      platform.holdUnready(room, "platform", app + "-db", true);
+    }
+    admin.ok(
+        "POST",
+        "/api/apps/applications",
+        application(
+            app,
+            service("db", "registry.example.com/platform/db:1", null),
+            service("web", "registry.example.com/platform/web:1", null, "db")));
+    long id = request(admin, "platform", app, "{\"action\":\"start\"}");
+
+    HttpResponse<String> second =
+        admin.send(
+            "POST",
+            "/api/apps/applications/platform/" + app + "/operations",
+            "{\"action\":\"stop\"}");
+    assertThat(second.statusCode()).isEqualTo(409);
+    assertThat(second.body()).contains("\"code\":\"operation-running\"", "\"operation\":" + id);
+
+    await()
+        .atMost(LIMIT)
+        .until(
+            () ->
+                AppOperations.operation(admin, id)
+                    .get("steps")
+                    .get(0)
+                    .get("state")
+                    .asString()
+                    .equals("running"));
+    admin.ok("POST", "/api/apps/operations/" + id + "/cancel", null);
+    for (String room : E2ePlatform.ROOMS) {
+      platform.holdUnready(room, "platform", app + "-db", false);
+    }
+    JsonNode cancelled = awaitEnded(admin, id, LIMIT);
+
+    assertState(cancelled, "cancelled");
+    assertThat(cancelled.get("cancelRequested").asBoolean()).isTrue();
+    assertThat(cancelled.get("steps").get(0).get("state").asString())
+        .as("the running step finished")
+        .isEqualTo("done");
+    assertThat(cancelled.get("steps").get(1).get("state").asString()).isEqualTo("cancelled");
+    assertThat(
+            admin
+                .send("GET", "/api/clusters/workloads/platform/" + app + "-web", null)
+                .statusCode())
+        .isEqualTo(404);
+    assertThat(admin.send("POST", "/api/apps/operations/" + id + "/cancel", null).statusCode())
+        .isEqualTo(409);
+  }
+
+  @Test
   void anotherTenantCanNeitherSeeNorOperateTheApplication() {
     String tenant = "apps-b-" + platform.run;
     platform.ok("POST", "/api/admin/tenants", "{\"name\":\"" + tenant + "\"}");

@@ -81,7 +81,13 @@ public class Operations {
                 version =
                     applications
                         .update(locked.id(), version, definition, caller.user(), "upgrade")
-                        .orElseThrow(() -> ProblemException.conflict("stale-version", "retry"));
+                        .orElseThrow(
+                            () ->
+                                ProblemException.conflict(
+                                    "stale-version",
+                                    "Application '"
+                                        + locked.name()
+                                        + "' changed meanwhile; ask again."));
               }
               if (action == Action.DELETE) {
                 applications.markDeleting(locked.id());
