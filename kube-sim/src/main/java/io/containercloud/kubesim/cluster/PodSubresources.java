@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -28,7 +27,7 @@ import java.util.stream.Stream;
  * that container's start and exit) and {@code exec} (a small echo shell over the Kubernetes {@code
  * v4.channel.k8s.io} WebSocket protocol: channel 0 in, 1 stdout, 2 stderr, 3 the final status).
  */
-class PodSubresources extends KubernetesCrudDispatcher {
+class PodSubresources extends IndexedCrud {
 
   private static final Pattern SUBRESOURCE =
       Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/(exec|log)(\\?.*)?");

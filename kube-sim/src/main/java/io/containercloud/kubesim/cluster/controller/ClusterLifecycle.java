@@ -29,6 +29,7 @@ public final class ClusterLifecycle {
   private static final Duration REPORT_WINDOW = Duration.ofMinutes(1);
 
   private final KubernetesClient client;
+  private final Caches caches;
   private final String cluster;
   private final Duration tick;
   private final Clock clock = Clock.systemUTC();
@@ -51,6 +52,7 @@ public final class ClusterLifecycle {
       Duration tick,
       Duration jobDuration) {
     this.client = client;
+    this.caches = Caches.of(client);
     this.cluster = cluster;
     this.tick = tick;
     PodControl pods = new PodControl(index);
@@ -67,12 +69,15 @@ public final class ClusterLifecycle {
     }
   }
 
+  /** Fills the caches (their watches run from here on), then runs a round every tick. */
   public void start() {
+    caches.start();
     loop.scheduleWithFixedDelay(this::round, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public void stop() {
     loop.shutdownNow();
+    caches.stop();
   }
 
   /**
@@ -101,7 +106,7 @@ public final class ClusterLifecycle {
       Instant at, String namespace, String deployment, String event, String detail) {}
 
   private void round() {
-    Round round = new Round(client, clock.instant());
+    Round round = new Round(client, caches, clock.instant());
     controllers.forEach((controller, failures) -> step(controller, failures, round));
   }
 

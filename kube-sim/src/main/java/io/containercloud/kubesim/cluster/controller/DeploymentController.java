@@ -36,8 +36,7 @@ final class DeploymentController implements Controller {
   @Override
   public void reconcile(Round round) {
     List<Pod> pods = round.pods();
-    for (Deployment deployment :
-        round.client().apps().deployments().inAnyNamespace().list().getItems()) {
+    for (Deployment deployment : round.deployments()) {
       reconcile(round, deployment, pods);
     }
   }
@@ -84,17 +83,12 @@ final class DeploymentController implements Controller {
     if (status.equals(deployment.getStatus())) {
       return; // no write, no watch event, when nothing changed
     }
-    round
-        .client()
-        .apps()
-        .deployments()
-        .inNamespace(deployment.getMetadata().getNamespace())
-        .withName(deployment.getMetadata().getName())
-        .editStatus(
-            d -> {
-              d.setStatus(status);
-              return d;
-            });
+    round.editDeploymentStatus(
+        deployment,
+        d -> {
+          d.setStatus(status);
+          return d;
+        });
   }
 
   private static List<Pod> owned(Deployment deployment, List<Pod> pods) {

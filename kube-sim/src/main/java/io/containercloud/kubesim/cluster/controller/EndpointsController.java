@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ final class EndpointsController implements Controller {
   @Override
   public void reconcile(Round round) {
     List<Pod> pods = round.pods();
-    for (Service service : round.client().services().inAnyNamespace().list().getItems()) {
+    for (Service service : round.caches().services().list()) {
       Map<String, String> selector = service.getSpec().getSelector();
       if (selector != null && !selector.isEmpty()) {
         List<Pod> ready = readyPods(service, pods);
@@ -140,12 +141,15 @@ final class EndpointsController implements Controller {
 
   private static void apply(Round round, Endpoints wanted) {
     var endpoints = round.client().endpoints().inNamespace(wanted.getMetadata().getNamespace());
-    Endpoints current = endpoints.withName(wanted.getMetadata().getName()).get();
+    Cache<Endpoints> cache = round.caches().endpoints();
+    Endpoints current =
+        cache.get(wanted.getMetadata().getNamespace(), wanted.getMetadata().getName()).orElse(null);
     if (current == null) {
-      endpoints.resource(wanted).create();
+      cache.wrote(endpoints.resource(wanted).create());
     } else if (!Objects.equals(current.getSubsets(), wanted.getSubsets())) {
-      current.setSubsets(wanted.getSubsets());
-      endpoints.resource(current).update();
+      Endpoints changed = Serialization.clone(current); // the cache's own stays as it was
+      changed.setSubsets(wanted.getSubsets());
+      cache.wrote(endpoints.resource(changed).update());
     }
   }
 
@@ -157,14 +161,17 @@ final class EndpointsController implements Controller {
             .v1()
             .endpointSlices()
             .inNamespace(wanted.getMetadata().getNamespace());
-    EndpointSlice current = slices.withName(wanted.getMetadata().getName()).get();
+    Cache<EndpointSlice> cache = round.caches().slices();
+    EndpointSlice current =
+        cache.get(wanted.getMetadata().getNamespace(), wanted.getMetadata().getName()).orElse(null);
     if (current == null) {
-      slices.resource(wanted).create();
+      cache.wrote(slices.resource(wanted).create());
     } else if (!Objects.equals(current.getEndpoints(), wanted.getEndpoints())
         || !Objects.equals(current.getPorts(), wanted.getPorts())) {
-      current.setEndpoints(wanted.getEndpoints());
-      current.setPorts(wanted.getPorts());
-      slices.resource(current).update();
+      EndpointSlice changed = Serialization.clone(current);
+      changed.setEndpoints(wanted.getEndpoints());
+      changed.setPorts(wanted.getPorts());
+      cache.wrote(slices.resource(changed).update());
     }
   }
 }

@@ -34,7 +34,7 @@ final class JobController implements Controller {
   @Override
   public void reconcile(Round round) {
     List<Pod> pods = round.pods();
-    for (Job job : round.client().batch().v1().jobs().inAnyNamespace().list().getItems()) {
+    for (Job job : round.caches().jobs().list()) {
       if (!finished(job)) {
         reconcile(round, job, pods);
       }
@@ -124,41 +124,45 @@ final class JobController implements Controller {
   private static void writeStatus(Round round, Job job, int active, int succeeded, int failed) {
     String now = round.now().toString();
     round
-        .client()
-        .batch()
-        .v1()
+        .caches()
         .jobs()
-        .inNamespace(job.getMetadata().getNamespace())
-        .withName(job.getMetadata().getName())
-        .editStatus(
-            j -> {
-              var status =
-                  new JobStatusBuilder()
-                      .withStartTime(
-                          j.getStatus() != null && j.getStatus().getStartTime() != null
-                              ? j.getStatus().getStartTime()
-                              : now)
-                      .withActive(active)
-                      .withSucceeded(succeeded)
-                      .withFailed(failed);
-              if (succeeded > 0) {
-                status
-                    .withCompletionTime(now)
-                    .addNewCondition()
-                    .withType("Complete")
-                    .withStatus("True")
-                    .endCondition();
-              } else if (failed > 0) {
-                status
-                    .addNewCondition()
-                    .withType("Failed")
-                    .withStatus("True")
-                    .withReason("BackoffLimitExceeded")
-                    .endCondition();
-              }
-              j.setStatus(status.build());
-              return j;
-            });
+        .wrote(
+            round
+                .client()
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(job.getMetadata().getNamespace())
+                .withName(job.getMetadata().getName())
+                .editStatus(
+                    j -> {
+                      var status =
+                          new JobStatusBuilder()
+                              .withStartTime(
+                                  j.getStatus() != null && j.getStatus().getStartTime() != null
+                                      ? j.getStatus().getStartTime()
+                                      : now)
+                              .withActive(active)
+                              .withSucceeded(succeeded)
+                              .withFailed(failed);
+                      if (succeeded > 0) {
+                        status
+                            .withCompletionTime(now)
+                            .addNewCondition()
+                            .withType("Complete")
+                            .withStatus("True")
+                            .endCondition();
+                      } else if (failed > 0) {
+                        status
+                            .addNewCondition()
+                            .withType("Failed")
+                            .withStatus("True")
+                            .withReason("BackoffLimitExceeded")
+                            .endCondition();
+                      }
+                      j.setStatus(status.build());
+                      return j;
+                    }));
   }
 
   private Duration duration(Job job) {

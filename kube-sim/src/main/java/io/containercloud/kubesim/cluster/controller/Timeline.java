@@ -30,8 +30,7 @@ final class Timeline implements Controller {
   @Override
   public void reconcile(Round round) {
     Set<String> present = new HashSet<>();
-    for (Deployment deployment :
-        round.client().apps().deployments().inAnyNamespace().list().getItems()) {
+    for (Deployment deployment : round.deployments()) {
       String namespace = deployment.getMetadata().getNamespace();
       String name = deployment.getMetadata().getName();
       String key = namespace + "/" + name;
