@@ -51,9 +51,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * reconcile is retried with an exponential backoff capped at {@code max-backoff}.
  *
  * <p>A round covers every workload each {@code reconcile-interval}; in between, a workload that was
- * {@link #touch touched} (changed through the API, or its Deployment changed in a cluster, as
- * {@link DeploymentWatch} sees) is reconciled on its own at once. When what a workload's clusters
- * run changes (Ready replicas, a rollout settling, an error), {@code workload.status} says so.
+ * {@link #touch touched} (changed through the API, or its Deployment or Endpoints changed in a
+ * cluster, as {@link ClusterCaches} sees) is reconciled on its own at once. What the clusters run
+ * is read from those caches. When what a workload's clusters run changes (Ready replicas, a rollout
+ * settling, an error), {@code workload.status} says so.
  */
 @Component
 class Reconciler extends BackgroundLoop {
@@ -68,6 +69,7 @@ class Reconciler extends BackgroundLoop {
   private final Leadership leadership;
   private final TransactionTemplate tx;
   private final WorkloadProperties properties;
+  private final ClusterCaches caches;
   private final Clock clock = Clock.systemUTC();
   private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
   private final Set<String> touched = ConcurrentHashMap.newKeySet();
@@ -84,7 +86,8 @@ class Reconciler extends BackgroundLoop {
       ImageGate gate,
       Leadership leadership,
       TransactionTemplate tx,
-      WorkloadProperties properties) {
+      WorkloadProperties properties,
+      ClusterCaches caches) {
     super(
         "workload-reconciler",
         properties.reconcileInterval(),
@@ -100,6 +103,8 @@ class Reconciler extends BackgroundLoop {
     this.leadership = leadership;
     this.tx = tx;
     this.properties = properties;
+    this.caches = caches;
+    caches.onChange(this::touch);
     this.workers = new RoundWorkers("workload-reconcile", properties.parallelism());
   }
 
@@ -209,10 +214,12 @@ class Reconciler extends BackgroundLoop {
         // a failed-over cluster serves nothing, whatever runs there until it is emptied
         int serving = failed.contains(placed.cluster()) ? 0 : seen.ready();
         ready.put(placed.cluster(), serving);
-        repository.recordStatus(
-            workload.id(),
-            placed.cluster(),
-            ReconcileOutcome.reconciled(serving, seen.settled(), now));
+        if (!unchanged(placed, serving, seen.settled(), now)) {
+          repository.recordStatus(
+              workload.id(),
+              placed.cluster(),
+              ReconcileOutcome.reconciled(serving, seen.settled(), now));
+        }
         changed |=
             serving != placed.ready()
                 || seen.settled() != placed.settled()
@@ -244,6 +251,18 @@ class Reconciler extends BackgroundLoop {
         touch(workload.tenant(), workload.name());
       }
     }
+  }
+
+  /**
+   * Nothing new to record: the same readiness, no error, and a record recent enough that the API's
+   * {@code reconciledAt} stays within one interval (touches come far more often than that).
+   */
+  private boolean unchanged(Workload.Placed placed, int ready, boolean settled, Instant now) {
+    return placed.lastError() == null
+        && placed.ready() == ready
+        && placed.settled() == settled
+        && placed.reconciledAt() != null
+        && placed.reconciledAt().isAfter(now.minus(properties.reconcileInterval()));
   }
 
   private static WorkloadStatus status(Workload workload) {
@@ -294,11 +313,13 @@ class Reconciler extends BackgroundLoop {
       Workload.Placed placed,
       Map<String, Integer> ready,
       RoomRegistries.Rooms rooms) {
-    KubernetesClient client = clients.client(placed.cluster());
+    String cluster = placed.cluster();
+    KubernetesClient client = clients.client(cluster);
     String namespace = workload.tenant();
-    ensureNamespace(client, placed.cluster(), namespace);
+    ensureNamespace(client, cluster, namespace);
     var deployments = client.apps().deployments().inNamespace(namespace);
-    Deployment existing = deployments.withName(workload.name()).get();
+    Deployment existing =
+        caches.deployment(client, cluster, namespace, workload.name()).orElse(null);
     int replicas =
         Handover.replicas(
             placed.cluster(),
@@ -311,17 +332,18 @@ class Reconciler extends BackgroundLoop {
     Deployment desired = Manifests.deployment(workload, image, replicas, properties);
     boolean wrote = false;
     if (existing == null) {
-      deployments.resource(desired).create();
+      caches.wrote(cluster, deployments.resource(desired).create());
       wrote = true;
     } else if (!applied(existing).equals(applied(desired))) {
-      existing.getMetadata().setLabels(desired.getMetadata().getLabels());
-      existing.getMetadata().setAnnotations(desired.getMetadata().getAnnotations());
-      existing.setSpec(desired.getSpec());
-      deployments.resource(existing).update();
+      Deployment changed = client.getKubernetesSerialization().clone(existing); // not the cache's
+      changed.getMetadata().setLabels(desired.getMetadata().getLabels());
+      changed.getMetadata().setAnnotations(desired.getMetadata().getAnnotations());
+      changed.setSpec(desired.getSpec());
+      caches.wrote(cluster, deployments.resource(changed).update());
       wrote = true;
     }
     if (!workload.spec().ports().isEmpty()) { // a worker without ports needs no Service
-      applyService(client, namespace, Manifests.service(workload));
+      applyService(client, cluster, namespace, Manifests.service(workload));
     }
     DeploymentStatus status = existing == null ? null : existing.getStatus();
     Rollout.Observed observed =
@@ -335,21 +357,24 @@ class Reconciler extends BackgroundLoop {
                 count(status.getReadyReplicas()));
     int readyNow = observed == null ? 0 : observed.readyReplicas();
     boolean settled = Rollout.settled(placed.replicas(), replicas, wrote, observed);
-    return new Seen(readyNow, settled, addresses(client, namespace, workload.name()));
+    return new Seen(readyNow, settled, addresses(client, cluster, namespace, workload.name()));
   }
 
-  private static void applyService(KubernetesClient client, String namespace, Service service) {
+  private void applyService(
+      KubernetesClient client, String cluster, String namespace, Service service) {
     var services = client.services().inNamespace(namespace);
-    Service current = services.withName(service.getMetadata().getName()).get();
+    Service current =
+        caches.service(client, cluster, namespace, service.getMetadata().getName()).orElse(null);
     if (current == null) {
-      services.resource(service).create();
+      caches.wrote(cluster, services.resource(service).create());
     } else if (!applied(current).equals(applied(service))) {
+      Service changed = client.getKubernetesSerialization().clone(current);
       service.getSpec().setClusterIP(current.getSpec().getClusterIP());
       service.getSpec().setClusterIPs(current.getSpec().getClusterIPs());
-      current.getMetadata().setLabels(service.getMetadata().getLabels());
-      current.getMetadata().setAnnotations(service.getMetadata().getAnnotations());
-      current.setSpec(service.getSpec());
-      services.resource(current).update();
+      changed.getMetadata().setLabels(service.getMetadata().getLabels());
+      changed.getMetadata().setAnnotations(service.getMetadata().getAnnotations());
+      changed.setSpec(service.getSpec());
+      caches.wrote(cluster, services.resource(changed).update());
     }
   }
 
@@ -372,8 +397,9 @@ class Reconciler extends BackgroundLoop {
     namespaces.add(cluster + "/" + namespace);
   }
 
-  private static List<String> addresses(KubernetesClient client, String namespace, String name) {
-    Endpoints endpoints = client.endpoints().inNamespace(namespace).withName(name).get();
+  private List<String> addresses(
+      KubernetesClient client, String cluster, String namespace, String name) {
+    Endpoints endpoints = caches.endpoints(client, cluster, namespace, name).orElse(null);
     if (endpoints == null || endpoints.getSubsets() == null) {
       return List.of();
     }
@@ -450,6 +476,7 @@ class Reconciler extends BackgroundLoop {
             .withName(workload.name())
             .delete();
         client.services().inNamespace(workload.tenant()).withName(workload.name()).delete();
+        caches.deleted(placed.cluster(), workload.tenant(), workload.name());
         tx.executeWithoutResult(
             status -> {
               repository.deletePlacement(workload.id(), placed.cluster());

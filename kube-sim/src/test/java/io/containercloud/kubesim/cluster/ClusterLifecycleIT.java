@@ -74,6 +74,18 @@ class ClusterLifecycleIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> readyReplicas("api") == 5);
     client.apps().deployments().inNamespace("shop").withName("api").scale(2);
     await().atMost(Duration.ofSeconds(10)).until(() -> pods("api").size() == 2);
+
+    // deleted, its pods go as well (background propagation), and none is made again
+    client.apps().deployments().inNamespace("shop").withName("api").delete();
+    await().atMost(Duration.ofSeconds(10)).until(() -> pods("api").isEmpty());
+    client
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .resource(deployment("other", 1, "1", "app:1"))
+        .create();
+    await().atMost(Duration.ofSeconds(10)).until(() -> readyReplicas("other") == 1);
+    assertThat(pods("api")).isEmpty();
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.containercloud.kubesim.cluster.controller;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +19,9 @@ import java.util.concurrent.TimeUnit;
  * holds (listing them every tick made a quiet cluster of 750 Deployments spend a core). The
  * controllers' own writes are seen at once, before their watch event arrives, so a round never acts
  * twice on what it already did; each is dropped as soon as the watch brings that version or a newer
- * one.
+ * one. A write whose answer comes back after the watch already brought a newer version or the
+ * object's deletion (answers and events travel on different connections) is not taken: it would
+ * show an object the cluster no longer has.
  *
  * <p>Objects handed out are the cache's own: copy before changing one.
  */
@@ -28,6 +32,13 @@ final class Cache<T extends HasMetadata> {
 
   private final SharedIndexInformer<T> informer;
   private final Map<String, Written<T>> written = new ConcurrentHashMap<>();
+
+  /** The version each object had when the watch saw it deleted, kept for {@link #GONE_KEPT}. */
+  private final Map<String, Gone> gone = new ConcurrentHashMap<>();
+
+  private record Gone(long version, Instant at) {}
+
+  private static final Duration GONE_KEPT = Duration.ofMinutes(1);
 
   Cache(SharedIndexInformer<T> informer) {
     this.informer = informer;
@@ -45,6 +56,9 @@ final class Cache<T extends HasMetadata> {
 
           @Override
           public void onDelete(T object, boolean finalStateUnknown) {
+            Instant now = Instant.now();
+            gone.values().removeIf(g -> g.at().isBefore(now.minus(GONE_KEPT)));
+            gone.put(key(object), new Gone(version(object), now));
             caughtUp(object);
           }
         });
@@ -98,13 +112,30 @@ final class Cache<T extends HasMetadata> {
 
   /** What the API answered to a create, update or status write of ours. */
   T wrote(T object) {
-    written.put(key(object), new Written<>(object, version(object)));
+    remember(object, new Written<>(object, version(object)));
     return object;
   }
 
   /** An object of ours just deleted, as it was when we last saw it. */
   void deleted(T object) {
-    written.put(key(object), new Written<>(null, version(object)));
+    remember(object, new Written<>(null, version(object)));
+  }
+
+  private void remember(T object, Written<T> mine) {
+    String key = key(object);
+    written.put(key, mine);
+    // looked at after the put: an event handled in between has either dropped it or is seen here
+    if (watched(key, mine.version())) {
+      written.remove(key, mine);
+    }
+  }
+
+  /** Whether the watch has brought this version of the object, a newer one, or its deletion. */
+  private boolean watched(String key, long version) {
+    T cached = informer.getStore().getByKey(key);
+    Gone deleted = gone.get(key);
+    return (cached != null && version(cached) >= version)
+        || (deleted != null && deleted.version() >= version);
   }
 
   private void caughtUp(T object) {

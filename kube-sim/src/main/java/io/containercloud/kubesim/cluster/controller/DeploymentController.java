@@ -10,15 +10,18 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The Deployment controller, with the ReplicaSets folded in: each Deployment gets pods of its
  * current template (told apart by {@value #TEMPLATE_HASH}) up to its replicas, replaces pods of
  * older templates by the {@link RollingUpdate} rules on any template change, and its status counts
- * replicas, updated, ready, available and unavailable ones.
+ * replicas, updated, ready, available and unavailable ones. The pods of a Deployment that is gone
+ * are deleted, as the garbage collector does for a Deployment deleted with background propagation.
  */
 final class DeploymentController implements Controller {
 
@@ -36,9 +39,18 @@ final class DeploymentController implements Controller {
   @Override
   public void reconcile(Round round) {
     List<Pod> pods = round.pods();
+    Set<String> deployments = new HashSet<>();
     for (Deployment deployment : round.deployments()) {
+      deployments.add(
+          deployment.getMetadata().getNamespace() + "/" + deployment.getMetadata().getName());
       reconcile(round, deployment, pods);
     }
+    // the garbage collector's part: a deleted Deployment's pods go too (background propagation)
+    pods.stream()
+        .filter(p -> Pods.label(p, OWNER) != null)
+        .filter(
+            p -> !deployments.contains(p.getMetadata().getNamespace() + "/" + Pods.label(p, OWNER)))
+        .forEach(p -> podControl.delete(round, p));
   }
 
   private void reconcile(Round round, Deployment deployment, List<Pod> pods) {

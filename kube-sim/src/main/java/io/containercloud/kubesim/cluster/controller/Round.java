@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -64,25 +65,43 @@ final class Round {
   }
 
   void editPodStatus(Pod pod, UnaryOperator<Pod> edit) {
-    caches
-        .pods()
-        .wrote(
-            client
+    ifStillThere(
+        () ->
+            caches
                 .pods()
-                .inNamespace(pod.getMetadata().getNamespace())
-                .withName(pod.getMetadata().getName())
-                .editStatus(edit));
+                .wrote(
+                    client
+                        .pods()
+                        .inNamespace(pod.getMetadata().getNamespace())
+                        .withName(pod.getMetadata().getName())
+                        .editStatus(edit)));
   }
 
   void editDeploymentStatus(Deployment deployment, UnaryOperator<Deployment> edit) {
-    caches
-        .deployments()
-        .wrote(
-            client
-                .apps()
+    ifStillThere(
+        () ->
+            caches
                 .deployments()
-                .inNamespace(deployment.getMetadata().getNamespace())
-                .withName(deployment.getMetadata().getName())
-                .editStatus(edit));
+                .wrote(
+                    client
+                        .apps()
+                        .deployments()
+                        .inNamespace(deployment.getMetadata().getNamespace())
+                        .withName(deployment.getMetadata().getName())
+                        .editStatus(edit)));
+  }
+
+  /**
+   * A status write to an object deleted since the cache showed it is no failure: the watch brings
+   * the deletion, and the rest of the round goes on.
+   */
+  private static void ifStillThere(Runnable write) {
+    try {
+      write.run();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
   }
 }

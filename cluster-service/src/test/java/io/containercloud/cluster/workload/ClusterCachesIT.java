@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * With full reconcile rounds a minute apart, what changes in the clusters is still seen at once:
- * the leader watches the platform's Deployments and reconciles the workload whose Deployment moved.
+ * the leader watches the platform's Deployments and Endpoints and reconciles the workload whose
+ * objects moved, reading them from those watched copies.
  */
-class DeploymentWatchIT {
+class ClusterCachesIT {
 
   private static final String ADMIN = TestTokens.token("root", "platform", Role.PLATFORM_ADMIN);
   private static final String DEV = TestTokens.token("dana", "tenant-a", Role.DEVELOPER);
