@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -32,6 +33,11 @@ final class DeploymentController implements Controller {
 
   private final PodControl podControl;
 
+  /** The last template hashed per Deployment, by the cache's copy of the template. */
+  private final Map<String, Hashed> hashes = new HashMap<>();
+
+  private record Hashed(PodTemplateSpec template, String hash) {}
+
   DeploymentController(PodControl podControl) {
     this.podControl = podControl;
   }
@@ -39,23 +45,35 @@ final class DeploymentController implements Controller {
   @Override
   public void reconcile(Round round) {
     List<Pod> pods = round.pods();
+    // by owner once, not a pass over every pod per Deployment
+    Map<String, List<Pod>> byOwner = new HashMap<>();
+    for (Pod pod : pods) {
+      String owner = Pods.label(pod, OWNER);
+      if (owner != null && !Pods.deleting(pod)) {
+        byOwner
+            .computeIfAbsent(pod.getMetadata().getNamespace() + "/" + owner, k -> new ArrayList<>())
+            .add(pod);
+      }
+    }
     Set<String> deployments = new HashSet<>();
     for (Deployment deployment : round.deployments()) {
-      deployments.add(
-          deployment.getMetadata().getNamespace() + "/" + deployment.getMetadata().getName());
-      reconcile(round, deployment, pods);
+      String key =
+          deployment.getMetadata().getNamespace() + "/" + deployment.getMetadata().getName();
+      deployments.add(key);
+      reconcile(round, deployment, byOwner.getOrDefault(key, List.of()), pods);
     }
+    hashes.keySet().retainAll(deployments);
     // the garbage collector's part: a deleted Deployment's pods go too (background propagation)
-    pods.stream()
-        .filter(p -> Pods.label(p, OWNER) != null)
-        .filter(
-            p -> !deployments.contains(p.getMetadata().getNamespace() + "/" + Pods.label(p, OWNER)))
-        .forEach(p -> podControl.delete(round, p));
+    byOwner.forEach(
+        (owner, orphans) -> {
+          if (!deployments.contains(owner)) {
+            orphans.forEach(p -> podControl.delete(round, p));
+          }
+        });
   }
 
-  private void reconcile(Round round, Deployment deployment, List<Pod> pods) {
-    String hash = hash(deployment.getSpec().getTemplate());
-    List<Pod> owned = owned(deployment, pods);
+  private void reconcile(Round round, Deployment deployment, List<Pod> owned, List<Pod> pods) {
+    String hash = hash(deployment);
     List<Pod> current =
         owned.stream().filter(p -> hash.equals(Pods.label(p, TEMPLATE_HASH))).toList();
     List<Pod> old = owned.stream().filter(p -> !hash.equals(Pods.label(p, TEMPLATE_HASH))).toList();
@@ -103,16 +121,6 @@ final class DeploymentController implements Controller {
         });
   }
 
-  private static List<Pod> owned(Deployment deployment, List<Pod> pods) {
-    String namespace = deployment.getMetadata().getNamespace();
-    String name = deployment.getMetadata().getName();
-    return pods.stream()
-        .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
-        .filter(p -> name.equals(Pods.label(p, OWNER)))
-        .filter(p -> !Pods.deleting(p))
-        .toList();
-  }
-
   private static PodControl.Owner owner(Deployment deployment, String hash) {
     String name = deployment.getMetadata().getName();
     return new PodControl.Owner(
@@ -121,6 +129,22 @@ final class DeploymentController implements Controller {
         deployment.getSpec().getTemplate(),
         name + "-" + hash,
         Map.of(TEMPLATE_HASH, hash, OWNER, name));
+  }
+
+  /**
+   * The template's hash, worked out again only when the cache holds a new copy of the Deployment
+   * (hashing every Deployment's template every tick was a good part of a busy cluster's rounds).
+   */
+  private String hash(Deployment deployment) {
+    String key = deployment.getMetadata().getNamespace() + "/" + deployment.getMetadata().getName();
+    PodTemplateSpec template = deployment.getSpec().getTemplate();
+    Hashed known = hashes.get(key);
+    if (known != null && known.template() == template) {
+      return known.hash();
+    }
+    String hash = hash(template);
+    hashes.put(key, new Hashed(template, hash));
+    return hash;
   }
 
   private static String hash(PodTemplateSpec template) {

@@ -64,7 +64,14 @@ final class Round {
     caches.pods().deleted(pod);
   }
 
+  /**
+   * Writes the status {@code edit} makes of a copy of the cached pod, in one request with the
+   * cache's resource version (no read first): the edits are whole statuses worked out from that
+   * copy, so a write over a newer version would be wrong and is refused, and the next round works
+   * it out again.
+   */
   void editPodStatus(Pod pod, UnaryOperator<Pod> edit) {
+    Pod edited = edit.apply(client.getKubernetesSerialization().clone(pod));
     ifStillThere(
         () ->
             caches
@@ -73,11 +80,12 @@ final class Round {
                     client
                         .pods()
                         .inNamespace(pod.getMetadata().getNamespace())
-                        .withName(pod.getMetadata().getName())
-                        .editStatus(edit)));
+                        .resource(edited)
+                        .updateStatus()));
   }
 
   void editDeploymentStatus(Deployment deployment, UnaryOperator<Deployment> edit) {
+    Deployment edited = edit.apply(client.getKubernetesSerialization().clone(deployment));
     ifStillThere(
         () ->
             caches
@@ -87,19 +95,19 @@ final class Round {
                         .apps()
                         .deployments()
                         .inNamespace(deployment.getMetadata().getNamespace())
-                        .withName(deployment.getMetadata().getName())
-                        .editStatus(edit)));
+                        .resource(edited)
+                        .updateStatus()));
   }
 
   /**
-   * A status write to an object deleted since the cache showed it is no failure: the watch brings
-   * the deletion, and the rest of the round goes on.
+   * A status write to an object deleted or changed since the cache showed it is no failure: the
+   * watch brings the change, and the rest of the round goes on.
    */
   private static void ifStillThere(Runnable write) {
     try {
       write.run();
     } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
+      if (e.getCode() != 404 && e.getCode() != 409) {
         throw e;
       }
     }
