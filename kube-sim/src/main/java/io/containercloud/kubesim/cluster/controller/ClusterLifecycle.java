@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,9 @@ public final class ClusterLifecycle {
   private static final Logger log = LoggerFactory.getLogger(ClusterLifecycle.class);
   private static final Duration REPORT_WINDOW = Duration.ofMinutes(1);
 
+  /** Writes of a round sent side by side, per cluster. */
+  private static final int WRITERS = 4;
+
   private final KubernetesClient client;
   private final Caches caches;
   private final String cluster;
@@ -38,6 +42,7 @@ public final class ClusterLifecycle {
   private final Kubelet kubelet;
   private final Map<Controller, FailureThrottle> controllers = new LinkedHashMap<>();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+  private final ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
 
   /**
    * @param index the cluster's place among its siblings (0 first), for its pod addresses
@@ -77,6 +82,7 @@ public final class ClusterLifecycle {
 
   public void stop() {
     loop.shutdownNow();
+    writers.shutdownNow();
     caches.stop();
   }
 
@@ -106,13 +112,17 @@ public final class ClusterLifecycle {
       Instant at, String namespace, String deployment, String event, String detail) {}
 
   private void round() {
-    Round round = new Round(client, caches, clock.instant());
+    Round round = new Round(client, caches, clock.instant(), writers);
     controllers.forEach((controller, failures) -> step(controller, failures, round));
   }
 
   private void step(Controller controller, FailureThrottle failures, Round round) {
     try {
-      controller.reconcile(round);
+      try {
+        controller.reconcile(round);
+      } finally {
+        round.awaitWrites(); // what the next controller reads is written
+      }
     } catch (RuntimeException e) {
       if (loop.isShutdown()) {
         return; // stopping: calls cut short by the interrupt or the closing client are no failure

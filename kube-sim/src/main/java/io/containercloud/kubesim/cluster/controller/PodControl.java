@@ -6,15 +6,12 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Creates and deletes the pods of the workload controllers, as Kubernetes' {@code PodControl} does.
@@ -24,8 +21,6 @@ import org.slf4j.LoggerFactory;
  * cluster, so they never repeat across owners.
  */
 final class PodControl {
-
-  private static final Logger log = LoggerFactory.getLogger(PodControl.class);
 
   private final int index;
   private final AtomicInteger names = new AtomicInteger();
@@ -66,11 +61,7 @@ final class PodControl {
   }
 
   void delete(Round round, Pod pod) {
-    try {
-      round.deletePod(pod);
-    } catch (KubernetesClientException e) {
-      log.debug("pod {} already gone", pod.getMetadata().getName(), e);
-    }
+    round.deletePod(pod); // one already gone is no failure
   }
 
   private Pod newPod(Owner owner) {

@@ -6,24 +6,72 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 
 /**
  * What one lifecycle round gives each controller: the cluster's API to write through, the round's
  * time, and what the cluster holds as the watched {@link Caches} show it (with the controllers' own
  * writes in at once, so each controller sees what the ones before it did).
+ *
+ * <p>Writes that depend on nothing else the controller does next (statuses, deletions, Endpoints,
+ * metrics) are sent side by side through {@link #write} and waited for when the controller's step
+ * ends ({@link #awaitWrites}): a round of a busy cluster is hundreds of such writes, and one after
+ * the other they made a pod's readiness seconds late. Pods are created one at a time, where the
+ * scheduler places them.
  */
 final class Round {
 
   private final KubernetesClient client;
   private final Caches caches;
   private final Instant now;
+  private final ExecutorService writers;
+  private final List<Future<?>> pending = new ArrayList<>();
 
-  Round(KubernetesClient client, Caches caches, Instant now) {
+  Round(KubernetesClient client, Caches caches, Instant now, ExecutorService writers) {
     this.client = client;
     this.caches = caches;
     this.now = now;
+    this.writers = writers;
+  }
+
+  /**
+   * Sends a write without waiting for it (one that finds its object gone or changed is dropped).
+   */
+  void write(Runnable write) {
+    pending.add(writers.submit(() -> ifStillThere(write)));
+  }
+
+  /** Waits for every write sent; the first that failed fails the step. */
+  void awaitWrites() {
+    RuntimeException failed = null;
+    try {
+      for (Future<?> write : pending) {
+        try {
+          write.get();
+        } catch (ExecutionException e) {
+          if (failed == null) {
+            failed =
+                e.getCause() instanceof RuntimeException cause
+                    ? cause
+                    : new IllegalStateException(e.getCause());
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      pending.forEach(write -> write.cancel(true));
+      throw new IllegalStateException("interrupted while writing", e);
+    } finally {
+      pending.clear();
+    }
+    if (failed != null) {
+      throw failed;
+    }
   }
 
   KubernetesClient client() {
@@ -60,8 +108,11 @@ final class Round {
   }
 
   void deletePod(Pod pod) {
-    client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).delete();
-    caches.pods().deleted(pod);
+    write(
+        () -> {
+          client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).delete();
+          caches.pods().deleted(pod);
+        });
   }
 
   /**
@@ -72,7 +123,7 @@ final class Round {
    */
   void editPodStatus(Pod pod, UnaryOperator<Pod> edit) {
     Pod edited = edit.apply(client.getKubernetesSerialization().clone(pod));
-    ifStillThere(
+    write(
         () ->
             caches
                 .pods()
@@ -86,7 +137,7 @@ final class Round {
 
   void editDeploymentStatus(Deployment deployment, UnaryOperator<Deployment> edit) {
     Deployment edited = edit.apply(client.getKubernetesSerialization().clone(deployment));
-    ifStillThere(
+    write(
         () ->
             caches
                 .deployments()
