@@ -3,7 +3,8 @@
 # with kube-sim's default readiness delay (2 s); 50 applications of 5 services, 2 layers deep on
 # average, started at once. Last line:
 #   apps apps=<n> services=<m> all_ready_s=<x> overhead_s=<y>
-# The line before: the peer (a deploy-and-poll script per application) and the ratio.
+# The lines before: where a step's time goes (p50/p95 from kube-sim's timeline), and the peer (a
+# deploy-and-poll script per application) with the ratio.
 # Knobs: BENCH_APPS (50), BENCH_RECONCILE_INTERVAL (cluster-service's full rounds, 5s). Needs MariaDB, etcd, Kafka, BIND and the registries: starts them with
 # scripts/infra.sh when they are not running.
 set -euo pipefail
