@@ -40,12 +40,6 @@ class ApplicationDrillsIT {
         service("c", "registry.example.com/platform/c:1", null, "b"));
   }
 
-  private void hold(String deployment, boolean held) {
-    for (String room : E2ePlatform.ROOMS) {
-      platform.holdUnready(room, "platform", deployment, held);
-    }
-  }
-
   /** Waits until the operation's step {@code seq} runs. */
   private static void awaitRunning(Session user, long id, int seq) {
     await()
@@ -65,13 +59,13 @@ class ApplicationDrillsIT {
     String app = "resume-" + platform.run;
     Session admin = platform.admin();
     admin.ok("POST", "/api/apps/applications", chain(app));
-    hold(app + "-b", true);
+    platform.holdUnready("platform", app + "-b", true);
     Instant from = Instant.now();
     long id = request(admin, "platform", app, "{\"action\":\"start\"}");
     awaitRunning(admin, id, 2);
 
     platform.orchestrator().kill();
-    hold(app + "-b", false);
+    platform.holdUnready("platform", app + "-b", false);
     platform.orchestrator().restart().awaitReady();
 
     JsonNode done = awaitEnded(admin, id, LIMIT);
@@ -96,12 +90,12 @@ class ApplicationDrillsIT {
     String app = "outage-" + platform.run;
     Session admin = platform.admin();
     admin.ok("POST", "/api/apps/applications", chain(app));
-    hold(app + "-a", true);
+    platform.holdUnready("platform", app + "-a", true);
     long id = request(admin, "platform", app, "{\"action\":\"start\"}");
     awaitRunning(admin, id, 1);
 
     platform.clusterService().close();
-    hold(app + "-a", false);
+    platform.holdUnready("platform", app + "-a", false);
     try {
       await()
           .atMost(Duration.ofSeconds(60))

@@ -252,9 +252,7 @@ class ApplicationsThroughTheGatewayIT {
   void aServiceThatNeverTurnsReadyFailsTheOperationAtItsStepAndTheRestStaysAsItWas() {
     String app = "stuck-" + platform.run;
     Session admin = platform.admin();
-    for (String room : E2ePlatform.ROOMS) {
-      platform.holdUnready(room, "platform", app + "-api", true);
-    }
+    platform.holdUnready("platform", app + "-api", true);
     admin.ok(
         "POST",
         "/api/apps/applications",
@@ -288,18 +286,14 @@ class ApplicationsThroughTheGatewayIT {
                 .send("GET", "/api/clusters/workloads/platform/" + app + "-web", null)
                 .statusCode())
         .isEqualTo(404);
-    for (String room : E2ePlatform.ROOMS) {
-      platform.holdUnready(room, "platform", app + "-api", false);
-    }
+    platform.holdUnready("platform", app + "-api", false);
   }
 
   @Test
   void aCancelStartsNoFurtherStepWhileTheRunningOneFinishesAndASecondRequestIsRefused() {
     String app = "halt-" + platform.run;
     Session admin = platform.admin();
-    for (String room : E2ePlatform.ROOMS) {
-      platform.holdUnready(room, "platform", app + "-db", true);
-    }
+    platform.holdUnready("platform", app + "-db", true);
     admin.ok(
         "POST",
         "/api/apps/applications",
@@ -328,9 +322,7 @@ class ApplicationsThroughTheGatewayIT {
                     .asString()
                     .equals("running"));
     admin.ok("POST", "/api/apps/operations/" + id + "/cancel", null);
-    for (String room : E2ePlatform.ROOMS) {
-      platform.holdUnready(room, "platform", app + "-db", false);
-    }
+    platform.holdUnready("platform", app + "-db", false);
     JsonNode cancelled = awaitEnded(admin, id, LIMIT);
 
     assertState(cancelled, "cancelled");

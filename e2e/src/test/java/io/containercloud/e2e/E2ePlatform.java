@@ -210,16 +210,18 @@ final class E2ePlatform {
   }
 
   /**
-   * A kube-sim drill: the Deployment's pods in {@code room} never turn Ready ({@code ready} false),
-   * or may again. Set before the Deployment exists, it holds its first pods too.
+   * A kube-sim drill: the Deployment's pods never turn Ready in any room ({@code held} true), or
+   * may again. Set before the Deployment exists, it holds its first pods too.
    */
-  void holdUnready(String room, String namespace, String deployment, boolean held) {
-    kubeSimAdmin(
-        "PUT",
-        "/clusters/" + room + "/readiness",
-        "{\"namespace\":\"%s\",\"deployment\":\"%s\",\"ready\":%s}"
-            .formatted(namespace, deployment, !held),
-        204);
+  void holdUnready(String namespace, String deployment, boolean held) {
+    for (String room : ROOMS) {
+      kubeSimAdmin(
+          "PUT",
+          "/clusters/" + room + "/readiness",
+          "{\"namespace\":\"%s\",\"deployment\":\"%s\",\"ready\":%s}"
+              .formatted(namespace, deployment, !held),
+          204);
+    }
   }
 
   /** What {@code room} saw happen to the Deployments of {@code namespace}, as kube-sim's JSON. */

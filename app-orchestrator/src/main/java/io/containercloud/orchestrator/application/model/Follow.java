@@ -1,5 +1,6 @@
 package io.containercloud.orchestrator.application.model;
 
+import io.containercloud.common.event.contract.ImageRepositories;
 import io.containercloud.common.event.contract.TagPatterns;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -11,21 +12,14 @@ import jakarta.validation.constraints.Pattern;
  */
 public record Follow(
     @NotNull
-        @Pattern(
-            regexp =
-                "(?=.{1,255}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"
-                    + "(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*){2,}",
-            message =
-                "must be a registry host and a repository in a project, without tag:"
-                    + " registry/project/name")
+        @Pattern(regexp = ImageRepositories.ALLOWED, message = ImageRepositories.ALLOWED_MESSAGE)
         String repository,
     @NotNull @Pattern(regexp = TagPatterns.ALLOWED, message = TagPatterns.ALLOWED_MESSAGE)
         String tagPattern) {
 
   /** The repository's project: the first path component after the registry. */
   public String project() {
-    String path = repository.substring(repository.indexOf('/') + 1);
-    return path.substring(0, path.indexOf('/'));
+    return ImageRepositories.project(repository);
   }
 
   /** Whether a push of {@code tag} to {@code registryAndRepository} concerns this service. */

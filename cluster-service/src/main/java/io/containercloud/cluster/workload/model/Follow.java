@@ -1,5 +1,6 @@
 package io.containercloud.cluster.workload.model;
 
+import io.containercloud.common.event.contract.ImageRepositories;
 import io.containercloud.common.event.contract.TagPatterns;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -14,23 +15,15 @@ import jakarta.validation.constraints.Pattern;
  *     for one ({@code v*}, {@code main-*})
  */
 public record Follow(
-    @NotNull @Pattern(regexp = Follow.REPOSITORY, message = Follow.REPOSITORY_MESSAGE)
+    @NotNull
+        @Pattern(regexp = ImageRepositories.ALLOWED, message = ImageRepositories.ALLOWED_MESSAGE)
         String repository,
     @NotNull @Pattern(regexp = TagPatterns.ALLOWED, message = TagPatterns.ALLOWED_MESSAGE)
         String tagPattern) {
 
-  static final String REPOSITORY =
-      "(?=.{1,255}$)"
-          + "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?"
-          + "(/[a-z0-9]+([._-][a-z0-9]+)*){2,}";
-
-  static final String REPOSITORY_MESSAGE =
-      "must be a registry host and a repository in a project, without tag: registry/project/name";
-
   /** The project: the repository's first path component after the registry, a tenant's. */
   public String project() {
-    String path = repository.substring(repository.indexOf('/') + 1);
-    return path.substring(0, path.indexOf('/'));
+    return ImageRepositories.project(repository);
   }
 
   /**
