@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,7 +84,14 @@ class ClusterCaches extends BackgroundLoop {
   <T extends HasMetadata> T wrote(String cluster, T object) {
     Watched current = watched.get(cluster);
     if (current != null) {
-      current.written().put(written(object), version(object));
+      String key = written(object);
+      long version = version(object);
+      current.written().put(key, version);
+      // the watch event often comes before the answer: then the copy is new enough already
+      HasMetadata cached = current.cached(object);
+      if (cached != null && version(cached) >= version) {
+        current.written().remove(key, version);
+      }
     }
     return object;
   }
@@ -270,6 +278,17 @@ class ClusterCaches extends BackgroundLoop {
 
     List<Kind<?>> kinds() {
       return List.of(deployments, services, endpoints);
+    }
+
+    /** The watched copy of the object, of whichever kind it is. */
+    HasMetadata cached(HasMetadata object) {
+      String key = object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+      return kinds().stream()
+          .filter(k -> k.informer().getApiTypeClass() == object.getClass())
+          .map(k -> (HasMetadata) k.informer().getStore().getByKey(key))
+          .filter(Objects::nonNull)
+          .findFirst()
+          .orElse(null);
     }
 
     boolean running() {
