@@ -27,8 +27,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class Cache<T extends HasMetadata> {
 
-  /** What this cluster's controllers wrote, by key; a null object is a deletion. */
-  private record Written<T>(T object, long version) {}
+  /**
+   * What this cluster's controllers wrote, by key; a null object is a deletion. Kept for {@link
+   * #WRITTEN_KEPT} at most: the watch brings every write within milliseconds, so one still here
+   * then lost its event to a race and would only hide what the cluster holds.
+   */
+  private record Written<T>(T object, long version, Instant at) {}
+
+  private static final Duration WRITTEN_KEPT = Duration.ofSeconds(10);
 
   private final SharedIndexInformer<T> informer;
   private final Map<String, Written<T>> written = new ConcurrentHashMap<>();
@@ -81,6 +87,7 @@ final class Cache<T extends HasMetadata> {
   }
 
   List<T> list() {
+    expire();
     Map<String, T> objects = new LinkedHashMap<>();
     for (T object : informer.getStore().list()) {
       objects.put(key(object), object);
@@ -101,6 +108,7 @@ final class Cache<T extends HasMetadata> {
   }
 
   Optional<T> get(String namespace, String name) {
+    expire();
     String key = namespace == null ? name : namespace + "/" + name;
     Written<T> mine = written.get(key);
     T cached = informer.getStore().getByKey(key);
@@ -110,22 +118,33 @@ final class Cache<T extends HasMetadata> {
     return Optional.ofNullable(cached);
   }
 
-  /** What the API answered to a create, update or status write of ours. */
-  T wrote(T object) {
-    remember(object, new Written<>(object, version(object)));
+  /** What the API answered to a create of ours. */
+  T created(T object) {
+    remember(object, object, false);
+    return object;
+  }
+
+  /**
+   * What the API answered to an update or status write of ours, of an object the watch has brought:
+   * if the watch no longer holds it, it was deleted in the meantime.
+   */
+  T updated(T object) {
+    remember(object, object, true);
     return object;
   }
 
   /** An object of ours just deleted, as it was when we last saw it. */
   void deleted(T object) {
-    remember(object, new Written<>(null, version(object)));
+    remember(object, null, true);
   }
 
-  private void remember(T object, Written<T> mine) {
-    String key = key(object);
+  private void remember(T answered, T shown, boolean watchHadIt) {
+    String key = key(answered);
+    Written<T> mine = new Written<>(shown, version(answered), Instant.now());
     written.put(key, mine);
     // looked at after the put: an event handled in between has either dropped it or is seen here
-    if (watched(key, mine.version())) {
+    // (the watch's copy changes before its handlers run, so a deletion shows as a missing copy)
+    if (watched(key, mine.version()) || (watchHadIt && informer.getStore().getByKey(key) == null)) {
       written.remove(key, mine);
     }
   }
@@ -136,6 +155,11 @@ final class Cache<T extends HasMetadata> {
     Gone deleted = gone.get(key);
     return (cached != null && version(cached) >= version)
         || (deleted != null && deleted.version() >= version);
+  }
+
+  private void expire() {
+    Instant oldest = Instant.now().minus(WRITTEN_KEPT);
+    written.values().removeIf(mine -> mine.at().isBefore(oldest));
   }
 
   private void caughtUp(T object) {

@@ -145,11 +145,11 @@ final class EndpointsController implements Controller {
     Endpoints current =
         cache.get(wanted.getMetadata().getNamespace(), wanted.getMetadata().getName()).orElse(null);
     if (current == null) {
-      round.write(() -> cache.wrote(endpoints.resource(wanted).create()));
+      round.write(() -> cache.created(endpoints.resource(wanted).create()));
     } else if (!Objects.equals(current.getSubsets(), wanted.getSubsets())) {
       Endpoints changed = Serialization.clone(current); // the cache's own stays as it was
       changed.setSubsets(wanted.getSubsets());
-      round.write(() -> cache.wrote(endpoints.resource(changed).update()));
+      round.write(() -> cache.updated(endpoints.resource(changed).update()));
     }
   }
 
@@ -165,13 +165,13 @@ final class EndpointsController implements Controller {
     EndpointSlice current =
         cache.get(wanted.getMetadata().getNamespace(), wanted.getMetadata().getName()).orElse(null);
     if (current == null) {
-      round.write(() -> cache.wrote(slices.resource(wanted).create()));
+      round.write(() -> cache.created(slices.resource(wanted).create()));
     } else if (!Objects.equals(current.getEndpoints(), wanted.getEndpoints())
         || !Objects.equals(current.getPorts(), wanted.getPorts())) {
       EndpointSlice changed = Serialization.clone(current);
       changed.setEndpoints(wanted.getEndpoints());
       changed.setPorts(wanted.getPorts());
-      round.write(() -> cache.wrote(slices.resource(changed).update()));
+      round.write(() -> cache.updated(slices.resource(changed).update()));
     }
   }
 }

@@ -126,7 +126,7 @@ final class JobController implements Controller {
     round
         .caches()
         .jobs()
-        .wrote(
+        .updated(
             round
                 .client()
                 .batch()

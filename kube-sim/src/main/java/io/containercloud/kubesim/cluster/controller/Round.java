@@ -104,7 +104,8 @@ final class Round {
   Pod createPod(Pod pod) {
     return caches
         .pods()
-        .wrote(client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create());
+        .created(
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create());
   }
 
   void deletePod(Pod pod) {
@@ -127,7 +128,7 @@ final class Round {
         () ->
             caches
                 .pods()
-                .wrote(
+                .updated(
                     client
                         .pods()
                         .inNamespace(pod.getMetadata().getNamespace())
@@ -141,7 +142,7 @@ final class Round {
         () ->
             caches
                 .deployments()
-                .wrote(
+                .updated(
                     client
                         .apps()
                         .deployments()
