@@ -162,7 +162,10 @@ class Reconciler extends BackgroundLoop {
               remove(workload);
             } else {
               advanceRollout(workload, rooms);
-              reconcile(repository.find(workload.id()).orElse(workload), failed, rooms);
+              // read again after the rollout moved; a workload no longer stored is not made again
+              repository
+                  .find(workload.id())
+                  .ifPresent(current -> reconcile(current, failed, rooms));
             }
           });
     }

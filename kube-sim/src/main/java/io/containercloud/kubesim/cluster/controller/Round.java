@@ -136,19 +136,20 @@ final class Round {
                         .updateStatus()));
   }
 
+  /**
+   * Not taken into the cache before its event: a status seen late is only written once more, while
+   * a Deployment kept in view after its deletion would get pods again.
+   */
   void editDeploymentStatus(Deployment deployment, UnaryOperator<Deployment> edit) {
     Deployment edited = edit.apply(client.getKubernetesSerialization().clone(deployment));
     write(
         () ->
-            caches
+            client
+                .apps()
                 .deployments()
-                .updated(
-                    client
-                        .apps()
-                        .deployments()
-                        .inNamespace(deployment.getMetadata().getNamespace())
-                        .resource(edited)
-                        .updateStatus()));
+                .inNamespace(deployment.getMetadata().getNamespace())
+                .resource(edited)
+                .updateStatus());
   }
 
   /**
