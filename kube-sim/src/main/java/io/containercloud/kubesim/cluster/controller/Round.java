@@ -5,9 +5,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -28,14 +31,21 @@ final class Round {
 
   private final KubernetesClient client;
   private final Caches caches;
+  private final List<Deployment> deployments;
   private final Instant now;
   private final ExecutorService writers;
   private final List<Future<?>> pending = new ArrayList<>();
+  private final Map<String, Deployment> statusesSent = new HashMap<>();
 
-  Round(KubernetesClient client, Caches caches, Instant now, ExecutorService writers) {
+  /**
+   * The Deployments are taken before the round's time, so that everything the round sees of them
+   * was written before {@link #now}.
+   */
+  Round(KubernetesClient client, Caches caches, Clock clock, ExecutorService writers) {
     this.client = client;
     this.caches = caches;
-    this.now = now;
+    this.deployments = caches.deployments().list();
+    this.now = clock.instant();
     this.writers = writers;
   }
 
@@ -96,8 +106,24 @@ final class Round {
     return caches.pods().list();
   }
 
+  /** The Deployments as the round began. */
   List<Deployment> deployments() {
-    return caches.deployments().list();
+    return deployments;
+  }
+
+  /**
+   * The Deployments as the round began with the statuses it has sent so far, ahead of their watch
+   * events: what a client of the API can already read once the writes land.
+   */
+  List<Deployment> deploymentsAsSent() {
+    if (statusesSent.isEmpty()) {
+      return deployments;
+    }
+    List<Deployment> sent = new ArrayList<>(deployments.size());
+    for (Deployment deployment : deployments) {
+      sent.add(statusesSent.getOrDefault(key(deployment), deployment));
+    }
+    return sent;
   }
 
   /** Pods are written through these, so that the next {@link #pods()} has the change. */
@@ -142,6 +168,7 @@ final class Round {
    */
   void editDeploymentStatus(Deployment deployment, UnaryOperator<Deployment> edit) {
     Deployment edited = edit.apply(client.getKubernetesSerialization().clone(deployment));
+    statusesSent.put(key(deployment), edited);
     write(
         () ->
             client
@@ -150,6 +177,10 @@ final class Round {
                 .inNamespace(deployment.getMetadata().getNamespace())
                 .resource(edited)
                 .updateStatus());
+  }
+
+  private static String key(Deployment deployment) {
+    return deployment.getMetadata().getNamespace() + "/" + deployment.getMetadata().getName();
   }
 
   /**

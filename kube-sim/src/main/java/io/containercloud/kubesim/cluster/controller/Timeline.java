@@ -30,7 +30,10 @@ final class Timeline implements Controller {
   @Override
   public void reconcile(Round round) {
     Set<String> present = new HashSet<>();
-    for (Deployment deployment : round.deployments()) {
+    // a status at the time of the round that sent it (no later than a client could read it), the
+    // rest as the round began (no earlier than it was written): orders asserted from here can only
+    // be stricter than the truth
+    for (Deployment deployment : round.deploymentsAsSent()) {
       String namespace = deployment.getMetadata().getNamespace();
       String name = deployment.getMetadata().getName();
       String key = namespace + "/" + name;
