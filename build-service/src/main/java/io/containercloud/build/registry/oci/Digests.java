@@ -28,11 +28,15 @@ final class Digests {
     }
   }
 
-  /** A stream that digests and counts what is read through it. */
+  /**
+   * A stream that digests and counts what is read through it, and keeps the first failure of a read
+   * (the client that reads it for an upload reports only that its body failed).
+   */
   static final class Digesting extends FilterInputStream {
 
     private final MessageDigest digest = newDigest();
     private long count;
+    private volatile IOException failure;
 
     Digesting(InputStream in) {
       super(in);
@@ -40,7 +44,12 @@ final class Digests {
 
     @Override
     public int read() throws IOException {
-      int b = super.read();
+      int b;
+      try {
+        b = super.read();
+      } catch (IOException e) {
+        throw failed(e);
+      }
       if (b >= 0) {
         digest.update((byte) b);
         count++;
@@ -50,12 +59,29 @@ final class Digests {
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
-      int read = super.read(buffer, offset, length);
+      int read;
+      try {
+        read = super.read(buffer, offset, length);
+      } catch (IOException e) {
+        throw failed(e);
+      }
       if (read > 0) {
         digest.update(buffer, offset, read);
         count += read;
       }
       return read;
+    }
+
+    private IOException failed(IOException e) {
+      if (failure == null) {
+        failure = e;
+      }
+      return e;
+    }
+
+    /** What the first failed read threw, or null. */
+    IOException failure() {
+      return failure;
     }
 
     /** The digest of what was read; call once, at the end. */

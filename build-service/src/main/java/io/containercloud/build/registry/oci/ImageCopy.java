@@ -191,7 +191,15 @@ public final class ImageCopy {
       }
       try (InputStream body = source.blob(sourceRepository, blob.digest());
           Digests.Digesting read = new Digests.Digesting(body)) {
-        destination.putBlob(destinationRepository, blob.digest(), blob.size(), read, chunkSize);
+        try {
+          destination.putBlob(destinationRepository, blob.digest(), blob.size(), read, chunkSize);
+        } catch (OciException e) {
+          if (read.failure() != null) {
+            throw new OciException(
+                "reading blob " + blob.digest() + " from the source: " + why(read.failure()), e);
+          }
+          throw e;
+        }
         // the destination checks the digest too; a registry that would not is caught here
         if (read.count() != blob.size() || !read.digest().equals(blob.digest())) {
           throw new OciException(
@@ -202,6 +210,15 @@ public final class ImageCopy {
       }
       counts.copied.incrementAndGet();
       counts.bytes.addAndGet(blob.size());
+    }
+
+    /** The innermost message: a stream's failure wraps the reason (a read timeout) in others. */
+    private static String why(Throwable failure) {
+      Throwable cause = failure;
+      while (cause.getCause() != null && cause.getCause().getMessage() != null) {
+        cause = cause.getCause();
+      }
+      return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
   }
 }

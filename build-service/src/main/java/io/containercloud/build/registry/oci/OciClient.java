@@ -1,5 +1,6 @@
 package io.containercloud.build.registry.oci;
 
+import com.github.mizosoft.methanol.MoreBodySubscribers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -72,7 +73,8 @@ public final class OciClient {
   }
 
   /**
-   * @param transferBase how long any upload may take besides its bytes
+   * @param transferBase how long any upload may take besides its bytes, and how long a blob read
+   *     from this registry may send nothing
    * @param minBytesPerSecond the slowest average an upload may have: a blob upload (its source's
    *     stream included) taking longer than {@code transferBase} plus its size at this rate is
    *     given up as stalled, so a registry that stops answering halfway holds nothing for ever
@@ -238,7 +240,9 @@ public final class OciClient {
 
   /**
    * Blob {@code digest} of {@code repository} as a stream; the caller closes it. A registry that
-   * redirects to its storage (S3, Swift) is followed there, without its credentials.
+   * redirects to its storage (S3, Swift) is followed there, without its credentials. A source that
+   * sends nothing for the transfer base time while more is asked of it fails the stream's read: the
+   * upload that reads it runs in the reader's thread, so no request timeout would cut it.
    */
   public InputStream blob(String repository, String digest) throws OciException {
     HttpResponse<InputStream> response =
@@ -246,7 +250,7 @@ public final class OciClient {
             repository,
             "pull",
             () -> HttpRequest.newBuilder(path(repository, "blobs", digest)).GET(),
-            HttpResponse.BodyHandlers.ofInputStream());
+            streamed());
     for (int hops = 0; redirect(response.statusCode()) && hops < 5; hops++) {
       String location = response.headers().firstValue("Location").orElse(null);
       drain(response);
@@ -254,12 +258,7 @@ public final class OciClient {
         throw new OciException("reading blob " + digest + ": a redirect without a location");
       }
       URI next = response.uri().resolve(location);
-      response =
-          send(
-              repository,
-              "pull",
-              () -> HttpRequest.newBuilder(next).GET(),
-              HttpResponse.BodyHandlers.ofInputStream());
+      response = send(repository, "pull", () -> HttpRequest.newBuilder(next).GET(), streamed());
     }
     if (response.statusCode() != 200) {
       drain(response);
@@ -267,6 +266,12 @@ public final class OciClient {
           "reading blob " + digest + " of " + repository + ": HTTP " + response.statusCode());
     }
     return response.body();
+  }
+
+  private HttpResponse.BodyHandler<InputStream> streamed() {
+    return info ->
+        MoreBodySubscribers.withReadTimeout(
+            HttpResponse.BodySubscribers.ofInputStream(), transferBase);
   }
 
   private static boolean redirect(int status) {
