@@ -112,7 +112,7 @@ public final class ClusterLifecycle {
       Instant at, String namespace, String deployment, String event, String detail) {}
 
   private void round() {
-    Round round = new Round(client, caches, clock, writers);
+    Round round = new Round(client, caches, clock.instant(), writers);
     controllers.forEach((controller, failures) -> step(controller, failures, round));
   }
 

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,21 +30,16 @@ final class Round {
 
   private final KubernetesClient client;
   private final Caches caches;
-  private final List<Deployment> deployments;
+  private List<Deployment> deployments;
   private final Instant now;
   private final ExecutorService writers;
   private final List<Future<?>> pending = new ArrayList<>();
   private final Map<String, Deployment> statusesSent = new HashMap<>();
 
-  /**
-   * The Deployments are taken before the round's time, so that everything the round sees of them
-   * was written before {@link #now}.
-   */
-  Round(KubernetesClient client, Caches caches, Clock clock, ExecutorService writers) {
+  Round(KubernetesClient client, Caches caches, Instant now, ExecutorService writers) {
     this.client = client;
     this.caches = caches;
-    this.deployments = caches.deployments().list();
-    this.now = clock.instant();
+    this.now = now;
     this.writers = writers;
   }
 
@@ -106,16 +100,24 @@ final class Round {
     return caches.pods().list();
   }
 
-  /** The Deployments as the round began. */
+  /**
+   * The Deployments as the round first read them, the same list for every controller of the round
+   * (read after the pods by the Deployment controller: a Deployment seen without the pods deleted
+   * after it would get new ones).
+   */
   List<Deployment> deployments() {
+    if (deployments == null) {
+      deployments = caches.deployments().list();
+    }
     return deployments;
   }
 
   /**
-   * The Deployments as the round began with the statuses it has sent so far, ahead of their watch
+   * {@link #deployments()} with the statuses the round has sent so far, ahead of their watch
    * events: what a client of the API can already read once the writes land.
    */
   List<Deployment> deploymentsAsSent() {
+    List<Deployment> deployments = deployments();
     if (statusesSent.isEmpty()) {
       return deployments;
     }

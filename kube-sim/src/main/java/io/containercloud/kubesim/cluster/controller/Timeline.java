@@ -30,9 +30,10 @@ final class Timeline implements Controller {
   @Override
   public void reconcile(Round round) {
     Set<String> present = new HashSet<>();
-    // a status at the time of the round that sent it (no later than a client could read it), the
-    // rest as the round began (no earlier than it was written): orders asserted from here can only
-    // be stricter than the truth
+    // a status at the start of the round that sent it (no later than a client could read it), the
+    // rest at the start of the round whose first read saw it: orders asserted from here across
+    // Deployments can only be stricter than the truth (save for what was written in the moment
+    // between the round's start and that read, less than any caller takes to react)
     for (Deployment deployment : round.deploymentsAsSent()) {
       String namespace = deployment.getMetadata().getNamespace();
       String name = deployment.getMetadata().getName();
