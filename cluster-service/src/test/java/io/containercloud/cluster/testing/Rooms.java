@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -71,12 +72,16 @@ public final class Rooms implements AutoCloseable {
       client.services().inAnyNamespace().delete();
       client.pods().inAnyNamespace().delete();
     }
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(15))
-        .until(
-            () ->
-                clients.values().stream()
-                    .allMatch(c -> c.pods().inAnyNamespace().list().getItems().isEmpty()));
+    try {
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  clients.values().stream()
+                      .allMatch(c -> c.pods().inAnyNamespace().list().getItems().isEmpty()));
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException("the clusters kept objects after the reset: " + left(), e);
+    }
     for (String name : names) {
       String body =
           "{\"name\":\""
@@ -103,6 +108,46 @@ public final class Rooms implements AutoCloseable {
                     .allMatch(
                         b ->
                             b.contains("\"reachable\":true") && b.contains("\"failedOver\":null")));
+  }
+
+  /** What the clusters hold, for a reset that could not empty them. */
+  private String left() {
+    StringBuilder left = new StringBuilder();
+    clients.forEach(
+        (name, client) -> {
+          left.append(name).append(": deployments ");
+          client
+              .apps()
+              .deployments()
+              .inAnyNamespace()
+              .list()
+              .getItems()
+              .forEach(
+                  d ->
+                      left.append(d.getMetadata().getNamespace())
+                          .append('/')
+                          .append(d.getMetadata().getName())
+                          .append(" rv ")
+                          .append(d.getMetadata().getResourceVersion())
+                          .append(' ')
+                          .append(d.getMetadata().getCreationTimestamp())
+                          .append(' '));
+          left.append("pods ");
+          client
+              .pods()
+              .inAnyNamespace()
+              .list()
+              .getItems()
+              .forEach(
+                  p ->
+                      left.append(p.getMetadata().getName())
+                          .append(' ')
+                          .append(p.getMetadata().getCreationTimestamp())
+                          .append(
+                              p.getMetadata().getDeletionTimestamp() == null ? " " : " deleting "));
+          left.append("; ");
+        });
+    return left.toString();
   }
 
   /** A deploy request body: 500m/512Mi requested, 1 CPU / 1Gi limits, one HTTP port. */
