@@ -67,18 +67,31 @@ public final class Rooms implements AutoCloseable {
     jdbc.update("DELETE FROM image_gate");
     jdbc.update("DELETE FROM image_scan");
     jdbc.update("DELETE FROM image_tag");
-    for (KubernetesClient client : clients.values()) {
-      client.apps().deployments().inAnyNamespace().delete();
-      client.services().inAnyNamespace().delete();
-      client.pods().inAnyNamespace().delete();
-    }
+    emptyClusters();
     try {
+      // a reconcile that read a workload before its row went may make its Deployment again once:
+      // what is still there is deleted again until nothing is
       Awaitility.await()
           .atMost(Duration.ofSeconds(15))
+          .pollInterval(Duration.ofMillis(500))
           .until(
-              () ->
-                  clients.values().stream()
-                      .allMatch(c -> c.pods().inAnyNamespace().list().getItems().isEmpty()));
+              () -> {
+                boolean empty =
+                    clients.values().stream()
+                        .allMatch(
+                            c ->
+                                c.pods().inAnyNamespace().list().getItems().isEmpty()
+                                    && c.apps()
+                                        .deployments()
+                                        .inAnyNamespace()
+                                        .list()
+                                        .getItems()
+                                        .isEmpty());
+                if (!empty) {
+                  emptyClusters();
+                }
+                return empty;
+              });
     } catch (ConditionTimeoutException e) {
       throw new IllegalStateException("the clusters kept objects after the reset: " + left(), e);
     }
@@ -108,6 +121,14 @@ public final class Rooms implements AutoCloseable {
                     .allMatch(
                         b ->
                             b.contains("\"reachable\":true") && b.contains("\"failedOver\":null")));
+  }
+
+  private void emptyClusters() {
+    for (KubernetesClient client : clients.values()) {
+      client.apps().deployments().inAnyNamespace().delete();
+      client.services().inAnyNamespace().delete();
+      client.pods().inAnyNamespace().delete();
+    }
   }
 
   /** What the clusters hold, for a reset that could not empty them. */
