@@ -4,6 +4,8 @@ import io.containercloud.common.security.Role;
 import io.containercloud.common.testing.KubeSimProcess;
 import io.containercloud.common.testing.ServiceContract;
 import io.containercloud.common.testing.TestTokens;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
@@ -135,40 +137,31 @@ public final class Rooms implements AutoCloseable {
   private String left() {
     StringBuilder left = new StringBuilder();
     clients.forEach(
-        (name, client) -> {
-          left.append(name).append(": deployments ");
-          client
-              .apps()
-              .deployments()
-              .inAnyNamespace()
-              .list()
-              .getItems()
-              .forEach(
-                  d ->
-                      left.append(d.getMetadata().getNamespace())
-                          .append('/')
-                          .append(d.getMetadata().getName())
-                          .append(" rv ")
-                          .append(d.getMetadata().getResourceVersion())
-                          .append(' ')
-                          .append(d.getMetadata().getCreationTimestamp())
-                          .append(' '));
-          left.append("pods ");
-          client
-              .pods()
-              .inAnyNamespace()
-              .list()
-              .getItems()
-              .forEach(
-                  p ->
-                      left.append(p.getMetadata().getName())
-                          .append(' ')
-                          .append(p.getMetadata().getCreationTimestamp())
-                          .append(
-                              p.getMetadata().getDeletionTimestamp() == null ? " " : " deleting "));
-          left.append("; ");
-        });
+        (name, client) ->
+            left.append(name)
+                .append(": ")
+                .append(described(client.apps().deployments().inAnyNamespace().list().getItems()))
+                .append(described(client.pods().inAnyNamespace().list().getItems()))
+                .append("; "));
     return left.toString();
+  }
+
+  private static String described(List<? extends HasMetadata> objects) {
+    StringBuilder described = new StringBuilder();
+    for (HasMetadata object : objects) {
+      ObjectMeta meta = object.getMetadata();
+      described
+          .append(object.getClass().getSimpleName())
+          .append(' ')
+          .append(meta.getNamespace())
+          .append('/')
+          .append(meta.getName())
+          .append(" created ")
+          .append(meta.getCreationTimestamp())
+          .append(meta.getDeletionTimestamp() == null ? "" : " deleting")
+          .append(", ");
+    }
+    return described.toString();
   }
 
   /** A deploy request body: 500m/512Mi requested, 1 CPU / 1Gi limits, one HTTP port. */
