@@ -4,6 +4,7 @@ import io.containercloud.cluster.workload.model.Workload;
 import io.containercloud.cluster.workload.model.WorkloadSpec;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
@@ -234,6 +235,12 @@ final class Manifests {
             .withPort(new IntOrString(probe.port()))
             .endHttpGet()
             .build();
+  }
+
+  /** The digest an object was written with, empty when it has none. */
+  static String applied(HasMetadata object) {
+    Map<String, String> annotations = object.getMetadata().getAnnotations();
+    return annotations == null ? "" : annotations.getOrDefault(APPLIED, "");
   }
 
   private static String digest(Object spec) {

@@ -17,7 +17,6 @@ import io.containercloud.common.loop.RoundWorkers;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -73,6 +72,7 @@ class Reconciler extends BackgroundLoop {
   private final Clock clock = Clock.systemUTC();
   private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
   private final Set<String> touched = ConcurrentHashMap.newKeySet();
+  private final ManifestDigests digests = new ManifestDigests();
   private volatile Instant nextFullRound = Instant.EPOCH;
   private final RoundWorkers workers;
 
@@ -332,21 +332,24 @@ class Reconciler extends BackgroundLoop {
             ready);
     // each room pulls from its own registry, by the name the platform keeps for it
     String image = rooms.imageFor(placed.cluster(), placed.image());
-    Deployment desired = Manifests.deployment(workload, image, replicas, properties);
-    boolean wrote = false;
-    if (existing == null) {
+    Deployment desired =
+        digests.changed(
+            new ManifestDigests.Inputs(
+                Deployment.class, namespace, workload.name(), workload.spec(), image, replicas),
+            existing == null ? null : Manifests.applied(existing),
+            () -> Manifests.deployment(workload, image, replicas, properties));
+    boolean wrote = desired != null;
+    if (desired != null && existing == null) {
       caches.wrote(cluster, deployments.resource(desired).create());
-      wrote = true;
-    } else if (!applied(existing).equals(applied(desired))) {
+    } else if (desired != null) {
       Deployment changed = client.getKubernetesSerialization().clone(existing); // not the cache's
       changed.getMetadata().setLabels(desired.getMetadata().getLabels());
       changed.getMetadata().setAnnotations(desired.getMetadata().getAnnotations());
       changed.setSpec(desired.getSpec());
       caches.wrote(cluster, deployments.resource(changed).update());
-      wrote = true;
     }
     if (!workload.spec().ports().isEmpty()) { // a worker without ports needs no Service
-      applyService(client, cluster, namespace, Manifests.service(workload));
+      applyService(client, cluster, workload);
     }
     DeploymentStatus status = existing == null ? null : existing.getStatus();
     Rollout.Observed observed =
@@ -363,14 +366,19 @@ class Reconciler extends BackgroundLoop {
     return new Seen(readyNow, settled, addresses(client, cluster, namespace, workload.name()));
   }
 
-  private void applyService(
-      KubernetesClient client, String cluster, String namespace, Service service) {
+  private void applyService(KubernetesClient client, String cluster, Workload workload) {
+    String namespace = workload.tenant();
     var services = client.services().inNamespace(namespace);
-    Service current =
-        caches.service(client, cluster, namespace, service.getMetadata().getName()).orElse(null);
-    if (current == null) {
+    Service current = caches.service(client, cluster, namespace, workload.name()).orElse(null);
+    Service service =
+        digests.changed(
+            new ManifestDigests.Inputs(
+                Service.class, namespace, workload.name(), workload.spec(), null, 0),
+            current == null ? null : Manifests.applied(current),
+            () -> Manifests.service(workload));
+    if (service != null && current == null) {
       caches.wrote(cluster, services.resource(service).create());
-    } else if (!applied(current).equals(applied(service))) {
+    } else if (service != null) {
       Service changed = client.getKubernetesSerialization().clone(current);
       service.getSpec().setClusterIP(current.getSpec().getClusterIP());
       service.getSpec().setClusterIPs(current.getSpec().getClusterIPs());
@@ -518,11 +526,6 @@ class Reconciler extends BackgroundLoop {
             now,
             properties.reconcileInterval(),
             properties.maxBackoff()));
-  }
-
-  private static String applied(HasMetadata object) {
-    Map<String, String> annotations = object.getMetadata().getAnnotations();
-    return annotations == null ? "" : annotations.getOrDefault(Manifests.APPLIED, "");
   }
 
   private static int count(Integer value) {

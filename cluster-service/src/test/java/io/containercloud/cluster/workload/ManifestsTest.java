@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** Every Deployment and Service is hardened the same way, whatever the workload asks. */
@@ -235,5 +237,32 @@ class ManifestsTest {
 
   private static String applied(io.fabric8.kubernetes.api.model.HasMetadata object) {
     return object.getMetadata().getAnnotations().get(Manifests.APPLIED);
+  }
+
+  @Test
+  void anUnchangedManifestIsComparedWithoutBuildingItAgain() {
+    ManifestDigests digests = new ManifestDigests();
+    AtomicInteger builds = new AtomicInteger();
+    Supplier<Deployment> build =
+        () -> {
+          builds.incrementAndGet();
+          return deployment(SPEC);
+        };
+    var inputs = new ManifestDigests.Inputs(Deployment.class, "tenant-a", "api", SPEC, IMAGE, 2);
+
+    Deployment first = digests.changed(inputs, null, build);
+    String written = Manifests.applied(first);
+    assertThat(digests.changed(inputs, written, build)).isNull();
+    assertThat(digests.changed(inputs, written, build)).isNull();
+    assertThat(builds).hasValue(1);
+
+    assertThat(digests.changed(inputs, "edited-in-the-cluster", build))
+        .as("an object that drifted is written again")
+        .isNotNull();
+    var scaled = new ManifestDigests.Inputs(Deployment.class, "tenant-a", "api", SPEC, IMAGE, 3);
+    assertThat(
+            digests.changed(
+                scaled, written, () -> Manifests.deployment(workload(SPEC), IMAGE, 3, PROPERTIES)))
+        .satisfies(d -> assertThat(d.getSpec().getReplicas()).isEqualTo(3));
   }
 }

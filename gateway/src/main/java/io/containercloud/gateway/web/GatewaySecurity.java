@@ -6,6 +6,7 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.containercloud.common.security.TokenClaims;
+import io.containercloud.common.security.VerifiedTokens;
 import io.containercloud.gateway.GatewayProperties;
 import io.containercloud.gateway.token.TokenIssuer;
 import java.security.Key;
@@ -22,13 +23,9 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
-import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -100,10 +97,10 @@ class GatewaySecurity {
   /**
    * Verifies against the issuer's own keys, picked by {@code kid} and converted once (a JWK source
    * would convert every key on every request); claims are checked by Spring's validators, each
-   * token once ({@link VerifiedTokens}).
+   * token once ({@link RememberingDecoder}).
    */
   @Bean
-  VerifiedTokens gatewayJwtDecoder(TokenIssuer issuer, GatewayProperties properties) {
+  RememberingDecoder gatewayJwtDecoder(TokenIssuer issuer, GatewayProperties properties) {
     DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     processor.setJWSKeySelector(
         (header, context) ->
@@ -124,19 +121,10 @@ class GatewaySecurity {
               }
             });
     decoder.setClaimSetConverter(TokenClaims.converter());
-    OAuth2Error wrongAudience =
-        new OAuth2Error("invalid_token", "The token is not meant for this platform", null);
     OAuth2TokenValidator<Jwt> validator =
-        new DelegatingOAuth2TokenValidator<Jwt>(
-            JwtValidators.createDefaultWithIssuer(properties.issuer()),
-            jwt -> {
-              List<String> aud = jwt.getAudience();
-              return aud != null && aud.contains(properties.audience())
-                  ? OAuth2TokenValidatorResult.success()
-                  : OAuth2TokenValidatorResult.failure(wrongAudience);
-            });
+        TokenClaims.validator(properties.issuer(), properties.audience());
     decoder.setJwtValidator(validator);
-    return new VerifiedTokens(decoder, validator, Clock.systemUTC());
+    return new RememberingDecoder(decoder, new VerifiedTokens(validator, Clock.systemUTC()));
   }
 
   /**
@@ -171,7 +159,7 @@ class GatewaySecurity {
   @Bean
   @Order(Ordered.HIGHEST_PRECEDENCE + 2)
   WebFilter routedRequests(
-      VerifiedTokens tokens,
+      RememberingDecoder tokens,
       ProblemWriter problems,
       GatewayProperties properties,
       ServerWebExchangeFirewall firewall,

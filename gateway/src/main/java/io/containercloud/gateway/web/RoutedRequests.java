@@ -39,7 +39,7 @@ import reactor.netty.http.server.HttpServerRequest;
 final class RoutedRequests implements WebFilter {
 
   private final GatewayProperties properties;
-  private final VerifiedTokens tokens;
+  private final RememberingDecoder tokens;
   private final CorsConfiguration cors;
   private final ServerAuthenticationEntryPoint unauthorized;
   private final ServerWebExchangeFirewall firewall;
@@ -50,7 +50,7 @@ final class RoutedRequests implements WebFilter {
 
   RoutedRequests(
       GatewayProperties properties,
-      VerifiedTokens tokens,
+      RememberingDecoder tokens,
       CorsConfiguration cors,
       ServerAuthenticationEntryPoint unauthorized,
       ServerWebExchangeFirewall firewall,

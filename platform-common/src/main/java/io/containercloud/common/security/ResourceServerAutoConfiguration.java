@@ -1,6 +1,6 @@
 package io.containercloud.common.security;
 
-import java.util.List;
+import java.time.Clock;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -12,14 +12,10 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
-import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.web.SecurityFilterChain;
@@ -47,6 +43,7 @@ class ResourceServerAutoConfiguration {
     "/error"
   };
 
+  /** Verifies against the gateway's JWKS, each token once ({@link VerifiedTokens}). */
   @Bean
   JwtDecoder platformJwtDecoder(PlatformSecurityProperties properties) {
     NimbusJwtDecoder decoder =
@@ -54,11 +51,10 @@ class ResourceServerAutoConfiguration {
             .jwsAlgorithm(SignatureAlgorithm.RS256)
             .build();
     decoder.setClaimSetConverter(TokenClaims.converter());
-    decoder.setJwtValidator(
-        new DelegatingOAuth2TokenValidator<>(
-            JwtValidators.createDefaultWithIssuer(properties.issuer()),
-            audience(properties.audience())));
-    return decoder;
+    OAuth2TokenValidator<Jwt> validator =
+        TokenClaims.validator(properties.issuer(), properties.audience());
+    decoder.setJwtValidator(validator);
+    return new RememberingJwtDecoder(decoder, new VerifiedTokens(validator, Clock.systemUTC()));
   }
 
   @Bean
@@ -91,16 +87,5 @@ class ResourceServerAutoConfiguration {
                 .map(a -> (org.springframework.security.core.GrantedAuthority) a)
                 .toList());
     return converter;
-  }
-
-  private static OAuth2TokenValidator<Jwt> audience(String audience) {
-    OAuth2Error error =
-        new OAuth2Error("invalid_token", "The token is not meant for this platform", null);
-    return jwt -> {
-      List<String> aud = jwt.getAudience();
-      return aud != null && aud.contains(audience)
-          ? OAuth2TokenValidatorResult.success()
-          : OAuth2TokenValidatorResult.failure(error);
-    };
   }
 }

@@ -1,19 +1,18 @@
-package io.containercloud.gateway.web;
+package io.containercloud.common.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import io.containercloud.common.testing.MutableClock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
-import reactor.core.publisher.Mono;
 
 class VerifiedTokensTest {
 
@@ -23,11 +22,11 @@ class VerifiedTokensTest {
   private final AtomicInteger validations = new AtomicInteger();
   private final MutableClock clock = new MutableClock(START);
 
-  private final VerifiedTokens tokens =
-      new VerifiedTokens(
+  private final JwtDecoder tokens =
+      decoder(
           token -> {
             verifications.incrementAndGet();
-            return Mono.just(jwt(token));
+            return jwt(token);
           },
           jwt -> {
             validations.incrementAndGet();
@@ -35,77 +34,77 @@ class VerifiedTokensTest {
                 ? OAuth2TokenValidatorResult.success()
                 : OAuth2TokenValidatorResult.failure(
                     new OAuth2Error("invalid_token", "Jwt expired", null));
-          },
-          clock);
+          });
 
   @Test
   void verifiesEachTokenOnce() {
-    assertThat(tokens.decode("a").block().getSubject()).isEqualTo("a");
-    assertThat(tokens.decode("a").block().getSubject()).isEqualTo("a");
-    assertThat(tokens.decode("b").block().getSubject()).isEqualTo("b");
+    assertThat(tokens.decode("a").getSubject()).isEqualTo("a");
+    assertThat(tokens.decode("a").getSubject()).isEqualTo("a");
+    assertThat(tokens.decode("b").getSubject()).isEqualTo("b");
 
     assertThat(verifications).hasValue(2);
   }
 
   @Test
   void aHitChecksOnlyTheValidityWindowAndForgetsATokenPastIt() {
-    tokens.decode("a").block();
+    tokens.decode("a");
     clock.set(START.plusSeconds(60 + 59)); // expiry plus the skew, less a second
-    assertThat(tokens.decode("a").block().getSubject()).isEqualTo("a");
+    assertThat(tokens.decode("a").getSubject()).isEqualTo("a");
     assertThat(validations).hasValue(0);
 
     clock.set(START.plusSeconds(60 + 60));
-    assertThatThrownBy(() -> tokens.decode("a").block())
+    assertThatThrownBy(() -> tokens.decode("a"))
         .isInstanceOf(JwtValidationException.class)
         .hasMessageContaining("no longer valid");
     assertThat(verifications).hasValue(1);
-    tokens.decode("a").block(); // this test's decoder checks no time
+    tokens.decode("a"); // this test's decoder checks no time
     assertThat(verifications).as("a forgotten token is verified again").hasValue(2);
   }
 
   @Test
   void aTokenNotValidYetIsRefusedUntilItsTime() {
-    VerifiedTokens early =
-        new VerifiedTokens(
+    JwtDecoder early =
+        decoder(
             token ->
-                Mono.just(
-                    Jwt.withTokenValue(token)
-                        .header("alg", "RS256")
-                        .subject(token)
-                        .notBefore(START.plusSeconds(120))
-                        .expiresAt(START.plusSeconds(600))
-                        .build()),
-            jwt -> OAuth2TokenValidatorResult.success(),
-            clock);
-    early.decode("n").block(); // the decoder's own validator let it through
+                Jwt.withTokenValue(token)
+                    .header("alg", "RS256")
+                    .subject(token)
+                    .notBefore(START.plusSeconds(120))
+                    .expiresAt(START.plusSeconds(600))
+                    .build(),
+            jwt -> OAuth2TokenValidatorResult.success());
+    early.decode("n"); // the decoder's own validator let it through
 
-    assertThatThrownBy(() -> early.decode("n").block()).isInstanceOf(JwtValidationException.class);
+    assertThatThrownBy(() -> early.decode("n")).isInstanceOf(JwtValidationException.class);
   }
 
   @Test
   void aFailedVerificationIsNotRemembered() {
-    VerifiedTokens failing =
-        new VerifiedTokens(
+    JwtDecoder failing =
+        decoder(
             token -> {
               verifications.incrementAndGet();
-              return Mono.error(new IllegalStateException("bad signature"));
+              throw new IllegalStateException("bad signature");
             },
-            jwt -> OAuth2TokenValidatorResult.success(),
-            clock);
+            jwt -> OAuth2TokenValidatorResult.success());
 
-    assertThatThrownBy(() -> failing.decode("a").block()).hasMessageContaining("bad signature");
-    assertThatThrownBy(() -> failing.decode("a").block()).hasMessageContaining("bad signature");
+    assertThatThrownBy(() -> failing.decode("a")).hasMessageContaining("bad signature");
+    assertThatThrownBy(() -> failing.decode("a")).hasMessageContaining("bad signature");
     assertThat(verifications).hasValue(2);
   }
 
   @Test
   void startsOverWhenFull() {
     for (int i = 0; i <= VerifiedTokens.MAX_TOKENS; i++) {
-      tokens.decode("t" + i).block();
+      tokens.decode("t" + i);
     }
-    tokens.decode("t0").block();
+    tokens.decode("t0");
 
     assertThat(verifications).hasValue(VerifiedTokens.MAX_TOKENS + 2);
+  }
+
+  private JwtDecoder decoder(JwtDecoder verifier, OAuth2TokenValidator<Jwt> validator) {
+    return new RememberingJwtDecoder(verifier, new VerifiedTokens(validator, clock));
   }
 
   private static Jwt jwt(String subject) {
@@ -114,32 +113,5 @@ class VerifiedTokensTest {
         .subject(subject)
         .expiresAt(START.plusSeconds(60))
         .build();
-  }
-
-  private static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant instant) {
-      now = instant;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }
