@@ -81,6 +81,7 @@ class AppsBenchmark {
       send(orchestrator, token, "POST", "/applications", definition(app(i), shape(i)), 201);
     }
     ExecutorService pool = Executors.newFixedThreadPool(8);
+    ProcessCpu cpu = ProcessCpu.start();
     Instant start = Instant.now();
     List<Future<Long>> requests = new ArrayList<>();
     for (int i = 0; i < APPS; i++) {
@@ -108,16 +109,18 @@ class AppsBenchmark {
       last = finished.isAfter(last) ? finished : last;
       operations.add(operation);
     }
+    String spent = cpu.spent();
     double allReady = Duration.between(start, last).toMillis() / 1e3;
     String breakdown = breakdown(operations, start, last);
 
     String result =
         String.format(
             Locale.ROOT,
-            "%s%n"
+            "%s%napps cpu_s %s%n"
                 + "apps peer_script_s=%.1f ratio=%.2f critical_path_s=%.1f%n"
                 + "apps apps=%d services=%d all_ready_s=%.1f overhead_s=%.1f%n",
             breakdown,
+            spent,
             peer,
             allReady / peer,
             critical,

@@ -60,7 +60,7 @@ final class DeploymentController implements Controller {
       String key =
           deployment.getMetadata().getNamespace() + "/" + deployment.getMetadata().getName();
       deployments.add(key);
-      reconcile(round, deployment, byOwner.getOrDefault(key, List.of()), pods);
+      reconcile(round, deployment, byOwner.getOrDefault(key, List.of()));
     }
     hashes.keySet().retainAll(deployments);
     // the garbage collector's part: a deleted Deployment's pods go too (background propagation)
@@ -72,7 +72,7 @@ final class DeploymentController implements Controller {
         });
   }
 
-  private void reconcile(Round round, Deployment deployment, List<Pod> owned, List<Pod> pods) {
+  private void reconcile(Round round, Deployment deployment, List<Pod> owned) {
     String hash = hash(deployment);
     List<Pod> current =
         owned.stream().filter(p -> hash.equals(Pods.label(p, TEMPLATE_HASH))).toList();
@@ -82,7 +82,7 @@ final class DeploymentController implements Controller {
 
     List<Pod> created = new ArrayList<>();
     for (int i = 0; i < step.create(); i++) {
-      created.add(podControl.create(round, owner(deployment, hash), pods));
+      created.add(podControl.create(round, owner(deployment, hash)));
     }
     step.delete().forEach(pod -> podControl.delete(round, pod));
 

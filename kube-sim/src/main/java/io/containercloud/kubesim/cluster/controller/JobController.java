@@ -57,8 +57,7 @@ final class JobController implements Controller {
               "batch/v1",
               job.getSpec().getTemplate(),
               name,
-              Map.of(JOB, name, "job-name", name)),
-          pods);
+              Map.of(JOB, name, "job-name", name)));
       writeStatus(round, job, 1, 0, 0);
       return;
     }

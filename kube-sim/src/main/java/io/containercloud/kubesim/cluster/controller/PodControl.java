@@ -49,15 +49,13 @@ final class PodControl {
       Map<String, String> labels) {}
 
   /**
-   * Creates a pod of the owner, bound if it fits, and adds it to {@code pods} (so the next pod the
-   * round schedules counts it).
+   * Creates a pod of the owner, bound if it fits (counted on its node, so the next pod the round
+   * schedules sees it).
    */
-  Pod create(Round round, Owner owner, List<Pod> pods) {
+  Pod create(Round round, Owner owner) {
     Pod pod = newPod(owner);
-    bind(pod, round, pods);
-    Pod created = round.createPod(pod);
-    pods.add(pod);
-    return created;
+    bind(pod, round);
+    return round.createPod(pod);
   }
 
   void delete(Round round, Pod pod) {
@@ -93,9 +91,9 @@ final class PodControl {
         .build();
   }
 
-  private void bind(Pod pod, Round round, List<Pod> pods) {
+  private void bind(Pod pod, Round round) {
     List<Node> nodes = round.nodes();
-    Optional<Node> node = Scheduler.select(pod, nodes, pods);
+    Optional<Node> node = Scheduler.select(pod, nodes, round.loads());
     if (node.isEmpty()) {
       pod.getStatus()
           .setConditions(List.of(Pods.condition("PodScheduled", "False", "Unschedulable")));
@@ -107,5 +105,6 @@ final class PodControl {
     pod.getStatus().setHostIP("192.168." + index + "." + (nodes.indexOf(node.get()) + 1));
     pod.getStatus().setStartTime(round.now().toString());
     pod.getStatus().setConditions(List.of(Pods.condition("PodScheduled", "True", null)));
+    round.loads().bound(pod);
   }
 }

@@ -31,6 +31,7 @@ final class Round {
   private final KubernetesClient client;
   private final Caches caches;
   private List<Deployment> deployments;
+  private NodeLoads loads;
   private final Instant now;
   private final ExecutorService writers;
   private final List<Future<?>> pending = new ArrayList<>();
@@ -98,6 +99,14 @@ final class Round {
   /** The pods, in a list of the caller's own (the pods themselves are the cache's). */
   List<Pod> pods() {
     return caches.pods().list();
+  }
+
+  /** What each node holds: the pods as the round first needed them, plus those it bound since. */
+  NodeLoads loads() {
+    if (loads == null) {
+      loads = new NodeLoads(pods());
+    }
+    return loads;
   }
 
   /**

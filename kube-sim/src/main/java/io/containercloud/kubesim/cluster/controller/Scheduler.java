@@ -11,11 +11,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
- * The scheduler's choice of a node for one pod, from the nodes and the pods already placed. Pure:
- * it binds nothing, {@link PodControl} does.
+ * The scheduler's choice of a node for one pod, from the nodes and the pods already placed on them
+ * ({@link NodeLoads}). Pure: it binds nothing, {@link PodControl} does.
  *
  * <p>A node qualifies when it is Ready, the pod's CPU, memory and one more pod fit in what its
  * allocatable leaves after the pods running there, and no pod that the pod's required anti-affinity
@@ -27,38 +26,36 @@ final class Scheduler {
 
   private Scheduler() {}
 
-  static Optional<Node> select(Pod pod, List<Node> nodes, List<Pod> pods) {
+  static Optional<Node> select(Pod pod, List<Node> nodes, NodeLoads loads) {
     long cpu = Pods.requests(pod, "cpu", 1000);
     long memory = Pods.requests(pod, "memory", 1);
     return nodes.stream()
         .filter(Nodes::ready)
-        .filter(node -> fits(node, pods, cpu, memory))
-        .filter(node -> !violatesRequired(pod, node, pods))
+        .filter(node -> fits(node, loads, cpu, memory))
+        .filter(node -> !violatesRequired(pod, node, loads))
         .min(
-            Comparator.comparingLong((Node node) -> preferredConflicts(pod, node, pods))
-                .thenComparingLong(node -> podsOn(node, pods).count())
+            Comparator.comparingLong((Node node) -> preferredConflicts(pod, node, loads))
+                .thenComparingLong(node -> podsOn(node, loads).size())
                 .thenComparing(node -> node.getMetadata().getName()));
   }
 
-  private static boolean fits(Node node, List<Pod> pods, long cpu, long memory) {
+  private static boolean fits(Node node, NodeLoads loads, long cpu, long memory) {
     Map<String, Quantity> allocatable = node.getStatus().getAllocatable();
-    long usedCpu = podsOn(node, pods).mapToLong(p -> Pods.requests(p, "cpu", 1000)).sum();
-    long usedMemory = podsOn(node, pods).mapToLong(p -> Pods.requests(p, "memory", 1)).sum();
-    long count = podsOn(node, pods).count();
-    return usedCpu + cpu <= Pods.amount(allocatable.get("cpu"), 1000)
-        && usedMemory + memory <= Pods.amount(allocatable.get("memory"), 1)
-        && count + 1 <= Pods.amount(allocatable.get("pods"), 1);
+    NodeLoads.Load load = loads.on(node.getMetadata().getName());
+    return load.cpu() + cpu <= Pods.amount(allocatable.get("cpu"), 1000)
+        && load.memory() + memory <= Pods.amount(allocatable.get("memory"), 1)
+        && load.pods().size() + 1 <= Pods.amount(allocatable.get("pods"), 1);
   }
 
-  private static boolean violatesRequired(Pod pod, Node node, List<Pod> pods) {
+  private static boolean violatesRequired(Pod pod, Node node, NodeLoads loads) {
     List<PodAffinityTerm> terms =
         antiAffinity(pod)
             .map(PodAntiAffinity::getRequiredDuringSchedulingIgnoredDuringExecution)
             .orElse(null);
-    return terms != null && terms.stream().anyMatch(t -> matchesOn(t, pod, node, pods));
+    return terms != null && terms.stream().anyMatch(t -> matchesOn(t, pod, node, loads));
   }
 
-  private static long preferredConflicts(Pod pod, Node node, List<Pod> pods) {
+  private static long preferredConflicts(Pod pod, Node node, NodeLoads loads) {
     List<WeightedPodAffinityTerm> terms =
         antiAffinity(pod)
             .map(PodAntiAffinity::getPreferredDuringSchedulingIgnoredDuringExecution)
@@ -67,7 +64,7 @@ final class Scheduler {
       return 0;
     }
     return terms.stream()
-        .filter(t -> matchesOn(t.getPodAffinityTerm(), pod, node, pods))
+        .filter(t -> matchesOn(t.getPodAffinityTerm(), pod, node, loads))
         .mapToLong(t -> Optional.ofNullable(t.getWeight()).orElse(1))
         .sum();
   }
@@ -77,9 +74,9 @@ final class Scheduler {
   }
 
   /** Whether a pod matching the term's selector runs on this node (topology: the host). */
-  private static boolean matchesOn(PodAffinityTerm term, Pod pod, Node node, List<Pod> pods) {
+  private static boolean matchesOn(PodAffinityTerm term, Pod pod, Node node, NodeLoads loads) {
     String namespace = pod.getMetadata().getNamespace();
-    return podsOn(node, pods)
+    return podsOn(node, loads).stream()
         .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
         .anyMatch(p -> selects(term.getLabelSelector(), p.getMetadata().getLabels()));
   }
@@ -94,12 +91,7 @@ final class Scheduler {
         && match.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
   }
 
-  /** The pods that hold the node's resources: bound there, neither ended nor being deleted. */
-  private static Stream<Pod> podsOn(Node node, List<Pod> pods) {
-    String name = node.getMetadata().getName();
-    return pods.stream()
-        .filter(p -> p.getSpec() != null && name.equals(p.getSpec().getNodeName()))
-        .filter(p -> !Pods.deleting(p))
-        .filter(p -> !Pods.terminal(p));
+  private static List<Pod> podsOn(Node node, NodeLoads loads) {
+    return loads.on(node.getMetadata().getName()).pods();
   }
 }

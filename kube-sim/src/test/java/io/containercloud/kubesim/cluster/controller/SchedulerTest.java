@@ -161,7 +161,7 @@ class SchedulerTest {
   }
 
   private static Optional<String> chosen(Pod pod, List<Node> nodes, List<Pod> pods) {
-    return Scheduler.select(pod, nodes, pods).map(n -> n.getMetadata().getName());
+    return Scheduler.select(pod, nodes, new NodeLoads(pods)).map(n -> n.getMetadata().getName());
   }
 
   private static Node node(String name) {
