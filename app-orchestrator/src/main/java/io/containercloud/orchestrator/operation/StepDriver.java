@@ -4,6 +4,7 @@ import io.containercloud.common.event.contract.WorkloadStatus;
 import io.containercloud.orchestrator.application.ApplicationRepository;
 import io.containercloud.orchestrator.application.Applications;
 import io.containercloud.orchestrator.application.model.AppService;
+import io.containercloud.orchestrator.application.model.Definition;
 import io.containercloud.orchestrator.operation.model.Change;
 import io.containercloud.orchestrator.operation.model.Operation;
 import io.containercloud.orchestrator.operation.model.ReadinessCheck;
@@ -37,6 +38,9 @@ class StepDriver {
 
   private static final int CHANGES_PER_TURN = 6;
 
+  /** Bounds the definitions kept; when full it starts over, costing only reads. */
+  private static final int MAX_DEFINITIONS = 1_000;
+
   private final OperationRepository repository;
   private final ApplicationRepository applications;
   private final ClusterWorkloads workloads;
@@ -47,6 +51,10 @@ class StepDriver {
   private final JsonMapper json;
   private final Clock clock = Clock.systemUTC();
   private final Map<String, Instant> lastRead = new ConcurrentHashMap<>();
+  private final Map<Planned, Definition> definitions = new ConcurrentHashMap<>();
+
+  /** An operation as created. */
+  private record Planned(long id, Instant createdAt) {}
 
   StepDriver(
       OperationRepository repository,
@@ -282,11 +290,29 @@ class StepDriver {
     return -1L;
   }
 
+  /**
+   * The service the step applies, from the operation's version of its application: read once per
+   * operation (a version never changes, and every move of a step needed it), keyed by the operation
+   * as created so that an id used again after the tables were emptied never hits.
+   */
   private AppService target(Operation operation, Step step) {
-    return applications
-        .version(operation.applicationId(), operation.applicationVersion())
-        .flatMap(v -> v.definition().service(step.service()))
-        .orElse(null);
+    Planned key = new Planned(operation.id(), operation.createdAt());
+    Definition definition = definitions.get(key);
+    if (definition == null) {
+      definition =
+          applications
+              .version(operation.applicationId(), operation.applicationVersion())
+              .map(ApplicationRepository.Version::definition)
+              .orElse(null);
+      if (definition == null) {
+        return null;
+      }
+      if (definitions.size() >= MAX_DEFINITIONS) {
+        definitions.clear();
+      }
+      definitions.put(key, definition);
+    }
+    return definition.service(step.service()).orElse(null);
   }
 
   private String readiness(WorkloadStatus status) {

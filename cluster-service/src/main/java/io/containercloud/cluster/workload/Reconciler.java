@@ -154,19 +154,21 @@ class Reconciler extends BackgroundLoop {
     }
     Set<String> failed = states.failed();
     RoomRegistries.Rooms rooms = roomRegistries.rooms();
+    boolean full = !clock.instant().isBefore(nextFullRound);
     List<Runnable> work = new ArrayList<>();
-    for (Workload workload : due()) {
+    for (Workload workload : due(full)) {
       work.add(
           () -> {
             if (workload.deleting()) {
               remove(workload);
-            } else {
-              advanceRollout(workload, rooms);
-              // read again after the rollout moved; a workload no longer stored is not made again
-              repository
-                  .find(workload.id())
-                  .ifPresent(current -> reconcile(current, failed, rooms));
+              return;
             }
+            boolean moved = advanceRollout(workload, rooms);
+            // read again after the rollout moved, or when listed for a full round (which takes a
+            // while): a workload no longer stored is not made again. A touched one was just read.
+            Optional<Workload> current =
+                moved || full ? repository.find(workload.id()) : Optional.of(workload);
+            current.ifPresent(c -> reconcile(c, failed, rooms));
           });
     }
     // workloads are independent: side by side, a round takes as long as the slowest few
@@ -174,21 +176,16 @@ class Reconciler extends BackgroundLoop {
     return !touched.isEmpty();
   }
 
-  /** Every workload when a full round is due, else the touched ones. */
-  private List<Workload> due() {
-    Instant now = clock.instant();
-    if (!now.isBefore(nextFullRound)) {
-      nextFullRound = now.plus(properties.reconcileInterval());
+  /** Every workload for a full round, else the touched ones. */
+  private List<Workload> due(boolean full) {
+    if (full) {
+      nextFullRound = clock.instant().plus(properties.reconcileInterval());
       touched.clear(); // before the list: a touch after this is of a change the list may miss
       return repository.list(null);
     }
-    List<Workload> due = new ArrayList<>();
-    for (String key : List.copyOf(touched)) {
-      touched.remove(key);
-      int slash = key.indexOf('/');
-      repository.find(key.substring(0, slash), key.substring(slash + 1)).ifPresent(due::add);
-    }
-    return due;
+    List<String> keys = List.copyOf(touched);
+    touched.removeAll(keys);
+    return repository.findAll(keys);
   }
 
   @Override
@@ -428,7 +425,9 @@ class Reconciler extends BackgroundLoop {
    * Moves an upgrade on by one cluster when {@link Rollout#next} says so; a cluster whose room's
    * registry lacks the image keeps what it runs and records why.
    */
-  private void advanceRollout(Workload workload, RoomRegistries.Rooms rooms) {
+  /** Whether it changed what is stored of the workload. */
+  private boolean advanceRollout(Workload workload, RoomRegistries.Rooms rooms) {
+    boolean changed = false;
     Map<String, String> waiting = new HashMap<>();
     // a followed push the tenant's gate stops reaches no cluster until a passing scan arrives
     String gated =
@@ -447,6 +446,7 @@ class Reconciler extends BackgroundLoop {
       waiting.put(placed.cluster(), why);
       if (!Objects.equals(why, placed.waitingFor())) {
         repository.recordWaiting(workload.id(), placed.cluster(), why);
+        changed = true;
       }
     }
     if (Rollout.next(workload, cluster -> waiting.get(cluster) == null)
@@ -465,7 +465,9 @@ class Reconciler extends BackgroundLoop {
                     .put("step", next.step())
                     .put("of", next.of()));
           });
+      return true;
     }
+    return changed;
   }
 
   /** Deletes the workload's objects cluster by cluster, then the workload itself. */

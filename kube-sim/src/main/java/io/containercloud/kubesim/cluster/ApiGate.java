@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -127,8 +129,23 @@ final class ApiGate {
     socket.setUseClientMode(false);
     SSLParameters parameters = socket.getSSLParameters();
     parameters.setApplicationProtocols(PROTOCOLS);
+    parameters.setCipherSuites(chachaFirst(parameters.getCipherSuites()));
+    parameters.setUseCipherSuitesOrder(true);
     socket.setSSLParameters(parameters);
     return socket;
+  }
+
+  /**
+   * The same suites, ChaCha20-Poly1305 first. Java computes AES-GCM in plain Java code until the
+   * optimizing compiler has compiled the TLS path (and never in a JVM run with only the quick
+   * compiler, as the one-machine platform runs its services): 18 MB/s against 94 for ChaCha20
+   * there, measured here, where with the optimizing compiler's intrinsics AES-GCM does 530. Every
+   * suite stays allowed; a client that offers no ChaCha20 gets AES-GCM.
+   */
+  private static String[] chachaFirst(String[] suites) {
+    return Arrays.stream(suites)
+        .sorted(Comparator.comparing(suite -> !suite.contains("CHACHA20")))
+        .toArray(String[]::new);
   }
 
   private void pump(Socket from, Socket to, Connection connection) {

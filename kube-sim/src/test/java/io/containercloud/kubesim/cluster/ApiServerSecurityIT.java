@@ -33,6 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -167,6 +168,17 @@ class ApiServerSecurityIT {
   }
 
   @Test
+  void picksChaChaWhenTheClientOffersItAndAesGcmOtherwise() throws Exception {
+    SSLContext context = trusting(caOf("room-1"));
+
+    assertThat(session("room-1", context).getCipherSuite())
+        .as("the JDK offers AES-GCM first; the server's order decides")
+        .isEqualTo("TLS_CHACHA20_POLY1305_SHA256");
+    assertThat(session("room-1", context, "TLS_AES_128_GCM_SHA256").getCipherSuite())
+        .isEqualTo("TLS_AES_128_GCM_SHA256");
+  }
+
+  @Test
   void answersVersionAndNeverAnObjectListForDiscoveryOrUnknownPaths() throws Exception {
     String token = "Bearer " + token("room-1");
     HttpResponse<String> version = get("room-1", "/version", token);
@@ -223,15 +235,24 @@ class ApiServerSecurityIT {
 
   /** The leaf the API server presents, after verifying chain and host name as HTTPS does. */
   private static X509Certificate handshake(String cluster, SSLContext context) throws Exception {
+    return (X509Certificate) session(cluster, context).getPeerCertificates()[0];
+  }
+
+  /** A TLS session with the API port, offering {@code suites} (or the JDK's defaults). */
+  private static SSLSession session(String cluster, SSLContext context, String... suites)
+      throws Exception {
     URI api = URI.create(sim.apiUrl(cluster));
     try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
       socket.connect(new InetSocketAddress(api.getHost(), api.getPort()), 3000);
       socket.setSoTimeout(3000);
       SSLParameters parameters = socket.getSSLParameters();
       parameters.setEndpointIdentificationAlgorithm("HTTPS");
+      if (suites.length > 0) {
+        parameters.setCipherSuites(suites);
+      }
       socket.setSSLParameters(parameters);
       socket.startHandshake();
-      return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+      return socket.getSession();
     }
   }
 
