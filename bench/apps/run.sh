@@ -4,7 +4,8 @@
 # average, started at once. Last line:
 #   apps apps=<n> services=<m> all_ready_s=<x> overhead_s=<y>
 # The lines before: where a step's time goes (p50/p95 from kube-sim's timeline), and the peer (a
-# deploy-and-poll script per application) with the ratio.
+# deploy-and-poll script per application) with the ratio, and the CPU each process spent. The
+# applications are deleted at the end, so runs on the same servers start alike.
 # Knobs: BENCH_APPS (50), BENCH_RECONCILE_INTERVAL (cluster-service's full rounds, 5s). Needs MariaDB, etcd, Kafka, BIND and the registries: starts them with
 # scripts/infra.sh when they are not running.
 set -euo pipefail

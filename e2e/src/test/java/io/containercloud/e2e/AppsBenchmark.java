@@ -130,6 +130,21 @@ class AppsBenchmark {
             allReady - critical);
     System.out.print(result);
     Files.writeString(Path.of("target/apps-bench.txt"), result);
+
+    // deleted, so that the next run on the same servers starts where this one did (without this
+    // run's names in BIND and endpoints in etcd)
+    List<Long> deletions = new ArrayList<>();
+    for (int i = 0; i < APPS; i++) {
+      String path = "/applications/" + TENANT + "/" + app(i);
+      deletions.add(
+          AppOperations.JSON
+              .readTree(send(orchestrator, token, "DELETE", path, null, 202))
+              .get("id")
+              .asLong());
+    }
+    for (long id : deletions) {
+      assertThat(awaitEnded(orchestrator, token, id).get("state").asString()).isEqualTo("done");
+    }
   }
 
   /**

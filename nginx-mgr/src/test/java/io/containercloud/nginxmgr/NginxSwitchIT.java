@@ -148,11 +148,16 @@ class NginxSwitchIT {
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> upstream().contains("\"members\":[\"10.1.0.1\",\"10.1.0.2\"]"));
+      assertThat(TestEtcd.endpoints(etcd, key))
+          .hasValueSatisfying(v -> assertThat(v).contains("10.1.0.1"));
 
       producer.send(new ProducerRecord<>(TestKafka.topic(Topic.ENDPOINT_EVENTS), key, null));
       producer.flush();
       await().atMost(Duration.ofSeconds(30)).until(() -> upstream().contains("\"members\":[]"));
     }
+    assertThat(TestEtcd.endpoints(etcd, key))
+        .as("a service without addresses keeps no key")
+        .isEmpty();
   }
 
   @Test

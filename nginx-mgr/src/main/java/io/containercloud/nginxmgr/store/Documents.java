@@ -197,6 +197,11 @@ public class Documents {
     await(kv.put(bytes(key), ByteSequence.from(json.writeValueAsBytes(value))));
   }
 
+  /** Removes a document whatever it held (for state this service alone derives). */
+  public void unset(String key) {
+    await(kv.delete(bytes(key)));
+  }
+
   /** A put operation for a document, to join another document's transaction. */
   public Op put(String key, Object value) {
     return Op.put(bytes(key), ByteSequence.from(json.writeValueAsBytes(value)), PutOption.DEFAULT);

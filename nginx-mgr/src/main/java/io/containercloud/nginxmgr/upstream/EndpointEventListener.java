@@ -24,9 +24,10 @@ import tools.jackson.databind.json.JsonMapper;
  * announce ({@link EndpointsChanged}: compacted, keyed {@code <cluster>/<namespace>/<service>}; a
  * tombstone empties the group). The latest addresses of each service are kept in etcd ({@code
  * /nginx/v1/endpoints/<cluster>/<namespace>/ <service>}) before the upstreams are updated from
- * there, so an upstream created or pointed at a service later starts with its members too. Setting
- * the members to the stored list is idempotent, so a redelivered event changes nothing. A malformed
- * event is skipped; etcd being away is retried, so no event is lost.
+ * there, so an upstream created or pointed at a service later starts with its members too; a
+ * service without addresses (deleted, or scaled to zero) keeps no key, so deleted services do not
+ * pile up. Setting the members to the stored list is idempotent, so a redelivered event changes
+ * nothing. A malformed event is skipped; etcd being away is retried, so no event is lost.
  */
 @Component
 class EndpointEventListener {
@@ -69,7 +70,11 @@ class EndpointEventListener {
    * is this service gets them as members.
    */
   void apply(Service service, List<String> members) {
-    documents.set(key(service), new Addresses(members));
+    if (members.isEmpty()) {
+      documents.unset(key(service));
+    } else {
+      documents.set(key(service), new Addresses(members));
+    }
     List<String> clusters =
         documents
             .list(

@@ -7,6 +7,7 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,6 +58,13 @@ public final class TestEtcd {
    */
   public static void removeEndpoints(Client etcd, String service) {
     await(etcd.getKVClient().delete(bytes(ROOT + "endpoints/" + service)));
+  }
+
+  /** What nginx-mgr keeps of a service's addresses, when it keeps anything. */
+  public static Optional<String> endpoints(Client etcd, String service) {
+    return await(etcd.getKVClient().get(bytes(ROOT + "endpoints/" + service))).getKvs().stream()
+        .map(kv -> kv.getValue().toString(StandardCharsets.UTF_8))
+        .findFirst();
   }
 
   private static ByteSequence bytes(String text) {
