@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.containercloud.common.testing.LocalInfra;
+import io.containercloud.common.testing.TestKafka;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -44,7 +45,9 @@ final class E2ePlatform {
   /**
    * Before every topic name; not the module tests' {@code test.}: the e2e consumers start in new
    * groups from the earliest offset and would act on whatever module tests left there ({@code
-   * endpoint-events} is compacted and keeps every service's last addresses).
+   * endpoint-events} is compacted and keeps every service's last addresses). For the same reason
+   * the platform deletes these topics before it starts: earlier e2e runs' events name databases
+   * that are gone, and replaying them cost the services of each run more than the last.
    */
   static final String TOPIC_PREFIX = "e2e.";
 
@@ -276,6 +279,7 @@ final class E2ePlatform {
     String jwks = "platform.security.jwks-uri=" + gateway.url() + JWKS;
     String kafka = "spring.kafka.bootstrap-servers=" + LocalInfra.KAFKA_BOOTSTRAP;
     String topics = "platform.kafka.topic-prefix=" + TOPIC_PREFIX;
+    TestKafka.deleteTopics(TOPIC_PREFIX);
     launch(
         kubeSim,
         "clusters=3",

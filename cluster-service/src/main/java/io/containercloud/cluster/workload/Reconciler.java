@@ -6,6 +6,7 @@ import io.containercloud.cluster.image.RoomRegistries;
 import io.containercloud.cluster.registry.ClusterClients;
 import io.containercloud.cluster.registry.ClusterProber;
 import io.containercloud.cluster.registry.ClusterStates;
+import io.containercloud.cluster.workload.WorkloadRepository.PlacementKey;
 import io.containercloud.cluster.workload.model.Handover;
 import io.containercloud.cluster.workload.model.ReconcileOutcome;
 import io.containercloud.cluster.workload.model.Rollout;
@@ -31,8 +32,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -155,6 +158,8 @@ class Reconciler extends BackgroundLoop {
     Set<String> failed = states.failed();
     RoomRegistries.Rooms rooms = roomRegistries.rooms();
     boolean full = !clock.instant().isBefore(nextFullRound);
+    Instant now = clock.instant();
+    Queue<PlacementKey> confirmed = new ConcurrentLinkedQueue<>();
     List<Runnable> work = new ArrayList<>();
     for (Workload workload : due(full)) {
       work.add(
@@ -168,11 +173,12 @@ class Reconciler extends BackgroundLoop {
             // while): a workload no longer stored is not made again. A touched one was just read.
             Optional<Workload> current =
                 moved || full ? repository.find(workload.id()) : Optional.of(workload);
-            current.ifPresent(c -> reconcile(c, failed, rooms));
+            current.ifPresent(c -> reconcile(c, failed, rooms, now, confirmed));
           });
     }
     // workloads are independent: side by side, a round takes as long as the slowest few
     workers.runAll(work);
+    repository.confirmReconciled(List.copyOf(confirmed), now);
     return !touched.isEmpty();
   }
 
@@ -194,8 +200,12 @@ class Reconciler extends BackgroundLoop {
     workers.stop();
   }
 
-  private void reconcile(Workload workload, Set<String> failed, RoomRegistries.Rooms rooms) {
-    Instant now = clock.instant();
+  private void reconcile(
+      Workload workload,
+      Set<String> failed,
+      RoomRegistries.Rooms rooms,
+      Instant now,
+      Queue<PlacementKey> confirmed) {
     boolean changed = false;
     Map<String, Integer> ready = new HashMap<>();
     workload.clusters().forEach(p -> ready.put(p.cluster(), p.ready()));
@@ -214,11 +224,14 @@ class Reconciler extends BackgroundLoop {
         // a failed-over cluster serves nothing, whatever runs there until it is emptied
         int serving = failed.contains(placed.cluster()) ? 0 : seen.ready();
         ready.put(placed.cluster(), serving);
-        if (!unchanged(placed, serving, seen.settled(), now)) {
+        if (!unchanged(placed, serving, seen.settled())) {
           repository.recordStatus(
               workload.id(),
               placed.cluster(),
               ReconcileOutcome.reconciled(serving, seen.settled(), now));
+        } else if (placed.reconciledAt() == null
+            || !placed.reconciledAt().isAfter(now.minus(properties.reconcileInterval()))) {
+          confirmed.add(new PlacementKey(workload.id(), placed.cluster()));
         }
         changed |=
             serving != placed.ready()
@@ -254,15 +267,12 @@ class Reconciler extends BackgroundLoop {
   }
 
   /**
-   * Nothing new to record: the same readiness, no error, and a record recent enough that the API's
-   * {@code reconciledAt} stays within one interval (touches come far more often than that).
+   * Nothing new to record: the same readiness and no error. Such a placement is only confirmed, at
+   * the end of the round and with the others, once its {@code reconciledAt} (shown by the API) is
+   * an interval old: touches come far more often than that.
    */
-  private boolean unchanged(Workload.Placed placed, int ready, boolean settled, Instant now) {
-    return placed.lastError() == null
-        && placed.ready() == ready
-        && placed.settled() == settled
-        && placed.reconciledAt() != null
-        && placed.reconciledAt().isAfter(now.minus(properties.reconcileInterval()));
+  private static boolean unchanged(Workload.Placed placed, int ready, boolean settled) {
+    return placed.lastError() == null && placed.ready() == ready && placed.settled() == settled;
   }
 
   private static WorkloadStatus status(Workload workload) {

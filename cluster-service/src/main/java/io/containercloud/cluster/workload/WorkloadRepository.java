@@ -254,6 +254,32 @@ class WorkloadRepository implements ClusterUsage {
     }
   }
 
+  /** A workload's placement in one cluster, as the key of its row. */
+  record PlacementKey(long workloadId, String cluster) {}
+
+  /**
+   * Records that these placements were compared at {@code at} and found as recorded: one statement
+   * per hundred, since a full round confirms every placement that did not change.
+   */
+  void confirmReconciled(List<PlacementKey> keys, Instant at) {
+    for (int from = 0; from < keys.size(); from += 100) {
+      List<PlacementKey> chunk = keys.subList(from, Math.min(keys.size(), from + 100));
+      List<Object> args = new ArrayList<>();
+      args.add(Timestamp.from(at));
+      chunk.forEach(
+          k -> {
+            args.add(k.workloadId());
+            args.add(k.cluster());
+          });
+      String pairs = String.join(",", chunk.stream().map(k -> "(?,?)").toList());
+      jdbc.update(
+          "UPDATE workload_cluster SET reconciled_at = ? WHERE (workload_id, cluster) IN ("
+              + pairs
+              + ")",
+          args.toArray());
+    }
+  }
+
   /** A failed cluster's replicas serve nothing, whatever was last seen there. */
   void unserved(long id, String cluster) {
     jdbc.update(

@@ -7,7 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -95,5 +100,35 @@ public final class TestKafka {
       consumer.poll(Duration.ofMillis(200)).forEach(read::add);
     }
     return read;
+  }
+
+  /**
+   * Deletes every topic whose name starts with {@code prefix} and returns once the broker lists
+   * none of them: for a test platform whose consumers start from the earliest offset and would
+   * otherwise act on what earlier runs left there.
+   */
+  public static void deleteTopics(String prefix) throws ExecutionException, InterruptedException {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LocalInfra.KAFKA_BOOTSTRAP);
+    try (Admin admin = Admin.create(props)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      Set<String> left = ours(admin, prefix);
+      if (!left.isEmpty()) {
+        admin.deleteTopics(left).all().get();
+      }
+      while (!(left = ours(admin, prefix)).isEmpty()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("Kafka still lists " + left + " after 30 s");
+        }
+        Thread.sleep(100); // deletion has no completion event to wait on: the listing is the check
+      }
+    }
+  }
+
+  private static Set<String> ours(Admin admin, String prefix)
+      throws ExecutionException, InterruptedException {
+    Set<String> names = new TreeSet<>(admin.listTopics().names().get());
+    names.removeIf(name -> !name.startsWith(prefix));
+    return names;
   }
 }
