@@ -160,38 +160,44 @@ class Reconciler extends BackgroundLoop {
     boolean full = !clock.instant().isBefore(nextFullRound);
     Instant now = clock.instant();
     Queue<PlacementKey> confirmed = new ConcurrentLinkedQueue<>();
-    List<Runnable> work = new ArrayList<>();
-    for (Workload workload : due(full)) {
-      work.add(
-          () -> {
-            if (workload.deleting()) {
-              remove(workload);
-              return;
-            }
-            boolean moved = advanceRollout(workload, rooms);
-            // read again after the rollout moved, or when listed for a full round (which takes a
-            // while): a workload no longer stored is not made again. A touched one was just read.
-            Optional<Workload> current =
-                moved || full ? repository.find(workload.id()) : Optional.of(workload);
-            current.ifPresent(c -> reconcile(c, failed, rooms, now, confirmed));
-          });
+    List<String> due = due(full);
+    // read a hundred at a time, right before they are compared: a workload changed or deleted
+    // while a long round ran is read as it now stands
+    for (int from = 0; from < due.size(); from += 100) {
+      List<Runnable> work = new ArrayList<>();
+      for (Workload workload :
+          repository.findAll(due.subList(from, Math.min(due.size(), from + 100)))) {
+        work.add(
+            () -> {
+              if (workload.deleting()) {
+                remove(workload);
+                return;
+              }
+              // after the rollout moved, the copy read is out of date
+              Optional<Workload> current =
+                  advanceRollout(workload, rooms)
+                      ? repository.find(workload.id())
+                      : Optional.of(workload);
+              current.ifPresent(c -> reconcile(c, failed, rooms, now, confirmed));
+            });
+      }
+      // workloads are independent: side by side, a round takes as long as the slowest few
+      workers.runAll(work);
     }
-    // workloads are independent: side by side, a round takes as long as the slowest few
-    workers.runAll(work);
     repository.confirmReconciled(List.copyOf(confirmed), now);
     return !touched.isEmpty();
   }
 
-  /** Every workload for a full round, else the touched ones. */
-  private List<Workload> due(boolean full) {
+  /** The keys of every workload for a full round, else of the touched ones. */
+  private List<String> due(boolean full) {
     if (full) {
       nextFullRound = clock.instant().plus(properties.reconcileInterval());
       touched.clear(); // before the list: a touch after this is of a change the list may miss
-      return repository.list(null);
+      return repository.keys();
     }
     List<String> keys = List.copyOf(touched);
     touched.removeAll(keys);
-    return repository.findAll(keys);
+    return keys;
   }
 
   @Override

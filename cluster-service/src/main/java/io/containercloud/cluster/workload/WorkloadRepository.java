@@ -103,6 +103,12 @@ class WorkloadRepository implements ClusterUsage {
     return found;
   }
 
+  /** The {@code tenant/name} of every workload, oldest first. */
+  List<String> keys() {
+    return jdbc.queryForList(
+        "SELECT CONCAT(tenant, '/', name) FROM workload ORDER BY id", String.class);
+  }
+
   /** Every workload of {@code tenant}, or of all tenants when null. */
   List<Workload> list(String tenant) {
     return tenant == null
