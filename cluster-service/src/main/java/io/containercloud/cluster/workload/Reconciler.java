@@ -158,7 +158,7 @@ class Reconciler extends BackgroundLoop {
     Set<String> failed = states.failed();
     RoomRegistries.Rooms rooms = roomRegistries.rooms();
     boolean full = !clock.instant().isBefore(nextFullRound);
-    Instant now = clock.instant();
+    Instant started = clock.instant(); // the confirmed placements were compared after this
     Queue<PlacementKey> confirmed = new ConcurrentLinkedQueue<>();
     List<String> due = due(full);
     // read a hundred at a time, right before they are compared: a workload changed or deleted
@@ -178,13 +178,13 @@ class Reconciler extends BackgroundLoop {
                   advanceRollout(workload, rooms)
                       ? repository.find(workload.id())
                       : Optional.of(workload);
-              current.ifPresent(c -> reconcile(c, failed, rooms, now, confirmed));
+              current.ifPresent(c -> reconcile(c, failed, rooms, confirmed));
             });
       }
       // workloads are independent: side by side, a round takes as long as the slowest few
       workers.runAll(work);
     }
-    repository.confirmReconciled(List.copyOf(confirmed), now);
+    repository.confirmReconciled(List.copyOf(confirmed), started);
     return !touched.isEmpty();
   }
 
@@ -210,8 +210,8 @@ class Reconciler extends BackgroundLoop {
       Workload workload,
       Set<String> failed,
       RoomRegistries.Rooms rooms,
-      Instant now,
       Queue<PlacementKey> confirmed) {
+    Instant now = clock.instant();
     boolean changed = false;
     Map<String, Integer> ready = new HashMap<>();
     workload.clusters().forEach(p -> ready.put(p.cluster(), p.ready()));

@@ -1,5 +1,7 @@
 package io.containercloud.common.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import io.containercloud.common.event.Topic;
 import io.containercloud.common.event.TopicNames;
 import java.time.Duration;
@@ -111,17 +113,15 @@ public final class TestKafka {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LocalInfra.KAFKA_BOOTSTRAP);
     try (Admin admin = Admin.create(props)) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      Set<String> left = ours(admin, prefix);
-      if (!left.isEmpty()) {
-        admin.deleteTopics(left).all().get();
+      Set<String> ours = ours(admin, prefix);
+      if (!ours.isEmpty()) {
+        admin.deleteTopics(ours).all().get();
       }
-      while (!(left = ours(admin, prefix)).isEmpty()) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("Kafka still lists " + left + " after 30 s");
-        }
-        Thread.sleep(100); // deletion has no completion event to wait on: the listing is the check
-      }
+      // the deletion's future ends when the controller took it, not when the topics are gone
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> ours(admin, prefix).isEmpty());
     }
   }
 
