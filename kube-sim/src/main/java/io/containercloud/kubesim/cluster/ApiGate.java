@@ -19,15 +19,15 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * The cluster's public API port: it terminates TLS with the cluster's serving certificate
- * (fabric8's mock server offers only a self-signed one of its own) and relays the plain bytes to
- * the in-memory API server, which authenticates each request ({@link ApiFront}). Closing it makes
+ * The cluster's public API port: it terminates TLS with the cluster's serving certificate and
+ * relays the plain bytes to the in-memory API server on its private loopback port, which
+ * authenticates each request ({@link io.containercloud.kubesim.api.ApiServer}). Closing it makes
  * the cluster unreachable the way a failed machine room is (connections refused, open ones cut)
  * while the cluster keeps its state and its pods keep running; opening it again heals it.
  */
 final class ApiGate {
 
-  /** HTTP/1.1 only: the mock server behind speaks it, and clients that offer h2 fall back to it. */
+  /** HTTP/1.1 only: the API server behind speaks it, and clients that offer h2 fall back to it. */
   private static final String[] PROTOCOLS = {"http/1.1"};
 
   private final InetAddress bind;

@@ -1,14 +1,14 @@
 package io.containercloud.kubesim.cluster;
 
+import io.containercloud.kubesim.api.ApiServer;
 import io.containercloud.kubesim.cluster.controller.ClusterLifecycle;
 import io.containercloud.kubesim.tls.ServingCertificate;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -17,17 +17,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One simulated cluster: fabric8's in-memory API server in CRUD mode behind its own HTTPS port,
- * holding the cluster's nodes. Like a real cluster it has its own CA, a serving certificate signed
- * by it, and a bearer token; anything that speaks the Kubernetes API through fabric8 can use it
- * through the kubeconfig it writes, which carries the CA and the token.
+ * One simulated cluster: its in-memory {@link ApiServer} behind its own HTTPS port, holding the
+ * cluster's nodes. Like a real cluster it has its own CA, a serving certificate signed by it, and a
+ * bearer token; anything that speaks the Kubernetes API through fabric8 can use it through the
+ * kubeconfig it writes, which carries the CA and the token.
  */
 final class SimulatedCluster {
 
@@ -37,7 +36,7 @@ final class SimulatedCluster {
   private final int index;
   private final int port;
   private final KubeSimProperties properties;
-  private KubernetesMockServer server;
+  private ApiServer server;
   private ClusterCredentials credentials;
   private NamespacedKubernetesClient client;
   private Path kubeconfig;
@@ -60,8 +59,15 @@ final class SimulatedCluster {
     // kube-sim's own client talks to the private port (also while the cluster is failed), with
     // the cluster's token like any other
     client =
-        server.createClient(
-            builder -> builder.editOrNewConfig().withOauthToken(credentials.token()).endConfig());
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder()
+                    .withMasterUrl("http://127.0.0.1:" + server.port())
+                    .withOauthToken(credentials.token())
+                    .withRequestRetryBackoffLimit(0)
+                    .build())
+            .build()
+            .adapt(NamespacedKubernetesClient.class);
     for (int i = 1; i <= properties.nodes(); i++) {
       client.nodes().resource(node(name + "-node-" + i)).create();
     }
@@ -91,21 +97,12 @@ final class SimulatedCluster {
         credentials
             .ca()
             .issueServing("kube-apiserver", servingHosts(), properties.servingCertValidity(), now);
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new ApiFront(credentials.token(), new PodSubresources()),
-            false);
+    server = new ApiServer(credentials.token());
     try {
-      server.init(InetAddress.getLoopbackAddress(), 0);
+      int api = server.start(InetAddress.getLoopbackAddress(), 0);
       gate =
           new ApiGate(
-              InetAddress.getByName(properties.bindAddress()),
-              port,
-              server.getPort(),
-              serving.serverContext());
+              InetAddress.getByName(properties.bindAddress()), port, api, serving.serverContext());
       gate.open();
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException(
@@ -124,7 +121,7 @@ final class SimulatedCluster {
       client.close();
     }
     if (server != null) {
-      server.destroy();
+      server.close();
     }
   }
 

@@ -1,79 +1,57 @@
-package io.containercloud.kubesim.cluster;
+package io.containercloud.kubesim.api;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.http.MockResponse;
-import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.fabric8.mockwebserver.http.WebSocket;
-import io.fabric8.mockwebserver.http.WebSocketListener;
-import java.net.URLDecoder;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The API server's CRUD, plus the two pod subresources the mock lacks: {@code log} (a few lines
- * from the pod's life: scheduled, started, ready, and how a Job's pod ended; with {@code container}
- * that container's start and exit) and {@code exec} (a small echo shell over the Kubernetes {@code
+ * The two pod subresources the platform uses: {@code log} (a few lines from the pod's life:
+ * scheduled, started, ready, and how a Job's pod ended; with {@code container} that container's
+ * start and exit) and {@code exec} (a small echo shell over the Kubernetes {@code
  * v4.channel.k8s.io} WebSocket protocol: channel 0 in, 1 stdout, 2 stderr, 3 the final status).
  */
-class PodSubresources extends IndexedCrud {
+final class PodSubresources {
 
-  private static final Pattern SUBRESOURCE =
-      Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/(exec|log)(\\?.*)?");
+  static final String CHANNEL_PROTOCOL = "v4.channel.k8s.io";
 
-  @Override
-  public MockResponse dispatch(RecordedRequest request) {
-    Matcher matcher = SUBRESOURCE.matcher(request.getPath());
-    if (!matcher.matches() || !"GET".equals(request.getMethod())) {
-      return super.dispatch(request);
+  /** The log of {@code podJson}: the pod's, or one container's ({@code 400} when it has none). */
+  String log(String podJson, String container, boolean timestamps, String sinceTime) {
+    Pod pod = Serialization.unmarshal(podJson, Pod.class);
+    if (container == null || container.isEmpty()) {
+      return log(pod);
     }
-    String namespace = matcher.group(1);
-    String name = matcher.group(2);
-    MockResponse found = handleGet("/api/v1/namespaces/" + namespace + "/pods/" + name);
-    if (found.code() != 200) {
-      return found;
+    Instant since;
+    try {
+      since = sinceTime == null || sinceTime.isEmpty() ? null : Instant.parse(sinceTime);
+    } catch (DateTimeParseException e) {
+      throw ApiException.badRequest("invalid sinceTime: " + sinceTime);
     }
-    Pod pod = Serialization.unmarshal(found.getBody().readUtf8(), Pod.class);
-    List<String> query = matcher.group(4) == null ? List.of() : params(matcher.group(4));
-    if (matcher.group(3).equals("exec")) {
-      return new MockResponse().withWebSocketUpgrade(new Shell(pod, values(query, "command")));
-    }
-    List<String> container = values(query, "container");
-    if (container.isEmpty()) {
-      return new MockResponse().setResponseCode(200).setBody(log(pod));
-    }
-    boolean timestamps = values(query, "timestamps").contains("true");
-    Instant since =
-        values(query, "sinceTime").stream().map(Instant::parse).findFirst().orElse(null);
-    return containerLog(pod, container.get(0), timestamps, since)
-        .map(body -> new MockResponse().setResponseCode(200).setBody(body))
-        .orElseGet(
+    return containerLog(pod, container, timestamps, since)
+        .orElseThrow(
             () ->
-                new MockResponse()
-                    .setResponseCode(400)
-                    .setBody(
-                        Serialization.asJson(
-                            new StatusBuilder()
-                                .withStatus("Failure")
-                                .withReason("BadRequest")
-                                .withCode(400)
-                                .withMessage(
-                                    "container "
-                                        + container.get(0)
-                                        + " is not valid for pod "
-                                        + name)
-                                .build())));
+                ApiException.badRequest(
+                    "container "
+                        + container
+                        + " is not valid for pod "
+                        + pod.getMetadata().getName()));
+  }
+
+  /** Runs {@code command} in the pod's echo shell over {@code socket}. */
+  void exec(String podJson, List<String> command, ServerWebSocket socket) {
+    Shell shell = new Shell(Serialization.unmarshal(podJson, Pod.class), command, socket);
+    socket.binaryMessageHandler(shell::received);
+    shell.open();
   }
 
   /**
@@ -165,38 +143,24 @@ class PodSubresources extends IndexedCrud {
     return log.toString();
   }
 
-  private static List<String> params(String query) {
-    List<String> params = new ArrayList<>();
-    for (String pair : query.substring(1).split("&")) {
-      params.add(URLDecoder.decode(pair, StandardCharsets.UTF_8));
-    }
-    return params;
-  }
-
-  private static List<String> values(List<String> params, String key) {
-    return params.stream()
-        .filter(p -> p.startsWith(key + "="))
-        .map(p -> p.substring(key.length() + 1))
-        .toList();
-  }
-
   /**
    * An echo shell: {@code sh} (or {@code bash}) reads lines from stdin; {@code sh -c "line"} and
    * any other command run once. It knows echo, hostname, pwd, whoami, ls, env, date and exit.
    */
-  private static final class Shell extends WebSocketListener {
+  private static final class Shell {
 
     private final Pod pod;
     private final List<String> command;
+    private final ServerWebSocket socket;
     private final StringBuilder line = new StringBuilder();
 
-    Shell(Pod pod, List<String> command) {
+    Shell(Pod pod, List<String> command, ServerWebSocket socket) {
       this.pod = pod;
       this.command = command.isEmpty() ? List.of("sh") : command;
+      this.socket = socket;
     }
 
-    @Override
-    public void onOpen(WebSocket socket, io.fabric8.mockwebserver.http.Response response) {
+    void open() {
       String program = command.get(0);
       boolean interactive = (program.equals("sh") || program.equals("bash")) && command.size() == 1;
       if (interactive) {
@@ -210,13 +174,8 @@ class PodSubresources extends IndexedCrud {
       exit(socket, 0);
     }
 
-    @Override
-    public void onMessage(WebSocket socket, io.fabric8.mockwebserver.http.ByteString bytes) {
-      onMessage(socket, bytes.toByteArray());
-    }
-
-    @Override
-    public void onMessage(WebSocket socket, byte[] bytes) {
+    void received(Buffer frame) {
+      byte[] bytes = frame.getBytes();
       if (bytes.length == 0 || bytes[0] != 0) {
         return; // only stdin; resize (4) and others mean nothing here
       }
@@ -235,7 +194,7 @@ class PodSubresources extends IndexedCrud {
       }
     }
 
-    private void run(WebSocket socket, String input) {
+    private void run(ServerWebSocket socket, String input) {
       if (input.isEmpty()) {
         return;
       }
@@ -273,7 +232,7 @@ class PodSubresources extends IndexedCrud {
       }
     }
 
-    private static void exit(WebSocket socket, int code) {
+    private static void exit(ServerWebSocket socket, int code) {
       send(
           socket,
           3,
@@ -283,15 +242,15 @@ class PodSubresources extends IndexedCrud {
                   + "\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\""
                   + code
                   + "\"}]}}");
-      socket.close(1000, "exit");
+      socket.close((short) 1000, "exit");
     }
 
-    private static void send(WebSocket socket, int channel, String text) {
+    private static void send(ServerWebSocket socket, int channel, String text) {
       byte[] data = text.getBytes(StandardCharsets.UTF_8);
       byte[] frame = new byte[data.length + 1];
       frame[0] = (byte) channel;
       System.arraycopy(data, 0, frame, 1, data.length);
-      socket.send(frame);
+      socket.writeBinaryMessage(Buffer.buffer(frame));
     }
   }
 }
