@@ -37,8 +37,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class ObjectStore {
 
-  /** Changes kept for watches to resume from; a client further behind lists again. */
-  static final int HISTORY = 20_000;
+  /**
+   * Changes kept for watches to resume from (each holds its object's version, parsed: a few
+   * seconds of a busy cluster, as kube-apiserver's watch cache keeps); a client further behind
+   * lists again.
+   */
+  static final int HISTORY = 2_000;
 
   private static final Pattern SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
