@@ -123,6 +123,14 @@ class OperationRepository {
         "SELECT id FROM operation WHERE state IN ('pending', 'running') ORDER BY id", Long.class);
   }
 
+  /** The application's pending operations' ids. */
+  List<Long> pendingIds(long applicationId) {
+    return jdbc.queryForList(
+        "SELECT id FROM operation WHERE application_id = ? AND state = 'pending' ORDER BY id",
+        Long.class,
+        applicationId);
+  }
+
   /** Whether another operation of the application runs (a queued one waits for it). */
   boolean anotherRuns(long applicationId, long id) {
     return jdbc.queryForObject(

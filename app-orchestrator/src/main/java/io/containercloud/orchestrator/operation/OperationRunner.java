@@ -12,6 +12,7 @@ import io.containercloud.orchestrator.workload.WorkloadStatuses;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,7 +49,7 @@ class OperationRunner extends BackgroundLoop {
   /** Workload ({@code tenant/name}) to the operation one of whose running steps waits on it. */
   private final Map<String, Long> awaited = new ConcurrentHashMap<>();
 
-  private volatile Instant nextFullRound = Instant.EPOCH;
+  private Instant nextFullRound = Instant.EPOCH;
   private final RoundWorkers workers;
 
   OperationRunner(
@@ -82,10 +83,13 @@ class OperationRunner extends BackgroundLoop {
         });
   }
 
-  /** Asks for a round over every operation now (a new one, a cancel). */
-  @Override
-  public void wake() {
-    nextFullRound = Instant.EPOCH;
+  /**
+   * Looks at these operations now (a new one, a cancel, one whose turn came) rather than at the
+   * next round over all of them: with fifty applications starting at once, a round over every
+   * operation each time one of them was asked for or ended was most of the orchestrator's work.
+   */
+  void wake(Collection<Long> operations) {
+    touched.addAll(operations);
     super.wake();
   }
 
@@ -141,7 +145,9 @@ class OperationRunner extends BackgroundLoop {
       for (Step step : operation.running()) {
         moved |= drive(operation, step);
       }
-      operation = repository.find(id).orElseThrow();
+      if (moved) {
+        operation = repository.find(id).orElseThrow();
+      }
       if (!operation.draining()) {
         for (Step step : operation.startable()) {
           steps.start(operation, step);
@@ -218,6 +224,6 @@ class OperationRunner extends BackgroundLoop {
                   .put("state", outcome.value())
                   .put("error", error));
         });
-    wake(); // an operation queued behind this one may start
+    wake(repository.pendingIds(operation.applicationId())); // queued behind this one
   }
 }

@@ -94,7 +94,7 @@ public class Operations {
               }
               return create(locked, definition, version, action, Set.of(), caller.user(), "api");
             });
-    runner.wake();
+    wakeAfterCommit(List.of(operation.id()));
     return operation;
   }
 
@@ -113,7 +113,7 @@ public class Operations {
                   }
                   return now;
                 }));
-    wakeAfterCommit();
+    wakeAfterCommit(List.of(operation.id()));
     return recorded;
   }
 
@@ -141,24 +141,24 @@ public class Operations {
       }
     }
     if (!started.isEmpty()) {
-      wakeAfterCommit();
+      wakeAfterCommit(started);
     }
     return started;
   }
 
   // in a transaction around (a consumer's, an idempotent request's) the runner must find the
   // operation: it is woken after the commit
-  private void wakeAfterCommit() {
+  private void wakeAfterCommit(List<Long> operations) {
     if (TransactionSynchronizationManager.isSynchronizationActive()) {
       TransactionSynchronizationManager.registerSynchronization(
           new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-              runner.wake();
+              runner.wake(operations);
             }
           });
     } else {
-      runner.wake();
+      runner.wake(operations);
     }
   }
 
