@@ -112,7 +112,7 @@ class StepDriver {
    */
   private Long change(Operation operation, Step step, AppService target) {
     int calls = step.calls();
-    Answer<WorkloadResponse> live = workloads.get(operation.tenant(), step.workload());
+    Answer<WorkloadResponse> live = learnt(workloads.get(operation.tenant(), step.workload()));
     for (int turn = 0; turn < CHANGES_PER_TURN; turn++) {
       if (live instanceof Answer.Unavailable<WorkloadResponse> unavailable) {
         repository.waitingFor(operation.id(), unavailable.why());
@@ -139,7 +139,8 @@ class StepDriver {
       Long expected = current == null ? null : current.version();
       repository.recordCall(operation.id(), step.seq(), calls, expected);
       String key = "op-" + operation.id() + "-" + step.seq() + "-" + calls;
-      Answer<WorkloadResponse> answer = send(operation, step, target, change, key, expected);
+      Answer<WorkloadResponse> answer =
+          learnt(send(operation, step, target, change, key, expected));
       if (answer instanceof Answer.Refused<WorkloadResponse> refused && !refused.staleVersion()) {
         return fail(
             operation,
@@ -150,9 +151,22 @@ class StepDriver {
           answer instanceof Answer.Unavailable<WorkloadResponse>
               || (answer instanceof Answer.Ok<WorkloadResponse> ok && ok.value() != null);
       // a change's answer is the workload after it; a delete's or a stale one's is read again
-      live = answered ? answer : workloads.get(operation.tenant(), step.workload());
+      live = answered ? answer : learnt(workloads.get(operation.tenant(), step.workload()));
     }
     return null; // more changes than a turn makes: the next round goes on
+  }
+
+  /**
+   * Keeps the status a read or a change answered with: the wait that follows starts from it rather
+   * than reading the workload again before its first status event.
+   */
+  private Answer<WorkloadResponse> learnt(Answer<WorkloadResponse> answer) {
+    if (answer instanceof Answer.Ok<WorkloadResponse> ok
+        && ok.value() != null
+        && ok.value().status() != null) {
+      statuses.learnt(ok.value().status());
+    }
+    return answer;
   }
 
   private Answer<WorkloadResponse> send(
