@@ -59,6 +59,7 @@ public final class ApiServer implements AutoCloseable {
   private final JsonMapper json = JsonMapper.builder().build();
   private final ObjectStore store = new ObjectStore(json);
   private final PodSubresources pods = new PodSubresources();
+  private final LocalApi local = new LocalApi(store);
   private final Vertx vertx;
   private HttpServer server;
 
@@ -99,6 +100,11 @@ public final class ApiServer implements AutoCloseable {
 
   public int port() {
     return server.actualPort();
+  }
+
+  /** The same API for code in this process (the cluster's own controllers). */
+  public LocalApi local() {
+    return local;
   }
 
   @Override
@@ -379,7 +385,13 @@ public final class ApiServer implements AutoCloseable {
       Consumer<io.vertx.core.Handler<Void>> onClose) {
     ObjectStore.Watch watch;
     try {
-      watch = store.watch(route.type(), route.namespace(), selector, from, send);
+      watch =
+          store.watch(
+              route.type(),
+              route.namespace(),
+              selector,
+              from,
+              (type, change) -> send.accept(change.frame(type)));
     } catch (ApiException e) {
       send.accept("{\"type\":\"ERROR\",\"object\":" + e.status(json) + "}");
       end.run();

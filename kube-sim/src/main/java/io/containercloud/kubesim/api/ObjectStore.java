@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -38,9 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class ObjectStore {
 
   /**
-   * Changes kept for watches to resume from (each holds its object's version, parsed: a few
-   * seconds of a busy cluster, as kube-apiserver's watch cache keeps); a client further behind
-   * lists again.
+   * Changes kept for watches to resume from (each holds its object's version, parsed: a few seconds
+   * of a busy cluster, as kube-apiserver's watch cache keeps); a client further behind lists again.
    */
   static final int HISTORY = 2_000;
 
@@ -70,8 +68,13 @@ final class ObjectStore {
     DELETED
   }
 
+  /** Receives a watch's events, under the store's lock: it must not block. */
+  interface Listener {
+    void event(EventType type, Change change);
+  }
+
   /** A write, with the object after it (for a deletion: as it was last) and before it. */
-  private static final class Change {
+  static final class Change {
     private final EventType type;
     private final Stored object;
     private final Stored before;
@@ -81,6 +84,10 @@ final class ObjectStore {
       this.type = type;
       this.object = object;
       this.before = before;
+    }
+
+    Stored object() {
+      return object;
     }
 
     /** The watch event, serialized once for every watch that sees it as its own type. */
@@ -103,9 +110,9 @@ final class ObjectStore {
     private final ResourceType type;
     private final String namespace;
     private final Selector selector;
-    private final Consumer<String> sink;
+    private final Listener sink;
 
-    private Watch(ResourceType type, String namespace, Selector selector, Consumer<String> sink) {
+    private Watch(ResourceType type, String namespace, Selector selector, Listener sink) {
       this.type = type;
       this.namespace = namespace;
       this.selector = selector;
@@ -126,11 +133,11 @@ final class ObjectStore {
       boolean now = change.type != EventType.DELETED && sees(change.object);
       boolean before = change.type == EventType.DELETED ? sees(change.object) : sees(change.before);
       if (now && before) {
-        sink.accept(change.frame(EventType.MODIFIED));
+        sink.event(EventType.MODIFIED, change);
       } else if (now) {
-        sink.accept(change.frame(EventType.ADDED));
+        sink.event(EventType.ADDED, change);
       } else if (before) {
-        sink.accept(change.frame(EventType.DELETED));
+        sink.event(EventType.DELETED, change);
       }
     }
 
@@ -318,12 +325,12 @@ final class ObjectStore {
    * kept), or with none ({@code null}, empty or "0") from the current objects, each sent as added.
    */
   synchronized Watch watch(
-      ResourceType type, String namespace, Selector selector, String from, Consumer<String> sink) {
+      ResourceType type, String namespace, Selector selector, String from, Listener sink) {
     Watch watch = new Watch(type, namespace, selector, sink);
     if (from == null || from.isEmpty() || from.equals("0")) {
       for (Stored stored : scope(type, namespace).values()) {
         if (selector.test(stored.object())) {
-          sink.accept(event(EventType.ADDED, stored));
+          sink.event(EventType.ADDED, new Change(EventType.ADDED, stored, null));
         }
       }
     } else {

@@ -73,7 +73,7 @@ final class SimulatedCluster {
     }
     lifecycle =
         new ClusterLifecycle(
-            client,
+            server.local(),
             name,
             index,
             properties.podReadyDelay(),

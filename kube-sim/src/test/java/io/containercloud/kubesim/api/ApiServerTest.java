@@ -360,9 +360,12 @@ class ApiServerTest {
       store.create(maps, "a", map);
     }
     List<String> events = new ArrayList<>();
-    assertThatThrownBy(() -> store.watch(maps, "a", Selector.ALL, "1", events::add))
+    assertThatThrownBy(
+            () ->
+                store.watch(
+                    maps, "a", Selector.ALL, "1", (type, change) -> events.add(change.frame(type))))
         .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(410));
-    store.watch(maps, "a", Selector.ALL, "3", events::add);
+    store.watch(maps, "a", Selector.ALL, "3", (type, change) -> events.add(change.frame(type)));
     assertThat(events).hasSize(2).allMatch(e -> e.startsWith("{\"type\":\"ADDED\""));
     assertThat(events.get(0)).contains("\"name\":\"m3\"");
   }

@@ -1,13 +1,12 @@
 package io.containercloud.kubesim.cluster.controller;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.containercloud.kubesim.api.LocalApi;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,10 +28,7 @@ public final class ClusterLifecycle {
   private static final Logger log = LoggerFactory.getLogger(ClusterLifecycle.class);
   private static final Duration REPORT_WINDOW = Duration.ofMinutes(1);
 
-  /** Writes of a round sent side by side, per cluster. */
-  private static final int WRITERS = 4;
-
-  private final KubernetesClient client;
+  private final LocalApi api;
   private final Caches caches;
   private final String cluster;
   private final Duration tick;
@@ -42,7 +38,6 @@ public final class ClusterLifecycle {
   private final Kubelet kubelet;
   private final Map<Controller, FailureThrottle> controllers = new LinkedHashMap<>();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
-  private final ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
 
   /**
    * @param index the cluster's place among its siblings (0 first), for its pod addresses
@@ -50,14 +45,14 @@ public final class ClusterLifecycle {
    * @param jobDuration how long a Job's pod runs unless annotated
    */
   public ClusterLifecycle(
-      KubernetesClient client,
+      LocalApi api,
       String cluster,
       int index,
       Duration readyDelay,
       Duration tick,
       Duration jobDuration) {
-    this.client = client;
-    this.caches = Caches.of(client);
+    this.api = api;
+    this.caches = Caches.create();
     this.cluster = cluster;
     this.tick = tick;
     PodControl pods = new PodControl(index);
@@ -76,13 +71,12 @@ public final class ClusterLifecycle {
 
   /** Fills the caches (their watches run from here on), then runs a round every tick. */
   public void start() {
-    caches.start();
+    caches.start(api);
     loop.scheduleWithFixedDelay(this::round, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public void stop() {
     loop.shutdownNow();
-    writers.shutdownNow();
     caches.stop();
   }
 
@@ -112,17 +106,13 @@ public final class ClusterLifecycle {
       Instant at, String namespace, String deployment, String event, String detail) {}
 
   private void round() {
-    Round round = new Round(client, caches, clock.instant(), writers);
+    Round round = new Round(api, caches, clock.instant());
     controllers.forEach((controller, failures) -> step(controller, failures, round));
   }
 
   private void step(Controller controller, FailureThrottle failures, Round round) {
     try {
-      try {
-        controller.reconcile(round);
-      } finally {
-        round.awaitWrites(); // what the next controller reads is written
-      }
+      controller.reconcile(round);
     } catch (RuntimeException e) {
       if (loop.isShutdown()) {
         return; // stopping: calls cut short by the interrupt or the closing client are no failure

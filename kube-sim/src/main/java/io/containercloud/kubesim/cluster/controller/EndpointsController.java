@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -140,38 +139,36 @@ final class EndpointsController implements Controller {
   }
 
   private static void apply(Round round, Endpoints wanted) {
-    var endpoints = round.client().endpoints().inNamespace(wanted.getMetadata().getNamespace());
-    Cache<Endpoints> cache = round.caches().endpoints();
     Endpoints current =
-        cache.get(wanted.getMetadata().getNamespace(), wanted.getMetadata().getName()).orElse(null);
+        round
+            .caches()
+            .endpoints()
+            .get(wanted.getMetadata().getNamespace(), wanted.getMetadata().getName())
+            .orElse(null);
     if (current == null) {
-      round.write(() -> cache.created(endpoints.resource(wanted).create()));
+      round.write(() -> round.api().create(wanted));
     } else if (!Objects.equals(current.getSubsets(), wanted.getSubsets())) {
-      Endpoints changed = Serialization.clone(current); // the cache's own stays as it was
+      Endpoints changed = round.api().copy(current); // the cache's own stays as it was
       changed.setSubsets(wanted.getSubsets());
-      round.write(() -> cache.updated(endpoints.resource(changed).update()));
+      round.write(() -> round.api().update(changed));
     }
   }
 
   private static void apply(Round round, EndpointSlice wanted) {
-    var slices =
-        round
-            .client()
-            .discovery()
-            .v1()
-            .endpointSlices()
-            .inNamespace(wanted.getMetadata().getNamespace());
-    Cache<EndpointSlice> cache = round.caches().slices();
     EndpointSlice current =
-        cache.get(wanted.getMetadata().getNamespace(), wanted.getMetadata().getName()).orElse(null);
+        round
+            .caches()
+            .slices()
+            .get(wanted.getMetadata().getNamespace(), wanted.getMetadata().getName())
+            .orElse(null);
     if (current == null) {
-      round.write(() -> cache.created(slices.resource(wanted).create()));
+      round.write(() -> round.api().create(wanted));
     } else if (!Objects.equals(current.getEndpoints(), wanted.getEndpoints())
         || !Objects.equals(current.getPorts(), wanted.getPorts())) {
-      EndpointSlice changed = Serialization.clone(current);
+      EndpointSlice changed = round.api().copy(current);
       changed.setEndpoints(wanted.getEndpoints());
       changed.setPorts(wanted.getPorts());
-      round.write(() -> cache.updated(slices.resource(changed).update()));
+      round.write(() -> round.api().update(changed));
     }
   }
 }

@@ -122,46 +122,33 @@ final class JobController implements Controller {
 
   private static void writeStatus(Round round, Job job, int active, int succeeded, int failed) {
     String now = round.now().toString();
-    round
-        .caches()
-        .jobs()
-        .updated(
-            round
-                .client()
-                .batch()
-                .v1()
-                .jobs()
-                .inNamespace(job.getMetadata().getNamespace())
-                .withName(job.getMetadata().getName())
-                .editStatus(
-                    j -> {
-                      var status =
-                          new JobStatusBuilder()
-                              .withStartTime(
-                                  j.getStatus() != null && j.getStatus().getStartTime() != null
-                                      ? j.getStatus().getStartTime()
-                                      : now)
-                              .withActive(active)
-                              .withSucceeded(succeeded)
-                              .withFailed(failed);
-                      if (succeeded > 0) {
-                        status
-                            .withCompletionTime(now)
-                            .addNewCondition()
-                            .withType("Complete")
-                            .withStatus("True")
-                            .endCondition();
-                      } else if (failed > 0) {
-                        status
-                            .addNewCondition()
-                            .withType("Failed")
-                            .withStatus("True")
-                            .withReason("BackoffLimitExceeded")
-                            .endCondition();
-                      }
-                      j.setStatus(status.build());
-                      return j;
-                    }));
+    Job j = round.api().copy(job);
+    var status =
+        new JobStatusBuilder()
+            .withStartTime(
+                j.getStatus() != null && j.getStatus().getStartTime() != null
+                    ? j.getStatus().getStartTime()
+                    : now)
+            .withActive(active)
+            .withSucceeded(succeeded)
+            .withFailed(failed);
+    if (succeeded > 0) {
+      status
+          .withCompletionTime(now)
+          .addNewCondition()
+          .withType("Complete")
+          .withStatus("True")
+          .endCondition();
+    } else if (failed > 0) {
+      status
+          .addNewCondition()
+          .withType("Failed")
+          .withStatus("True")
+          .withReason("BackoffLimitExceeded")
+          .endCondition();
+    }
+    j.setStatus(status.build());
+    round.write(() -> round.api().updateStatus(j));
   }
 
   private Duration duration(Job job) {

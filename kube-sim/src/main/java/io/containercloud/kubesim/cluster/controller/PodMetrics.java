@@ -74,14 +74,7 @@ final class PodMetrics implements Controller {
             .withWindow(new io.fabric8.kubernetes.api.model.Duration(Duration.ofSeconds(15)))
             .withContainers(containers(pod, millis))
             .build();
-    round.write(
-        () ->
-            round
-                .client()
-                .resources(io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics.class)
-                .inNamespace(namespace)
-                .resource(usage)
-                .createOr(existing -> existing.update()));
+    round.write(() -> round.api().createOrReplace(usage));
   }
 
   /** The pod's CPU use split evenly over its containers, and half of its memory request each. */

@@ -1,86 +1,50 @@
 package io.containercloud.kubesim.cluster.controller;
 
+import io.containercloud.kubesim.api.LocalApi;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 
 /**
- * What one lifecycle round gives each controller: the cluster's API to write through, the round's
- * time, and what the cluster holds as the watched {@link Caches} show it (with the controllers' own
- * writes in at once, so each controller sees what the ones before it did).
- *
- * <p>Writes that depend on nothing else the controller does next (statuses, deletions, Endpoints,
- * metrics) are sent side by side through {@link #write} and waited for when the controller's step
- * ends ({@link #awaitWrites}): a round of a busy cluster is hundreds of such writes, and one after
- * the other they made a pod's readiness seconds late. Pods are created one at a time, where the
- * scheduler places them.
+ * What one lifecycle round gives each controller: the cluster's API to write through (in-process,
+ * {@link LocalApi}), the round's time, and what the cluster holds as the watched {@link Caches}
+ * show it (every write in at once, so each controller sees what the ones before it did).
  */
 final class Round {
 
-  private final KubernetesClient client;
+  private final LocalApi api;
   private final Caches caches;
   private List<Deployment> deployments;
   private NodeLoads loads;
   private final Instant now;
-  private final ExecutorService writers;
-  private final List<Future<?>> pending = new ArrayList<>();
   private final Map<String, Deployment> statusesSent = new HashMap<>();
 
-  Round(KubernetesClient client, Caches caches, Instant now, ExecutorService writers) {
-    this.client = client;
+  Round(LocalApi api, Caches caches, Instant now) {
+    this.api = api;
     this.caches = caches;
     this.now = now;
-    this.writers = writers;
   }
 
-  /**
-   * Sends a write without waiting for it (one that finds its object gone or changed is dropped).
-   */
+  /** A write that finds its object gone or changed since the cache showed it is dropped. */
   void write(Runnable write) {
-    pending.add(writers.submit(() -> ifStillThere(write)));
-  }
-
-  /** Waits for every write sent; the first that failed fails the step. */
-  void awaitWrites() {
-    RuntimeException failed = null;
     try {
-      for (Future<?> write : pending) {
-        try {
-          write.get();
-        } catch (ExecutionException e) {
-          if (failed == null) {
-            failed =
-                e.getCause() instanceof RuntimeException cause
-                    ? cause
-                    : new IllegalStateException(e.getCause());
-          }
-        }
+      write.run();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404 && e.getCode() != 409) {
+        throw e;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      pending.forEach(write -> write.cancel(true));
-      throw new IllegalStateException("interrupted while writing", e);
-    } finally {
-      pending.clear();
-    }
-    if (failed != null) {
-      throw failed;
     }
   }
 
-  KubernetesClient client() {
-    return client;
+  LocalApi api() {
+    return api;
   }
 
   Caches caches() {
@@ -137,20 +101,12 @@ final class Round {
     return sent;
   }
 
-  /** Pods are written through these, so that the next {@link #pods()} has the change. */
   Pod createPod(Pod pod) {
-    return caches
-        .pods()
-        .created(
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create());
+    return api.create(pod);
   }
 
   void deletePod(Pod pod) {
-    write(
-        () -> {
-          client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).delete();
-          caches.pods().deleted(pod);
-        });
+    api.delete(pod); // one already gone is no failure
   }
 
   /**
@@ -160,51 +116,17 @@ final class Round {
    * it out again.
    */
   void editPodStatus(Pod pod, UnaryOperator<Pod> edit) {
-    Pod edited = edit.apply(client.getKubernetesSerialization().clone(pod));
-    write(
-        () ->
-            caches
-                .pods()
-                .updated(
-                    client
-                        .pods()
-                        .inNamespace(pod.getMetadata().getNamespace())
-                        .resource(edited)
-                        .updateStatus()));
+    Pod edited = edit.apply(api.copy(pod));
+    write(() -> api.updateStatus(edited));
   }
 
-  /**
-   * Not taken into the cache before its event: a status seen late is only written once more, while
-   * a Deployment kept in view after its deletion would get pods again.
-   */
   void editDeploymentStatus(Deployment deployment, UnaryOperator<Deployment> edit) {
-    Deployment edited = edit.apply(client.getKubernetesSerialization().clone(deployment));
+    Deployment edited = edit.apply(api.copy(deployment));
     statusesSent.put(key(deployment), edited);
-    write(
-        () ->
-            client
-                .apps()
-                .deployments()
-                .inNamespace(deployment.getMetadata().getNamespace())
-                .resource(edited)
-                .updateStatus());
+    write(() -> api.updateStatus(edited));
   }
 
   private static String key(Deployment deployment) {
     return deployment.getMetadata().getNamespace() + "/" + deployment.getMetadata().getName();
-  }
-
-  /**
-   * A status write to an object deleted or changed since the cache showed it is no failure: the
-   * watch brings the change, and the rest of the round goes on.
-   */
-  private static void ifStillThere(Runnable write) {
-    try {
-      write.run();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404 && e.getCode() != 409) {
-        throw e;
-      }
-    }
   }
 }
