@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,7 +151,7 @@ public final class ApiServer implements AutoCloseable {
       if (route.name() == null) {
         collection(request, route, body);
       } else if (route.subresource() == null) {
-        object(request, route, body);
+        object(request, route, body, false);
       } else {
         subresource(request, route, body);
       }
@@ -214,38 +215,43 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private void object(HttpServerRequest request, Route route, Buffer body) {
+  /** The object itself, or with {@code statusOnly} its {@code status} subresource. */
+  private void object(HttpServerRequest request, Route route, Buffer body, boolean statusOnly) {
     String namespace = route.objectNamespace();
-    switch (request.method().name()) {
-      case "GET" ->
-          respond(request.response(), 200, store.get(route.type(), namespace, route.name()).json());
-      case "PUT" -> {
-        ObjectNode object = object(body);
-        respond(
-            request.response(),
-            200,
-            store.replace(route.type(), namespace, route.name(), current -> object, false).json());
-      }
-      case "PATCH" -> {
-        JsonNode patch = json.readTree(body.getBytes());
-        String type = request.getHeader("Content-Type");
-        respond(
-            request.response(),
-            200,
-            store
-                .replace(
-                    route.type(),
-                    namespace,
-                    route.name(),
-                    current -> Patches.apply(type, patch, current, route.type(), route.name()),
-                    false)
-                .json());
-      }
-      case "DELETE" ->
-          respond(
-              request.response(), 200, store.delete(route.type(), namespace, route.name()).json());
-      default -> throw ApiException.methodNotAllowed();
-    }
+    String answer =
+        switch (request.method().name()) {
+          case "GET" -> store.get(route.type(), namespace, route.name()).json();
+          case "PUT" -> {
+            ObjectNode object = object(body);
+            yield store
+                .replace(route.type(), namespace, route.name(), current -> object, statusOnly)
+                .json();
+          }
+          case "PATCH" ->
+              store
+                  .replace(
+                      route.type(),
+                      namespace,
+                      route.name(),
+                      patch(request, route, body),
+                      statusOnly)
+                  .json();
+          case "DELETE" -> {
+            if (statusOnly) {
+              throw ApiException.methodNotAllowed();
+            }
+            yield store.delete(route.type(), namespace, route.name()).json();
+          }
+          default -> throw ApiException.methodNotAllowed();
+        };
+    respond(request.response(), 200, answer);
+  }
+
+  /** What the request's patch makes of an object. */
+  private UnaryOperator<ObjectNode> patch(HttpServerRequest request, Route route, Buffer body) {
+    JsonNode patch = json.readTree(body.getBytes());
+    String type = request.getHeader("Content-Type");
+    return current -> Patches.apply(type, patch, current, route.type(), route.name());
   }
 
   private void subresource(HttpServerRequest request, Route route, Buffer body) {
@@ -256,36 +262,7 @@ public final class ApiServer implements AutoCloseable {
         if (!route.type().status()) {
           throw ApiException.notFound();
         }
-        switch (method) {
-          case "GET" ->
-              respond(
-                  request.response(), 200, store.get(route.type(), namespace, route.name()).json());
-          case "PUT" -> {
-            ObjectNode object = object(body);
-            respond(
-                request.response(),
-                200,
-                store
-                    .replace(route.type(), namespace, route.name(), current -> object, true)
-                    .json());
-          }
-          case "PATCH" -> {
-            JsonNode patch = json.readTree(body.getBytes());
-            String type = request.getHeader("Content-Type");
-            respond(
-                request.response(),
-                200,
-                store
-                    .replace(
-                        route.type(),
-                        namespace,
-                        route.name(),
-                        current -> Patches.apply(type, patch, current, route.type(), route.name()),
-                        true)
-                    .json());
-          }
-          default -> throw ApiException.methodNotAllowed();
-        }
+        object(request, route, body, true);
       }
       case "scale" -> {
         if (!route.type().scale()) {
@@ -295,15 +272,8 @@ public final class ApiServer implements AutoCloseable {
         switch (method) {
           case "GET" -> respond(request.response(), 200, scales.read());
           case "PUT" -> respond(request.response(), 200, scales.write(current -> object(body)));
-          case "PATCH" -> {
-            JsonNode patch = json.readTree(body.getBytes());
-            String type = request.getHeader("Content-Type");
-            respond(
-                request.response(),
-                200,
-                scales.write(
-                    current -> Patches.apply(type, patch, current, route.type(), route.name())));
-          }
+          case "PATCH" ->
+              respond(request.response(), 200, scales.write(patch(request, route, body)));
           default -> throw ApiException.methodNotAllowed();
         }
       }

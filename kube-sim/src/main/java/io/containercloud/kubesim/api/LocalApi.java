@@ -43,24 +43,12 @@ public final class LocalApi {
 
   /** A write of the whole object; the version it names must be the stored one. */
   public <T extends HasMetadata> T update(T object) {
-    ResourceType type = type(object);
-    ObjectNode tree = tree(object);
-    return call(
-        () ->
-            typed(
-                store.replace(type, namespace(type, object), name(object), current -> tree, false),
-                object));
+    return replace(object, false);
   }
 
   /** A write of the object's status only; the version it names must be the stored one. */
   public <T extends HasMetadata> T updateStatus(T object) {
-    ResourceType type = type(object);
-    ObjectNode tree = tree(object);
-    return call(
-        () ->
-            typed(
-                store.replace(type, namespace(type, object), name(object), current -> tree, true),
-                object));
+    return replace(object, true);
   }
 
   /** Creates the object, or writes it over the stored one whatever its version. */
@@ -81,6 +69,17 @@ public final class LocalApi {
                 object);
           }
         });
+  }
+
+  private <T extends HasMetadata> T replace(T object, boolean statusOnly) {
+    ResourceType type = type(object);
+    ObjectNode tree = tree(object);
+    return call(
+        () ->
+            typed(
+                store.replace(
+                    type, namespace(type, object), name(object), current -> tree, statusOnly),
+                object));
   }
 
   /** Deletes the object; false when it was gone already. */

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.containercloud.kubesim.cluster.TestDeployments;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentList;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.BufferedReader;
@@ -36,6 +38,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,58 +85,16 @@ class ApiServerTest {
         .isEqualTo("team-a/web");
     assertThat(names(client.apps().deployments().inNamespace("team-a").list().getItems()))
         .containsExactly("api", "web"); // by name, as kube-apiserver lists
-    assertThat(
-            ids(
-                client
-                    .apps()
-                    .deployments()
-                    .inAnyNamespace()
-                    .withLabel("tier", "back")
-                    .list()
-                    .getItems()))
+    assertThat(selected(d -> d.withLabel("tier", "back")))
         .containsExactly("team-a/api", "team-b/api", "team-c/cache", "team-c/db");
-    assertThat(
-            ids(
-                client
-                    .apps()
-                    .deployments()
-                    .inAnyNamespace()
-                    .withoutLabel("tier", "back")
-                    .list()
-                    .getItems()))
+    assertThat(selected(d -> d.withoutLabel("tier", "back")))
         .containsExactly("team-a/web", "team-b/web");
-    assertThat(
-            ids(
-                client
-                    .apps()
-                    .deployments()
-                    .inAnyNamespace()
-                    .withLabelIn("app", "db", "web")
-                    .list()
-                    .getItems()))
+    assertThat(selected(d -> d.withLabelIn("app", "db", "web")))
         .containsExactly("team-a/web", "team-b/web", "team-c/db");
-    assertThat(
-            ids(
-                client
-                    .apps()
-                    .deployments()
-                    .inAnyNamespace()
-                    .withLabelNotIn("app", "db", "web")
-                    .list()
-                    .getItems()))
+    assertThat(selected(d -> d.withLabelNotIn("app", "db", "web")))
         .containsExactly("team-a/api", "team-b/api", "team-c/cache");
-    assertThat(
-            ids(client.apps().deployments().inAnyNamespace().withoutLabel("app").list().getItems()))
-        .isEmpty();
-    assertThat(
-            ids(
-                client
-                    .apps()
-                    .deployments()
-                    .inAnyNamespace()
-                    .withField("metadata.name", "api")
-                    .list()
-                    .getItems()))
+    assertThat(selected(d -> d.withoutLabel("app"))).isEmpty();
+    assertThat(selected(d -> d.withField("metadata.name", "api")))
         .containsExactly("team-a/api", "team-b/api");
     assertThat(client.apps().deployments().inNamespace("team-c").withName("web").get()).isNull();
     assertThat(ids(client.configMaps().inAnyNamespace().list().getItems()))
@@ -429,32 +390,19 @@ class ApiServerTest {
   }
 
   private static Deployment deployment(String name, String tier) {
-    return new DeploymentBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withLabels(new HashMap<>(Map.of("tier", tier, "app", name)))
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(1)
-        .withNewSelector()
-        .addToMatchLabels("app", name)
-        .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .addToLabels("app", name)
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName(name)
-        .withImage("registry.local/" + name + ":1")
-        .withNewResources()
-        .withRequests(Map.of("cpu", new Quantity("100m")))
-        .endResources()
-        .endContainer()
-        .endSpec()
-        .endTemplate()
-        .endSpec()
-        .build();
+    Deployment deployment =
+        TestDeployments.deployment(name, 1, "100m", "registry.local/" + name + ":1");
+    deployment.getMetadata().setLabels(new HashMap<>(Map.of("tier", tier, "app", name)));
+    return deployment;
+  }
+
+  /** The deployments of every namespace that {@code filter} selects, as namespace/name. */
+  private List<String> selected(
+      UnaryOperator<
+              FilterWatchListDeletable<
+                  Deployment, DeploymentList, RollableScalableResource<Deployment>>>
+          filter) {
+    return ids(filter.apply(client.apps().deployments().inAnyNamespace()).list().getItems());
   }
 
   private static String id(HasMetadata object) {
