@@ -76,6 +76,7 @@ class AppsBenchmark {
     double critical = deepest * READY_DELAY.toMillis() / 1e3;
 
     double peer = peer(clusters, token);
+    String before = idle(Duration.ofSeconds(5));
 
     for (int i = 0; i < APPS; i++) {
       send(orchestrator, token, "POST", "/applications", definition(app(i), shape(i)), 201);
@@ -112,15 +113,20 @@ class AppsBenchmark {
     String spent = cpu.spent();
     double allReady = Duration.between(start, last).toMillis() / 1e3;
     String breakdown = breakdown(operations, start, last);
+    String after = idle(Duration.ofSeconds(10));
 
     String result =
         String.format(
             Locale.ROOT,
             "%s%napps cpu_s %s%n"
+                + "apps idle_cpu_s before_5s %s%n"
+                + "apps idle_cpu_s after_10s %s%n"
                 + "apps peer_script_s=%.1f ratio=%.2f critical_path_s=%.1f%n"
                 + "apps apps=%d services=%d all_ready_s=%.1f overhead_s=%.1f%n",
             breakdown,
             spent,
+            before,
+            after,
             peer,
             allReady / peer,
             critical,
@@ -184,6 +190,13 @@ class AppsBenchmark {
         percentile(ready, 95),
         percentile(noticed, 50),
         percentile(noticed, 95));
+  }
+
+  /** CPU spent while nothing is asked of the platform: what its background work costs. */
+  private static String idle(Duration window) throws InterruptedException {
+    ProcessCpu cpu = ProcessCpu.start();
+    Thread.sleep(window.toMillis()); // a window of time is what is measured
+    return cpu.spent();
   }
 
   private static double percentile(List<Double> values, int p) {
