@@ -27,7 +27,9 @@ import org.springframework.validation.annotation.Validated;
  * @param bindAddress where the API servers listen; loopback unless other hosts must reach them
  * @param advertisedHost the host name written into kubeconfigs
  * @param podReadyDelay how long a bound pod takes to turn Ready
- * @param tick how often the lifecycle loop of each cluster runs
+ * @param tick the longest a cluster's controllers go without a round (they run as soon as something
+ *     changes or falls due)
+ * @param roundGap the shortest time between the starts of two rounds of a cluster
  * @param jobDuration how long a Job's pod runs unless its {@code kube-sim/duration} annotation says
  * @param caValidity lifetime of each cluster's CA, made once per kubeconfig folder and kept there
  * @param servingCertValidity lifetime of each API server's serving certificate, issued at every
@@ -48,7 +50,8 @@ public record KubeSimProperties(
     @NotBlank @Pattern(regexp = "[A-Za-z0-9.-]{1,253}") @DefaultValue("127.0.0.1")
         String advertisedHost,
     @NotNull @DefaultValue("2s") Duration podReadyDelay,
-    @NotNull @DefaultValue("250ms") Duration tick,
+    @NotNull @DefaultValue("1s") Duration tick,
+    @NotNull @DefaultValue("20ms") Duration roundGap,
     @NotNull @DefaultValue("3s") Duration jobDuration,
     @NotNull @DefaultValue("3650d") Duration caValidity,
     @NotNull @DefaultValue("365d") Duration servingCertValidity) {

@@ -78,6 +78,7 @@ final class SimulatedCluster {
             index,
             properties.podReadyDelay(),
             properties.tick(),
+            properties.roundGap(),
             properties.jobDuration());
     lifecycle.start();
   }

@@ -74,6 +74,7 @@ class ApiServerSecurityIT {
                 "127.0.0.1",
                 Duration.ofMillis(200),
                 Duration.ofMillis(100),
+                Duration.ofMillis(20),
                 Duration.ofSeconds(1),
                 Duration.ofDays(3650),
                 SERVING));

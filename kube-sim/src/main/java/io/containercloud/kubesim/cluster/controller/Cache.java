@@ -42,13 +42,18 @@ final class Cache<T extends HasMetadata> implements LocalApi.Informed<T> {
   private final Class<T> kind;
   private final Map<String, Entry<T>> objects = new ConcurrentHashMap<>();
   private AutoCloseable watch;
+  private Runnable onChange = () -> {};
 
   Cache(Class<T> kind) {
     this.kind = kind;
   }
 
-  /** Fills the copy from the API and keeps it in step from then on. */
-  void start(LocalApi api) {
+  /**
+   * Fills the copy from the API and keeps it in step from then on; {@code onChange} runs in the
+   * writer's thread after each change.
+   */
+  void start(LocalApi api, Runnable onChange) {
+    this.onChange = onChange;
     watch = api.inform(kind, this);
   }
 
@@ -65,11 +70,13 @@ final class Cache<T extends HasMetadata> implements LocalApi.Informed<T> {
   @Override
   public void put(String key, Supplier<T> object) {
     objects.put(key, new Entry<>(object));
+    onChange.run();
   }
 
   @Override
   public void remove(String key) {
     objects.remove(key);
+    onChange.run();
   }
 
   List<T> list() {

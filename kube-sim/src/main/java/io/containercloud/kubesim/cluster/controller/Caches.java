@@ -35,8 +35,9 @@ record Caches(
     return List.of(nodes, pods, deployments, jobs, services, endpoints, slices);
   }
 
-  void start(LocalApi api) {
-    all().forEach(cache -> cache.start(api));
+  /** Fills every cache and keeps it in step; {@code onChange} runs after each change. */
+  void start(LocalApi api, Runnable onChange) {
+    all().forEach(cache -> cache.start(api, onChange));
   }
 
   void stop() {

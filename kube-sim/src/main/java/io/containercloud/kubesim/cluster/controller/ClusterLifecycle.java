@@ -7,17 +7,22 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the control plane and kubelets of a real cluster would do, for what the platform uses: every
- * tick, each {@link Controller} takes one step against the cluster's own API (so everything they do
- * is visible through it), in the order registered here. That order lets a round carry a new
+ * What the control plane and kubelets of a real cluster would do, for what the platform uses: in
+ * each round, each {@link Controller} takes one step against the cluster's own API (so everything
+ * they do is visible through it), in the order registered here. That order lets a round carry a new
  * Deployment's pods from creation to Endpoints and metrics as soon as they are due.
+ *
+ * <p>A round runs when something asks for one, as a real control plane's watches and work queues
+ * make it react: a write from outside (a client of the API, a drill), a write of the round before
+ * (which the controllers earlier in the order have not seen yet), or the moment a controller said
+ * something falls due (a pod turning Ready); at the latest every {@code tick}. Rounds start at
+ * least {@code gap} apart, and at least as long apart as the last one took, so a busy cluster's
+ * rounds take at most half of a core. A loop on a fixed tick made every step of a Deployment wait
+ * for the next tick: about half a second from creation to a Ready status at a 250 ms tick.
  *
  * <p>A controller that fails is retried at the next tick and does not hold up the others; its
  * failures are logged at WARN, the first at once and then at most one per {@link #REPORT_WINDOW}
@@ -32,17 +37,24 @@ public final class ClusterLifecycle {
   private final Caches caches;
   private final String cluster;
   private final Duration tick;
+  private final Duration gap;
   private final Clock clock = Clock.systemUTC();
   private final PodMetrics metrics = new PodMetrics();
   private final Timeline timeline = new Timeline();
   private final Kubelet kubelet;
   private final Map<Controller, FailureThrottle> controllers = new LinkedHashMap<>();
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+  private final Object signal = new Object();
+  private boolean asked; // guarded by signal
+  private volatile boolean stopped;
+  private volatile Thread loop;
+  private boolean wrote; // the loop's thread only
 
   /**
    * @param index the cluster's place among its siblings (0 first), for its pod addresses
    * @param readyDelay how long a bound pod takes to turn Ready
    * @param jobDuration how long a Job's pod runs unless annotated
+   * @param tick the longest a cluster goes without a round
+   * @param gap the shortest time between the starts of two rounds
    */
   public ClusterLifecycle(
       LocalApi api,
@@ -50,11 +62,13 @@ public final class ClusterLifecycle {
       int index,
       Duration readyDelay,
       Duration tick,
+      Duration gap,
       Duration jobDuration) {
     this.api = api;
     this.caches = Caches.create();
     this.cluster = cluster;
     this.tick = tick;
+    this.gap = gap;
     PodControl pods = new PodControl(index);
     this.kubelet = new Kubelet(readyDelay);
     for (Controller controller :
@@ -69,15 +83,85 @@ public final class ClusterLifecycle {
     }
   }
 
-  /** Fills the caches (their watches run from here on), then runs a round every tick. */
+  /** Fills the caches (their watches run from here on), then runs rounds until stopped. */
   public void start() {
-    caches.start(api);
-    loop.scheduleWithFixedDelay(this::round, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+    Thread thread = new Thread(this::run, "lifecycle-" + cluster);
+    thread.setDaemon(true);
+    loop = thread;
+    caches.start(api, this::changed);
+    thread.start();
   }
 
   public void stop() {
-    loop.shutdownNow();
+    stopped = true;
+    Thread thread = loop;
+    if (thread != null) {
+      thread.interrupt();
+      try {
+        thread.join(Duration.ofSeconds(5).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     caches.stop();
+  }
+
+  /** An object changed: by the loop's own round (seen by the next), else from outside. */
+  private void changed() {
+    if (Thread.currentThread() == loop) {
+      wrote = true;
+    } else {
+      ask();
+    }
+  }
+
+  /** Asks for a round as soon as the gap allows. */
+  private void ask() {
+    synchronized (signal) {
+      asked = true;
+      signal.notifyAll();
+    }
+  }
+
+  private void run() {
+    while (!stopped) {
+      Instant begun = clock.instant();
+      wrote = false;
+      Round round = new Round(api, caches, begun);
+      controllers.forEach((controller, failures) -> step(controller, failures, round));
+      Instant ended = clock.instant();
+      Duration took = Duration.between(begun, ended);
+      Instant earliest = max(begun.plus(gap), ended.plus(took));
+      Instant latest = wrote ? earliest : max(earliest, min(ended.plus(tick), round.due()));
+      try {
+        await(earliest, latest);
+      } catch (InterruptedException e) {
+        return; // stopped
+      }
+    }
+  }
+
+  /** Returns at {@code latest}, or at {@code earliest} or later when a round was asked for. */
+  private void await(Instant earliest, Instant latest) throws InterruptedException {
+    synchronized (signal) {
+      while (true) {
+        Instant until = asked ? earliest : latest;
+        long millis = Duration.between(clock.instant(), until).toMillis();
+        if (millis <= 0) {
+          asked = false;
+          return;
+        }
+        signal.wait(millis);
+      }
+    }
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  private static Instant max(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
   }
 
   /**
@@ -86,11 +170,13 @@ public final class ClusterLifecycle {
    */
   public void load(String namespace, String deployment, double utilisation) {
     metrics.load(namespace, deployment, utilisation);
+    ask();
   }
 
   /** Holds a Deployment's pods unready (a failing readiness probe), or lets them be Ready. */
   public void ready(String namespace, String deployment, boolean ready) {
     kubelet.ready(namespace, deployment, ready);
+    ask();
   }
 
   /** What happened to the Deployments of {@code namespace} (all when null), oldest first. */
@@ -105,16 +191,11 @@ public final class ClusterLifecycle {
   public record TimelineEntry(
       Instant at, String namespace, String deployment, String event, String detail) {}
 
-  private void round() {
-    Round round = new Round(api, caches, clock.instant());
-    controllers.forEach((controller, failures) -> step(controller, failures, round));
-  }
-
   private void step(Controller controller, FailureThrottle failures, Round round) {
     try {
       controller.reconcile(round);
     } catch (RuntimeException e) {
-      if (loop.isShutdown()) {
+      if (stopped) {
         return; // stopping: calls cut short by the interrupt or the closing client are no failure
       }
       failures

@@ -64,7 +64,12 @@ final class JobController implements Controller {
     Pod pod = existing.get();
     Instant started =
         Optional.ofNullable(pod.getStatus().getStartTime()).map(Instant::parse).orElse(null);
-    if (!Pods.ready(pod) || started == null || round.now().isBefore(started.plus(duration(job)))) {
+    if (!Pods.ready(pod) || started == null) {
+      return;
+    }
+    Instant due = started.plus(duration(job));
+    if (round.now().isBefore(due)) {
+      round.dueAt(due);
       return;
     }
     boolean succeeded =

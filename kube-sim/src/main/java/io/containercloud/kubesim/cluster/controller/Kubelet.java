@@ -64,8 +64,11 @@ final class Kubelet implements Controller {
         Optional.ofNullable(pod.getStatus().getStartTime())
             .map(Instant::parse)
             .orElse(Instant.EPOCH);
-    if (nodeReady && !round.now().isBefore(started.plus(readyDelay))) {
+    Instant due = started.plus(readyDelay);
+    if (nodeReady && !round.now().isBefore(due)) {
       ready(round, pod);
+    } else if (nodeReady) {
+      round.dueAt(due);
     }
   }
 

@@ -25,6 +25,7 @@ final class Round {
   private NodeLoads loads;
   private final Instant now;
   private final Map<String, Deployment> statusesSent = new HashMap<>();
+  private Instant due = Instant.MAX;
 
   Round(LocalApi api, Caches caches, Instant now) {
     this.api = api;
@@ -54,6 +55,18 @@ final class Round {
   /** The round's time: every status and timestamp written in the round carries it. */
   Instant now() {
     return now;
+  }
+
+  /** Asks for a round at {@code at}, when something falls due that no write will announce. */
+  void dueAt(Instant at) {
+    if (at.isBefore(due)) {
+      due = at;
+    }
+  }
+
+  /** The earliest time a controller asked for; {@link Instant#MAX} when none did. */
+  Instant due() {
+    return due;
   }
 
   List<Node> nodes() {
