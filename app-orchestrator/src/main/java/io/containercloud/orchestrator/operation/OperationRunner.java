@@ -2,20 +2,15 @@ package io.containercloud.orchestrator.operation;
 
 import io.containercloud.common.leader.Leadership;
 import io.containercloud.common.loop.BackgroundLoop;
-import io.containercloud.common.loop.RoundWorkers;
+import io.containercloud.common.loop.KeyQueue;
 import io.containercloud.orchestrator.application.ApplicationRepository;
 import io.containercloud.orchestrator.operation.model.Action;
 import io.containercloud.orchestrator.operation.model.Operation;
 import io.containercloud.orchestrator.operation.model.State;
 import io.containercloud.orchestrator.operation.model.Step;
 import io.containercloud.orchestrator.workload.WorkloadStatuses;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -42,15 +37,11 @@ class OperationRunner extends BackgroundLoop {
   private final Leadership leadership;
   private final TransactionTemplate tx;
   private final WorkloadStatuses statuses;
-  private final OperationProperties properties;
-  private final Clock clock = Clock.systemUTC();
-  private final Set<Long> touched = ConcurrentHashMap.newKeySet();
 
   /** Workload ({@code tenant/name}) to the operation one of whose running steps waits on it. */
   private final Map<String, Long> awaited = new ConcurrentHashMap<>();
 
-  private Instant nextFullRound = Instant.EPOCH;
-  private final RoundWorkers workers;
+  private final KeyQueue<Long> queue;
 
   OperationRunner(
       OperationRepository repository,
@@ -71,64 +62,52 @@ class OperationRunner extends BackgroundLoop {
     this.leadership = leadership;
     this.tx = tx;
     this.statuses = statuses;
-    this.properties = properties;
-    this.workers = new RoundWorkers("operation-step", properties.parallelism());
+    this.queue =
+        new KeyQueue<>(
+            "operation-step",
+            properties.parallelism(),
+            1,
+            ids -> ids.forEach(this::advance),
+            properties.interval(),
+            properties.interval());
     statuses.onChange(
         workload -> {
           Long operation = awaited.get(workload);
           if (operation != null) {
-            touched.add(operation);
-            super.wake();
+            queue.add(operation);
           }
         });
   }
 
   /**
    * Looks at these operations now (a new one, a cancel, one whose turn came) rather than at the
-   * next round over all of them: with fifty applications starting at once, a round over every
-   * operation each time one of them was asked for or ended was most of the orchestrator's work.
+   * next sweep: with fifty applications starting at once, a round over every operation each time
+   * one of them was asked for or ended was most of the orchestrator's work.
    */
   void wake(Collection<Long> operations) {
-    touched.addAll(operations);
-    super.wake();
+    queue.add(operations);
   }
 
   @Override
   public void start() {
-    workers.start();
+    queue.start();
     super.start();
   }
 
   @Override
   public void stop() {
     super.stop();
-    workers.stop();
+    queue.stop();
   }
 
+  /** A sweep: every active operation, after those asked for. */
   @Override
   protected boolean round() {
-    if (!leadership.isLeader()) {
-      return false;
-    }
-    List<Runnable> work = new ArrayList<>();
-    for (long id : due()) {
-      work.add(() -> advance(id));
-    }
-    workers.runAll(work);
-    return !touched.isEmpty();
-  }
-
-  private List<Long> due() {
-    Instant now = clock.instant();
-    if (!now.isBefore(nextFullRound)) {
-      nextFullRound = now.plus(properties.interval());
-      touched.clear();
+    if (leadership.isLeader()) {
       statuses.prune();
-      return repository.activeIds();
+      queue.sweep(repository.activeIds());
     }
-    List<Long> due = new ArrayList<>(touched);
-    touched.removeAll(due);
-    return due;
+    return false;
   }
 
   /** Moves one operation on as far as it can go now. */

@@ -4,16 +4,20 @@ import io.containercloud.cluster.registry.ClusterClients;
 import io.containercloud.cluster.registry.ClusterProber;
 import io.containercloud.common.leader.Leadership;
 import io.containercloud.common.loop.BackgroundLoop;
+import io.fabric8.kubernetes.api.model.EndpointAddress;
+import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -185,48 +190,90 @@ class ClusterCaches extends BackgroundLoop {
             new Kind<>(services),
             new Kind<>(endpoints),
             new ConcurrentHashMap<>());
-    deployments.addEventHandler(handler(current, key -> true));
+    deployments.addEventHandler(handler(current, key -> true, ClusterCaches::rolloutMoved));
     // the Endpoints of names the platform runs only: a namespace holds others too
     endpoints.addEventHandler(
-        handler(current, key -> deployments.getStore().getByKey(key) != null));
-    services.addEventHandler(handler(current, key -> false));
+        handler(
+            current,
+            key -> deployments.getStore().getByKey(key) != null,
+            (old, now) -> !readyAddresses(old).equals(readyAddresses(now))));
+    services.addEventHandler(handler(current, key -> false, (old, now) -> false));
     List.of(deployments, services, endpoints).forEach(SharedIndexInformer::start);
     return current;
   }
 
   /**
    * Drops what this service wrote once the watch brings it (or newer), and reports the change of a
-   * workload's object when {@code touches} says it is one.
+   * workload's object when {@code touches} says it is one: an object added or deleted, or updated
+   * in a way {@code moved} says a reconcile reads (about half of the updates a starting workload's
+   * objects see are of fields it does not read, each a reconcile and its queries for nothing).
    */
   private <T extends HasMetadata> ResourceEventHandler<T> handler(
-      Watched current, Predicate<String> touches) {
+      Watched current, Predicate<String> touches, BiPredicate<T, T> moved) {
     return new ResourceEventHandler<>() {
       @Override
       public void onAdd(T object) {
-        seen(object);
+        seen(object, true);
       }
 
       @Override
       public void onUpdate(T old, T object) {
-        seen(object);
+        seen(object, moved.test(old, object));
       }
 
       @Override
       public void onDelete(T object, boolean finalStateUnknown) {
         current.written().remove(written(object), GONE);
-        seen(object);
+        seen(object, true);
       }
 
-      private void seen(T object) {
+      private void seen(T object, boolean changed) {
         current
             .written()
             .computeIfPresent(written(object), (k, mine) -> version(object) >= mine ? null : mine);
-        if (touches.test(
-            object.getMetadata().getNamespace() + "/" + object.getMetadata().getName())) {
+        if (changed
+            && touches.test(
+                object.getMetadata().getNamespace() + "/" + object.getMetadata().getName())) {
           onChange.accept(object.getMetadata().getNamespace(), object.getMetadata().getName());
         }
       }
     };
+  }
+
+  /**
+   * What a reconcile reads of a Deployment changed: its labels, annotations or spec (someone else
+   * wrote it), or the rollout's counts.
+   */
+  static boolean rolloutMoved(Deployment old, Deployment now) {
+    return !Objects.equals(old.getMetadata().getGeneration(), now.getMetadata().getGeneration())
+        || !Objects.equals(old.getMetadata().getLabels(), now.getMetadata().getLabels())
+        || !Objects.equals(old.getMetadata().getAnnotations(), now.getMetadata().getAnnotations())
+        || !Objects.equals(counts(old.getStatus()), counts(now.getStatus()));
+  }
+
+  private static List<Object> counts(DeploymentStatus status) {
+    return status == null
+        ? List.of()
+        : Arrays.asList(
+            status.getObservedGeneration(),
+            status.getReplicas(),
+            status.getUpdatedReplicas(),
+            status.getReadyReplicas());
+  }
+
+  /** The Ready addresses of Endpoints, the only part a reconcile reads. */
+  static List<String> readyAddresses(Endpoints endpoints) {
+    if (endpoints == null || endpoints.getSubsets() == null) {
+      return List.of();
+    }
+    return endpoints.getSubsets().stream()
+        .map(EndpointSubset::getAddresses)
+        .filter(Objects::nonNull)
+        .flatMap(List::stream)
+        .map(EndpointAddress::getIp)
+        .distinct()
+        .sorted()
+        .toList();
   }
 
   private void close(String cluster) {

@@ -15,9 +15,6 @@ import io.containercloud.common.event.contract.WorkloadStatus;
 import io.containercloud.common.leader.Leadership;
 import io.containercloud.common.loop.BackgroundLoop;
 import io.containercloud.common.loop.RoundWorkers;
-import io.fabric8.kubernetes.api.model.EndpointAddress;
-import io.fabric8.kubernetes.api.model.EndpointSubset;
-import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -423,18 +420,8 @@ class Reconciler extends BackgroundLoop {
 
   private List<String> addresses(
       KubernetesClient client, String cluster, String namespace, String name) {
-    Endpoints endpoints = caches.endpoints(client, cluster, namespace, name).orElse(null);
-    if (endpoints == null || endpoints.getSubsets() == null) {
-      return List.of();
-    }
-    return endpoints.getSubsets().stream()
-        .map(EndpointSubset::getAddresses)
-        .filter(Objects::nonNull)
-        .flatMap(List::stream)
-        .map(EndpointAddress::getIp)
-        .distinct()
-        .sorted()
-        .toList();
+    return ClusterCaches.readyAddresses(
+        caches.endpoints(client, cluster, namespace, name).orElse(null));
   }
 
   /**

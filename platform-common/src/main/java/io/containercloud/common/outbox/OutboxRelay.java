@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -195,15 +196,15 @@ final class OutboxRelay implements SmartLifecycle, DisposableBean {
     if (seqs.isEmpty()) {
       return;
     }
-    Timestamp now = Timestamp.from(clock.instant());
-    jdbc.batchUpdate(
-        "UPDATE outbox_event SET sent_at = ? WHERE seq = ?",
-        seqs,
-        seqs.size(),
-        (ps, seq) -> {
-          ps.setTimestamp(1, now);
-          ps.setLong(2, seq);
-        });
+    // one statement for the batch: a statement per row was a third of the relay's statements
+    List<Object> args = new ArrayList<>(seqs.size() + 1);
+    args.add(Timestamp.from(clock.instant()));
+    args.addAll(seqs);
+    jdbc.update(
+        "UPDATE outbox_event SET sent_at = ? WHERE seq IN ("
+            + String.join(",", Collections.nCopies(seqs.size(), "?"))
+            + ")",
+        args.toArray());
   }
 
   private void purgeIfDue() {
