@@ -36,50 +36,52 @@ public final class LocalApi {
     this.store = store;
   }
 
-  public <T extends HasMetadata> T create(T object) {
+  /*
+   * The writes answer nothing: what they stored reaches the caller's cache before they return
+   * ({@link #inform}), and parsing each answer again was a tenth of a busy cluster's rounds.
+   */
+
+  public void create(HasMetadata object) {
     ResourceType type = type(object);
-    return call(() -> typed(store.create(type, namespace(type, object), tree(object)), object));
+    call(() -> store.create(type, namespace(type, object), tree(object)));
   }
 
   /** A write of the whole object; the version it names must be the stored one. */
-  public <T extends HasMetadata> T update(T object) {
-    return replace(object, false);
+  public void update(HasMetadata object) {
+    replace(object, false);
   }
 
   /** A write of the object's status only; the version it names must be the stored one. */
-  public <T extends HasMetadata> T updateStatus(T object) {
-    return replace(object, true);
+  public void updateStatus(HasMetadata object) {
+    replace(object, true);
   }
 
   /** Creates the object, or writes it over the stored one whatever its version. */
-  public <T extends HasMetadata> T createOrReplace(T object) {
+  public void createOrReplace(HasMetadata object) {
     ResourceType type = type(object);
     ObjectNode tree = tree(object);
     ObjectStore.metadata(tree).remove("resourceVersion");
-    return call(
+    call(
         () -> {
           try {
-            return typed(store.create(type, namespace(type, object), tree.deepCopy()), object);
+            return store.create(type, namespace(type, object), tree.deepCopy());
           } catch (ApiException e) {
             if (e.code() != 409) {
               throw e;
             }
-            return typed(
-                store.replace(type, namespace(type, object), name(object), current -> tree, false),
-                object);
+            return store.replace(
+                type, namespace(type, object), name(object), current -> tree, false);
           }
         });
   }
 
-  private <T extends HasMetadata> T replace(T object, boolean statusOnly) {
+  private void replace(HasMetadata object, boolean statusOnly) {
     ResourceType type = type(object);
     ObjectNode tree = tree(object);
-    return call(
+    call(
         () ->
-            typed(
-                store.replace(
-                    type, namespace(type, object), name(object), current -> tree, statusOnly),
-                object));
+            store.replace(
+                type, namespace(type, object), name(object), current -> tree, statusOnly));
   }
 
   /** Deletes the object; false when it was gone already. */
@@ -125,11 +127,6 @@ public final class LocalApi {
 
   private ObjectNode tree(HasMetadata object) {
     return serialization.convertValue(object, ObjectNode.class);
-  }
-
-  @SuppressWarnings("unchecked")
-  private <T extends HasMetadata> T typed(ObjectStore.Stored stored, T like) {
-    return (T) serialization.unmarshal(stored.json(), like.getClass());
   }
 
   private static ResourceType type(HasMetadata object) {

@@ -1,5 +1,6 @@
 package io.containercloud.kubesim.cluster.controller;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -15,6 +16,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -33,10 +35,42 @@ final class DeploymentController implements Controller {
 
   private final PodControl podControl;
 
-  /** The last template hashed per Deployment, by the cache's copy of the template. */
+  /** The last template hashed per Deployment, with the Deployment's uid and generation. */
   private final Map<String, Hashed> hashes = new HashMap<>();
 
-  private record Hashed(PodTemplateSpec template, String hash) {}
+  private record Hashed(String uid, Long generation, String hash) {}
+
+  /**
+   * What each Deployment was last reconciled from: the cache's copies of it and of its pods. A
+   * Deployment whose copies are all the same objects again needs nothing (the cache replaces a copy
+   * on every change); working out every Deployment's step and status in every round was most of a
+   * busy cluster's rounds.
+   */
+  private final Map<String, Inputs> reconciled = new HashMap<>();
+
+  private record Inputs(Deployment deployment, List<Pod> pods) {
+
+    boolean same(Deployment other, List<Pod> otherPods) {
+      if (deployment != other || pods.size() != otherPods.size()) {
+        return false;
+      }
+      for (Pod pod : otherPods) {
+        if (!containsInstance(pod)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private boolean containsInstance(Pod pod) {
+      for (Pod known : pods) {
+        if (known == pod) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
 
   DeploymentController(PodControl podControl) {
     this.podControl = podControl;
@@ -60,9 +94,15 @@ final class DeploymentController implements Controller {
       String key =
           deployment.getMetadata().getNamespace() + "/" + deployment.getMetadata().getName();
       deployments.add(key);
-      reconcile(round, deployment, byOwner.getOrDefault(key, List.of()));
+      List<Pod> owned = byOwner.getOrDefault(key, List.of());
+      Inputs last = reconciled.get(key);
+      if (last == null || !last.same(deployment, owned)) {
+        reconcile(round, deployment, owned);
+        reconciled.put(key, new Inputs(deployment, owned)); // not when it failed: tried again
+      }
     }
     hashes.keySet().retainAll(deployments);
+    reconciled.keySet().retainAll(deployments);
     // the garbage collector's part: a deleted Deployment's pods go too (background propagation)
     byOwner.forEach(
         (owner, orphans) -> {
@@ -132,18 +172,21 @@ final class DeploymentController implements Controller {
   }
 
   /**
-   * The template's hash, worked out again only when the cache holds a new copy of the Deployment
-   * (hashing every Deployment's template every tick was a good part of a busy cluster's rounds).
+   * The template's hash, worked out again only when the Deployment's spec changed (its generation
+   * moved): hashing every Deployment's template every round, then at every status write, was a good
+   * part of a busy cluster's rounds.
    */
   private String hash(Deployment deployment) {
-    String key = deployment.getMetadata().getNamespace() + "/" + deployment.getMetadata().getName();
-    PodTemplateSpec template = deployment.getSpec().getTemplate();
+    ObjectMeta metadata = deployment.getMetadata();
+    String key = metadata.getNamespace() + "/" + metadata.getName();
     Hashed known = hashes.get(key);
-    if (known != null && known.template() == template) {
+    if (known != null
+        && Objects.equals(known.uid(), metadata.getUid())
+        && Objects.equals(known.generation(), metadata.getGeneration())) {
       return known.hash();
     }
-    String hash = hash(template);
-    hashes.put(key, new Hashed(template, hash));
+    String hash = hash(deployment.getSpec().getTemplate());
+    hashes.put(key, new Hashed(metadata.getUid(), metadata.getGeneration(), hash));
     return hash;
   }
 

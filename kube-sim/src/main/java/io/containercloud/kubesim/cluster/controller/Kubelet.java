@@ -47,9 +47,7 @@ final class Kubelet implements Controller {
 
   private void reconcile(Round round, Pod pod) {
     String nodeName = pod.getSpec().getNodeName();
-    boolean nodeReady =
-        round.nodes().stream()
-            .anyMatch(n -> n.getMetadata().getName().equals(nodeName) && Nodes.ready(n));
+    boolean nodeReady = round.readyNodes().contains(nodeName);
     boolean probeFails = held.contains(pod.getMetadata().getNamespace() + "/" + owner(pod));
     if (Pods.ready(pod)) {
       if (!nodeReady || probeFails) {

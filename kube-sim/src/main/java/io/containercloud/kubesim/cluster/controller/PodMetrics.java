@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The metrics server: {@code metrics.k8s.io} pod metrics for Ready pods, where CPU use is the load
@@ -29,6 +30,14 @@ final class PodMetrics implements Controller {
   /** The CPU millicores last written, by "namespace/pod" (the round's thread only). */
   private final Map<String, Long> reportedMillis = new HashMap<>();
 
+  /** The cache's copy of each pod last looked at (the round's thread only). */
+  private final Map<String, Pod> lookedAt = new HashMap<>();
+
+  /** Counts the changes of {@link #loads}; the one the last round looked at. */
+  private final AtomicInteger loadsVersion = new AtomicInteger();
+
+  private int loadsLooked = -1;
+
   /** Sets the load of a Deployment's pods, or with {@code deployment} null of the namespace's. */
   void load(String namespace, String deployment, double utilisation) {
     if (utilisation < 0 || utilisation > 10) {
@@ -36,29 +45,38 @@ final class PodMetrics implements Controller {
           "utilisation must be between 0 and 10 (times the request)");
     }
     loads.put(namespace + "/" + (deployment == null ? "*" : deployment), utilisation);
+    loadsVersion.incrementAndGet();
   }
 
   @Override
   public void reconcile(Round round) {
     Set<String> seen = new HashSet<>();
+    int version = loadsVersion.get();
+    boolean loadsSame = version == loadsLooked;
     for (Pod pod : round.pods()) {
       if (!Pods.ready(pod)) {
         continue;
       }
       String namespace = pod.getMetadata().getNamespace();
+      String key = namespace + "/" + pod.getMetadata().getName();
+      seen.add(key);
+      if (loadsSame && lookedAt.get(key) == pod) {
+        continue; // the same copy of the pod under the same loads: the same metrics
+      }
       double share =
           loads.getOrDefault(
               namespace + "/" + Pods.label(pod, DeploymentController.OWNER),
               loads.getOrDefault(namespace + "/*", DEFAULT_LOAD));
       long millis = Math.round(Pods.requests(pod, "cpu", 1000) * share);
-      String key = namespace + "/" + pod.getMetadata().getName();
-      seen.add(key);
       if (!Objects.equals(reportedMillis.get(key), millis)) {
         write(round, pod, millis);
         reportedMillis.put(key, millis);
       }
+      lookedAt.put(key, pod); // after the write: one that failed is tried again
     }
     reportedMillis.keySet().retainAll(seen); // pods gone or no longer Ready
+    lookedAt.keySet().retainAll(seen);
+    loadsLooked = version; // at the end: a round that failed midway looks at every pod again
   }
 
   private static void write(Round round, Pod pod, long millis) {

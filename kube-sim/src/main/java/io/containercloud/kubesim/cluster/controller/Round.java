@@ -8,8 +8,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,6 +25,7 @@ final class Round {
   private final Caches caches;
   private List<Deployment> deployments;
   private NodeLoads loads;
+  private Set<String> readyNodes;
   private final Instant now;
   private final Map<String, Deployment> statusesSent = new HashMap<>();
   private Instant due = Instant.MAX;
@@ -73,6 +76,19 @@ final class Round {
     return caches.nodes().list();
   }
 
+  /** The names of the Ready nodes, as the round first needed them. */
+  Set<String> readyNodes() {
+    if (readyNodes == null) {
+      readyNodes = new HashSet<>();
+      for (Node node : nodes()) {
+        if (Nodes.ready(node)) {
+          readyNodes.add(node.getMetadata().getName());
+        }
+      }
+    }
+    return readyNodes;
+  }
+
   /** The pods, in a list of the caller's own (the pods themselves are the cache's). */
   List<Pod> pods() {
     return caches.pods().list();
@@ -114,8 +130,10 @@ final class Round {
     return sent;
   }
 
+  /** Creates the pod; answers it as sent (the cache holds it as stored). */
   Pod createPod(Pod pod) {
-    return api.create(pod);
+    api.create(pod);
+    return pod;
   }
 
   void deletePod(Pod pod) {
