@@ -212,6 +212,9 @@ class Reconciler extends BackgroundLoop {
     boolean changed = false;
     Map<String, Integer> ready = new HashMap<>();
     workload.clusters().forEach(p -> ready.put(p.cluster(), p.ready()));
+    // what the clusters showed is recorded at the end, with its events, in one transaction: a
+    // transaction per cluster and per event was most of the commits of a busy platform
+    List<Runnable> writes = new ArrayList<>();
     for (Workload.Placed placed : workload.clusters()) {
       if (!leadership.isLeader()) {
         return; // deposed during a long round: the new leader takes it from here
@@ -228,10 +231,12 @@ class Reconciler extends BackgroundLoop {
         int serving = failed.contains(placed.cluster()) ? 0 : seen.ready();
         ready.put(placed.cluster(), serving);
         if (!unchanged(placed, serving, seen.settled())) {
-          repository.recordStatus(
-              workload.id(),
-              placed.cluster(),
-              ReconcileOutcome.reconciled(serving, seen.settled(), now));
+          writes.add(
+              () ->
+                  repository.recordStatus(
+                      workload.id(),
+                      placed.cluster(),
+                      ReconcileOutcome.reconciled(serving, seen.settled(), now)));
         } else if (placed.reconciledAt() == null
             || !placed.reconciledAt().isAfter(now.minus(properties.reconcileInterval()))) {
           confirmed.add(new PlacementKey(workload.id(), placed.cluster()));
@@ -242,8 +247,8 @@ class Reconciler extends BackgroundLoop {
                 || placed.lastError() != null;
         if (!failed.contains(placed.cluster())
             && !Objects.equals(seen.addresses(), placed.endpoints())) {
-          tx.executeWithoutResult(
-              status -> {
+          writes.add(
+              () -> {
                 repository.recordEndpoints(workload.id(), placed.cluster(), seen.addresses());
                 events.endpoints(
                     placed.cluster(),
@@ -254,18 +259,24 @@ class Reconciler extends BackgroundLoop {
               });
         }
       } catch (RuntimeException e) {
-        failed(workload, placed, e, now);
+        writes.add(() -> failed(workload, placed, e, now));
         changed |= placed.lastError() == null || placed.settled();
       }
     }
-    if (changed) {
-      repository
-          .find(workload.id())
-          .ifPresent(seen -> tx.executeWithoutResult(status -> events.status(status(seen))));
-      if (workload.clusters().stream().anyMatch(p -> !p.image().equals(workload.image()))) {
-        // a cluster that just settled lets an upgrade move on to the next one now
-        touch(workload.tenant(), workload.name());
-      }
+    boolean announce = changed;
+    if (!writes.isEmpty() || announce) {
+      tx.executeWithoutResult(
+          status -> {
+            writes.forEach(Runnable::run);
+            if (announce) {
+              repository.find(workload.id()).ifPresent(seen -> events.status(status(seen)));
+            }
+          });
+    }
+    if (changed
+        && workload.clusters().stream().anyMatch(p -> !p.image().equals(workload.image()))) {
+      // a cluster that just settled lets an upgrade move on to the next one now
+      touch(workload.tenant(), workload.name());
     }
   }
 
