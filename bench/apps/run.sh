@@ -12,9 +12,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 bash scripts/infra.sh up >/dev/null
-# the services' jars the e2e platform runs, installed; clean: a service whose own code did not
-# change keeps its executable jar, with the platform-common it was first packaged with
-mvn -B -q -ntp clean install -pl e2e -am -DskipTests -Dspotless.check.skip=true >/dev/null
+# the services' jars the e2e platform runs, installed
+mvn -B -q -ntp install -pl e2e -am -DskipTests -Dspotless.check.skip=true >/dev/null
 rm -f e2e/target/apps-bench.txt
 mvn -B -q -ntp verify -pl e2e -Dspotless.check.skip=true -Dit.test=AppsBenchmark \
   -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
