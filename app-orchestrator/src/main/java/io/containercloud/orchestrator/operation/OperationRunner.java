@@ -66,8 +66,7 @@ class OperationRunner extends BackgroundLoop {
         new KeyQueue<>(
             "operation-step",
             properties.parallelism(),
-            1,
-            ids -> ids.forEach(this::advance),
+            this::advance,
             properties.interval(),
             properties.interval());
     statuses.onChange(

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,29 +23,20 @@ import org.slf4j.LoggerFactory;
  * Rounds over every due key with a barrier at their end made each key wait for the slowest of its
  * round, and a sweep over a few hundred keys held up the one that had just changed.
  *
- * <p>A changed key is taken alone, so that none waits behind another in a thread while others are
- * free; swept keys are taken several at once when many wait (a thread's fair share, at most {@code
- * batch}), so a handler can read them in one query. A handler that throws gets its keys back at the
- * end of the sweep lane after a capped exponential backoff of that thread (drawn between half and
- * all of it), and the failure is logged at most once a minute.
+ * <p>A key whose handling throws goes back to the end of the sweep lane after a capped exponential
+ * backoff of that thread (drawn between half and all of it), and the failure is logged at most once
+ * a minute.
  *
  * @param <K> the key, with value equality
  */
 public final class KeyQueue<K> {
-
-  /** Handles some keys; called by one thread at a time for any key. */
-  @FunctionalInterface
-  public interface Handler<K> {
-    void handle(List<K> keys);
-  }
 
   private static final Logger log = LoggerFactory.getLogger(KeyQueue.class);
   private static final Duration ERROR_LOG_WINDOW = Duration.ofMinutes(1);
 
   private final String name;
   private final int threads;
-  private final int batch;
-  private final Handler<K> handler;
+  private final Consumer<K> handler;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final Clock clock = Clock.systemUTC();
@@ -58,15 +50,9 @@ public final class KeyQueue<K> {
   private Instant lastErrorLog = Instant.EPOCH;
 
   public KeyQueue(
-      String name,
-      int threads,
-      int batch,
-      Handler<K> handler,
-      Duration initialBackoff,
-      Duration maxBackoff) {
+      String name, int threads, Consumer<K> handler, Duration initialBackoff, Duration maxBackoff) {
     this.name = name;
     this.threads = threads;
-    this.batch = batch;
     this.handler = handler;
     this.initialBackoff = initialBackoff;
     this.maxBackoff = maxBackoff;
@@ -129,31 +115,31 @@ public final class KeyQueue<K> {
   private void work() {
     Duration backoff = Duration.ZERO;
     while (true) {
-      List<K> keys;
+      K key;
       try {
-        keys = take();
+        key = take();
       } catch (InterruptedException e) {
         return;
       }
-      if (keys.isEmpty()) {
+      if (key == null) {
         return; // stopped
       }
       try {
-        handler.handle(keys);
+        handler.accept(key);
         backoff = Duration.ZERO;
-        done(keys);
+        done(key);
       } catch (RuntimeException e) {
         backoff = next(backoff);
         Duration wait = WakeableLoop.jittered(backoff, ThreadLocalRandom.current().nextDouble());
-        logThrottled(keys.size(), e, wait);
+        logThrottled(key, e, wait);
         boolean interrupted = false;
         try {
           Thread.sleep(wait.toMillis());
         } catch (InterruptedException ie) {
           interrupted = true;
         }
-        done(keys);
-        sweep(keys);
+        done(key);
+        sweep(List.of(key));
         if (interrupted) {
           return;
         }
@@ -161,36 +147,35 @@ public final class KeyQueue<K> {
     }
   }
 
-  private synchronized List<K> take() throws InterruptedException {
+  /** The next key no other thread holds, changed ones first; null once stopped. */
+  private synchronized K take() throws InterruptedException {
     while (running) {
-      List<K> keys = take(changed, 1);
-      if (keys.isEmpty()) {
-        keys = take(swept, Math.max(1, Math.min(batch, swept.size() / threads)));
+      K key = take(changed);
+      if (key == null) {
+        key = take(swept);
       }
-      if (!keys.isEmpty()) {
-        busy.addAll(keys);
-        return keys;
+      if (key != null) {
+        busy.add(key);
+        return key;
       }
       wait();
     }
-    return List.of();
+    return null;
   }
 
-  /** Up to {@code share} of the keys waiting in {@code lane} that no other thread holds. */
-  private List<K> take(LinkedHashSet<K> lane, int share) {
-    List<K> keys = new ArrayList<>(share);
-    for (Iterator<K> it = lane.iterator(); it.hasNext() && keys.size() < share; ) {
+  private K take(LinkedHashSet<K> lane) {
+    for (Iterator<K> it = lane.iterator(); it.hasNext(); ) {
       K key = it.next();
       if (!busy.contains(key)) {
         it.remove();
-        keys.add(key);
+        return key;
       }
     }
-    return keys;
+    return null;
   }
 
-  private synchronized void done(List<K> keys) {
-    keys.forEach(busy::remove);
+  private synchronized void done(K key) {
+    busy.remove(key);
     notifyAll();
   }
 
@@ -199,11 +184,11 @@ public final class KeyQueue<K> {
     return next.compareTo(maxBackoff) > 0 ? maxBackoff : next;
   }
 
-  private synchronized void logThrottled(int keys, RuntimeException e, Duration backoff) {
+  private synchronized void logThrottled(K key, RuntimeException e, Duration backoff) {
     Instant now = clock.instant();
     if (Duration.between(lastErrorLog, now).compareTo(ERROR_LOG_WINDOW) >= 0) {
       lastErrorLog = now;
-      log.warn("{}: {} keys failed, retrying in {} ms", name, keys, backoff.toMillis(), e);
+      log.warn("{}: {} failed, retrying in {} ms", name, key, backoff.toMillis(), e);
     }
   }
 }

@@ -35,19 +35,16 @@ class KeyQueueTest {
         new KeyQueue<>(
             "test",
             4,
-            1,
-            keys -> {
-              for (String key : keys) {
-                if (!handling.add(key)) {
-                  overlaps.incrementAndGet();
-                }
-                if (key.equals("a")) {
-                  inside.countDown();
-                  hold(release);
-                }
-                handled.add(key);
-                handling.remove(key);
+            key -> {
+              if (!handling.add(key)) {
+                overlaps.incrementAndGet();
               }
+              if (key.equals("a")) {
+                inside.countDown();
+                hold(release);
+              }
+              handled.add(key);
+              handling.remove(key);
             },
             Duration.ofMillis(10),
             Duration.ofMillis(10));
@@ -75,11 +72,10 @@ class KeyQueueTest {
         new KeyQueue<>(
             "test",
             1,
-            1,
-            keys -> {
+            key -> {
               inside.countDown();
               hold(release);
-              handled.addAll(keys);
+              handled.add(key);
             },
             Duration.ofMillis(10),
             Duration.ofMillis(10));
@@ -104,10 +100,9 @@ class KeyQueueTest {
         new KeyQueue<>(
             "test",
             1,
-            1,
-            keys -> {
+            key -> {
               hold(release);
-              order.addAll(keys);
+              order.add(key);
             },
             Duration.ofMillis(10),
             Duration.ofMillis(10));
@@ -129,8 +124,7 @@ class KeyQueueTest {
         new KeyQueue<>(
             "test",
             2,
-            1,
-            keys -> {
+            key -> {
               if (calls.incrementAndGet() == 1) {
                 throw new IllegalStateException("the database is down");
               }
@@ -142,32 +136,6 @@ class KeyQueueTest {
     queue.add("a");
 
     await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 2);
-  }
-
-  @Test
-  void aThreadTakesItsShareWhenManyWait() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    Queue<Integer> batches = new ConcurrentLinkedQueue<>();
-    queue =
-        new KeyQueue<>(
-            "test",
-            2,
-            25,
-            keys -> {
-              hold(release);
-              batches.add(keys.size());
-            },
-            Duration.ofMillis(10),
-            Duration.ofMillis(10));
-    queue.sweep(java.util.stream.IntStream.range(0, 100).mapToObj(i -> "k" + i).toList());
-    queue.start();
-    release.countDown();
-
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> batches.stream().mapToInt(Integer::intValue).sum() == 100);
-    assertThat(batches).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(25));
-    assertThat(batches.peek()).isEqualTo(25); // 100 waiting over 2 threads: 25 at most each
   }
 
   private static void hold(CountDownLatch latch) {
