@@ -13,10 +13,11 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 bash scripts/infra.sh up >/dev/null
 # the services' jars the e2e platform runs, installed
-mvn -B -q -ntp install -pl e2e -am -DskipTests -Dspotless.check.skip=true >/dev/null
+mvn -B -q -ntp install -pl e2e -am -DskipTests -Dspotless.check.skip=true >/tmp/apps-bench-maven.log 2>&1 \
+  || { tail -n 60 /tmp/apps-bench-maven.log; exit 1; }
 rm -f e2e/target/apps-bench.txt
 mvn -B -q -ntp verify -pl e2e -Dspotless.check.skip=true -Dit.test=AppsBenchmark \
   -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
-  -De2e.pod-ready-delay=2s -De2e.nodes=10 -De2e.reconcile-interval="${BENCH_RECONCILE_INTERVAL:-5s}" -Dbench.apps="${BENCH_APPS:-50}" \
+  -De2e.read-after=10s -De2e.pod-ready-delay=2s -De2e.nodes=10 -De2e.reconcile-interval="${BENCH_RECONCILE_INTERVAL:-5s}" -Dbench.apps="${BENCH_APPS:-50}" -Dbench.warmup-apps="${BENCH_WARMUP:-10}" \
   >/tmp/apps-bench-maven.log 2>&1 || { tail -n 60 /tmp/apps-bench-maven.log; exit 1; }
 cat e2e/target/apps-bench.txt

@@ -249,6 +249,33 @@ class ApplicationsThroughTheGatewayIT {
   }
 
   @Test
+  void aServiceWhoseWorkloadNameWasTakenSinceItsDefinitionFailsNamingTheOwnerAndTouchesNothing() {
+    String app = "taken-" + platform.run;
+    Session admin = platform.admin();
+    admin.ok(
+        "POST",
+        "/api/apps/applications",
+        application(app, service("db", "registry.example.com/platform/db:1", null)));
+    admin.ok(
+        "POST",
+        "/api/clusters/workloads",
+        """
+        {"name":"%s-db","image":"registry.example.com/platform/other:7","replicas":1,
+         "spec":{"application":"other","resources":{"requests":{"cpu":"10m","memory":"64Mi"},
+                                                     "limits":{"cpu":"100m","memory":"64Mi"}}}}"""
+            .formatted(app));
+
+    JsonNode failed =
+        awaitEnded(admin, request(admin, "platform", app, "{\"action\":\"start\"}"), LIMIT);
+
+    assertState(failed, "failed");
+    assertThat(failed.get("error").asString())
+        .isEqualTo("db: workload " + app + "-db exists and belongs to application 'other'");
+    assertThat(admin.ok("GET", "/api/clusters/workloads/platform/" + app + "-db", null))
+        .contains("registry.example.com/platform/other:7", "\"replicas\":1,");
+  }
+
+  @Test
   void aServiceThatNeverTurnsReadyFailsTheOperationAtItsStepAndTheRestStaysAsItWas() {
     String app = "stuck-" + platform.run;
     Session admin = platform.admin();

@@ -371,8 +371,9 @@ final class E2ePlatform {
         "platform.apps.service-token.secret-file=" + serviceSecret(),
         "platform.apps.operations.election=/e2e/" + run + "/app-orchestrator/leader",
         "platform.apps.operations.leader-ttl=2s",
-        // with Kafka away a waiting step reads its workload every two seconds
-        "platform.apps.operations.read-after=2s",
+        // with Kafka away a waiting step reads its workload every two seconds (a benchmark runs
+        // the service's default)
+        "platform.apps.operations.read-after=" + System.getProperty("e2e.read-after", "2s"),
         "platform.apps.image-pushes.consumer-group=e2e-app-pushes-" + run,
         "platform.apps.workload-status.consumer-group=e2e-app-status-" + run);
     for (ServiceProcess process : processes) {

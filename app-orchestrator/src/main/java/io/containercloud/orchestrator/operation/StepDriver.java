@@ -112,7 +112,15 @@ class StepDriver {
    */
   private Long change(Operation operation, Step step, AppService target) {
     int calls = step.calls();
-    Answer<WorkloadResponse> live = learnt(workloads.get(operation.tenant(), step.workload()));
+    // a start's first call, for a workload no status event named: most likely not there yet, so it
+    // is deployed without a read first (one call less); if it is there, the deploy is refused and
+    // the workload read
+    Answer<WorkloadResponse> live =
+        calls == 0
+                && step.action() == StepAction.START
+                && statuses.get(operation.tenant(), step.workload()).isEmpty()
+            ? new Answer.Missing<>()
+            : learnt(workloads.get(operation.tenant(), step.workload()));
     for (int turn = 0; turn < CHANGES_PER_TURN; turn++) {
       if (live instanceof Answer.Unavailable<WorkloadResponse> unavailable) {
         repository.waitingFor(operation.id(), unavailable.why());
@@ -141,7 +149,9 @@ class StepDriver {
       String key = "op-" + operation.id() + "-" + step.seq() + "-" + calls;
       Answer<WorkloadResponse> answer =
           learnt(send(operation, step, target, change, key, expected));
-      if (answer instanceof Answer.Refused<WorkloadResponse> refused && !refused.staleVersion()) {
+      if (answer instanceof Answer.Refused<WorkloadResponse> refused
+          && !refused.staleVersion()
+          && !refused.exists()) {
         return fail(
             operation,
             step,
@@ -150,7 +160,8 @@ class StepDriver {
       boolean answered =
           answer instanceof Answer.Unavailable<WorkloadResponse>
               || (answer instanceof Answer.Ok<WorkloadResponse> ok && ok.value() != null);
-      // a change's answer is the workload after it; a delete's or a stale one's is read again
+      // a change's answer is the workload after it; a delete's, a stale one's or a deploy's of a
+      // workload that exists is read again
       live = answered ? answer : learnt(workloads.get(operation.tenant(), step.workload()));
     }
     return null; // more changes than a turn makes: the next round goes on

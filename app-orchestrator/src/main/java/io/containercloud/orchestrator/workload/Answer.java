@@ -22,6 +22,11 @@ public sealed interface Answer<T> {
     public boolean staleVersion() {
       return status == 409 && "stale-version".equals(code);
     }
+
+    /** A deploy of a workload that exists already. */
+    public boolean exists() {
+      return status == 409 && "workload-exists".equals(code);
+    }
   }
 
   /** Unreachable, a 5xx, a timeout or an open circuit: nothing is known; ask again later. */
