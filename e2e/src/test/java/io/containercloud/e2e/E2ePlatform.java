@@ -76,7 +76,10 @@ final class E2ePlatform {
   final String run = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
   private final Path state = Files.createTempDirectory("e2e-platform");
   private final List<ServiceProcess> processes = new ArrayList<>();
-  private final ServiceProcess kubeSim = new ServiceProcess("kube-sim");
+
+  /** The simulated clusters' objects all live in kube-sim's heap. */
+  private final ServiceProcess kubeSim = new ServiceProcess("kube-sim").heap("1g");
+
   private final ServiceProcess gateway = new ServiceProcess("gateway");
   private final ServiceProcess clusters = new ServiceProcess("cluster-service");
   private final ServiceProcess dns = new ServiceProcess("dns-service");

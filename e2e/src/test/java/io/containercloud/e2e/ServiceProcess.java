@@ -31,6 +31,7 @@ final class ServiceProcess implements AutoCloseable {
   private final Path log;
   private Process process;
   private List<String> settings = List.of();
+  private String heap = "320m";
 
   ServiceProcess(String module) throws IOException {
     this(module, module);
@@ -56,10 +57,17 @@ final class ServiceProcess implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  /** The process's maximum heap from its next start (320m unless told). */
+  ServiceProcess heap(String heap) {
+    this.heap = heap;
+    return this;
+  }
+
   /** Starts the jar with {@code --key=value} settings; {@link #awaitReady} waits for it. */
   ServiceProcess start(List<String> settings) throws IOException {
     this.settings = List.copyOf(settings);
-    List<String> command = new ArrayList<>(List.of("java", "-Xmx320m", "-XX:TieredStopAtLevel=1"));
+    List<String> command =
+        new ArrayList<>(List.of("java", "-Xmx" + heap, "-XX:TieredStopAtLevel=1"));
     command.addAll(
         List.of("-jar", LocalInfra.jar("e2e.jar." + module).toString(), "--server.port=" + port));
     settings.forEach(s -> command.add("--" + s));

@@ -161,6 +161,24 @@ class NginxSwitchIT {
   }
 
   @Test
+  void aMalformedEventAmongOthersIsSkippedAndTheLastOfTheServiceCounts() {
+    String key = "room-1/shop/" + service;
+    String topic = TestKafka.topic(Topic.ENDPOINT_EVENTS);
+    try (KafkaProducer<String, String> producer = TestKafka.producer()) {
+      producer.send(new ProducerRecord<>(topic, key, endpoints("10.1.0.3")));
+      producer.send(new ProducerRecord<>(topic, key, "{not an event"));
+      producer.send(new ProducerRecord<>(topic, "room-1/no-such-key", null));
+      producer.send(new ProducerRecord<>(topic, key, endpoints("10.1.0.5", "10.1.0.4")));
+      producer.flush();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> upstream().contains("\"members\":[\"10.1.0.4\",\"10.1.0.5\"]"));
+    }
+    assertThat(TestEtcd.endpoints(etcd, key))
+        .hasValueSatisfying(v -> assertThat(v).contains("10.1.0.4").doesNotContain("10.1.0.3"));
+  }
+
+  @Test
   void anUpstreamCreatedAfterTheEventsStartsWithTheServicesMembers() {
     String key = "room-1/shop/" + service;
     try (KafkaProducer<String, String> producer = TestKafka.producer()) {

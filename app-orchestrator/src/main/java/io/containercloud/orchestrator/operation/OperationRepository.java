@@ -232,21 +232,18 @@ class OperationRepository {
         id);
   }
 
-  /** Appends a progress event; its sequence number, the SSE id. */
-  int appendEvent(long id, String type, String data) {
-    Integer last =
-        jdbc.queryForObject(
-            "SELECT COALESCE(MAX(seq), 0) FROM operation_event WHERE operation_id = ?",
-            Integer.class,
-            id);
-    int seq = last + 1;
+  /**
+   * Appends a progress event after the operation's last one: its sequence number (the SSE id) is
+   * found by the same statement.
+   */
+  void appendEvent(long id, String type, String data) {
     jdbc.update(
-        "INSERT INTO operation_event (operation_id, seq, type, data) VALUES (?, ?, ?, ?)",
+        "INSERT INTO operation_event (operation_id, seq, type, data)"
+            + " SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ? FROM operation_event WHERE operation_id = ?",
         id,
-        seq,
         type,
-        data);
-    return seq;
+        data,
+        id);
   }
 
   List<Event> eventsAfter(long id, int seq) {

@@ -123,7 +123,7 @@ class StepDriver {
             : learnt(workloads.get(operation.tenant(), step.workload()));
     for (int turn = 0; turn < CHANGES_PER_TURN; turn++) {
       if (live instanceof Answer.Unavailable<WorkloadResponse> unavailable) {
-        repository.waitingFor(operation.id(), unavailable.why());
+        waiting(operation, unavailable.why());
         return null;
       }
       if (live instanceof Answer.Refused<WorkloadResponse> refused) {
@@ -133,11 +133,11 @@ class StepDriver {
       WorkloadResponse current = live instanceof Answer.Ok<WorkloadResponse> ok ? ok.value() : null;
       Change change = Change.next(step.action(), operation.application(), target, current);
       if (change instanceof Change.None) {
-        repository.waitingFor(operation.id(), null);
+        waiting(operation, null);
         return current == null ? 0L : current.version();
       }
       if (change instanceof Change.Wait wait) {
-        repository.waitingFor(operation.id(), wait.why());
+        waiting(operation, wait.why());
         return null;
       }
       if (change instanceof Change.Refuse refuse) {
@@ -272,19 +272,29 @@ class StepDriver {
     lastRead.put(key, now);
     Answer<WorkloadResponse> answer = workloads.get(operation.tenant(), step.workload());
     if (answer instanceof Answer.Ok<WorkloadResponse> ok) {
-      repository.waitingFor(operation.id(), null);
+      waiting(operation, null);
       statuses.learnt(ok.value().status());
       return ok.value().status();
     }
     if (answer instanceof Answer.Missing<WorkloadResponse>) {
-      repository.waitingFor(operation.id(), null);
+      waiting(operation, null);
       statuses.gone(operation.tenant(), step.workload());
       return null;
     }
     if (answer instanceof Answer.Unavailable<WorkloadResponse> unavailable) {
-      repository.waitingFor(operation.id(), unavailable.why());
+      waiting(operation, unavailable.why());
     }
     return seen == null ? UNKNOWN : seen.status();
+  }
+
+  /**
+   * Says what the operation waits for (null: nothing); a clear of what was clear already when it
+   * was read is no write at all.
+   */
+  private void waiting(Operation operation, String why) {
+    if (why != null || operation.waitingFor() != null) {
+      repository.waitingFor(operation.id(), why);
+    }
   }
 
   private boolean timedOut(Operation operation, Step step, String summary) {

@@ -5,9 +5,15 @@ import io.containercloud.common.consumer.UnreadableEventException;
 import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.Topic;
 import io.containercloud.common.event.contract.EndpointsChanged;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -15,37 +21,65 @@ import tools.jackson.databind.json.JsonMapper;
  * event gives a workload's ready addresses in one Kubernetes cluster, and the workload's name
  * points at their union over every cluster (none left: the name goes). Each event is handled once
  * (its id is remembered in the same transaction as the names it changes). A malformed event is
- * logged and skipped; any other failure (the database) is retried with backoff, so no event is
- * lost.
+ * logged and skipped; any other failure (the database) retries the poll with backoff, so no event
+ * is lost.
  */
 @Component
 class WorkloadEventListener {
 
+  private static final Logger log = LoggerFactory.getLogger(WorkloadEventListener.class);
   static final String CONSUMER = "dns-workload-names";
 
   private final WorkloadNames names;
   private final IdempotentConsumer idempotent;
   private final JsonMapper json;
+  private final TransactionTemplate tx;
 
-  WorkloadEventListener(WorkloadNames names, IdempotentConsumer idempotent, JsonMapper json) {
+  WorkloadEventListener(
+      WorkloadNames names, IdempotentConsumer idempotent, JsonMapper json, TransactionTemplate tx) {
     this.names = names;
     this.idempotent = idempotent;
     this.json = json;
+    this.tx = tx;
   }
 
+  /**
+   * A poll's events in one transaction (a transaction per event was most of the service's
+   * statements while a platform started fifty applications); each event still counts once.
+   */
   @KafkaListener(
       topics = Topic.Placeholders.ENDPOINT_EVENTS,
-      groupId = "${platform.dns.naming.consumer-group:dns-service-workload-names}")
-  void onEvent(ConsumerRecord<String, String> record) {
-    if (record.value() == null) {
-      return; // compaction's tombstone: the empty-addresses event before it removed the name
+      groupId = "${platform.dns.naming.consumer-group:dns-service-workload-names}",
+      batch = "true")
+  void onEvents(List<ConsumerRecord<String, String>> records) {
+    Map<String, EndpointsChanged> readable = new LinkedHashMap<>();
+    for (ConsumerRecord<String, String> record : records) {
+      if (record.value() == null) {
+        continue; // compaction's tombstone: the empty-addresses event before it removed the name
+      }
+      try {
+        CloudEvent event = CloudEvent.read(json, record.value());
+        EndpointsChanged endpoints = EndpointsChanged.from(event, json);
+        if (endpoints.application() == null) {
+          throw new UnreadableEventException(
+              "event " + event.id() + " names no application: no name can be made");
+        }
+        readable.put(event.id(), endpoints);
+      } catch (UnreadableEventException e) {
+        log.error(
+            "skipped unreadable event at {}-{}@{}: {}",
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            e.getMessage());
+      }
     }
-    CloudEvent event = CloudEvent.read(json, record.value());
-    EndpointsChanged endpoints = EndpointsChanged.from(event, json);
-    if (endpoints.application() == null) {
-      throw new UnreadableEventException(
-          "event " + event.id() + " names no application: no name can be made");
+    if (!readable.isEmpty()) {
+      tx.executeWithoutResult(
+          status ->
+              readable.forEach(
+                  (id, endpoints) ->
+                      idempotent.process(CONSUMER, id, () -> names.follow(endpoints))));
     }
-    idempotent.process(CONSUMER, event.id(), () -> names.follow(endpoints));
   }
 }

@@ -10,10 +10,14 @@ import io.containercloud.nginx.model.Syntax;
 import io.containercloud.nginx.model.Upstream;
 import io.containercloud.nginxmgr.store.Documents;
 import io.containercloud.nginxmgr.store.Documents.Versioned;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -26,12 +30,16 @@ import tools.jackson.databind.json.JsonMapper;
  * /nginx/v1/endpoints/<cluster>/<namespace>/ <service>}) before the upstreams are updated from
  * there, so an upstream created or pointed at a service later starts with its members too; a
  * service without addresses (deleted, or scaled to zero) keeps no key, so deleted services do not
- * pile up. Setting the members to the stored list is idempotent, so a redelivered event changes
- * nothing. A malformed event is skipped; etcd being away is retried, so no event is lost.
+ * pile up. The events of a poll are applied together, the upstreams listed once for them (one
+ * listing per event was most of nginx-mgr's and etcd's work while a platform started fifty
+ * applications). Setting the members to the stored list is idempotent, so a redelivered poll
+ * changes nothing. A malformed event is skipped; etcd being away retries the poll, so no event is
+ * lost.
  */
 @Component
 class EndpointEventListener {
 
+  private static final Logger log = LoggerFactory.getLogger(EndpointEventListener.class);
   private static final Pattern NAME = Pattern.compile(Syntax.NAME);
 
   private final Documents documents;
@@ -47,34 +55,62 @@ class EndpointEventListener {
   /** The latest ready addresses of a service, as stored. */
   record Addresses(List<String> addresses) {}
 
+  /**
+   * A poll's events at once: the last of each service counts (the topic is keyed and compacted by
+   * service), and the upstreams are listed once for all of them rather than once per event.
+   */
   @KafkaListener(
       topics = Topic.Placeholders.ENDPOINT_EVENTS,
-      groupId = "${platform.nginx.endpoints.consumer-group:nginx-mgr-endpoints}")
-  void onEvent(ConsumerRecord<String, String> record) {
+      groupId = "${platform.nginx.endpoints.consumer-group:nginx-mgr-endpoints}",
+      batch = "true")
+  void onEvents(List<ConsumerRecord<String, String>> records) {
+    Map<Service, List<String>> latest = new LinkedHashMap<>();
+    for (ConsumerRecord<String, String> record : records) {
+      try {
+        read(record, latest);
+      } catch (UnreadableEventException e) {
+        log.error(
+            "skipped unreadable event at {}-{}@{}: {}",
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            e.getMessage());
+      }
+    }
+    apply(latest);
+  }
+
+  private void read(ConsumerRecord<String, String> record, Map<Service, List<String>> latest) {
     if (record.value() == null) {
       String[] parts = record.key() == null ? new String[0] : record.key().split("/");
       if (parts.length != 3) {
         throw new UnreadableEventException("tombstone with key " + record.key());
       }
-      apply(service(parts[0], parts[1], parts[2]), List.of());
+      latest.put(service(parts[0], parts[1], parts[2]), List.of());
       return;
     }
     EndpointsChanged endpoints = EndpointsChanged.read(record.value(), json);
-    apply(
-        service(endpoints.cluster(), endpoints.namespace(), endpoints.service()),
-        endpoints.addresses().stream().distinct().sorted().toList());
+    Service service = service(endpoints.cluster(), endpoints.namespace(), endpoints.service());
+    latest.remove(service); // in the order of the last event of each
+    latest.put(service, endpoints.addresses().stream().distinct().sorted().toList());
   }
 
   /**
-   * Stores the service's addresses, then every upstream (any nginx cluster) whose container group
-   * is this service gets them as members.
+   * Stores each service's addresses, then every upstream (any nginx cluster) whose container group
+   * is one of these services gets them as members.
    */
-  void apply(Service service, List<String> members) {
-    if (members.isEmpty()) {
-      documents.unset(key(service));
-    } else {
-      documents.set(key(service), new Addresses(members));
+  void apply(Map<Service, List<String>> latest) {
+    if (latest.isEmpty()) {
+      return;
     }
+    latest.forEach(
+        (service, members) -> {
+          if (members.isEmpty()) {
+            documents.unset(key(service));
+          } else {
+            documents.set(key(service), new Addresses(members));
+          }
+        });
     List<String> clusters =
         documents
             .list(
@@ -96,7 +132,7 @@ class EndpointEventListener {
               null,
               100_000,
               key -> true,
-              u -> u.container() != null && u.container().sameService(group(service)))
+              u -> u.container() != null && latest.containsKey(serviceOf(u.container())))
           .items()
           .forEach(upstream -> update(cluster, upstream));
     }
@@ -118,7 +154,7 @@ class EndpointEventListener {
 
   private List<String> latest(Upstream.ContainerGroup group) {
     return documents
-        .get(key(new Service(group.cluster(), group.namespace(), group.service())), Addresses.class)
+        .get(key(serviceOf(group)), Addresses.class)
         .map(a -> a.value().addresses())
         .orElse(List.of());
   }
@@ -133,9 +169,8 @@ class EndpointEventListener {
         + service.service();
   }
 
-  private static Upstream.ContainerGroup group(Service service) {
-    return new Upstream.ContainerGroup(
-        service.cluster(), service.namespace(), service.service(), 1, List.of());
+  private static Service serviceOf(Upstream.ContainerGroup group) {
+    return new Service(group.cluster(), group.namespace(), group.service());
   }
 
   /**
