@@ -22,8 +22,11 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +78,12 @@ class Reconciler extends BackgroundLoop {
   private final ManifestDigests digests = new ManifestDigests();
   private volatile Instant nextFullRound = Instant.EPOCH;
   private final RoundWorkers workers;
+
+  /**
+   * How long a round takes in workloads touched while it runs: they start as soon as a thread is
+   * free, with the failed clusters and rooms the round read at its start.
+   */
+  private static final Duration ADMIT_TOUCHED = Duration.ofSeconds(1);
 
   Reconciler(
       WorkloadRepository repository,
@@ -157,15 +166,49 @@ class Reconciler extends BackgroundLoop {
     boolean full = !clock.instant().isBefore(nextFullRound);
     Instant started = clock.instant(); // the confirmed placements were compared after this
     Queue<PlacementKey> confirmed = new ConcurrentLinkedQueue<>();
-    List<String> due = due(full);
-    // read a hundred at a time, right before they are compared: a workload changed or deleted
-    // while a long round ran is read as it now stands
-    for (int from = 0; from < due.size(); from += 100) {
-      List<Runnable> work = new ArrayList<>();
-      for (Workload workload :
-          repository.findAll(due.subList(from, Math.min(due.size(), from + 100)))) {
-        work.add(
-            () -> {
+    Deque<String> due = new ArrayDeque<>(due(full));
+    Set<String> running = ConcurrentHashMap.newKeySet();
+    Instant admitUntil = started.plus(ADMIT_TOUCHED);
+    workers.run(
+        () -> {
+          if (running.size() >= properties.parallelism()) {
+            return List.of(); // read once a thread is free, right before it compares
+          }
+          List<String> keys = new ArrayList<>();
+          while (!due.isEmpty() && keys.size() < 100) {
+            keys.add(due.poll());
+          }
+          if (keys.isEmpty() && clock.instant().isBefore(admitUntil)) {
+            // touched while this round ran: started now rather than after its slowest workload
+            keys = touched.stream().filter(k -> !running.contains(k)).limit(100).toList();
+            touched.removeAll(keys);
+          }
+          return work(keys, running, failed, rooms, confirmed);
+        });
+    repository.confirmReconciled(List.copyOf(confirmed), started);
+    return !touched.isEmpty();
+  }
+
+  /**
+   * The reconciles of these workloads, read now: a workload changed or deleted while a long round
+   * ran is compared as it now stands. Each is {@code running} until it ends.
+   */
+  private List<Runnable> work(
+      List<String> keys,
+      Set<String> running,
+      Set<String> failed,
+      RoomRegistries.Rooms rooms,
+      Queue<PlacementKey> confirmed) {
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    List<Runnable> work = new ArrayList<>();
+    for (Workload workload : repository.findAll(keys)) {
+      String key = workload.tenant() + "/" + workload.name();
+      running.add(key);
+      work.add(
+          () -> {
+            try {
               if (workload.deleting()) {
                 remove(workload);
                 return;
@@ -176,13 +219,12 @@ class Reconciler extends BackgroundLoop {
                       ? repository.find(workload.id())
                       : Optional.of(workload);
               current.ifPresent(c -> reconcile(c, failed, rooms, confirmed));
-            });
-      }
-      // workloads are independent: side by side, a round takes as long as the slowest few
-      workers.runAll(work);
+            } finally {
+              running.remove(key);
+            }
+          });
     }
-    repository.confirmReconciled(List.copyOf(confirmed), started);
-    return !touched.isEmpty();
+    return work;
   }
 
   /** The keys of every workload for a full round, else of the touched ones. */

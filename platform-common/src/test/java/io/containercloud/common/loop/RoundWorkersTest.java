@@ -1,0 +1,102 @@
+package io.containercloud.common.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RoundWorkersTest {
+
+  private final RoundWorkers workers = new RoundWorkers("test", 2);
+
+  @BeforeEach
+  void start() {
+    workers.start();
+  }
+
+  @AfterEach
+  void stop() {
+    workers.stop();
+  }
+
+  @Test
+  void anItemGivenWhenAnotherEndsStartsWhileTheSlowestStillRuns() {
+    CountDownLatch late = new CountDownLatch(1);
+    AtomicBoolean overlapped = new AtomicBoolean();
+    AtomicInteger asked = new AtomicInteger();
+
+    workers.run(
+        () ->
+            switch (asked.incrementAndGet()) {
+              case 1 ->
+                  List.of(
+                      () -> overlapped.set(await(late)), // ends only once the late item ran
+                      () -> {});
+              case 2 -> List.of(late::countDown);
+              default -> List.of();
+            });
+
+    assertThat(overlapped).as("the late item ran while the slow one waited").isTrue();
+    assertThat(asked.get()).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void aFailureStopsTheAskingAndTheRoundEndsAfterTheItemsRunning() {
+    CountDownLatch failed = new CountDownLatch(1);
+    AtomicBoolean slowEnded = new AtomicBoolean();
+    AtomicInteger asked = new AtomicInteger();
+
+    assertThatThrownBy(
+            () ->
+                workers.run(
+                    () ->
+                        asked.incrementAndGet() > 1
+                            ? List.of(() -> {})
+                            : List.of(
+                                () -> {
+                                  failed.countDown();
+                                  throw new IllegalArgumentException("broken");
+                                },
+                                () -> slowEnded.set(await(failed)))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasRootCauseMessage("broken");
+
+    assertThat(slowEnded).as("the round waited for the item still running").isTrue();
+    assertThat(asked.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailureToGiveItemsEndsTheRoundAfterTheItemsRunning() {
+    AtomicBoolean ran = new AtomicBoolean();
+    AtomicInteger asked = new AtomicInteger();
+
+    assertThatThrownBy(
+            () ->
+                workers.run(
+                    () -> {
+                      if (asked.incrementAndGet() > 1) {
+                        throw new IllegalStateException("database away");
+                      }
+                      return List.of(() -> ran.set(true));
+                    }))
+        .hasRootCauseMessage("database away");
+
+    assertThat(ran).isTrue();
+  }
+
+  private static boolean await(CountDownLatch latch) {
+    try {
+      return latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}
