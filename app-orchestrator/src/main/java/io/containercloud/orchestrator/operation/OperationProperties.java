@@ -26,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
 public record OperationProperties(
     @NotNull @DefaultValue("5s") Duration interval,
     @NotNull @DefaultValue("10s") Duration readAfter,
-    @Min(1) @Max(64) @DefaultValue("8") int parallelism,
+    @Min(1) @Max(64) @DefaultValue("16") int parallelism,
     @NotNull @DefaultValue("5m") Duration stopTimeout,
     @NotNull @DefaultValue("5s") Duration leaderTtl,
     @NotBlank @DefaultValue("/app-orchestrator/v1/leader") String election) {}

@@ -10,6 +10,7 @@ import io.containercloud.orchestrator.operation.model.State;
 import io.containercloud.orchestrator.operation.model.Step;
 import io.containercloud.orchestrator.workload.WorkloadStatuses;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
@@ -41,6 +42,13 @@ class OperationRunner extends BackgroundLoop {
   /** Workload ({@code tenant/name}) to the operation one of whose running steps waits on it. */
   private final Map<String, Long> awaited = new ConcurrentHashMap<>();
 
+  /**
+   * Operation to its layers left, as last seen by this leader: the one with the longest way to go
+   * is looked at first, so that when many compete the deepest applications, whose layers wait on
+   * each other, are not held up behind shallow ones that have time to spare.
+   */
+  private final Map<Long, Integer> layersLeft = new ConcurrentHashMap<>();
+
   private final KeyQueue<Long> queue;
 
   OperationRunner(
@@ -67,6 +75,7 @@ class OperationRunner extends BackgroundLoop {
             "operation-step",
             properties.parallelism(),
             this::advance,
+            id -> layersLeft.getOrDefault(id, 0),
             properties.interval(),
             properties.interval());
     statuses.onChange(
@@ -87,6 +96,14 @@ class OperationRunner extends BackgroundLoop {
     queue.add(operations);
   }
 
+  /** A new operation, looked at now, in its turn by the layers it has to go. */
+  void wake(Operation operation) {
+    if (leadership.isLeader()) {
+      layersLeft.put(operation.id(), operation.layersLeft());
+    }
+    queue.add(operation.id());
+  }
+
   @Override
   public void start() {
     queue.start();
@@ -104,7 +121,9 @@ class OperationRunner extends BackgroundLoop {
   protected boolean round() {
     if (leadership.isLeader()) {
       statuses.prune();
-      queue.sweep(repository.activeIds());
+      List<Long> active = repository.activeIds();
+      layersLeft.keySet().retainAll(active);
+      queue.sweep(active);
     }
     return false;
   }
@@ -114,8 +133,10 @@ class OperationRunner extends BackgroundLoop {
     for (int pass = 0; pass < 100 && leadership.isLeader(); pass++) {
       Operation operation = repository.find(id).orElse(null);
       if (operation == null || operation.state().finished()) {
+        layersLeft.remove(id);
         return;
       }
+      layersLeft.put(id, operation.layersLeft());
       if (operation.state() == State.PENDING && !begin(operation)) {
         return; // queued behind another operation of its application
       }
@@ -134,6 +155,7 @@ class OperationRunner extends BackgroundLoop {
       }
       if (!moved && operation.running().isEmpty()) {
         end(operation);
+        layersLeft.remove(id);
         return;
       }
       if (!moved) {

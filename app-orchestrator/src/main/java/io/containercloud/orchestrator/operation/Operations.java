@@ -94,7 +94,7 @@ public class Operations {
               }
               return create(locked, definition, version, action, Set.of(), caller.user(), "api");
             });
-    wakeAfterCommit(List.of(operation.id()));
+    afterCommit(() -> runner.wake(operation));
     return operation;
   }
 
@@ -113,7 +113,7 @@ public class Operations {
                   }
                   return now;
                 }));
-    wakeAfterCommit(List.of(operation.id()));
+    afterCommit(() -> runner.wake(List.of(operation.id())));
     return recorded;
   }
 
@@ -141,24 +141,24 @@ public class Operations {
       }
     }
     if (!started.isEmpty()) {
-      wakeAfterCommit(started);
+      afterCommit(() -> runner.wake(started));
     }
     return started;
   }
 
   // in a transaction around (a consumer's, an idempotent request's) the runner must find the
   // operation: it is woken after the commit
-  private void wakeAfterCommit(List<Long> operations) {
+  private static void afterCommit(Runnable wake) {
     if (TransactionSynchronizationManager.isSynchronizationActive()) {
       TransactionSynchronizationManager.registerSynchronization(
           new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-              runner.wake(operations);
+              wake.run();
             }
           });
     } else {
-      runner.wake(operations);
+      wake.run();
     }
   }
 

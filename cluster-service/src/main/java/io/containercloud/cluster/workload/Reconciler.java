@@ -28,6 +28,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -74,7 +76,10 @@ class Reconciler extends BackgroundLoop {
   private final ClusterCaches caches;
   private final Clock clock = Clock.systemUTC();
   private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
-  private final Set<String> touched = ConcurrentHashMap.newKeySet();
+
+  /** Touched workloads in the order they were first touched since reconciled; guarded by itself. */
+  private final Set<String> touched = new LinkedHashSet<>();
+
   private final ManifestDigests digests = new ManifestDigests();
   private volatile Instant nextFullRound = Instant.EPOCH;
   private final RoundWorkers workers;
@@ -152,7 +157,9 @@ class Reconciler extends BackgroundLoop {
   }
 
   private void enqueue(String key) {
-    touched.add(key);
+    synchronized (touched) {
+      touched.add(key);
+    }
     super.wake();
   }
 
@@ -180,13 +187,29 @@ class Reconciler extends BackgroundLoop {
           }
           if (keys.isEmpty() && clock.instant().isBefore(admitUntil)) {
             // touched while this round ran: started now rather than after its slowest workload
-            keys = touched.stream().filter(k -> !running.contains(k)).limit(100).toList();
-            touched.removeAll(keys);
+            keys = takeTouched(running);
           }
           return work(keys, running, failed, rooms, confirmed);
         });
     repository.confirmReconciled(List.copyOf(confirmed), started);
-    return !touched.isEmpty();
+    synchronized (touched) {
+      return !touched.isEmpty();
+    }
+  }
+
+  /** Up to a hundred touched workloads not {@code running}, the first touched first. */
+  private List<String> takeTouched(Set<String> running) {
+    synchronized (touched) {
+      List<String> keys = new ArrayList<>();
+      for (Iterator<String> it = touched.iterator(); it.hasNext() && keys.size() < 100; ) {
+        String key = it.next();
+        if (!running.contains(key)) {
+          keys.add(key);
+          it.remove();
+        }
+      }
+      return keys;
+    }
   }
 
   /**
@@ -231,12 +254,16 @@ class Reconciler extends BackgroundLoop {
   private List<String> due(boolean full) {
     if (full) {
       nextFullRound = clock.instant().plus(properties.reconcileInterval());
-      touched.clear(); // before the list: a touch after this is of a change the list may miss
+      synchronized (touched) {
+        touched.clear(); // before the list: a touch after this is of a change the list may miss
+      }
       return repository.keys();
     }
-    List<String> keys = List.copyOf(touched);
-    touched.removeAll(keys);
-    return keys;
+    synchronized (touched) {
+      List<String> keys = List.copyOf(touched);
+      touched.clear();
+      return keys;
+    }
   }
 
   @Override

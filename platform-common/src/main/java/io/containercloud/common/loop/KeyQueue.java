@@ -6,12 +6,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * Keys of independent items of work (workloads, operations) handled by a fixed set of threads, the
  * way a Kubernetes controller uses its work queue: a key is taken by the next free thread and never
  * by two at once (added again while it is handled, it is handled once more afterwards), and keys
- * {@link #add added} because something changed come before those of a periodic {@link #sweep}.
- * Rounds over every due key with a barrier at their end made each key wait for the slowest of its
- * round, and a sweep over a few hundred keys held up the one that had just changed.
+ * {@link #add added} because something changed come before those of a periodic {@link #sweep}, the
+ * most urgent first. Rounds over every due key with a barrier at their end made each key wait for
+ * the slowest of its round, and a sweep over a few hundred keys held up the one that had just
+ * changed.
  *
  * <p>A key whose handling throws goes back to the end of the sweep lane after a capped exponential
  * backoff of that thread (drawn between half and all of it), and the failure is logged at most once
@@ -37,6 +38,7 @@ public final class KeyQueue<K> {
   private final String name;
   private final int threads;
   private final Consumer<K> handler;
+  private final ToIntFunction<K> urgency;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final Clock clock = Clock.systemUTC();
@@ -49,11 +51,21 @@ public final class KeyQueue<K> {
   private boolean running;
   private Instant lastErrorLog = Instant.EPOCH;
 
+  /**
+   * @param urgency within a lane, a key of higher urgency is taken first (equal ones in the order
+   *     they came); asked while the queue is locked, so it must be quick
+   */
   public KeyQueue(
-      String name, int threads, Consumer<K> handler, Duration initialBackoff, Duration maxBackoff) {
+      String name,
+      int threads,
+      Consumer<K> handler,
+      ToIntFunction<K> urgency,
+      Duration initialBackoff,
+      Duration maxBackoff) {
     this.name = name;
     this.threads = threads;
     this.handler = handler;
+    this.urgency = urgency;
     this.initialBackoff = initialBackoff;
     this.maxBackoff = maxBackoff;
   }
@@ -164,14 +176,21 @@ public final class KeyQueue<K> {
   }
 
   private K take(LinkedHashSet<K> lane) {
-    for (Iterator<K> it = lane.iterator(); it.hasNext(); ) {
-      K key = it.next();
+    K best = null;
+    int most = Integer.MIN_VALUE;
+    for (K key : lane) {
       if (!busy.contains(key)) {
-        it.remove();
-        return key;
+        int value = urgency.applyAsInt(key);
+        if (best == null || value > most) {
+          best = key;
+          most = value;
+        }
       }
     }
-    return null;
+    if (best != null) {
+      lane.remove(best);
+    }
+    return best;
   }
 
   private synchronized void done(K key) {

@@ -46,6 +46,7 @@ class KeyQueueTest {
               handled.add(key);
               handling.remove(key);
             },
+            key -> 0,
             Duration.ofMillis(10),
             Duration.ofMillis(10));
     queue.start();
@@ -77,6 +78,7 @@ class KeyQueueTest {
               hold(release);
               handled.add(key);
             },
+            key -> 0,
             Duration.ofMillis(10),
             Duration.ofMillis(10));
     queue.start();
@@ -93,6 +95,34 @@ class KeyQueueTest {
   }
 
   @Test
+  void theMostUrgentWaitingKeyIsTakenFirstEqualOnesInTheOrderTheyCame() throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Queue<String> handled = new ConcurrentLinkedQueue<>();
+    queue =
+        new KeyQueue<>(
+            "test",
+            1,
+            key -> {
+              inside.countDown();
+              hold(release);
+              handled.add(key);
+            },
+            key -> key.length(),
+            Duration.ofMillis(10),
+            Duration.ofMillis(10));
+    queue.start();
+
+    queue.add("first");
+    assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+    queue.add(List.of("b", "ccc", "a", "dd", "eee"));
+    release.countDown();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 6);
+    assertThat(handled).containsExactly("first", "ccc", "eee", "dd", "b", "a");
+  }
+
+  @Test
   void changedKeysComeBeforeSweptOnes() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     Queue<String> order = new ConcurrentLinkedQueue<>();
@@ -104,6 +134,7 @@ class KeyQueueTest {
               hold(release);
               order.add(key);
             },
+            key -> 0,
             Duration.ofMillis(10),
             Duration.ofMillis(10));
     queue.start();
@@ -129,6 +160,7 @@ class KeyQueueTest {
                 throw new IllegalStateException("the database is down");
               }
             },
+            key -> 0,
             Duration.ofMillis(20),
             Duration.ofMillis(20));
     queue.start();

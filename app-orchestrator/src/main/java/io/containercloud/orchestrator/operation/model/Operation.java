@@ -45,6 +45,12 @@ public record Operation(
     return steps.stream().filter(s -> s.layer() == layer && s.state() == State.PENDING).toList();
   }
 
+  /** How many layers have a step not ended yet: its longest way to go. */
+  public int layersLeft() {
+    return (int)
+        steps.stream().filter(s -> !s.state().finished()).mapToInt(Step::layer).distinct().count();
+  }
+
   public List<Step> running() {
     return steps.stream().filter(s -> s.state() == State.RUNNING).toList();
   }
