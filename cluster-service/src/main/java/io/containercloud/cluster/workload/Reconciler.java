@@ -85,8 +85,9 @@ class Reconciler extends BackgroundLoop {
   private final RoundWorkers workers;
 
   /**
-   * How long a round takes in workloads touched while it runs: they start as soon as a thread is
-   * free, with the failed clusters and rooms the round read at its start.
+   * How long from its start a round, its own workloads compared, still takes in workloads touched
+   * meanwhile (before that it takes them first): they start as soon as a thread is free, with the
+   * failed clusters and rooms the round read at its start.
    */
   private static final Duration ADMIT_TOUCHED = Duration.ofSeconds(1);
 
@@ -181,13 +182,22 @@ class Reconciler extends BackgroundLoop {
           if (running.size() >= properties.parallelism()) {
             return List.of(); // read once a thread is free, right before it compares
           }
-          List<String> keys = new ArrayList<>();
-          while (!due.isEmpty() && keys.size() < 100) {
-            keys.add(due.poll());
-          }
-          if (keys.isEmpty() && clock.instant().isBefore(admitUntil)) {
-            // touched while this round ran: started now rather than after its slowest workload
-            keys = takeTouched(running);
+          // touched workloads first (they changed; the rest of a full round is its safety net),
+          // as long as the round has more to do or is young: its view of failed clusters and
+          // rooms, read at its start, stays recent
+          List<String> keys =
+              due.isEmpty() && !clock.instant().isBefore(admitUntil)
+                  ? new ArrayList<>()
+                  : takeTouched(running);
+          while (keys.isEmpty() && !due.isEmpty()) {
+            for (int i = 0; i < 100 && !due.isEmpty(); i++) {
+              String key = due.poll();
+              if (running.contains(key)) {
+                enqueue(key); // taken in touched: compared again once that ends
+              } else {
+                keys.add(key);
+              }
+            }
           }
           return work(keys, running, failed, rooms, confirmed);
         });
