@@ -1,6 +1,7 @@
 package io.containercloud.dns.naming;
 
 import io.containercloud.common.consumer.IdempotentConsumer;
+import io.containercloud.common.consumer.SkippedEvents;
 import io.containercloud.common.consumer.UnreadableEventException;
 import io.containercloud.common.event.CloudEvent;
 import io.containercloud.common.event.Topic;
@@ -9,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -27,7 +26,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class WorkloadEventListener {
 
-  private static final Logger log = LoggerFactory.getLogger(WorkloadEventListener.class);
   static final String CONSUMER = "dns-workload-names";
 
   private final WorkloadNames names;
@@ -66,12 +64,7 @@ class WorkloadEventListener {
         }
         readable.put(event.id(), endpoints);
       } catch (UnreadableEventException e) {
-        log.error(
-            "skipped unreadable event at {}-{}@{}: {}",
-            record.topic(),
-            record.partition(),
-            record.offset(),
-            e.getMessage());
+        SkippedEvents.unreadable(record, e.getMessage());
       }
     }
     if (!readable.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.containercloud.nginxmgr.upstream;
 
+import io.containercloud.common.consumer.SkippedEvents;
 import io.containercloud.common.consumer.UnreadableEventException;
 import io.containercloud.common.error.ProblemException;
 import io.containercloud.common.event.Topic;
@@ -16,8 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -39,7 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class EndpointEventListener {
 
-  private static final Logger log = LoggerFactory.getLogger(EndpointEventListener.class);
   private static final Pattern NAME = Pattern.compile(Syntax.NAME);
 
   private final Documents documents;
@@ -69,12 +67,7 @@ class EndpointEventListener {
       try {
         read(record, latest);
       } catch (UnreadableEventException e) {
-        log.error(
-            "skipped unreadable event at {}-{}@{}: {}",
-            record.topic(),
-            record.partition(),
-            record.offset(),
-            e.getMessage());
+        SkippedEvents.unreadable(record, e.getMessage());
       }
     }
     apply(latest);

@@ -1,7 +1,5 @@
 package io.containercloud.common.consumer;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -19,9 +17,6 @@ import org.springframework.util.backoff.ExponentialBackOff;
 @ConditionalOnClass(DefaultErrorHandler.class)
 class KafkaErrorHandlingAutoConfiguration {
 
-  private static final Logger log =
-      LoggerFactory.getLogger(KafkaErrorHandlingAutoConfiguration.class);
-
   @Bean
   @ConditionalOnMissingBean(CommonErrorHandler.class)
   DefaultErrorHandler kafkaErrorHandler() {
@@ -29,14 +24,7 @@ class KafkaErrorHandlingAutoConfiguration {
     backOff.setMaxInterval(30_000);
     DefaultErrorHandler handler =
         new DefaultErrorHandler(
-            (record, e) ->
-                log.error(
-                    "skipped unreadable event at {}-{}@{}: {}",
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    e.getMessage()),
-            backOff);
+            (record, e) -> SkippedEvents.unreadable(record, e.getMessage()), backOff);
     handler.addNotRetryableExceptions(UnreadableEventException.class);
     return handler;
   }

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -69,19 +70,7 @@ class KeyQueueTest {
     CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     Queue<String> handled = new ConcurrentLinkedQueue<>();
-    queue =
-        new KeyQueue<>(
-            "test",
-            1,
-            key -> {
-              inside.countDown();
-              hold(release);
-              handled.add(key);
-            },
-            key -> 0,
-            Duration.ofMillis(10),
-            Duration.ofMillis(10));
-    queue.start();
+    oneThreadHeldBy(inside, release, handled, key -> 0);
 
     queue.add("a");
     assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
@@ -99,19 +88,7 @@ class KeyQueueTest {
     CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     Queue<String> handled = new ConcurrentLinkedQueue<>();
-    queue =
-        new KeyQueue<>(
-            "test",
-            1,
-            key -> {
-              inside.countDown();
-              hold(release);
-              handled.add(key);
-            },
-            key -> key.length(),
-            Duration.ofMillis(10),
-            Duration.ofMillis(10));
-    queue.start();
+    oneThreadHeldBy(inside, release, handled, String::length);
 
     queue.add("first");
     assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
@@ -168,6 +145,27 @@ class KeyQueueTest {
     queue.add("a");
 
     await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 2);
+  }
+
+  /** One thread, each key handled once {@code release} is counted down, recorded in order. */
+  private void oneThreadHeldBy(
+      CountDownLatch inside,
+      CountDownLatch release,
+      Queue<String> handled,
+      ToIntFunction<String> urgency) {
+    queue =
+        new KeyQueue<>(
+            "test",
+            1,
+            key -> {
+              inside.countDown();
+              hold(release);
+              handled.add(key);
+            },
+            urgency,
+            Duration.ofMillis(10),
+            Duration.ofMillis(10));
+    queue.start();
   }
 
   private static void hold(CountDownLatch latch) {
