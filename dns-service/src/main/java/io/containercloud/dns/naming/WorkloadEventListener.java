@@ -59,10 +59,11 @@ class WorkloadEventListener {
         CloudEvent event = CloudEvent.read(json, record.value());
         EndpointsChanged endpoints = EndpointsChanged.from(event, json);
         if (endpoints.application() == null) {
-          throw new UnreadableEventException(
-              "event " + event.id() + " names no application: no name can be made");
+          SkippedEvents.unreadable(
+              record, "event " + event.id() + " names no application: no name can be made");
+        } else {
+          readable.put(event.id(), endpoints);
         }
-        readable.put(event.id(), endpoints);
       } catch (UnreadableEventException e) {
         SkippedEvents.unreadable(record, e.getMessage());
       }

@@ -11,7 +11,7 @@ import io.containercloud.nginx.model.Syntax;
 import io.containercloud.nginx.model.Upstream;
 import io.containercloud.nginxmgr.store.Documents;
 import io.containercloud.nginxmgr.store.Documents.Versioned;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,7 +62,7 @@ class EndpointEventListener {
       groupId = "${platform.nginx.endpoints.consumer-group:nginx-mgr-endpoints}",
       batch = "true")
   void onEvents(List<ConsumerRecord<String, String>> records) {
-    Map<Service, List<String>> latest = new LinkedHashMap<>();
+    Map<Service, List<String>> latest = new HashMap<>();
     for (ConsumerRecord<String, String> record : records) {
       try {
         read(record, latest);
@@ -83,9 +83,9 @@ class EndpointEventListener {
       return;
     }
     EndpointsChanged endpoints = EndpointsChanged.read(record.value(), json);
-    Service service = service(endpoints.cluster(), endpoints.namespace(), endpoints.service());
-    latest.remove(service); // in the order of the last event of each
-    latest.put(service, endpoints.addresses().stream().distinct().sorted().toList());
+    latest.put(
+        service(endpoints.cluster(), endpoints.namespace(), endpoints.service()),
+        endpoints.addresses().stream().distinct().sorted().toList());
   }
 
   /**
