@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -83,6 +84,7 @@ class Reconciler extends BackgroundLoop {
   private final ManifestDigests digests = new ManifestDigests();
   private volatile Instant nextFullRound = Instant.EPOCH;
   private final RoundWorkers workers;
+  private final RoundWorkers applies;
 
   /**
    * How long from its start a round, its own workloads compared, still takes in workloads touched
@@ -121,12 +123,15 @@ class Reconciler extends BackgroundLoop {
     this.caches = caches;
     caches.onChange(this::touch);
     this.workers = new RoundWorkers("workload-reconcile", properties.parallelism());
+    // a thread per cluster of each workload reconciled, for workloads in up to three rooms
+    this.applies = new RoundWorkers("workload-apply", 3 * properties.parallelism());
   }
 
   /** Workers are made at each start: a stop shuts them down, a later start (a pause) resumes. */
   @Override
   public void start() {
     workers.start();
+    applies.start();
     super.start();
   }
 
@@ -280,6 +285,7 @@ class Reconciler extends BackgroundLoop {
   public void stop() {
     super.stop();
     workers.stop();
+    applies.stop();
   }
 
   private void reconcile(
@@ -288,27 +294,34 @@ class Reconciler extends BackgroundLoop {
       RoomRegistries.Rooms rooms,
       Queue<PlacementKey> confirmed) {
     Instant now = clock.instant();
-    boolean changed = false;
-    Map<String, Integer> ready = new HashMap<>();
-    workload.clusters().forEach(p -> ready.put(p.cluster(), p.ready()));
-    // what the clusters showed is recorded at the end, with its events, in one transaction: a
-    // transaction per cluster and per event was most of the commits of a busy platform
-    List<Runnable> writes = new ArrayList<>();
+    List<Workload.Placed> due = new ArrayList<>();
     for (Workload.Placed placed : workload.clusters()) {
-      if (!leadership.isLeader()) {
-        return; // deposed during a long round: the new leader takes it from here
-      }
       if (placed.nextAttemptAt() != null && placed.nextAttemptAt().isAfter(now)) {
         continue;
       }
       if (failed.contains(placed.cluster()) && !prober.health(placed.cluster()).reachable()) {
         continue; // failed over and still silent: nothing to do there until it answers
       }
-      try {
-        Seen seen = applyOnce(workload, placed, ready, rooms);
+      due.add(placed);
+    }
+    Map<String, Integer> ready = new HashMap<>();
+    workload.clusters().forEach(p -> ready.put(p.cluster(), p.ready()));
+    List<Applied> applied = applyAll(workload, due, Map.copyOf(ready), rooms);
+    if (!leadership.isLeader()) {
+      return; // deposed during a long round: the new leader takes it from here
+    }
+    boolean changed = false;
+    boolean heldBack = false;
+    // what the clusters showed is recorded at the end, with its events, in one transaction: a
+    // transaction per cluster and per event was most of the commits of a busy platform
+    List<Runnable> writes = new ArrayList<>();
+    for (Applied result : applied) {
+      Workload.Placed placed = result.placed();
+      if (result.error() == null) {
+        Seen seen = result.seen();
         // a failed-over cluster serves nothing, whatever runs there until it is emptied
         int serving = failed.contains(placed.cluster()) ? 0 : seen.ready();
-        ready.put(placed.cluster(), serving);
+        heldBack |= seen.heldBack();
         if (!unchanged(placed, serving, seen.settled())) {
           writes.add(
               () ->
@@ -337,8 +350,8 @@ class Reconciler extends BackgroundLoop {
                     seen.addresses());
               });
         }
-      } catch (RuntimeException e) {
-        writes.add(() -> failed(workload, placed, e, now));
+      } else {
+        writes.add(() -> failed(workload, placed, result.error(), now));
         changed |= placed.lastError() == null || placed.settled();
       }
     }
@@ -353,10 +366,48 @@ class Reconciler extends BackgroundLoop {
           });
     }
     if (changed
-        && workload.clusters().stream().anyMatch(p -> !p.image().equals(workload.image()))) {
-      // a cluster that just settled lets an upgrade move on to the next one now
+        && (heldBack
+            || workload.clusters().stream().anyMatch(p -> !p.image().equals(workload.image())))) {
+      // a cluster that just settled lets an upgrade move on to the next one now, and Ready
+      // replicas recorded now let a cluster give up the replicas it held back
       touch(workload.tenant(), workload.name());
     }
+  }
+
+  /** What applying to one cluster gave: what it showed, or why it failed. */
+  private record Applied(Workload.Placed placed, Seen seen, RuntimeException error) {}
+
+  /**
+   * Applies to each cluster side by side (a workload's clusters are independent, and a new one's
+   * last cluster would otherwise wait for every call to the others), each with the Ready replicas
+   * last recorded of the others.
+   */
+  private List<Applied> applyAll(
+      Workload workload,
+      List<Workload.Placed> due,
+      Map<String, Integer> ready,
+      RoomRegistries.Rooms rooms) {
+    Applied[] applied = new Applied[due.size()];
+    List<Runnable> calls = new ArrayList<>();
+    for (int i = 0; i < due.size(); i++) {
+      int slot = i;
+      Workload.Placed placed = due.get(i);
+      calls.add(
+          () -> {
+            try {
+              applied[slot] = new Applied(placed, applyOnce(workload, placed, ready, rooms), null);
+            } catch (RuntimeException e) {
+              applied[slot] = new Applied(placed, null, e);
+            }
+          });
+    }
+    if (calls.size() == 1) {
+      calls.get(0).run();
+    } else {
+      applies.runAll(calls);
+    }
+    // none missing unless stopped meanwhile: those are compared again once it runs
+    return Arrays.stream(applied).filter(Objects::nonNull).toList();
   }
 
   /**
@@ -389,7 +440,11 @@ class Reconciler extends BackgroundLoop {
             .toList());
   }
 
-  private record Seen(int ready, boolean settled, List<String> addresses) {}
+  /**
+   * What a cluster showed; {@code heldBack}: it runs more than its share until Ready replicas
+   * elsewhere cover the total.
+   */
+  private record Seen(int ready, boolean settled, List<String> addresses, boolean heldBack) {}
 
   /**
    * Applies, reading again once when the object changed between read and write (the cluster's
@@ -463,7 +518,11 @@ class Reconciler extends BackgroundLoop {
                 count(status.getReadyReplicas()));
     int readyNow = observed == null ? 0 : observed.readyReplicas();
     boolean settled = Rollout.settled(placed.replicas(), replicas, wrote, observed);
-    return new Seen(readyNow, settled, addresses(client, cluster, namespace, workload.name()));
+    return new Seen(
+        readyNow,
+        settled,
+        addresses(client, cluster, namespace, workload.name()),
+        replicas > placed.replicas());
   }
 
   private void applyService(KubernetesClient client, String cluster, Workload workload) {

@@ -1,5 +1,6 @@
 package io.containercloud.common.loop;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +39,12 @@ public final class RoundWorkers {
 
   public void stop() {
     pool.shutdownNow();
+  }
+
+  /** Runs {@code items} side by side and returns once each has ended, as {@link #run} does. */
+  public void runAll(List<Runnable> items) {
+    Iterator<List<Runnable>> once = List.of(items).iterator();
+    run(() -> once.hasNext() ? once.next() : List.of());
   }
 
   /**

@@ -91,6 +91,23 @@ class RoundWorkersTest {
     assertThat(ran).isTrue();
   }
 
+  @Test
+  void runAllRunsItsItemsSideBySideAndReturnsOnceEachEnded() {
+    CountDownLatch both = new CountDownLatch(2);
+    AtomicInteger overlapped = new AtomicInteger();
+    Runnable item =
+        () -> {
+          both.countDown();
+          if (await(both)) { // only if the other item runs at the same time
+            overlapped.incrementAndGet();
+          }
+        };
+
+    workers.runAll(List.of(item, item));
+
+    assertThat(overlapped).as("both ran, each while the other did").hasValue(2);
+  }
+
   private static boolean await(CountDownLatch latch) {
     try {
       return latch.await(10, TimeUnit.SECONDS);
