@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.JsonPath;
 import com.sun.net.httpserver.HttpServer;
+import io.containercloud.common.testing.FreePorts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
@@ -111,7 +112,7 @@ class NginxThroughTheGatewayIT {
     String workload = "edge-" + id;
     String upstream = "/clusters/" + cluster + "/upstreams/" + workload;
     Session admin = platform.admin();
-    int port = ServiceProcess.freePort();
+    int port = FreePorts.pick();
     int vmA = backend("vm-A");
     int vmB = backend("vm-B");
     String etag =
@@ -174,7 +175,7 @@ class NginxThroughTheGatewayIT {
     Session b = tenantDeveloper("b");
     String shop = "shop-" + id;
     String broken = "broken-" + id;
-    int port = ServiceProcess.freePort();
+    int port = FreePorts.pick();
     int vmA = backend("vm-A");
     int vmB = backend("vm-B");
     String etag = create(a, "/clusters/" + cluster + "/upstreams", shop, upstream(shop, vmA));
@@ -187,11 +188,7 @@ class NginxThroughTheGatewayIT {
         "{\"name\":\"%s\",\"certificate\":\"%s\",\"key\":\"%s\"}"
             .formatted(broken, json(certificate.chain()), json(certificate.key())));
     create(b, "/clusters/" + cluster + "/upstreams", broken, upstream(broken, vmB));
-    create(
-        b,
-        "/clusters/" + cluster + "/servers",
-        broken,
-        tlsServer(broken, ServiceProcess.freePort()));
+    create(b, "/clusters/" + cluster + "/servers", broken, tlsServer(broken, FreePorts.pick()));
     awaitEveryNginxAnswers(port, "vm-A");
 
     // tenant a's next change is served while tenant b's server stays out

@@ -1,9 +1,8 @@
 package io.containercloud.e2e;
 
+import io.containercloud.common.testing.FreePorts;
 import io.containercloud.common.testing.LocalInfra;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +38,7 @@ final class ServiceProcess implements AutoCloseable {
 
   /** One of several processes of {@code module}, logging to {@code target/<name>.log}. */
   ServiceProcess(String module, String name) throws IOException {
-    this(module, name, freePort());
+    this(module, name, FreePorts.pick());
   }
 
   /** A process of {@code module} on a fixed port: one that a server calls back on it. */
@@ -111,12 +110,6 @@ final class ServiceProcess implements AutoCloseable {
       Thread.sleep(250);
     }
     throw new IllegalStateException(module + " not ready in three minutes; see e2e/" + log);
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   @Override

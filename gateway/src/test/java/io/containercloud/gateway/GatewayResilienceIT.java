@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.containercloud.common.testing.FreePorts;
 import io.containercloud.common.testing.ServiceContract;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -245,10 +246,6 @@ class GatewayResilienceIT {
   }
 
   private static int closedPort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort(); // free once closed: nothing listens there
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return FreePorts.pick(); // nothing listens there
   }
 }

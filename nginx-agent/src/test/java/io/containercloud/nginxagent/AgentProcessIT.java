@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.containercloud.common.testing.FreePorts;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.TestEtcd;
 import io.containercloud.nginx.model.NginxKeys;
@@ -46,7 +47,7 @@ class AgentProcessIT {
   @BeforeEach
   void aClusterAndItsAgent() throws Exception {
     cluster = "proc-" + UUID.randomUUID().toString().substring(0, 8);
-    port = NginxFixture.freePort();
+    port = FreePorts.pick();
     backendA = backend("A");
     backendB = backend("B");
     prefix = Files.createTempDirectory("nginx-agent-proc");

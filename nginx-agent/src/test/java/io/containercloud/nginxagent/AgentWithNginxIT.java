@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.containercloud.common.testing.FreePorts;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.TestCertificates;
 import io.containercloud.common.testing.TestEtcd;
@@ -63,7 +64,7 @@ class AgentWithNginxIT {
   @BeforeEach
   void twoHostsAndTwoBackends() throws Exception {
     cluster = "it-" + UUID.randomUUID().toString().substring(0, 8);
-    port = NginxFixture.freePort();
+    port = FreePorts.pick();
     backendA = backend("A");
     backendB = backend("B");
     put(NginxKeys.cluster(cluster), NginxFixture.clusterJson(cluster));
@@ -117,7 +118,7 @@ class AgentWithNginxIT {
   @Test
   void oneTenantsObjectThatNginxRefusesIsLeftOutAndEveryOtherChangeIsServed() throws Exception {
     awaitEveryHostAnswers("A");
-    int tlsPort = NginxFixture.freePort();
+    int tlsPort = FreePorts.pick();
     TestCertificates.Issued issued =
         CERTIFICATES.issue(List.of("poison.example.com", HOSTS[0]), Duration.ofDays(30));
 
@@ -156,7 +157,7 @@ class AgentWithNginxIT {
 
   @Test
   void aManagedCertificateIsWrittenWithAnOwnerOnlyKeyAndServedOverTls() throws Exception {
-    int tlsPort = NginxFixture.freePort();
+    int tlsPort = FreePorts.pick();
     TestCertificates.Issued issued =
         CERTIFICATES.issue(List.of("shop.example.com", HOSTS[0]), Duration.ofDays(30));
     put(

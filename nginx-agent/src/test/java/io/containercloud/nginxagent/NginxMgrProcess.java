@@ -1,5 +1,6 @@
 package io.containercloud.nginxagent;
 
+import io.containercloud.common.testing.FreePorts;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.TestKafka;
 import io.containercloud.common.testing.TestTokens;
@@ -22,7 +23,7 @@ final class NginxMgrProcess implements AutoCloseable {
   private final int port;
 
   NginxMgrProcess() throws IOException {
-    this.port = NginxFixture.freePort();
+    this.port = FreePorts.pick();
     this.process =
         new ProcessBuilder(
                 "java",

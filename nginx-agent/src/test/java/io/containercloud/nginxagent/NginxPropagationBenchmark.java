@@ -1,6 +1,7 @@
 package io.containercloud.nginxagent;
 
 import io.containercloud.common.security.Role;
+import io.containercloud.common.testing.FreePorts;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.TestEtcd;
 import io.containercloud.common.testing.TestTokens;
@@ -64,7 +65,7 @@ class NginxPropagationBenchmark {
     try {
       mgr.ready();
       String admin = TestTokens.token("bench", "platform", Role.PLATFORM_ADMIN);
-      int listen = NginxFixture.freePort();
+      int listen = FreePorts.pick();
       mgr.send("POST", "/clusters", admin, null, NginxFixture.clusterJson(cluster));
       // several objects written side by side, as operators do: etcd batches concurrent commits
       String[] etags = new String[OBJECTS];

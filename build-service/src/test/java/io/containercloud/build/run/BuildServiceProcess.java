@@ -1,12 +1,11 @@
 package io.containercloud.build.run;
 
+import io.containercloud.common.testing.FreePorts;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.ServiceContract;
 import io.containercloud.common.testing.TestKafka;
 import io.containercloud.common.testing.TestTokens;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,9 +21,7 @@ final class BuildServiceProcess implements AutoCloseable {
   private final Path log;
 
   BuildServiceProcess(String runner, String database, Path workspaces) throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
+    port = FreePorts.pick();
     log = Path.of("target/build-service-" + runner + "-" + port + ".log");
     List<String> command =
         List.of(

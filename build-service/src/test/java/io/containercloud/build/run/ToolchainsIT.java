@@ -4,10 +4,9 @@ import static io.containercloud.build.run.Podman.podman;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.containercloud.common.testing.FreePorts;
 import io.containercloud.common.testing.GitServer;
 import io.containercloud.common.testing.ServiceIntegrationTest;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -98,10 +97,7 @@ class ToolchainsIT {
 
   /** Runs the image as it is (its entrypoint, its user) and asks the service once. */
   private static String serve(String image) throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
+    int port = FreePorts.pick();
     String container = "toolchains-it-" + port;
     podman(
         "run",

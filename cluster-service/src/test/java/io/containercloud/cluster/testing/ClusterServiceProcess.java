@@ -2,14 +2,13 @@ package io.containercloud.cluster.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.containercloud.common.testing.FreePorts;
 import io.containercloud.common.testing.KubeSimProcess;
 import io.containercloud.common.testing.LocalInfra;
 import io.containercloud.common.testing.ServiceContract;
 import io.containercloud.common.testing.TestKafka;
 import io.containercloud.common.testing.TestTokens;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -43,7 +42,7 @@ public final class ClusterServiceProcess implements AutoCloseable {
   public ClusterServiceProcess(String name, String jdbcUrl, List<String> settings)
       throws IOException {
     this.name = name;
-    this.port = freePort();
+    this.port = FreePorts.pick();
     this.log = Path.of("target/cluster-service-" + name + ".log");
     String jar = LocalInfra.jar("cluster-service.jar").toString();
     List<String> command = new ArrayList<>();
@@ -148,11 +147,5 @@ public final class ClusterServiceProcess implements AutoCloseable {
   @Override
   public String toString() {
     return name;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

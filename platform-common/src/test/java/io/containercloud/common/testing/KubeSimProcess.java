@@ -1,8 +1,6 @@
 package io.containercloud.common.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +41,7 @@ public final class KubeSimProcess implements AutoCloseable {
       String podReadyDelay,
       String... settings)
       throws IOException, InterruptedException {
-    adminPort = freePort();
+    adminPort = FreePorts.pick();
     kubeconfigs = Files.createTempDirectory("kube-sim-process");
     Path jar = LocalInfra.jar("kube-sim.jar");
     List<String> command =
@@ -151,12 +149,6 @@ public final class KubeSimProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

@@ -1,8 +1,8 @@
 package io.containercloud.build.registry.token;
 
+import io.containercloud.common.testing.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,9 +30,7 @@ public final class TokenRegistry implements AutoCloseable {
   public TokenRegistry() {
     try {
       dir = Files.createTempDirectory("token-registry");
-      try (ServerSocket socket = new ServerSocket(0)) {
-        port = socket.getLocalPort();
-      }
+      port = FreePorts.pick();
       // a key and its self-signed certificate, made as scripts/platform.sh makes the platform's
       Process openssl =
           new ProcessBuilder(
