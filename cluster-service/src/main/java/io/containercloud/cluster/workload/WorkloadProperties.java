@@ -27,7 +27,7 @@ public record WorkloadProperties(
     @NotNull @DefaultValue("10Gi") @Pattern(regexp = Names.MEMORY) String ephemeralStorageLimit,
     @DefaultValue("75") @Min(10) @Max(90) int jvmHeapPercent,
     @NotNull @DefaultValue("5s") Duration reconcileInterval,
-    @DefaultValue("8") @Min(1) @Max(64) int parallelism,
+    @DefaultValue("16") @Min(1) @Max(64) int parallelism,
     @NotNull @DefaultValue("1m") Duration maxBackoff,
     @NotNull @DefaultValue("15s") Duration autoscaleInterval,
     @NotNull @DefaultValue("5m") Duration scaleDownWindow) {}

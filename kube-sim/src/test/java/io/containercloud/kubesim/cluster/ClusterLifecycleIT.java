@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.containercloud.kubesim.cluster.controller.ClusterLifecycle;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -108,6 +110,31 @@ class ClusterLifecycleIT {
         .until(() -> readyReplicas("quick") == 3);
     // the 300 ms readiness delay plus a few rounds' gaps, not a 30 s tick
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void podsTurningReadyCountInTheirDeploymentInTheRoundTheyDo() {
+    client
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .resource(deployment("prompt", 2, "100m", "app:1"))
+        .create();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> readyReplicas("prompt") == 2);
+    // a pod's containers start at the time of the round that made it Ready
+    Instant lastReady =
+        pods("prompt").stream()
+            .map(p -> p.getStatus().getContainerStatuses().get(0).getState().getRunning())
+            .map(running -> Instant.parse(running.getStartedAt()))
+            .max(Instant::compareTo)
+            .orElseThrow();
+    assertThat(cluster.timeline("shop"))
+        .filteredOn(e -> e.deployment().equals("prompt") && e.event().equals("ready"))
+        .singleElement()
+        .extracting(ClusterLifecycle.TimelineEntry::at)
+        .as("the Deployment's status said Ready in that same round, not the next")
+        .isEqualTo(lastReady);
   }
 
   @Test

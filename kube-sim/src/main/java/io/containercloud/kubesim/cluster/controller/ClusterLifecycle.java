@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * What the control plane and kubelets of a real cluster would do, for what the platform uses: in
  * each round, each {@link Controller} takes one step against the cluster's own API (so everything
  * they do is visible through it), in the order registered here. That order lets a round carry a new
- * Deployment's pods from creation to Endpoints and metrics as soon as they are due.
+ * Deployment's pods from creation to Endpoints and metrics as soon as they are due, and a pod that
+ * turns Ready into its Deployment's status and Endpoints in the round it does.
  *
  * <p>A round runs when something asks for one, as a real control plane's watches and work queues
  * make it react: a write from outside (a client of the API, a drill), a write of the round before
@@ -71,12 +72,16 @@ public final class ClusterLifecycle {
     this.gap = gap;
     PodControl pods = new PodControl(index);
     this.kubelet = new Kubelet(readyDelay);
+    DeploymentController deployments = new DeploymentController(pods);
     for (Controller controller :
         List.of(
-            new DeploymentController(pods),
-            timeline,
+            deployments,
             new JobController(pods, jobDuration),
             kubelet,
+            // again after the kubelet: pods it turned Ready count in their Deployment's status in
+            // the same round, as a real controller's watch has them counted within milliseconds
+            (Controller) deployments::reconcile,
+            timeline,
             new EndpointsController(),
             metrics)) {
       controllers.put(controller, new FailureThrottle(REPORT_WINDOW));
