@@ -142,7 +142,7 @@ start_service() {
     PLATFORM_CLUSTER_CREDENTIALS_KEY="$(cat "$STATE/cluster-credentials-key")" \
     PLATFORM_NGINX_CERTIFICATES_KEY="$(cat "$STATE/nginx-certificates-key")" \
     PLATFORM_NGINX_CERT_DIR="$STATE/nginx-agent/local-1-certs" \
-    KUBE_SIM_KUBECONFIG_DIR="$STATE/kubeconfigs" \
+    KUBE_SIM_KUBECONFIG_DIR="$STATE/kubeconfigs" KUBE_SIM_LOGS_DIR="$STATE/nodes" \
     PLATFORM_NGINX_PREFIX="$STATE/nginx-agent/local-1" \
     PLATFORM_NGINX_LISTEN_ADDRESS=127.0.0.1 PLATFORM_NGINX_STOP_ON_EXIT=true \
     PLATFORM_LOG_AGENT_STATE_DIR="$STATE/log-agent" \

@@ -22,7 +22,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
       "kube-sim.clusters=2",
       "kube-sim.nodes=3",
       "kube-sim.base-port=26443",
-      "kube-sim.kubeconfig-dir=target/it-kubeconfigs"
+      "kube-sim.kubeconfig-dir=target/it-kubeconfigs",
+      "kube-sim.logs.dir=target/it-logs"
     })
 class KubeSimApplicationIT {
 
@@ -102,6 +103,28 @@ class KubeSimApplicationIT {
       assertThat(client.nodes().list().getItems()).hasSize(3);
     }
     assertThat(post(admin + "room-9/fail").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void adminApiSetsWhatADeploymentLogsAndRefusesBadSettingsNamingTheField() {
+    String admin = "http://127.0.0.1:" + port + "/clusters/";
+    String chatter =
+        "{\"namespace\":\"shop\",\"deployment\":\"web\",\"linesPerSecond\":10,"
+            + "\"lineLength\":100,\"stderrShare\":%s,\"stackTraceShare\":0.1,"
+            + "\"longLineShare\":0}";
+    assertThat(put(admin + "room-1/logs", chatter.formatted("0.2")).statusCode()).isEqualTo(204);
+    var bad = put(admin + "room-1/logs", chatter.formatted("2"));
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("stderrShare");
+    assertThat(put(admin + "room-9/logs", chatter.formatted("0.2")).statusCode()).isEqualTo(404);
+  }
+
+  private static java.net.http.HttpResponse<String> put(String url, String json) {
+    return ServiceContract.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+            .header("Content-Type", "application/json")
+            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+            .build());
   }
 
   private static java.net.http.HttpResponse<String> post(String url) {

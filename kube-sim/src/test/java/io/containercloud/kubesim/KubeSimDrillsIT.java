@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.containercloud.kubesim.cluster.KubeSim;
 import io.containercloud.kubesim.cluster.KubeSimProperties;
 import io.containercloud.kubesim.cluster.TestDeployments;
+import io.containercloud.kubesim.cluster.controller.ContainerLogs;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -154,6 +155,14 @@ class KubeSimDrillsIT {
         .filter(e -> e.deployment().equals(deployment))
         .map(e -> e.event())
         .toList();
+  }
+
+  @Test
+  void aSimulatorWithoutALogFolderRefusesToMakeContainersChatty() {
+    assertThatThrownBy(
+            () -> sim.chatter("room-1", "shop", "web", new ContainerLogs.Chatter(10, 100, 0, 0, 0)))
+        .isInstanceOf(ContainerLogs.Off.class)
+        .hasMessageContaining("kube-sim.logs.dir");
   }
 
   @Test

@@ -2,9 +2,12 @@ package io.containercloud.kubesim.cluster;
 
 import io.containercloud.common.error.Problems;
 import io.containercloud.kubesim.cluster.controller.ClusterLifecycle;
+import io.containercloud.kubesim.cluster.controller.ContainerLogs;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.util.List;
@@ -111,6 +114,48 @@ class ClusterResource {
   ResponseEntity<Void> readiness(
       @PathVariable String cluster, @Valid @RequestBody Readiness readiness) {
     clusters.sim().ready(cluster, readiness.namespace(), readiness.deployment(), readiness.ready());
+    return ResponseEntity.noContent().build();
+  }
+
+  /** Asked of a simulator that writes no container logs. */
+  @ExceptionHandler(ContainerLogs.Off.class)
+  ResponseEntity<ProblemDetail> off(ContainerLogs.Off e) {
+    return ResponseEntity.status(HttpStatus.CONFLICT)
+        .body(Problems.of(HttpStatus.CONFLICT, "container-logs-off", e.getMessage(), List.of()));
+  }
+
+  /**
+   * What a Deployment's containers write to their logs; {@code linesPerSecond} 0 makes them quiet.
+   *
+   * @param linesPerSecond records per second per container
+   * @param lineLength an ordinary record's length in characters
+   * @param stderrShare the share of records on stderr
+   * @param stackTraceShare the share of records that are Java stack traces (several lines)
+   * @param longLineShare the share of records longer than 16 KiB (partial lines)
+   */
+  record Chatter(
+      @NotNull @Pattern(regexp = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?") String namespace,
+      @NotNull @Pattern(regexp = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?") String deployment,
+      @NotNull @DecimalMin("0") @DecimalMax("100000") Double linesPerSecond,
+      @NotNull @Min(20) @Max(1048576) Integer lineLength,
+      @NotNull @DecimalMin("0") @DecimalMax("1") Double stderrShare,
+      @NotNull @DecimalMin("0") @DecimalMax("1") Double stackTraceShare,
+      @NotNull @DecimalMin("0") @DecimalMax("1") Double longLineShare) {}
+
+  @PutMapping("/clusters/{cluster}/logs")
+  ResponseEntity<Void> logs(@PathVariable String cluster, @Valid @RequestBody Chatter chatter) {
+    clusters
+        .sim()
+        .chatter(
+            cluster,
+            chatter.namespace(),
+            chatter.deployment(),
+            new ContainerLogs.Chatter(
+                chatter.linesPerSecond(),
+                chatter.lineLength(),
+                chatter.stderrShare(),
+                chatter.stackTraceShare(),
+                chatter.longLineShare()));
     return ResponseEntity.noContent().build();
   }
 

@@ -1,6 +1,7 @@
 package io.containercloud.kubesim.cluster;
 
 import io.containercloud.kubesim.cluster.controller.ClusterLifecycle;
+import io.containercloud.kubesim.cluster.controller.ContainerLogs;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,8 +24,16 @@ public final class KubeSim implements AutoCloseable {
 
   private KubeSim() {}
 
-  /** Starts {@code properties.clusters()} clusters and writes their kubeconfigs. */
+  /** Starts {@code properties.clusters()} clusters writing no container logs. */
   public static KubeSim start(KubeSimProperties properties) {
+    return start(properties, ContainerLogProperties.off());
+  }
+
+  /**
+   * Starts {@code properties.clusters()} clusters, whose kubelets write container logs as {@code
+   * logs} says, and writes their kubeconfigs.
+   */
+  public static KubeSim start(KubeSimProperties properties, ContainerLogProperties logs) {
     KubeSim sim = new KubeSim();
     try {
       for (int i = 0; i < properties.clusters(); i++) {
@@ -33,7 +42,8 @@ public final class KubeSim implements AutoCloseable {
                 properties.namePrefix() + "-" + (i + 1),
                 i,
                 properties.basePort() == 0 ? 0 : properties.basePort() + i,
-                properties);
+                properties,
+                logs);
         sim.clusters.put(cluster.name(), cluster);
         cluster.start();
         cluster.writeKubeconfig();
@@ -104,6 +114,16 @@ public final class KubeSim implements AutoCloseable {
    */
   public void ready(String cluster, String namespace, String deployment, boolean ready) {
     cluster(cluster).ready(namespace, deployment, ready);
+  }
+
+  /**
+   * Sets what the containers of a Deployment write to their logs ({@code null}: nothing).
+   *
+   * @throws ContainerLogs.Off when the clusters write no container logs
+   */
+  public void chatter(
+      String cluster, String namespace, String deployment, ContainerLogs.Chatter chatter) {
+    cluster(cluster).chatter(namespace, deployment, chatter);
   }
 
   /**

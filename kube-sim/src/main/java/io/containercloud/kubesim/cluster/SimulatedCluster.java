@@ -2,6 +2,7 @@ package io.containercloud.kubesim.cluster;
 
 import io.containercloud.kubesim.api.ApiServer;
 import io.containercloud.kubesim.cluster.controller.ClusterLifecycle;
+import io.containercloud.kubesim.cluster.controller.ContainerLogs;
 import io.containercloud.kubesim.tls.ServingCertificate;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -36,6 +37,7 @@ final class SimulatedCluster {
   private final int index;
   private final int port;
   private final KubeSimProperties properties;
+  private final ContainerLogProperties logs;
   private ApiServer server;
   private ClusterCredentials credentials;
   private NamespacedKubernetesClient client;
@@ -47,8 +49,10 @@ final class SimulatedCluster {
    * @param index the cluster's place among its siblings (0 first), for its pod addresses
    * @param port its public API port; 0 for any free one
    */
-  SimulatedCluster(String name, int index, int port, KubeSimProperties properties) {
+  SimulatedCluster(
+      String name, int index, int port, KubeSimProperties properties, ContainerLogProperties logs) {
     this.index = index;
+    this.logs = logs;
     this.name = name;
     this.port = port;
     this.properties = properties;
@@ -79,7 +83,16 @@ final class SimulatedCluster {
             properties.podReadyDelay(),
             properties.tick(),
             properties.roundGap(),
-            properties.jobDuration());
+            properties.jobDuration(),
+            logs.dir() == null
+                ? null
+                : new ContainerLogs(
+                    new ContainerLogs.Settings(
+                        logs.dir(),
+                        logs.maxSize().toBytes(),
+                        logs.maxFiles(),
+                        logs.keepAfterDelete())),
+            logs.interval());
     lifecycle.start();
   }
 
@@ -161,6 +174,10 @@ final class SimulatedCluster {
   /** Holds a Deployment's pods unready (their readiness probe fails), or lets them be Ready. */
   void ready(String namespace, String deployment, boolean ready) {
     lifecycle.ready(namespace, deployment, ready);
+  }
+
+  void chatter(String namespace, String deployment, ContainerLogs.Chatter chatter) {
+    lifecycle.chatter(namespace, deployment, chatter);
   }
 
   List<ClusterLifecycle.TimelineEntry> timeline(String namespace) {

@@ -10,15 +10,17 @@ import org.springframework.stereotype.Component;
 class SimulatedClusters implements SmartLifecycle {
 
   private final KubeSimProperties properties;
+  private final ContainerLogProperties logs;
   private volatile KubeSim sim;
 
-  SimulatedClusters(KubeSimProperties properties) {
+  SimulatedClusters(KubeSimProperties properties, ContainerLogProperties logs) {
     this.properties = properties;
+    this.logs = logs;
   }
 
   @Override
   public void start() {
-    sim = KubeSim.start(properties);
+    sim = KubeSim.start(properties, logs);
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.containercloud.kubesim.cluster.controller.ClusterLifecycle;
+import io.containercloud.kubesim.cluster.controller.ContainerLogs;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,6 +23,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.unit.DataSize;
 
 /**
  * One simulated cluster of three 4-CPU nodes, driven through its own API with fabric8. Its tick is
@@ -30,6 +34,7 @@ class ClusterLifecycleIT {
 
   private SimulatedCluster cluster;
   private KubernetesClient client;
+  @TempDir Path logs;
 
   @BeforeEach
   void aCluster() throws IOException {
@@ -51,7 +56,14 @@ class ClusterLifecycleIT {
             Duration.ofSeconds(1),
             Duration.ofDays(3650),
             Duration.ofDays(365));
-    cluster = new SimulatedCluster("room-1", 0, 0, properties);
+    cluster =
+        new SimulatedCluster(
+            "room-1",
+            0,
+            0,
+            properties,
+            new ContainerLogProperties(
+                logs, DataSize.ofKilobytes(64), 3, Duration.ofSeconds(1), Duration.ofMillis(50)));
     cluster.start();
     client = cluster.client();
   }
@@ -135,6 +147,32 @@ class ClusterLifecycleIT {
         .extracting(ClusterLifecycle.TimelineEntry::at)
         .as("the Deployment's status said Ready in that same round, not the next")
         .isEqualTo(lastReady);
+  }
+
+  @Test
+  void aChattyDeploymentsPodsWriteTheirLogsOnTheirNodeUntilTheyAreGone() throws IOException {
+    cluster.chatter("shop", "talk", new ContainerLogs.Chatter(100, 100, 0.1, 0.05, 0));
+    client
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .resource(deployment("talk", 1, "100m", "app:1"))
+        .create();
+    await().atMost(Duration.ofSeconds(10)).until(() -> readyReplicas("talk") == 1);
+    Pod pod = pods("talk").get(0);
+    Path folder =
+        logs.resolve(pod.getSpec().getNodeName())
+            .resolve("pods")
+            .resolve("shop_" + pod.getMetadata().getName() + "_" + pod.getMetadata().getUid());
+    Path file = folder.resolve("talk").resolve("0.log");
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Files.exists(file) && Files.readString(file).contains(" seq=50 "));
+    assertThat(Files.readAllLines(file).get(0)).matches("\\S+ (stdout|stderr) F .*seq=1 .*");
+
+    client.apps().deployments().inNamespace("shop").withName("talk").delete();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(folder));
   }
 
   @Test

@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +52,10 @@ public final class ClusterLifecycle {
   private volatile boolean stopped;
   private volatile Thread loop;
   private boolean wrote; // the loop's thread only
+  private final ContainerLogs logs; // null: none written
+  private final Duration logInterval;
+  private final FailureThrottle logFailures = new FailureThrottle(REPORT_WINDOW);
+  private ScheduledExecutorService logWriter;
 
   /**
    * @param index the cluster's place among its siblings (0 first), for its pod addresses
@@ -56,6 +63,8 @@ public final class ClusterLifecycle {
    * @param jobDuration how long a Job's pod runs unless annotated
    * @param tick the longest a cluster goes without a round
    * @param gap the shortest time between the starts of two rounds
+   * @param logs the container logs its kubelets write, or null for none
+   * @param logInterval how often the Running containers write what they owe
    */
   public ClusterLifecycle(
       LocalApi api,
@@ -64,8 +73,12 @@ public final class ClusterLifecycle {
       Duration readyDelay,
       Duration tick,
       Duration gap,
-      Duration jobDuration) {
+      Duration jobDuration,
+      ContainerLogs logs,
+      Duration logInterval) {
     this.api = api;
+    this.logs = logs;
+    this.logInterval = logInterval;
     this.caches = Caches.create();
     this.cluster = cluster;
     this.tick = tick;
@@ -95,10 +108,43 @@ public final class ClusterLifecycle {
     loop = thread;
     caches.start(api, this::changed);
     thread.start();
+    if (logs != null) {
+      // its own pace, not the rounds': containers write whether or not anything changes
+      logWriter =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread writer = new Thread(r, "logs-" + cluster);
+                writer.setDaemon(true);
+                return writer;
+              });
+      logWriter.scheduleWithFixedDelay(
+          this::writeLogs, 0, logInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void writeLogs() {
+    try {
+      logs.write(caches.pods().list(), clock.instant());
+    } catch (RuntimeException e) { // a failure must not end the schedule
+      logFailures
+          .failed(clock.instant())
+          .ifPresent(
+              held ->
+                  log.warn(
+                      "cluster {}: container logs failed ({} more failures since the last"
+                          + " report); retried in {}",
+                      cluster,
+                      held,
+                      logInterval,
+                      e));
+    }
   }
 
   public void stop() {
     stopped = true;
+    if (logWriter != null) {
+      logWriter.shutdownNow();
+    }
     Thread thread = loop;
     if (thread != null) {
       thread.interrupt();
@@ -182,6 +228,18 @@ public final class ClusterLifecycle {
   public void ready(String namespace, String deployment, boolean ready) {
     kubelet.ready(namespace, deployment, ready);
     ask();
+  }
+
+  /**
+   * Sets what the containers of a Deployment write to their logs ({@code null}: nothing).
+   *
+   * @throws ContainerLogs.Off when the cluster writes no container logs
+   */
+  public void chatter(String namespace, String deployment, ContainerLogs.Chatter chatter) {
+    if (logs == null) {
+      throw new ContainerLogs.Off();
+    }
+    logs.chatter(namespace, deployment, chatter);
   }
 
   /** What happened to the Deployments of {@code namespace} (all when null), oldest first. */
