@@ -86,6 +86,7 @@ public final class ContainerLogs {
   private final Map<String, Chatter> chatter = new ConcurrentHashMap<>();
   private final Map<String, Output> outputs = new HashMap<>();
   private final Map<Path, Instant> gone = new HashMap<>();
+  private boolean swept; // the folders a previous run left: looked for at the first write
 
   public ContainerLogs(Settings settings) {
     this.settings = settings;
@@ -108,12 +109,14 @@ public final class ContainerLogs {
    */
   public void write(List<Pod> pods, Instant now) {
     Set<String> present = new HashSet<>();
+    Set<Path> presentFolders = new HashSet<>();
     for (Pod pod : pods) {
       if (pod.getSpec().getNodeName() == null
           || pod.getMetadata().getUid() == null
           || Pods.deleting(pod)) {
         continue;
       }
+      presentFolders.add(podFolder(pod));
       boolean running = pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
       String deployment = Pods.label(pod, DeploymentController.OWNER);
       Chatter says =
@@ -136,6 +139,33 @@ public final class ContainerLogs {
       }
     }
     retire(present, now);
+    if (!swept) {
+      sweep(presentFolders, now);
+      swept = true;
+    }
+  }
+
+  /**
+   * Folders of pods that no longer exist, left by an earlier run of the simulator, go as a deleted
+   * pod's do: the kubelet's garbage collection, so a node's folder does not grow run after run.
+   */
+  private void sweep(Set<Path> present, Instant now) {
+    if (!Files.isDirectory(settings.root())) {
+      return;
+    }
+    try (Stream<Path> nodes = Files.list(settings.root())) {
+      for (Path node : nodes.toList()) {
+        Path pods = node.resolve("pods");
+        if (!Files.isDirectory(pods)) {
+          continue;
+        }
+        try (Stream<Path> folders = Files.list(pods)) {
+          folders.filter(f -> !present.contains(f)).forEach(f -> gone.putIfAbsent(f, now));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + settings.root(), e);
+    }
   }
 
   /** Closes the files of pods deleted; removes their folders once kept long enough. */
@@ -161,18 +191,21 @@ public final class ContainerLogs {
   }
 
   private Output open(Pod pod, String container, Instant now) {
-    Path podFolder =
-        settings
-            .root()
-            .resolve(pod.getSpec().getNodeName())
-            .resolve("pods")
-            .resolve(
-                pod.getMetadata().getNamespace()
-                    + "_"
-                    + pod.getMetadata().getName()
-                    + "_"
-                    + pod.getMetadata().getUid());
+    Path podFolder = podFolder(pod);
     return new Output(podFolder, podFolder.resolve(container), now, pod.getMetadata().getUid());
+  }
+
+  private Path podFolder(Pod pod) {
+    return settings
+        .root()
+        .resolve(pod.getSpec().getNodeName())
+        .resolve("pods")
+        .resolve(
+            pod.getMetadata().getNamespace()
+                + "_"
+                + pod.getMetadata().getName()
+                + "_"
+                + pod.getMetadata().getUid());
   }
 
   private static void delete(Path folder) {

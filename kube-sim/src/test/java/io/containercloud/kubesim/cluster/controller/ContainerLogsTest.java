@@ -120,6 +120,20 @@ class ContainerLogsTest {
     assertThat(root.resolve("node-1/pods/shop_web-2_uid-2/app/0.log")).exists();
   }
 
+  @Test
+  void foldersAnEarlierRunLeftGoAfterTheKeepTime() throws IOException {
+    Path left = Files.createDirectories(root.resolve("node-1/pods/shop_old-1_uid-0/app"));
+    Files.writeString(left.resolve("0.log"), "2026-12-05T09:00:00Z stdout F INFO seq=1 x\n");
+    ContainerLogs logs = logs(1 << 20, 5);
+
+    logs.write(List.of(pod("web-1", "uid-1")), start);
+    assertThat(left).exists();
+    logs.write(List.of(pod("web-1", "uid-1")), start.plusSeconds(10));
+
+    assertThat(root.resolve("node-1/pods/shop_old-1_uid-0")).doesNotExist();
+    assertThat(root.resolve("node-1/pods/shop_web-1_uid-1/app/0.log")).exists();
+  }
+
   private ContainerLogs logs(long maxSize, int maxFiles) {
     return new ContainerLogs(
         new ContainerLogs.Settings(root, maxSize, maxFiles, Duration.ofSeconds(10)));
