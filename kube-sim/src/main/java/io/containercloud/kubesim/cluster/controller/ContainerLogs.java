@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The container logs of Running pods, written where and how the kubelet keeps them, for log-agent
@@ -209,13 +210,8 @@ public final class ContainerLogs {
   }
 
   private static void delete(Path folder) {
-    if (!Files.exists(folder)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(folder)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
+    try {
+      FileSystemUtils.deleteRecursively(folder);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot remove " + folder, e);
     }
