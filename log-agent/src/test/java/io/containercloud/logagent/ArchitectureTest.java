@@ -7,6 +7,6 @@ class ArchitectureTest {
 
   @Test
   void packagesFollowTheLayoutRules() {
-    ArchitectureRules.check("io.containercloud.logagent");
+    ArchitectureRules.module("io.containercloud.logagent").models("tail.model").check();
   }
 }

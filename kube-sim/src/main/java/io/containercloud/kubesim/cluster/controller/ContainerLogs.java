@@ -266,8 +266,13 @@ public final class ContainerLogs {
       long n = ++seq;
       double kind = random.nextDouble();
       if (kind < says.stackTraceShare()) {
-        line(lines, time, stream, "F", "ERROR seq=" + n + " request failed");
-        line(lines, time, stream, "F", "java.lang.IllegalStateException: state " + n);
+        // as a logger prints one: the message and exception on the first line, then the frames
+        line(
+            lines,
+            time,
+            stream,
+            "F",
+            "ERROR seq=" + n + " java.lang.IllegalStateException: failed");
         line(lines, time, stream, "F", "\tat io.example.Service.handle(Service.java:42)");
         line(lines, time, stream, "F", "\tat io.example.Server.run(Server.java:17)");
         line(lines, time, stream, "F", "Caused by: java.io.IOException: broken pipe");
