@@ -111,11 +111,13 @@ public final class Rooms implements AutoCloseable {
         throw new IllegalStateException("registering " + name + ": " + created.body());
       }
     }
-    // answering, and not failed over: the failover loop remembers the probes of an earlier test's
-    // clusters of the same names, and may fail one over just after the reset (until its quiet
-    // period has passed, a workload deployed now would not be placed there)
+    // answering, and not failed over, for a while: the failover loop remembers the probes of an
+    // earlier test's clusters of the same names, and may fail one over just after the reset (seen
+    // a second after the clusters answered; until its quiet period has passed, a workload
+    // deployed now would not be placed there)
     Awaitility.await()
         .atMost(Duration.ofSeconds(30))
+        .during(Duration.ofSeconds(2))
         .until(
             () ->
                 names.stream()
@@ -123,6 +125,8 @@ public final class Rooms implements AutoCloseable {
                     .allMatch(
                         b ->
                             b.contains("\"reachable\":true") && b.contains("\"failedOver\":null")));
+    // what such a failover announced is not the test's
+    jdbc.update("DELETE FROM outbox_event");
   }
 
   private void emptyClusters() {
