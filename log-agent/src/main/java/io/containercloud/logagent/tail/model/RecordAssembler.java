@@ -68,7 +68,7 @@ public final class RecordAssembler {
   public long resumeAt(long readTo) {
     long at = readTo;
     for (Pending open : pending.values()) {
-      at = Math.min(at, open.offset);
+      at = Math.min(at, open.first.offset());
     }
     return at;
   }
@@ -87,7 +87,6 @@ public final class RecordAssembler {
   private final class Pending {
 
     private final LogLine first;
-    private final long offset;
     private final StringBuilder text = new StringBuilder();
     private boolean truncated;
     private boolean partial;
@@ -95,7 +94,6 @@ public final class RecordAssembler {
 
     Pending(LogLine line) {
       this.first = line;
-      this.offset = line.offset();
       this.partial = line.partial();
       this.end = line.end();
       append(line.message());
@@ -114,7 +112,7 @@ public final class RecordAssembler {
     LogRecord record() {
       String message = text.toString();
       return new LogRecord(
-          first.time(), first.stream(), message, level(message), truncated, offset, end);
+          first.time(), first.stream(), message, level(message), truncated, first.offset(), end);
     }
   }
 }
