@@ -7,6 +7,6 @@ class ArchitectureTest {
 
   @Test
   void packagesFollowTheLayoutRules() {
-    ArchitectureRules.module("io.containercloud.logagent").models("tail.model").check();
+    ArchitectureRules.module("io.containercloud.logagent").models("model").check();
   }
 }

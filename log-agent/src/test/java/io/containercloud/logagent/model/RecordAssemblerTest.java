@@ -1,4 +1,4 @@
-package io.containercloud.logagent.tail.model;
+package io.containercloud.logagent.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class RecordAssemblerTest {
 
-  private RecordAssembler assembler = new RecordAssembler(1000);
+  private RecordAssembler assembler = new RecordAssembler(1000, Position.start());
   private final List<LogRecord> records = new ArrayList<>();
   private final List<Long> starts = new ArrayList<>();
   private long offset;
@@ -73,7 +73,7 @@ class RecordAssemblerTest {
 
   @Test
   void aRecordOverTheCapIsCutFlaggedAndTheNextStartsWhereItShould() {
-    assembler = new RecordAssembler(100);
+    assembler = new RecordAssembler(100, Position.start());
     add("stdout", true, "x".repeat(80));
     add("stdout", true, "y".repeat(80));
     add("stdout", false, "z".repeat(10));
@@ -93,9 +93,40 @@ class RecordAssemblerTest {
     add("stdout", false, "three"); // completes "one"
 
     assertThat(records).extracting(LogRecord::message).containsExactly("one");
-    assertThat(assembler.resumeAt(offset)).isEqualTo(offsetOf(1)); // "two" is still open
+    assertThat(assembler.resume(offset).offset()).isEqualTo(offsetOf(1)); // "two" is still open
     records.addAll(assembler.flush());
-    assertThat(assembler.resumeAt(offset)).isEqualTo(offset);
+    assertThat(assembler.resume(offset).offset()).isEqualTo(offset);
+  }
+
+  @Test
+  void aLineWithoutATimeTakesTheOneBeforeItAgainWhenReadingResumes() {
+    Instant first = Instant.parse("2026-12-05T10:00:00Z");
+    Instant second = Instant.parse("2026-12-05T10:00:01Z");
+    List<LogLine> lines =
+        List.of(
+            new LogLine(first, "stdout", false, "one", 0, 10),
+            new LogLine(second, "stderr", false, "two", 10, 20),
+            new LogLine(null, "stdout", false, "garbled", 20, 30),
+            new LogLine(first, "stdout", false, "three", 30, 40));
+    List<LogRecord> once = new ArrayList<>();
+    lines.subList(0, 3).forEach(line -> once.addAll(assembler.add(line)));
+    Position resume = assembler.resume(30); // "two" and "garbled" are open: from "two" on
+    lines.subList(3, 4).forEach(line -> once.addAll(assembler.add(line)));
+    once.addAll(assembler.flush());
+
+    RecordAssembler again = new RecordAssembler(1000, resume);
+    List<LogRecord> resumed = new ArrayList<>();
+    lines.stream()
+        .filter(line -> line.offset() >= resume.offset())
+        .forEach(line -> resumed.addAll(again.add(line)));
+    resumed.addAll(again.flush());
+
+    assertThat(resume).isEqualTo(new Position(10, first));
+    assertThat(once.subList(1, once.size())).isEqualTo(resumed);
+    assertThat(resumed)
+        .filteredOn(r -> r.message().equals("garbled"))
+        .extracting(LogRecord::time)
+        .containsExactly(second);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.containercloud.logagent.tail.model;
+package io.containercloud.logagent.model;
 
 import java.time.Instant;
 
@@ -6,7 +6,8 @@ import java.time.Instant;
  * One record of a container's log: a line, or the lines a runtime split it into, or a Java stack
  * trace's lines, joined.
  *
- * @param time when its first line was written (null when that line did not say)
+ * @param time when its first line was written; for a line without a time, the last time before it
+ *     (null when no line before it had one)
  * @param stream {@code stdout} or {@code stderr}
  * @param message its text, lines joined with {@code \n}
  * @param level the level it names near its start ({@code ERROR}, {@code WARN}, ...), or null

@@ -1,5 +1,6 @@
-package io.containercloud.logagent.shipping;
+package io.containercloud.logagent.checkpoint;
 
+import io.containercloud.logagent.source.SourceProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,9 +15,9 @@ import org.springframework.stereotype.Component;
 @Component("stateDir")
 class StateDirHealthIndicator implements HealthIndicator {
 
-  private final LogAgentProperties properties;
+  private final SourceProperties properties;
 
-  StateDirHealthIndicator(LogAgentProperties properties) {
+  StateDirHealthIndicator(SourceProperties properties) {
     this.properties = properties;
     try {
       Files.createDirectories(properties.stateDir());

@@ -1,4 +1,4 @@
-package io.containercloud.logagent.tail.model;
+package io.containercloud.logagent.model;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -32,9 +32,14 @@ public record LogLine(
     if (time == null
         || !("stdout".equals(stream) || "stderr".equals(stream))
         || !("P".equals(tag) || "F".equals(tag))) {
-      return new LogLine(null, "stdout", false, text, offset, end);
+      return malformed(text, offset, end);
     }
     return new LogLine(time, stream, tag.equals("P"), text.substring(third + 1), offset, end);
+  }
+
+  /** A line in no format this agent reads: kept whole, as a full stdout line without a time. */
+  public static LogLine malformed(String text, long offset, long end) {
+    return new LogLine(null, "stdout", false, text, offset, end);
   }
 
   private static Instant time(String text) {

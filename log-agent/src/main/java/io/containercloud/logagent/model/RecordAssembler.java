@@ -1,5 +1,6 @@
-package io.containercloud.logagent.tail.model;
+package io.containercloud.logagent.model;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -14,7 +15,9 @@ import java.util.regex.Pattern;
  * Suppressed:}, {@code ... N more}) joined to the record they follow. A record is complete once a
  * line of its stream starts another one, or at {@link #flush()}. A record longer than {@code
  * maxChars} keeps its first {@code maxChars} characters and is flagged truncated; the rest of it is
- * read and dropped, so the next record starts where it should.
+ * read and dropped, so the next record starts where it should. A line without a time (a malformed
+ * one) takes the time of the last line before it that had one, so that records keep their order and
+ * their day; reading resumed at a {@link Position} makes the same records again.
  */
 public final class RecordAssembler {
 
@@ -29,9 +32,12 @@ public final class RecordAssembler {
 
   private final int maxChars;
   private final Map<String, Pending> pending = new LinkedHashMap<>();
+  private Instant lastTime;
 
-  public RecordAssembler(int maxChars) {
+  /** Reads a file from {@code from}, which {@link #resume} gave or {@link Position#start()}. */
+  public RecordAssembler(int maxChars, Position from) {
     this.maxChars = maxChars;
+    this.lastTime = from.lastTime();
   }
 
   /** Takes the next line of the file; returns the records it completed. */
@@ -45,9 +51,11 @@ public final class RecordAssembler {
       open.append(line.message());
       open.partial = line.partial();
       open.end = line.end();
+      advance(line);
       return List.of();
     }
-    pending.put(line.stream(), new Pending(line));
+    pending.put(line.stream(), new Pending(line, lastTime));
+    advance(line);
     return open == null ? List.of() : List.of(open.record());
   }
 
@@ -65,12 +73,20 @@ public final class RecordAssembler {
    * start of the earliest record not yet complete, else {@code readTo} (the end of the last line
    * read).
    */
-  public long resumeAt(long readTo) {
-    long at = readTo;
+  public Position resume(long readTo) {
+    Position at = new Position(readTo, lastTime);
     for (Pending open : pending.values()) {
-      at = Math.min(at, open.first.offset());
+      if (open.first.offset() < at.offset()) {
+        at = new Position(open.first.offset(), open.timeBefore);
+      }
     }
     return at;
+  }
+
+  private void advance(LogLine line) {
+    if (line.time() != null) {
+      lastTime = line.time();
+    }
   }
 
   /** The level a record names near its start, as loggers print it. */
@@ -87,13 +103,15 @@ public final class RecordAssembler {
   private final class Pending {
 
     private final LogLine first;
+    private final Instant timeBefore;
     private final StringBuilder text = new StringBuilder();
     private boolean truncated;
     private boolean partial;
     private long end;
 
-    Pending(LogLine line) {
+    Pending(LogLine line, Instant timeBefore) {
       this.first = line;
+      this.timeBefore = timeBefore;
       this.partial = line.partial();
       this.end = line.end();
       append(line.message());
@@ -111,8 +129,9 @@ public final class RecordAssembler {
 
     LogRecord record() {
       String message = text.toString();
+      Instant time = first.time() == null ? timeBefore : first.time();
       return new LogRecord(
-          first.time(), first.stream(), message, level(message), truncated, first.offset(), end);
+          time, first.stream(), message, level(message), truncated, first.offset(), end);
     }
   }
 }
