@@ -32,13 +32,13 @@ final class TailedFile {
   final FileChannel channel;
   final Format format;
   final Instant found;
-  Path path;
+  volatile Path path;
   Checkpoint checkpoint;
   String source;
   RecordAssembler assembler;
   long readTo;
   long lastRead = System.nanoTime();
-  boolean gone;
+  volatile boolean gone;
 
   TailedFile(
       FileIdentity identity,

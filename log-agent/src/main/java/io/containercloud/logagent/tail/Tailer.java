@@ -12,7 +12,6 @@ import io.containercloud.logagent.shipping.LogDocument;
 import io.containercloud.logagent.shipping.Shipper;
 import io.containercloud.logagent.shipping.ShippingProperties;
 import io.containercloud.logagent.source.ContainerMetadata;
-import io.containercloud.logagent.source.FoundFile;
 import io.containercloud.logagent.source.PodLogFolders;
 import io.containercloud.logagent.source.PodMetadata;
 import io.containercloud.logagent.source.SourceProperties;
@@ -23,28 +22,18 @@ import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -69,27 +58,21 @@ public final class Tailer implements AutoCloseable {
   private final SourceProperties source;
   private final TailProperties properties;
   private final ShippingProperties shipping;
-  private final PodLogFolders folders;
+  private final OpenFiles open;
   private final PodMetadata metadata;
   private final Checkpoints checkpoints;
   private final Shipper shipper;
   private final Clock clock;
-  private final TailedFile.Format cri = LogLine::cri;
-  private final TailedFile.Format docker;
   private final ByteBuffer buffer;
-  private final Map<String, TailedFile> files = new LinkedHashMap<>();
   private final Map<String, ByteRate> rates = new HashMap<>();
   private final Counter records;
   private final Counter bytesRead;
   private final Counter truncations;
-  private final Counter lostFiles;
   private final AtomicLong heldBack = new AtomicLong();
   private final MultiGauge lag;
   private final Thread thread;
-  private final List<FoundFile> unopened = new ArrayList<>();
   private Batch batch = new Batch();
-  private long nextScan;
-  private boolean firstScan = true;
+  private long nextLagRows;
   private volatile boolean running = true;
 
   public Tailer(
@@ -106,12 +89,19 @@ public final class Tailer implements AutoCloseable {
     this.source = source;
     this.properties = properties;
     this.shipping = shipping;
-    this.folders = folders;
+    TailedFile.Format docker = new DockerJsonLines(mapper)::parse;
+    this.open =
+        new OpenFiles(
+            folders,
+            checkpoints,
+            first -> first == '{' ? docker : LogLine::cri,
+            properties.rescanInterval(),
+            clock,
+            meters);
     this.metadata = metadata;
     this.checkpoints = checkpoints;
     this.shipper = shipper;
     this.clock = clock;
-    this.docker = new DockerJsonLines(mapper)::parse;
     this.buffer =
         ByteBuffer.allocate(
             (int)
@@ -120,36 +110,30 @@ public final class Tailer implements AutoCloseable {
     this.records = meters.counter("log.agent.records.read");
     this.bytesRead = meters.counter("log.agent.bytes.read");
     this.truncations = meters.counter("log.agent.truncations");
-    this.lostFiles = meters.counter("log.agent.files.lost");
     meters.gauge("log.agent.held.back.bytes", heldBack);
-    meters.gauge("log.agent.files.open", files, Map::size);
     this.lag = MultiGauge.builder("log.agent.lag.bytes").baseUnit("bytes").register(meters);
     this.thread = new Thread(this::run, "log-tail");
   }
 
-  public void start() {
+  public void start() throws IOException {
+    open.start();
     thread.start();
   }
 
   private void run() {
-    boolean rescan = true;
     while (running) {
       try {
-        if (rescan || System.nanoTime() >= nextScan) {
-          reconcile(folders.scan());
-          nextScan = System.nanoTime() + properties.rescanInterval().toNanos();
-        } else if (!unopened.isEmpty()) {
-          List<FoundFile> again = List.copyOf(unopened);
-          unopened.clear();
-          for (FoundFile file : again) {
-            open(file);
-          }
-        }
         boolean progressed = readRound();
         if (!progressed || batch.ageNanos() >= shipping.linger().toNanos()) {
           seal();
         }
-        rescan = folders.changed(progressed ? Duration.ZERO : properties.idleWait());
+        if (System.nanoTime() >= nextLagRows) {
+          updateLagRows();
+          nextLagRows = System.nanoTime() + properties.rescanInterval().toNanos();
+        }
+        if (!progressed) {
+          open.awaitWrite(properties.idleWait());
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -158,76 +142,6 @@ public final class Tailer implements AutoCloseable {
         pause();
       }
     }
-  }
-
-  /** Takes on the files found and marks the tracked ones no longer there as gone. */
-  private void reconcile(List<FoundFile> found) throws IOException {
-    Set<String> present = new HashSet<>();
-    unopened.clear();
-    for (FoundFile file : found) {
-      String key = key(file.path());
-      if (key == null) {
-        continue;
-      }
-      present.add(key);
-      TailedFile tracked = files.get(key);
-      if (tracked == null) {
-        open(file);
-      } else {
-        tracked.path = file.path();
-      }
-    }
-    files.forEach((key, file) -> file.gone = !present.contains(key));
-    if (firstScan) {
-      firstScan = false;
-      Set<FileIdentity> open = new HashSet<>();
-      files.values().forEach(f -> open.add(f.identity));
-      for (Checkpoint checkpoint : checkpoints.all()) {
-        if (!open.contains(checkpoint.identity())) {
-          lostFiles.increment();
-          log.warn(
-              "{} went away while this agent was down, {} bytes in: the rest of it is lost",
-              checkpoint.path(),
-              checkpoint.position().offset());
-          checkpoints.drop(checkpoint.identity());
-        }
-      }
-    }
-    updateLagRows();
-  }
-
-  /** Opens a file found, unless it has no first line yet: then it is tried again next round. */
-  private void open(FoundFile found) throws IOException {
-    FileChannel channel;
-    String key;
-    try {
-      channel = FileChannel.open(found.path(), StandardOpenOption.READ);
-      key = key(found.path());
-    } catch (NoSuchFileException e) {
-      return;
-    }
-    ByteBuffer head = ByteBuffer.allocate(FINGERPRINT_BYTES);
-    channel.read(head, 0);
-    Long fingerprint = fingerprint(head);
-    if (key == null || fingerprint == null || files.containsKey(key)) {
-      channel.close();
-      if (fingerprint == null) {
-        unopened.add(found);
-      }
-      return;
-    }
-    String[] deviceAndInode = key.split(":");
-    FileIdentity identity =
-        new FileIdentity(
-            Long.parseLong(deviceAndInode[0]), Long.parseLong(deviceAndInode[1]), fingerprint);
-    TailedFile.Format format = head.get(0) == '{' ? docker : cri;
-    TailedFile file =
-        new TailedFile(identity, found.container(), found.path(), channel, format, clock.instant());
-    checkpoints.all().stream()
-        .filter(c -> c.identity().equals(identity))
-        .findFirst()
-        .ifPresent(c -> resume(file, c));
-    files.put(key, file);
   }
 
   private void resume(TailedFile file, Checkpoint checkpoint) {
@@ -260,10 +174,9 @@ public final class Tailer implements AutoCloseable {
   private boolean readRound() throws IOException, InterruptedException {
     boolean progressed = false;
     long held = 0;
-    List<String> released = new ArrayList<>();
-    for (Map.Entry<String, TailedFile> entry : files.entrySet()) {
-      TailedFile file = entry.getValue();
-      if (!file.started() && !takeOn(file)) {
+    List<TailedFile> released = new ArrayList<>();
+    for (TailedFile file : open.all()) {
+      if (!file.started() && !startReading(file)) {
         continue;
       }
       long size = file.size();
@@ -298,17 +211,25 @@ public final class Tailer implements AutoCloseable {
       if (file.gone && size <= file.readTo && idle >= properties.releaseAfter().toNanos()) {
         flush(file);
         batch.release(file.identity);
-        file.close();
-        released.add(entry.getKey());
+        released.add(file);
       }
     }
-    released.forEach(files::remove);
+    released.forEach(open::release);
     heldBack.set(held);
     return progressed;
   }
 
-  /** Fixes who wrote the file and writes its first checkpoint; false while that is not known. */
-  private boolean takeOn(TailedFile file) {
+  /**
+   * Resumes a file from its checkpoint, or fixes who wrote a new one and writes its first
+   * checkpoint; false while that is not known.
+   */
+  private boolean startReading(TailedFile file) {
+    Optional<Checkpoint> known =
+        checkpoints.all().stream().filter(c -> c.identity().equals(file.identity)).findFirst();
+    if (known.isPresent()) {
+      resume(file, known.get());
+      return true;
+    }
     Optional<ContainerMetadata> who = metadata.find(file.container, file.found);
     if (who.isEmpty()) {
       return false;
@@ -375,34 +296,6 @@ public final class Tailer implements AutoCloseable {
     }
   }
 
-  /** The file's device and inode, or null when it is gone already. */
-  private static String key(Path path) throws IOException {
-    try {
-      Map<String, Object> attributes = Files.readAttributes(path, "unix:dev,ino");
-      return attributes.get("dev") + ":" + attributes.get("ino");
-    } catch (NoSuchFileException e) {
-      return null;
-    }
-  }
-
-  /** A checksum of the first line (or first 1 KiB), or null before the file has either. */
-  private static Long fingerprint(ByteBuffer head) {
-    int length = head.position();
-    int end = -1;
-    for (int i = 0; i < length; i++) {
-      if (head.get(i) == '\n') {
-        end = i + 1;
-        break;
-      }
-    }
-    if (end < 0 && length < FINGERPRINT_BYTES) {
-      return null;
-    }
-    CRC32 crc = new CRC32();
-    crc.update(head.array(), 0, end < 0 ? length : end);
-    return crc.getValue();
-  }
-
   /** What each record's id starts with: this file, on this node, in this generation. */
   private String sourceToken(Checkpoint checkpoint) {
     FileIdentity id = checkpoint.identity();
@@ -430,7 +323,7 @@ public final class Tailer implements AutoCloseable {
 
   private void updateLagRows() {
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
-    for (TailedFile file : files.values()) {
+    for (TailedFile file : open.all()) {
       if (file.started()) {
         rows.add(
             MultiGauge.Row.of(
@@ -469,6 +362,6 @@ public final class Tailer implements AutoCloseable {
     running = false;
     thread.interrupt();
     thread.join(10_000);
-    files.values().forEach(TailedFile::close);
+    open.close();
   }
 }
