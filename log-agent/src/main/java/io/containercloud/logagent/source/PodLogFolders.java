@@ -52,23 +52,23 @@ public final class PodLogFolders implements Closeable {
     }
   }
 
-  /** Every container log file in the folder now, watching every folder it went through. */
+  /**
+   * Every container log file in the folder now, watching every folder it went through. A folder is
+   * watched before it is listed, so a file made in it meanwhile is either listed or notified.
+   */
   public List<FoundFile> scan() {
     List<FoundFile> found = new ArrayList<>();
     Set<Path> folders = new HashSet<>();
-    if (Files.isDirectory(root)) {
-      folders.add(root);
+    if (follow(root, folders)) {
       for (Path pod : children(root)) {
-        if (!Files.isDirectory(pod)) {
+        if (!follow(pod, folders)) {
           continue;
         }
-        folders.add(pod);
         for (Path container : children(pod)) {
           Optional<ContainerRef> ref = ContainerRef.of(container);
-          if (ref.isEmpty() || !Files.isDirectory(container)) {
+          if (ref.isEmpty() || !follow(container, folders)) {
             continue;
           }
-          folders.add(container);
           for (Path file : children(container)) {
             if (LOG_FILE.matcher(file.getFileName().toString()).matches()) {
               found.add(new FoundFile(file, ref.get()));
@@ -76,8 +76,11 @@ public final class PodLogFolders implements Closeable {
           }
         }
       }
+    } else {
+      awaitRoot(folders);
     }
-    follow(folders);
+    watched.entrySet().removeIf(entry -> !entry.getValue().isValid());
+    watched.keySet().removeIf(folder -> !folders.contains(folder) && cancel(folder));
     return found;
   }
 
@@ -99,20 +102,34 @@ public final class PodLogFolders implements Closeable {
     return changed;
   }
 
-  private void follow(Set<Path> folders) {
-    watched.entrySet().removeIf(entry -> !entry.getValue().isValid());
-    watched.keySet().removeIf(folder -> !folders.contains(folder) && cancel(folder));
-    for (Path folder : folders) {
-      if (!watched.containsKey(folder)) {
-        try {
-          watched.put(folder, folder.register(watch, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY));
-        } catch (NoSuchFileException e) {
-          // gone between the listing and now: nothing to follow
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
+  /**
+   * Watches the nearest folder above the root that exists, while the root does not (the kubelet
+   * makes it with its first pod): its making is then noticed at once, not at the next scan.
+   */
+  private void awaitRoot(Set<Path> folders) {
+    Path above = root.toAbsolutePath().getParent();
+    while (above != null && !follow(above, folders)) {
+      above = above.getParent();
+    }
+  }
+
+  /** Watches {@code folder} unless it is watched already; false when it is no folder (now). */
+  private boolean follow(Path folder, Set<Path> folders) {
+    if (!Files.isDirectory(folder)) {
+      return false;
+    }
+    WatchKey key = watched.get(folder);
+    if (key == null || !key.isValid()) {
+      try {
+        watched.put(folder, folder.register(watch, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY));
+      } catch (NoSuchFileException e) {
+        return false; // gone between the check and now
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
+    folders.add(folder);
+    return true;
   }
 
   private boolean cancel(Path folder) {

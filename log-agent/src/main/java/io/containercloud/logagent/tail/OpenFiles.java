@@ -50,7 +50,7 @@ final class OpenFiles implements AutoCloseable {
   private final Map<String, TailedFile> files = new ConcurrentHashMap<>();
   private final List<FoundFile> unopened = new ArrayList<>();
   private final Semaphore wake = new Semaphore(0);
-  private final Counter lostFiles;
+  private final Counter goneWhileDown;
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -66,7 +66,7 @@ final class OpenFiles implements AutoCloseable {
     this.formats = formats;
     this.rescanInterval = rescanInterval;
     this.clock = clock;
-    this.lostFiles = meters.counter("log.agent.files.lost");
+    this.goneWhileDown = meters.counter("log.agent.files.gone.while.down");
     meters.gauge("log.agent.files.open", files, Map::size);
     this.thread = new Thread(this::run, "log-discovery");
   }
@@ -78,9 +78,10 @@ final class OpenFiles implements AutoCloseable {
     files.values().forEach(f -> open.add(f.identity));
     for (Checkpoint checkpoint : checkpoints.all()) {
       if (!open.contains(checkpoint.identity())) {
-        lostFiles.increment();
+        goneWhileDown.increment();
         log.warn(
-            "{} went away while this agent was down, {} bytes in: the rest of it is lost",
+            "{} went away while this agent was down; it was shipped up to byte {}, anything"
+                + " written after that is lost",
             checkpoint.path(),
             checkpoint.position().offset());
         checkpoints.drop(checkpoint.identity());

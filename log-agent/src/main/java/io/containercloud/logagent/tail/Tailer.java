@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -322,21 +323,19 @@ public final class Tailer implements AutoCloseable {
   }
 
   private void updateLagRows() {
-    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    Map<Tags, MultiGauge.Row<?>> rows = new LinkedHashMap<>();
     for (TailedFile file : open.all()) {
       if (file.started()) {
-        rows.add(
-            MultiGauge.Row.of(
-                Tags.of(
-                    "namespace", file.container.namespace(),
-                    "pod", file.container.pod(),
-                    "container", file.container.container(),
-                    "file", file.path.getFileName().toString()),
-                file,
-                f -> lagOf(f)));
+        Tags tags =
+            Tags.of(
+                "namespace", file.container.namespace(),
+                "pod", file.container.pod(),
+                "container", file.container.container(),
+                "file", file.path.getFileName().toString());
+        rows.put(tags, MultiGauge.Row.of(tags, file, this::lagOf));
       }
     }
-    lag.register(rows, true);
+    lag.register(List.copyOf(rows.values()), true);
   }
 
   private double lagOf(TailedFile file) {

@@ -117,6 +117,16 @@ public final class KubeSimProcess implements AutoCloseable {
         "{\"namespace\":\"" + namespace + "\",\"utilisation\":" + utilisation + "}");
   }
 
+  /**
+   * What a Deployment's containers write to their logs ({@code kube-sim.logs.dir} set): {@code
+   * settings} is the admin API's body, e.g. {@code {"namespace":"shop","deployment":"api",
+   * "linesPerSecond":50}}.
+   */
+  public void containerLogs(String cluster, String settings)
+      throws IOException, InterruptedException {
+    admin("PUT", "/clusters/" + cluster + "/logs", settings);
+  }
+
   private void admin(String method, String path, String json)
       throws IOException, InterruptedException {
     HttpRequest.Builder request =
