@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
 /**
  * Which records a caller asks for, always inside the caller's own tenant: the tenant comes from the
  * token and is both the indices searched and a filter on every query, so no filter value can reach
- * another tenant. Every value is checked against what the field can hold; the text is searched
- * with {@code simple_query_string} on the message only (words, phrases, {@code +}, {@code |},
- * {@code -}, prefixes), which never takes query DSL and never fails on its syntax.
+ * another tenant. Every value is checked against what the field can hold; the text is searched with
+ * {@code simple_query_string} on the message only (words, phrases, {@code +}, {@code |}, {@code -},
+ * prefixes), which never takes query DSL and never fails on its syntax.
  *
  * @param terms exact matches on keyword fields, by field name
  * @param from the earliest time, inclusive
@@ -33,7 +33,8 @@ public record LogFilter(
 
   /** The keyword fields a caller may filter on, as the parameters are named. */
   static final Set<String> FIELDS =
-      Set.of("app", "service", "cluster", "node", "namespace", "pod", "container", "stream", "level");
+      Set.of(
+          "app", "service", "cluster", "node", "namespace", "pod", "container", "stream", "level");
 
   private static final Set<String> PARAMETERS;
 
@@ -44,10 +45,12 @@ public record LogFilter(
   }
 
   /** Kubernetes names: DNS subdomains (pods, nodes) and labels (the rest), as label values too. */
-  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9]([-a-zA-Z0-9_.]{0,251}[a-zA-Z0-9])?");
+  private static final Pattern NAME =
+      Pattern.compile("[a-zA-Z0-9]([-a-zA-Z0-9_.]{0,251}[a-zA-Z0-9])?");
 
   private static final Set<String> STREAMS = Set.of("stdout", "stderr");
-  private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL");
+  private static final Set<String> LEVELS =
+      Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL");
   private static final int MAX_TEXT = 512;
   static final Duration DEFAULT_SPAN = Duration.ofHours(1);
   static final Duration MAX_SPAN = Duration.ofDays(93);
@@ -57,7 +60,8 @@ public record LogFilter(
    * the caller's endpoint takes. A parameter it does not know, a value a field cannot hold or a
    * time range that is backwards or too long is a 400 naming the field.
    */
-  public static LogFilter of(String tenant, Map<String, String> values, Set<String> extra, Instant now) {
+  public static LogFilter of(
+      String tenant, Map<String, String> values, Set<String> extra, Instant now) {
     List<FieldViolation> violations = new ArrayList<>();
     values.keySet().stream()
         .filter(name -> !PARAMETERS.contains(name) && !extra.contains(name))
@@ -88,12 +92,17 @@ public record LogFilter(
     if (!from.isBefore(to)) {
       violations.add(new FieldViolation("from", "must be before to"));
     } else if (Duration.between(from, to).compareTo(MAX_SPAN) > 0) {
-      violations.add(new FieldViolation("from", "the range may span " + MAX_SPAN.toDays() + " days at most"));
+      violations.add(
+          new FieldViolation("from", "the range may span " + MAX_SPAN.toDays() + " days at most"));
     }
     String text = values.get("q");
-    if (text != null && (text.isBlank() || text.length() > MAX_TEXT || text.chars().anyMatch(Character::isISOControl))) {
+    if (text != null
+        && (text.isBlank()
+            || text.length() > MAX_TEXT
+            || text.chars().anyMatch(Character::isISOControl))) {
       violations.add(
-          new FieldViolation("q", "must be 1 to " + MAX_TEXT + " characters without control characters"));
+          new FieldViolation(
+              "q", "must be 1 to " + MAX_TEXT + " characters without control characters"));
     }
     if (!violations.isEmpty()) {
       throw ProblemException.invalid(violations);
@@ -105,18 +114,23 @@ public record LogFilter(
     return switch (field) {
       case "stream" -> STREAMS.contains(value) ? null : "must be stdout or stderr";
       case "level" -> LEVELS.contains(value) ? null : "must be one of " + sorted(LEVELS);
-      default -> NAME.matcher(value).matches() ? null : "must be a Kubernetes name (letters, digits, '-', '.', '_'; at most 253)";
+      default ->
+          NAME.matcher(value).matches()
+              ? null
+              : "must be a Kubernetes name (letters, digits, '-', '.', '_'; at most 253)";
     };
   }
 
-  private static Instant time(String value, String field, Instant otherwise, List<FieldViolation> violations) {
+  private static Instant time(
+      String value, String field, Instant otherwise, List<FieldViolation> violations) {
     if (value == null) {
       return otherwise;
     }
     try {
       return Instant.parse(value);
     } catch (DateTimeParseException e) {
-      violations.add(new FieldViolation(field, "must be an RFC 3339 time in UTC, e.g. 2026-12-05T10:00:00Z"));
+      violations.add(
+          new FieldViolation(field, "must be an RFC 3339 time in UTC, e.g. 2026-12-05T10:00:00Z"));
       return otherwise;
     }
   }
@@ -134,7 +148,8 @@ public record LogFilter(
   public Query query() {
     List<Query> filters = new ArrayList<>();
     filters.add(Query.of(q -> q.term(t -> t.field("tenant").value(tenant))));
-    terms.forEach((field, value) -> filters.add(Query.of(q -> q.term(t -> t.field(field).value(value)))));
+    terms.forEach(
+        (field, value) -> filters.add(Query.of(q -> q.term(t -> t.field(field).value(value)))));
     filters.add(
         Query.of(
             q ->
@@ -157,7 +172,9 @@ public record LogFilter(
                                 s ->
                                     s.query(text)
                                         .fields("message")
-                                        .defaultOperator(co.elastic.clients.elasticsearch._types.query_dsl.Operator.And)
+                                        .defaultOperator(
+                                            co.elastic.clients.elasticsearch._types.query_dsl
+                                                .Operator.And)
                                         .flags(
                                             SimpleQueryStringFlag.And,
                                             SimpleQueryStringFlag.Or,
