@@ -33,12 +33,13 @@ need_packages() {
 }
 
 # Debian starts a freshly installed server on its default port (MariaDB 3306, etcd 2379, BIND 53,
-# nginx 80). The platform runs its own instances on other ports, so the packaged ones that it
+# nginx 80; rsyslog, the logs benchmark's peer). The platform runs its own instances on other ports, so the packaged ones that it
 # just installed are stopped and disabled; ones installed before are left alone.
 disable_packaged_service() {
   local unit
   case $1 in
     mariadb-server) unit=mariadb ;; etcd-server) unit=etcd ;; bind9) unit=named ;; nginx) unit=nginx ;;
+    rsyslog) unit=rsyslog ;;
     *) return 0 ;;
   esac
   [ -d /run/systemd/system ] || return 0

@@ -29,7 +29,15 @@ source "$ROOT/scripts/infra/ports.env"
 
 # Start order matters only for kube-sim (clusters first) and the gateway (JWKS before first use).
 SERVICES=(kube-sim:8092 gateway:8080 cluster-service:8081 app-orchestrator:8082 build-service:8083
-  nginx-mgr:8084 dns-service:8085 log-center:8086 audit-service:8087 nginx-agent:8090 log-agent:8091)
+  nginx-mgr:8084 dns-service:8085 log-center:8086 audit-service:8087 nginx-agent:8090)
+# kube-sim's three rooms with this many nodes each; a log-agent per node, as a DaemonSet runs one
+NODES_PER_ROOM=${PLATFORM_NODES_PER_ROOM:-2}
+LOG_AGENTS=()
+for room in 1 2 3; do
+  for node in $(seq 1 "$NODES_PER_ROOM"); do
+    LOG_AGENTS+=("room-$room-node-$node:$((8100 + (room - 1) * NODES_PER_ROOM + node))")
+  done
+done
 STATE= # set by cmd_up: <servers' data folder>/platform
 LAUNCHED=() # services this `up` started
 INFRA_STARTED=$(mktemp) # servers scripts/infra.sh started for this `up`
@@ -127,12 +135,14 @@ YAML
   die "$name does not answer on :$port; see $LOGS/$name.log"
 }
 
+# start_service NAME PORT [MODULE [VAR=VALUE...]]: the module's jar (NAME's unless told) with the
+# platform's settings and the extra variables given.
 start_service() {
-  local name=$1 port=$2 jar
+  local name=$1 port=$2 module=${3:-$1} jar
   if service_pid "$name" >/dev/null; then log "$name already running on :$port"; return 0; fi
   if ready "$port"; then die "port $port answers already but $name was not started here: $(holder_of "$port")"; fi
-  jar=$(jar_of "$name") || true
-  [ -n "$jar" ] || die "no jar for $name: run the build"
+  jar=$(jar_of "$module") || true
+  [ -n "$jar" ] || die "no jar for $module: run the build"
   log "starting $name on 127.0.0.1:$port"
   LAUNCHED+=("$name")
   # shellcheck disable=SC2086
@@ -142,11 +152,10 @@ start_service() {
     PLATFORM_CLUSTER_CREDENTIALS_KEY="$(cat "$STATE/cluster-credentials-key")" \
     PLATFORM_NGINX_CERTIFICATES_KEY="$(cat "$STATE/nginx-certificates-key")" \
     PLATFORM_NGINX_CERT_DIR="$STATE/nginx-agent/local-1-certs" \
-    KUBE_SIM_KUBECONFIG_DIR="$STATE/kubeconfigs" KUBE_SIM_LOGS_DIR="$STATE/nodes" \
+    KUBE_SIM_KUBECONFIG_DIR="$STATE/kubeconfigs" KUBE_SIM_LOGS_DIR="$STATE/nodes" KUBE_SIM_NODES="$NODES_PER_ROOM" \
     PLATFORM_NGINX_PREFIX="$STATE/nginx-agent/local-1" \
     PLATFORM_NGINX_LISTEN_ADDRESS=127.0.0.1 PLATFORM_NGINX_STOP_ON_EXIT=true \
-    PLATFORM_LOG_AGENT_STATE_DIR="$STATE/log-agent" \
-    PLATFORM_LOG_AGENT_CONTAINER_LOGS="$STATE/containers" \
+    PLATFORM_LOGS_EXPORTS_DIR="$STATE/log-exports" \
     PLATFORM_DNS_TSIG_SECRET="$(sed -n 's/.*secret "\(.*\)";/\1/p' "$ROOT/scripts/infra/tsig.key")" \
     PLATFORM_REGISTRY_EVENTS_SECRET="$(cat "$ROOT/scripts/infra/registry-notify.secret")" \
     PLATFORM_BUILD_SECRETS_KEY="$(cat "$STATE/build-secrets-key")" \
@@ -156,7 +165,8 @@ start_service() {
     PLATFORM_BUILD_REGISTRYTOKENS_CERTIFICATE="$STATE/registry-tokens/cert.pem" \
     PLATFORM_APPS_SERVICE_SECRET_FILE="$STATE/app-orchestrator-secret" \
     SPRING_APPLICATION_JSON="$(service_accounts)" \
-    java $JVM_OPTS -jar "$jar" >>"$LOGS/$name.log" 2>&1 &
+    "${@:4}" \
+    java $JVM_OPTS ${JVM_EXTRA:-} -jar "$jar" >>"$LOGS/$name.log" 2>&1 &
   echo $! >"$RUN/$name.pid"
 }
 
@@ -188,8 +198,27 @@ stop_service() {
   rm -f "$RUN/$name.pid"
 }
 
+# A log-agent for each simulated node, reading the node's pod log folder with the room's kubeconfig
+# (kube-sim writes both at its start).
+start_log_agents() {
+  local entry node
+  for entry in "${LOG_AGENTS[@]}"; do
+    node=${entry%%:*}
+    # a per-host daemon: a small heap, as its DaemonSet's limits give it
+    JVM_EXTRA=-Xmx96m start_service "log-agent-$node" "${entry##*:}" log-agent \
+      PLATFORM_LOG_AGENT_NODE="$node" PLATFORM_LOG_AGENT_CLUSTER="${node%-node-*}" \
+      PLATFORM_LOG_AGENT_POD_LOGS="$STATE/nodes/$node/pods" \
+      PLATFORM_LOG_AGENT_STATE_DIR="$STATE/log-agent/$node" \
+      PLATFORM_LOG_AGENT_KUBECONFIG="$STATE/kubeconfigs/${node%-node-*}.kubeconfig"
+  done
+  for entry in "${LOG_AGENTS[@]}"; do
+    wait_ready "log-agent-${entry%%:*}" "${entry##*:}" || exit 1
+  done
+}
+
 stop_services() {
   local i entry
+  for ((i = ${#LOG_AGENTS[@]} - 1; i >= 0; i--)); do stop_service "log-agent-${LOG_AGENTS[$i]%%:*}"; done
   for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_service "${SERVICES[$i]%%:*}"; done
   for entry in "${REGISTRIES[@]}"; do stop_service "${entry%%:*}"; done
   stop_service git-daemon
@@ -228,7 +257,7 @@ cmd_up() {
   data=$(bash "$ROOT/scripts/infra.sh" servers-data-dir) || exit 1
   STATE=$data/platform
   [ "$data" = "$DATA" ] || log "the running servers keep their data in $data (another checkout's or an earlier PLATFORM_DATA): using the platform state there"
-  mkdir -p "$RUN" "$LOGS" "$STATE/containers" || die "cannot write the platform state beside the servers' data, in $STATE"
+  mkdir -p "$RUN" "$LOGS" "$STATE/nodes" || die "cannot write the platform state beside the servers' data, in $STATE"
   secrets
   check_fingerprint
   [ "${PLATFORM_SKIP_BUILD:-}" = 1 ] || build
@@ -238,6 +267,7 @@ cmd_up() {
   for entry in "${SERVICES[@]}"; do
     wait_ready "${entry%%:*}" "${entry##*:}" || exit 1
   done
+  start_log_agents
   register_local_objects
   trap 'rm -f "$INFRA_STARTED"' EXIT
   log "platform up in $((SECONDS - t0)) s"
@@ -387,6 +417,11 @@ cmd_status() {
   local entry name port pid
   for entry in "${SERVICES[@]}"; do
     name=${entry%%:*} port=${entry##*:}
+    pid=$(service_pid "$name" || true)
+    printf '%-17s 127.0.0.1:%-6s %-6s %s\n' "$name" "$port" "$(ready "$port" && echo ready || echo down)" "${pid:+pid $pid}"
+  done
+  for entry in "${LOG_AGENTS[@]}"; do
+    name=log-agent-${entry%%:*} port=${entry##*:}
     pid=$(service_pid "$name" || true)
     printf '%-17s 127.0.0.1:%-6s %-6s %s\n' "$name" "$port" "$(ready "$port" && echo ready || echo down)" "${pid:+pid $pid}"
   done

@@ -88,6 +88,10 @@ final class E2ePlatform {
   private final ServiceProcess builds =
       new ServiceProcess("build-service", "build-service", REGISTRY_LISTENER_PORT);
   private final ServiceProcess apps = new ServiceProcess("app-orchestrator");
+  private final ServiceProcess logCenter = new ServiceProcess("log-center");
+
+  /** The log-agent of one node: the pods of {@link #LOGGED_NODE} have their logs shipped. */
+  private final ServiceProcess logAgent = new ServiceProcess("log-agent").heap("128m");
 
   /** nginx-mgr seals certificate keys with it; the agents open them with it. */
   private final String certificatesKey = randomKey();
@@ -118,6 +122,9 @@ final class E2ePlatform {
     }
     return instance;
   }
+
+  /** The node whose container logs a log-agent ships. */
+  static final String LOGGED_NODE = "room-1-node-1";
 
   String kubeSimUrl() {
     return kubeSim.url();
@@ -230,6 +237,14 @@ final class E2ePlatform {
     }
   }
 
+  /**
+   * A kube-sim drill: what a Deployment's containers write to their logs, {@code settings} being
+   * the admin API's body ({@code {"namespace":..,"deployment":..,"linesPerSecond":..,...}}).
+   */
+  void containerLogs(String room, String settings) {
+    kubeSimAdmin("PUT", "/clusters/" + room + "/logs", settings, 204);
+  }
+
   /** What {@code room} saw happen to the Deployments of {@code namespace}, as kube-sim's JSON. */
   String timeline(String room, String namespace) {
     return kubeSimAdmin("GET", "/clusters/" + room + "/timeline?namespace=" + namespace, null, 200);
@@ -293,7 +308,8 @@ final class E2ePlatform {
         "kube-sim.node-memory=32Gi",
         // short for the tests; the benchmark sets kube-sim's default
         "kube-sim.pod-ready-delay=" + System.getProperty("e2e.pod-ready-delay", "200ms"),
-        "kube-sim.kubeconfig-dir=" + state.resolve("kubeconfigs"));
+        "kube-sim.kubeconfig-dir=" + state.resolve("kubeconfigs"),
+        "kube-sim.logs.dir=" + state.resolve("nodes"));
     launch(
         gateway,
         "spring.datasource.url=" + jdbcUrl("gateway"),
@@ -307,6 +323,7 @@ final class E2ePlatform {
         "platform.gateway.services.audit=" + audit.url(),
         "platform.gateway.services.builds=" + builds.url(),
         "platform.gateway.services.apps=" + apps.url(),
+        "platform.gateway.services.logs=" + logCenter.url(),
         "platform.gateway.service-accounts.app-orchestrator.secret-file=" + serviceSecret(),
         "platform.gateway.service-accounts.app-orchestrator.role=developer",
         "platform.gateway.service-accounts.app-orchestrator.tenants[0]=*");
@@ -379,9 +396,23 @@ final class E2ePlatform {
         "platform.apps.operations.read-after=" + System.getProperty("e2e.read-after", "2s"),
         "platform.apps.image-pushes.consumer-group=e2e-app-pushes-" + run,
         "platform.apps.workload-status.consumer-group=e2e-app-status-" + run);
+    launch(logCenter, jwks, "platform.logs.exports.dir=" + state.resolve("exports"));
     for (ServiceProcess process : processes) {
       process.awaitReady();
     }
+    // after kube-sim, whose kubeconfig it reads at start
+    launch(
+        logAgent,
+        jwks,
+        "platform.log-agent.node=" + LOGGED_NODE,
+        "platform.log-agent.cluster=room-1",
+        "platform.log-agent.pod-logs="
+            + state.resolve("nodes").resolve(LOGGED_NODE).resolve("pods"),
+        "platform.log-agent.state-dir=" + state.resolve("log-agent"),
+        "platform.log-agent.kubeconfig="
+            + state.resolve("kubeconfigs").resolve("room-1.kubeconfig"),
+        "platform.log-agent.shipping.linger=100ms");
+    logAgent.awaitReady();
     admin = login("admin", password);
     for (String room : ROOMS) {
       ok("POST", "/api/clusters/clusters", registration(room));
