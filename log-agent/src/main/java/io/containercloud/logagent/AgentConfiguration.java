@@ -1,6 +1,5 @@
 package io.containercloud.logagent;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.containercloud.logagent.checkpoint.Checkpoints;
 import io.containercloud.logagent.shipping.Shipper;
 import io.containercloud.logagent.shipping.ShippingProperties;
@@ -63,12 +62,11 @@ class AgentConfiguration {
 
   @Bean(destroyMethod = "close")
   Shipper shipper(
-      ElasticsearchClient client,
       RestClient restClient,
       Checkpoints checkpoints,
       ShippingProperties properties,
       MeterRegistry meters) {
-    return new Shipper(client, restClient, checkpoints, properties, meters);
+    return new Shipper(restClient, checkpoints, properties, meters);
   }
 
   @Bean(destroyMethod = "close")

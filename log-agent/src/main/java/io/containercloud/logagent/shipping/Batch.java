@@ -1,31 +1,102 @@
 package io.containercloud.logagent.shipping;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.containercloud.logagent.checkpoint.Checkpoint;
 import io.containercloud.logagent.checkpoint.FileIdentity;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Records for one {@code _bulk} request, and what their files' checkpoints become once it and every
- * batch before it are in Elasticsearch.
+ * Records for one {@code _bulk} request, written straight into its NDJSON body (an action line and
+ * a document line each), and what their files' checkpoints become once it and every batch before it
+ * are in Elasticsearch. Writing the body as records come keeps a batch to its bytes: no object per
+ * record waits in the queue.
  */
 public final class Batch {
 
-  /** One record: where it goes and its id there (its file's identity and its offset). */
-  public record Entry(String index, String id, LogDocument document, int size) {}
+  private static final JsonFactory JSON = new JsonFactory();
 
   private final long created = System.nanoTime();
-  private final List<Entry> entries = new ArrayList<>();
+  private final Body body = new Body();
   private final Map<FileIdentity, Checkpoint> marks = new LinkedHashMap<>();
   private final List<FileIdentity> releases = new ArrayList<>();
-  private long bytes;
+  private int[] starts = new int[64];
+  private int records;
 
-  public void add(Entry entry) {
-    entries.add(entry);
-    bytes += entry.size();
+  /** Who wrote a record, as its document carries it. */
+  public record Source(
+      String tenant,
+      String app,
+      String service,
+      String cluster,
+      String node,
+      String namespace,
+      String pod,
+      String container,
+      String file) {}
+
+  /** Adds a record to go to {@code index} as {@code id}. */
+  public void add(
+      String index,
+      String id,
+      String time,
+      String message,
+      String stream,
+      String level,
+      boolean truncated,
+      Source source,
+      long offset) {
+    if (records == starts.length) {
+      starts = Arrays.copyOf(starts, records * 2);
+    }
+    starts[records++] = body.size();
+    try (JsonGenerator out = JSON.createGenerator(body, JsonEncoding.UTF8)) {
+      out.setRootValueSeparator(null); // NDJSON: the line breaks are written below
+      out.writeStartObject();
+      out.writeObjectFieldStart("create");
+      out.writeStringField("_index", index);
+      out.writeStringField("_id", id);
+      out.writeEndObject();
+      out.writeEndObject();
+      out.writeRaw('\n');
+      out.writeStartObject();
+      out.writeStringField("@timestamp", time);
+      out.writeStringField("message", message);
+      out.writeStringField("stream", stream);
+      if (level != null) {
+        out.writeStringField("level", level);
+      }
+      out.writeBooleanField("truncated", truncated);
+      field(out, "tenant", source.tenant());
+      field(out, "app", source.app());
+      field(out, "service", source.service());
+      field(out, "cluster", source.cluster());
+      field(out, "node", source.node());
+      field(out, "namespace", source.namespace());
+      field(out, "pod", source.pod());
+      field(out, "container", source.container());
+      field(out, "source", source.file());
+      out.writeNumberField("offset", offset);
+      out.writeEndObject();
+      out.writeRaw('\n');
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // writing to memory
+    }
+  }
+
+  private static void field(JsonGenerator out, String name, String value) throws IOException {
+    if (value != null) {
+      out.writeStringField(name, value);
+    }
   }
 
   /** Where {@code checkpoint}'s file stands once this batch is shipped (the last mark wins). */
@@ -40,15 +111,15 @@ public final class Batch {
   }
 
   public boolean isEmpty() {
-    return entries.isEmpty() && marks.isEmpty() && releases.isEmpty();
+    return records == 0 && marks.isEmpty() && releases.isEmpty();
   }
 
   public int records() {
-    return entries.size();
+    return records;
   }
 
   public long bytes() {
-    return bytes;
+    return body.size();
   }
 
   /** How long ago it was begun. */
@@ -56,8 +127,20 @@ public final class Batch {
     return System.nanoTime() - created;
   }
 
-  List<Entry> entries() {
-    return entries;
+  /** The request body. */
+  byte[] body() {
+    return body.buffer();
+  }
+
+  /** The body of the records at {@code positions} (0-based, ascending) only, to send again. */
+  byte[] only(List<Integer> positions) {
+    ByteArrayOutputStream again = new ByteArrayOutputStream();
+    for (int position : positions) {
+      int from = starts[position];
+      int to = position + 1 < records ? starts[position + 1] : body.size();
+      again.write(body.buffer(), from, to - from);
+    }
+    return again.toByteArray();
   }
 
   Collection<Checkpoint> marks() {
@@ -66,5 +149,17 @@ public final class Batch {
 
   List<FileIdentity> releases() {
     return releases;
+  }
+
+  /** A byte array output whose buffer is read without a copy. */
+  private static final class Body extends ByteArrayOutputStream {
+
+    Body() {
+      super(64 * 1024);
+    }
+
+    byte[] buffer() {
+      return buf;
+    }
   }
 }

@@ -1,14 +1,14 @@
 package io.containercloud.logagent.shipping;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch.core.BulkResponse;
-import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
-import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.containercloud.common.elasticsearch.ContainerLogIndex;
 import io.containercloud.logagent.checkpoint.Checkpoints;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,15 +19,19 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.apache.http.entity.ByteArrayEntity;
+import org.apache.http.entity.ContentType;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
 import org.elasticsearch.client.RestClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
- * Ships batches to Elasticsearch with {@code _bulk} {@code create} operations, a few requests in
- * flight, and moves checkpoints in the order batches were made: a file's checkpoint passes a record
- * only once that record and every one before it are stored.
+ * Ships batches to Elasticsearch's {@code _bulk} API with {@code create} operations, a few requests
+ * in flight, and moves checkpoints in the order batches were made: a file's checkpoint passes a
+ * record only once that record and every one before it are stored.
  *
  * <p>A record's id is its file's identity and offset, so a record sent twice (a retry, a restart
  * from an older checkpoint) is refused as a conflict (409), which counts as stored: nothing is
@@ -35,15 +39,21 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * retried with a capped, doubling wait until it goes through; reading waits meanwhile, because
  * {@link #submit} blocks once the queue is full. An item refused for its content (another 4xx) can
  * never go through: it is counted as dropped and logged, and should stay at 0.
+ *
+ * <p>Requests go through the low-level REST client of elasticsearch-java, with the body written as
+ * records come (see {@link Batch}) and the answer filtered to the items' statuses and read as a
+ * stream: building an operation object per record and reading back every item's full answer cost
+ * three times the CPU (bench/logs).
  */
 public final class Shipper implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Shipper.class);
   private static final int CONFLICT = 409;
   private static final int TOO_MANY_REQUESTS = 429;
+  private static final ContentType NDJSON = ContentType.create("application/x-ndjson");
+  private static final JsonFactory JSON = new JsonFactory();
 
-  private final ElasticsearchClient client;
-  private final RestClient restClient;
+  private final RestClient client;
   private final Checkpoints checkpoints;
   private final ShippingProperties properties;
   private final BlockingQueue<Numbered> queue;
@@ -60,14 +70,15 @@ public final class Shipper implements AutoCloseable {
 
   private record Numbered(long number, Batch batch) {}
 
+  /** An item's answer: its HTTP status, and why when it was refused. */
+  private record Outcome(int status, String reason) {}
+
   public Shipper(
-      ElasticsearchClient client,
-      RestClient restClient,
+      RestClient client,
       Checkpoints checkpoints,
       ShippingProperties properties,
       MeterRegistry meters) {
     this.client = client;
-    this.restClient = restClient;
     this.checkpoints = checkpoints;
     this.properties = properties;
     this.queue = new ArrayBlockingQueue<>(properties.queue());
@@ -108,18 +119,25 @@ public final class Shipper implements AutoCloseable {
   }
 
   private void store(Batch batch) throws InterruptedException {
-    List<Batch.Entry> todo = batch.entries();
+    if (batch.records() == 0) {
+      return;
+    }
+    byte[] body = batch.body();
+    int length = (int) batch.bytes();
+    List<Integer> todo = null; // null: every record of the batch
     Duration wait = properties.retryMin();
-    while (!todo.isEmpty()) {
+    while (true) {
       try {
         ensureTemplate();
-        List<BulkOperation> operations = operations(todo);
-        todo = refused(todo, client.bulk(b -> b.operations(operations)));
+        List<Outcome> outcomes = post(body, length);
+        todo = again(todo, outcomes, batch);
         if (todo.isEmpty()) {
           break;
         }
         log.warn("Elasticsearch refused {} records for now; sending them again", todo.size());
-      } catch (Exception e) {
+        body = batch.only(todo);
+        length = body.length;
+      } catch (IOException | RuntimeException e) {
         log.warn("cannot ship to Elasticsearch, retrying in {}: {}", wait, e.toString());
       }
       retries.increment();
@@ -130,52 +148,99 @@ public final class Shipper implements AutoCloseable {
     bytes.increment(batch.bytes());
   }
 
+  private List<Outcome> post(byte[] body, int length) throws IOException {
+    Request bulk = new Request("POST", "/_bulk");
+    bulk.addParameter(
+        "filter_path", "errors,items.*.status,items.*.error.type,items.*.error.reason");
+    bulk.setEntity(new ByteArrayEntity(body, 0, length, NDJSON));
+    Response response = client.performRequest(bulk);
+    try (InputStream in = response.getEntity().getContent()) {
+      return outcomes(in);
+    }
+  }
+
+  /** The items' outcomes, in order; none when Elasticsearch says there were no errors. */
+  private static List<Outcome> outcomes(InputStream in) throws IOException {
+    List<Outcome> outcomes = new ArrayList<>();
+    try (JsonParser parser = JSON.createParser(in)) {
+      boolean errors = false;
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("Elasticsearch's bulk answer is not an object");
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        parser.nextToken();
+        if (name.equals("errors")) {
+          errors = parser.getBooleanValue();
+        } else if (name.equals("items")) {
+          while (parser.nextToken() == JsonToken.START_OBJECT) {
+            outcomes.add(item(parser));
+          }
+        } else {
+          parser.skipChildren();
+        }
+      }
+      return errors ? outcomes : List.of();
+    }
+  }
+
+  /** One item, {@code {"create":{"status":201}}} or with {@code error}. */
+  private static Outcome item(JsonParser parser) throws IOException {
+    int status = 0;
+    String reason = null;
+    int depth = 1;
+    while (depth > 0) {
+      JsonToken token = parser.nextToken();
+      if (token == JsonToken.START_OBJECT) {
+        depth++;
+      } else if (token == JsonToken.END_OBJECT) {
+        depth--;
+      } else if (token == JsonToken.FIELD_NAME && parser.currentName().equals("status")) {
+        parser.nextToken();
+        status = parser.getIntValue();
+      } else if (token == JsonToken.FIELD_NAME && parser.currentName().equals("reason")) {
+        parser.nextToken();
+        reason = parser.getText();
+      }
+    }
+    return new Outcome(status, reason);
+  }
+
+  /**
+   * The records to send again, as positions in the batch: refused for load or by a failing node.
+   * {@code sent} are the positions sent (null: all of them, in order).
+   */
+  private List<Integer> again(List<Integer> sent, List<Outcome> outcomes, Batch batch) {
+    List<Integer> again = new ArrayList<>();
+    for (int i = 0; i < outcomes.size(); i++) {
+      Outcome outcome = outcomes.get(i);
+      int position = sent == null ? i : sent.get(i);
+      if (outcome.status() < 300 || outcome.status() == CONFLICT) {
+        continue;
+      }
+      if (outcome.status() == TOO_MANY_REQUESTS || outcome.status() >= 500) {
+        again.add(position);
+      } else {
+        dropped.increment();
+        log.error(
+            "Elasticsearch refused record {} of a batch for good: {} {}",
+            position,
+            outcome.status(),
+            outcome.reason());
+      }
+    }
+    return again;
+  }
+
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) < 0 ? a : b;
   }
 
   private void ensureTemplate() throws IOException {
     if (!templateReady) {
-      ContainerLogIndex.ensureTemplate(restClient);
+      ContainerLogIndex.ensureTemplate(client);
       templateReady = true;
     }
-  }
-
-  private static List<BulkOperation> operations(List<Batch.Entry> entries) {
-    List<BulkOperation> operations = new ArrayList<>(entries.size());
-    for (Batch.Entry entry : entries) {
-      operations.add(
-          BulkOperation.of(
-              o ->
-                  o.create(c -> c.index(entry.index()).id(entry.id()).document(entry.document()))));
-    }
-    return operations;
-  }
-
-  /** The entries to send again: refused for load or by a failing node. */
-  private List<Batch.Entry> refused(List<Batch.Entry> sent, BulkResponse response) {
-    if (!response.errors()) {
-      return List.of();
-    }
-    List<Batch.Entry> again = new ArrayList<>();
-    for (int i = 0; i < sent.size(); i++) {
-      BulkResponseItem item = response.items().get(i);
-      if (item.error() == null || item.status() == CONFLICT) {
-        continue;
-      }
-      if (item.status() == TOO_MANY_REQUESTS || item.status() >= 500) {
-        again.add(sent.get(i));
-      } else {
-        dropped.increment();
-        log.error(
-            "Elasticsearch refused record {} in {} for good: {} {}",
-            item.id(),
-            item.index(),
-            item.status(),
-            item.error().reason());
-      }
-    }
-    return again;
   }
 
   /** Moves checkpoints for every batch shipped with all the batches before it. */

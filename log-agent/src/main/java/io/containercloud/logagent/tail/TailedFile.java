@@ -5,6 +5,7 @@ import io.containercloud.logagent.checkpoint.FileIdentity;
 import io.containercloud.logagent.model.LogLine;
 import io.containercloud.logagent.model.LogRecord;
 import io.containercloud.logagent.model.RecordAssembler;
+import io.containercloud.logagent.shipping.Batch;
 import io.containercloud.logagent.source.ContainerRef;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,6 +35,7 @@ final class TailedFile {
   final Instant found;
   volatile Path path;
   Checkpoint checkpoint;
+  Batch.Source shipsAs;
   String source;
   RecordAssembler assembler;
   long readTo;
@@ -56,9 +58,10 @@ final class TailedFile {
   }
 
   /** Taken on: read from {@code checkpoint}'s position, records made with {@code maxChars}. */
-  void start(Checkpoint checkpoint, String source, int maxChars) {
+  void start(Checkpoint checkpoint, Batch.Source shipsAs, int maxChars) {
     this.checkpoint = checkpoint;
-    this.source = source;
+    this.shipsAs = shipsAs;
+    this.source = shipsAs.file();
     this.assembler = new RecordAssembler(maxChars, checkpoint.position());
     this.readTo = checkpoint.position().offset();
   }

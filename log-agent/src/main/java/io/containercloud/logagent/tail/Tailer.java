@@ -8,7 +8,6 @@ import io.containercloud.logagent.model.LogLine;
 import io.containercloud.logagent.model.LogRecord;
 import io.containercloud.logagent.model.Position;
 import io.containercloud.logagent.shipping.Batch;
-import io.containercloud.logagent.shipping.LogDocument;
 import io.containercloud.logagent.shipping.Shipper;
 import io.containercloud.logagent.shipping.ShippingProperties;
 import io.containercloud.logagent.source.ContainerMetadata;
@@ -154,7 +153,7 @@ public final class Tailer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    file.start(from, sourceToken(from), maxChars());
+    file.start(from, source(from), maxChars());
   }
 
   private Checkpoint truncated(Checkpoint checkpoint) {
@@ -184,7 +183,7 @@ public final class Tailer implements AutoCloseable {
       if (size < file.readTo) {
         flush(file);
         Checkpoint restarted = truncated(file.checkpoint.at(file.assembler.resume(file.readTo)));
-        file.start(restarted, sourceToken(restarted), maxChars());
+        file.start(restarted, source(restarted), maxChars());
       }
       ByteRate rate =
           rates.computeIfAbsent(
@@ -239,7 +238,7 @@ public final class Tailer implements AutoCloseable {
         new Checkpoint(
             file.identity, 0, file.path.toString(), new Position(0, file.found), who.get());
     checkpoints.put(first);
-    file.start(first, sourceToken(first), maxChars());
+    file.start(first, source(first), maxChars());
     return true;
   }
 
@@ -258,31 +257,17 @@ public final class Tailer implements AutoCloseable {
 
   private void ship(TailedFile file, LogRecord record) {
     records.increment();
-    ContainerMetadata who = file.checkpoint.metadata();
     Instant time = record.time() == null ? file.found : record.time();
-    LogDocument document =
-        new LogDocument(
-            time.toString(),
-            record.message(),
-            record.stream(),
-            record.level(),
-            record.truncated(),
-            who.tenant(),
-            who.app(),
-            who.service(),
-            who.cluster(),
-            who.node(),
-            who.namespace(),
-            who.pod(),
-            who.container(),
-            file.source,
-            record.offset());
     batch.add(
-        new Batch.Entry(
-            ContainerLogIndex.name(who.tenant(), time),
-            file.source + "-" + Long.toString(record.offset(), 36),
-            document,
-            record.message().length() + 300));
+        ContainerLogIndex.name(file.shipsAs.tenant(), time),
+        file.source + "-" + Long.toString(record.offset(), 36),
+        time.toString(),
+        record.message(),
+        record.stream(),
+        record.level(),
+        record.truncated(),
+        file.shipsAs,
+        record.offset());
   }
 
   private boolean full() {
@@ -295,6 +280,21 @@ public final class Tailer implements AutoCloseable {
       shipper.submit(batch);
       batch = new Batch();
     }
+  }
+
+  /** Who wrote the file's records, and the token their ids start with. */
+  private Batch.Source source(Checkpoint checkpoint) {
+    ContainerMetadata who = checkpoint.metadata();
+    return new Batch.Source(
+        who.tenant(),
+        who.app(),
+        who.service(),
+        who.cluster(),
+        who.node(),
+        who.namespace(),
+        who.pod(),
+        who.container(),
+        sourceToken(checkpoint));
   }
 
   /** What each record's id starts with: this file, on this node, in this generation. */
