@@ -29,8 +29,10 @@ import urllib.request
 ES = "http://127.0.0.1:19200"
 MIB = 1024 * 1024
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-# as a DaemonSet would run it: a small heap, the serial collector
-AGENT_JVM = ["-Xms64m", "-Xmx128m", "-XX:+UseSerialGC", "-Xss512k"]
+# as a DaemonSet would run it (log-agent's README): a small heap, the serial collector, a bounded
+# code cache and metaspace, two malloc arenas (below)
+AGENT_JVM = ["-Xms64m", "-Xmx128m", "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=40m",
+             "-XX:MaxMetaspaceSize=96m"]
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -203,7 +205,8 @@ def run_agent(jar, work, pods_root, kubeconfig, es_uri):
                f"--platform.log-agent.kubeconfig={kubeconfig}", f"--platform.elasticsearch.uris={es_uri}",
                "--platform.log-agent.tail.pod-rate=1GB", "--platform.security.jwks-uri=http://127.0.0.1:9/jwks"]
     with open(os.path.join(work, "agent.log"), "a") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                                   env=dict(os.environ, MALLOC_ARENA_MAX="2"))
     started = time.time()
     return process, started
 
