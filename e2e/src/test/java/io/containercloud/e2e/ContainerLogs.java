@@ -1,5 +1,11 @@
 package io.containercloud.e2e;
 
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -7,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -169,5 +176,70 @@ final class ContainerLogs {
     HttpResponse<String> response =
         HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(response.body());
+  }
+
+  /**
+   * A Deployment of {@code tenant}, labelled as cluster-service labels them (tenant, application
+   * {@code shop}, service {@code name}), on {@code node} when not null; returns once its pods run.
+   */
+  static void deployment(
+      KubernetesClient kube, String tenant, String name, int replicas, String node) {
+    if (kube.namespaces().withName(tenant).get() == null) {
+      kube.namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(tenant).endMetadata().build())
+          .create();
+    }
+    Map<String, String> labels =
+        Map.of(
+            "containercloud.io/tenant", tenant,
+            "app.kubernetes.io/part-of", "shop",
+            "app.kubernetes.io/name", name);
+    kube.apps()
+        .deployments()
+        .inNamespace(tenant)
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withNewSelector()
+                .withMatchLabels(labels)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withNodeSelector(node == null ? Map.of() : Map.of("kubernetes.io/hostname", node))
+                .addNewContainer()
+                .withName("main")
+                .withImage("registry.local/" + name + ":1")
+                .withNewResources()
+                .addToRequests("cpu", new Quantity("100m"))
+                .addToRequests("memory", new Quantity("64Mi"))
+                .endResources()
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                kube
+                        .pods()
+                        .inNamespace(tenant)
+                        .withLabel("app.kubernetes.io/name", name)
+                        .list()
+                        .getItems()
+                        .stream()
+                        .filter(p -> "Running".equals(p.getStatus().getPhase()))
+                        .count()
+                    == replicas);
   }
 }

@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.containercloud.common.testing.KubeSimProcess;
 import io.containercloud.common.testing.LocalInfra;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -265,65 +262,7 @@ class ContainerLogsDrillsIT {
             .formatted(tenant, deployment, linesPerSecond, LINE_LENGTH));
   }
 
-  /**
-   * A Deployment of the test's tenant, labelled as cluster-service labels them; its pods Running.
-   */
   private void deployment(String name, int replicas) {
-    if (kube.namespaces().withName(tenant).get() == null) {
-      kube.namespaces()
-          .resource(new NamespaceBuilder().withNewMetadata().withName(tenant).endMetadata().build())
-          .create();
-    }
-    Map<String, String> labels =
-        Map.of(
-            "containercloud.io/tenant", tenant,
-            "app.kubernetes.io/part-of", "shop",
-            "app.kubernetes.io/name", name);
-    kube.apps()
-        .deployments()
-        .inNamespace(tenant)
-        .resource(
-            new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withLabels(labels)
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(replicas)
-                .withNewSelector()
-                .withMatchLabels(labels)
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .withLabels(labels)
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("main")
-                .withImage("registry.local/" + name + ":1")
-                .withNewResources()
-                .addToRequests("cpu", new Quantity("100m"))
-                .addToRequests("memory", new Quantity("64Mi"))
-                .endResources()
-                .endContainer()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build())
-        .create();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                kube
-                        .pods()
-                        .inNamespace(tenant)
-                        .withLabel("app.kubernetes.io/name", name)
-                        .list()
-                        .getItems()
-                        .stream()
-                        .filter(p -> "Running".equals(p.getStatus().getPhase()))
-                        .count()
-                    == replicas);
+    ContainerLogs.deployment(kube, tenant, name, replicas, null);
   }
 }

@@ -3,10 +3,6 @@ package io.containercloud.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,7 +32,8 @@ class LogsThroughTheGatewayIT {
     platform.ok("POST", "/api/admin/tenants", "{\"name\":\"" + nosy + "\"}");
     Session user = platform.newUser("logs-" + platform.run, tenant, "developer");
     Session stranger = platform.newUser(nosy, nosy, "tenant-admin");
-    deployment(platform.cluster("room-1"), tenant, "talker");
+    ContainerLogs.deployment(
+        platform.cluster("room-1"), tenant, "talker", 1, E2ePlatform.LOGGED_NODE);
     String since = Instant.now().minusSeconds(60).toString();
     chatter(tenant, 40);
 
@@ -159,62 +156,5 @@ class LogsThroughTheGatewayIT {
         {"namespace":"%s","deployment":"talker","linesPerSecond":%d,"lineLength":120,\
         "stderrShare":0.1,"stackTraceShare":0.1,"longLineShare":0.02}"""
             .formatted(tenant, linesPerSecond));
-  }
-
-  /** A Deployment labelled as cluster-service labels them, on the node whose logs are shipped. */
-  private static void deployment(KubernetesClient room, String tenant, String name) {
-    room.namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(tenant).endMetadata().build())
-        .create();
-    Map<String, String> labels =
-        Map.of(
-            "containercloud.io/tenant", tenant,
-            "app.kubernetes.io/part-of", "shop",
-            "app.kubernetes.io/name", name);
-    room.apps()
-        .deployments()
-        .inNamespace(tenant)
-        .resource(
-            new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withLabels(labels)
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(1)
-                .withNewSelector()
-                .withMatchLabels(labels)
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .withLabels(labels)
-                .endMetadata()
-                .withNewSpec()
-                .addToNodeSelector("kubernetes.io/hostname", E2ePlatform.LOGGED_NODE)
-                .addNewContainer()
-                .withName("main")
-                .withImage("registry.local/" + name + ":1")
-                .withNewResources()
-                .addToRequests("cpu", new Quantity("100m"))
-                .addToRequests("memory", new Quantity("64Mi"))
-                .endResources()
-                .endContainer()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build())
-        .create();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                room
-                    .pods()
-                    .inNamespace(tenant)
-                    .withLabel("app.kubernetes.io/name", name)
-                    .list()
-                    .getItems()
-                    .stream()
-                    .anyMatch(p -> "Running".equals(p.getStatus().getPhase())));
   }
 }

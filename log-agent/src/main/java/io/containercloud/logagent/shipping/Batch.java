@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.containercloud.logagent.checkpoint.Checkpoint;
 import io.containercloud.logagent.checkpoint.FileIdentity;
+import io.containercloud.logagent.source.ContainerMetadata;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,17 +33,8 @@ public final class Batch {
   private int[] starts = new int[64];
   private int records;
 
-  /** Who wrote a record, as its document carries it. */
-  public record Source(
-      String tenant,
-      String app,
-      String service,
-      String cluster,
-      String node,
-      String namespace,
-      String pod,
-      String container,
-      String file) {}
+  /** Who wrote a record, and the token of its file, as its document carries them. */
+  public record Source(ContainerMetadata who, String file) {}
 
   /** Adds a record to go to {@code index} as {@code id}. */
   public void add(
@@ -76,14 +68,15 @@ public final class Batch {
         out.writeStringField("level", level);
       }
       out.writeBooleanField("truncated", truncated);
-      field(out, "tenant", source.tenant());
-      field(out, "app", source.app());
-      field(out, "service", source.service());
-      field(out, "cluster", source.cluster());
-      field(out, "node", source.node());
-      field(out, "namespace", source.namespace());
-      field(out, "pod", source.pod());
-      field(out, "container", source.container());
+      ContainerMetadata who = source.who();
+      field(out, "tenant", who.tenant());
+      field(out, "app", who.app());
+      field(out, "service", who.service());
+      field(out, "cluster", who.cluster());
+      field(out, "node", who.node());
+      field(out, "namespace", who.namespace());
+      field(out, "pod", who.pod());
+      field(out, "container", who.container());
       field(out, "source", source.file());
       out.writeNumberField("offset", offset);
       out.writeEndObject();

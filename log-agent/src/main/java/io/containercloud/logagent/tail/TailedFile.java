@@ -36,7 +36,6 @@ final class TailedFile {
   volatile Path path;
   Checkpoint checkpoint;
   Batch.Source shipsAs;
-  String source;
   RecordAssembler assembler;
   long readTo;
   long lastRead = System.nanoTime();
@@ -61,7 +60,6 @@ final class TailedFile {
   void start(Checkpoint checkpoint, Batch.Source shipsAs, int maxChars) {
     this.checkpoint = checkpoint;
     this.shipsAs = shipsAs;
-    this.source = shipsAs.file();
     this.assembler = new RecordAssembler(maxChars, checkpoint.position());
     this.readTo = checkpoint.position().offset();
   }

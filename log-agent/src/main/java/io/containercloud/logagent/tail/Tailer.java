@@ -259,8 +259,8 @@ public final class Tailer implements AutoCloseable {
     records.increment();
     Instant time = record.time() == null ? file.found : record.time();
     batch.add(
-        ContainerLogIndex.name(file.shipsAs.tenant(), time),
-        file.source + "-" + Long.toString(record.offset(), 36),
+        ContainerLogIndex.name(file.shipsAs.who().tenant(), time),
+        file.shipsAs.file() + "-" + Long.toString(record.offset(), 36),
         time.toString(),
         record.message(),
         record.stream(),
@@ -284,17 +284,7 @@ public final class Tailer implements AutoCloseable {
 
   /** Who wrote the file's records, and the token their ids start with. */
   private Batch.Source source(Checkpoint checkpoint) {
-    ContainerMetadata who = checkpoint.metadata();
-    return new Batch.Source(
-        who.tenant(),
-        who.app(),
-        who.service(),
-        who.cluster(),
-        who.node(),
-        who.namespace(),
-        who.pod(),
-        who.container(),
-        sourceToken(checkpoint));
+    return new Batch.Source(checkpoint.metadata(), sourceToken(checkpoint));
   }
 
   /** What each record's id starts with: this file, on this node, in this generation. */
