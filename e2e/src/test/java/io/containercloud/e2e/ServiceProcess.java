@@ -83,6 +83,11 @@ final class ServiceProcess implements AutoCloseable {
     return start(settings);
   }
 
+  /** The running process's id (for /proc). */
+  long pid() {
+    return process.pid();
+  }
+
   /** SIGKILL: no goodbye, no shutdown hooks, whatever it was doing cut off. */
   void kill() throws InterruptedException {
     process.destroyForcibly();
