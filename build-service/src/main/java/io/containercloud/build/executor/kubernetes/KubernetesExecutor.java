@@ -71,8 +71,12 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
   private static final Duration GRACE = Duration.ofMinutes(2);
   // a follow that ended while its container runs is opened again after 1 s, then 2 s, ... 30 s
   private static final Duration LOG_REOPEN = Duration.ofSeconds(1);
+
+
   private static final Duration LOG_REOPEN_MAX = Duration.ofSeconds(30);
   private static final Duration CANCEL_CHECK = Duration.ofSeconds(1);
+  // how long a failed Job waits for its pod's end to show in the cache (see podStillRunning)
+  private static final long POD_END_WAIT_NANOS = Duration.ofSeconds(10).toNanos();
 
   private final KubernetesProperties properties;
   private final KubernetesClient client;
@@ -236,6 +240,7 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
     private String digest;
     private boolean unreachable;
     private boolean seen;
+    private long failedSeenAt; // System.nanoTime() when the Job was first seen failed, or 0
     private Instant nextCancelCheck = Instant.MIN;
 
     Follower(BuildJob job, String namespace, String name, BuildContext context, Instant deadline) {
@@ -318,6 +323,9 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
         progress(pod.get());
       }
       Optional<JobCondition> failed = condition(job, "Failed");
+      if (failed.isPresent() && podStillRunning(pod)) {
+        return Optional.empty(); // the pod's end, which names the failed step, is on its way
+      }
       if (failed.isPresent()) {
         throw new BuildFailure(
             "the build's Job failed: "
@@ -331,6 +339,22 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
         return Optional.of(digest);
       }
       return Optional.empty();
+    }
+
+    /**
+     * Whether the Job's pod has not ended as the cache sees it: the Job and its pods are watched
+     * apart, so the Job's Failed condition may arrive before the pod's terminated containers. For a
+     * few seconds the build waits for them, to fail at the step that failed.
+     */
+    private boolean podStillRunning(Optional<Pod> pod) {
+      if (failedSeenAt == 0) {
+        failedSeenAt = System.nanoTime();
+      }
+      boolean ended =
+          pod.map(p -> p.getStatus() == null ? null : p.getStatus().getPhase())
+              .filter(phase -> phase.equals("Failed") || phase.equals("Succeeded"))
+              .isPresent();
+      return pod.isPresent() && !ended && System.nanoTime() - failedSeenAt < POD_END_WAIT_NANOS;
     }
 
     /** Starts and finishes the steps whose containers started and ended, in their order. */
