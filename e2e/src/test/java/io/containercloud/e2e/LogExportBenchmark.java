@@ -23,9 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Not a test: bench/log-export runs it. A million records in one tenant's index (as log-agent
- * writes them), then log-center as a process with a 256 MB heap exports them all to CSV through
- * the API. Prints the export's time, records per second, the file's size and log-center's peak
- * RSS and heap; the export finishing with every record is the target.
+ * writes them), then log-center as a process with a 256 MB heap exports them all to CSV through the
+ * API. Prints the export's time, records per second, the file's size and log-center's peak RSS and
+ * heap; the export finishing with every record is the target.
  */
 class LogExportBenchmark {
 
@@ -41,7 +41,8 @@ class LogExportBenchmark {
     Instant base = Instant.now().minus(Duration.ofHours(2));
     long seeded = System.nanoTime();
     seed(tenant, base, records);
-    report("log-export seeded=%d seed_s=%.1f".formatted(records, (System.nanoTime() - seeded) / 1e9));
+    report(
+        "log-export seeded=%d seed_s=%.1f".formatted(records, (System.nanoTime() - seeded) / 1e9));
 
     Path exports = Files.createTempDirectory("exports");
     try (ServiceProcess center = new ServiceProcess("log-center").heap("256m")) {
@@ -109,18 +110,36 @@ class LogExportBenchmark {
     StringBuilder bulk = new StringBuilder();
     for (int i = 0; i < records; i++) {
       Instant time = base.plusMillis(i % 3_600_000);
-      String index = "container-logs-" + tenant + "." + time.toString().substring(0, 10).replace('-', '.');
+      String index =
+          "container-logs-" + tenant + "." + time.toString().substring(0, 10).replace('-', '.');
       String source = String.format("%020x", i % 8);
-      bulk.append("{\"create\":{\"_index\":\"").append(index).append("\",\"_id\":\"")
-          .append(source).append('-').append(Long.toString(i, 36)).append("\"}}\n");
-      bulk.append("{\"@timestamp\":\"").append(time).append("\",\"message\":\"INFO seq=").append(i)
-          .append(" request served in 12 ms, status=200, path=/api/orders/").append(i % 977)
+      bulk.append("{\"create\":{\"_index\":\"")
+          .append(index)
+          .append("\",\"_id\":\"")
+          .append(source)
+          .append('-')
+          .append(Long.toString(i, 36))
+          .append("\"}}\n");
+      bulk.append("{\"@timestamp\":\"")
+          .append(time)
+          .append("\",\"message\":\"INFO seq=")
+          .append(i)
+          .append(" request served in 12 ms, status=200, path=/api/orders/")
+          .append(i % 977)
           .append(", \\\"quoted\\\", =formula\",\"stream\":\"stdout\",\"level\":\"INFO\",")
-          .append("\"truncated\":false,\"tenant\":\"").append(tenant)
+          .append("\"truncated\":false,\"tenant\":\"")
+          .append(tenant)
           .append("\",\"app\":\"shop\",\"service\":\"api\",\"cluster\":\"room-1\",")
-          .append("\"node\":\"room-1-node-1\",\"namespace\":\"").append(tenant)
-          .append("\",\"pod\":\"api-").append(i % 8).append("\",\"container\":\"main\",")
-          .append("\"source\":\"").append(source).append("\",\"offset\":").append(i).append("}\n");
+          .append("\"node\":\"room-1-node-1\",\"namespace\":\"")
+          .append(tenant)
+          .append("\",\"pod\":\"api-")
+          .append(i % 8)
+          .append("\",\"container\":\"main\",")
+          .append("\"source\":\"")
+          .append(source)
+          .append("\",\"offset\":")
+          .append(i)
+          .append("}\n");
       if ((i + 1) % 20_000 == 0 || i == records - 1) {
         HttpResponse<String> answer =
             HTTP.send(

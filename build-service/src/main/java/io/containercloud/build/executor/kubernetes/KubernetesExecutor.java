@@ -72,7 +72,6 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
   // a follow that ended while its container runs is opened again after 1 s, then 2 s, ... 30 s
   private static final Duration LOG_REOPEN = Duration.ofSeconds(1);
 
-
   private static final Duration LOG_REOPEN_MAX = Duration.ofSeconds(30);
   private static final Duration CANCEL_CHECK = Duration.ofSeconds(1);
   // how long a failed Job waits for its pod's end to show in the cache (see podStillRunning)
