@@ -16,11 +16,12 @@ import java.util.Optional;
  * The scheduler's choice of a node for one pod, from the nodes and the pods already placed on them
  * ({@link NodeLoads}). Pure: it binds nothing, {@link PodControl} does.
  *
- * <p>A node qualifies when it is Ready, the pod's CPU, memory and one more pod fit in what its
- * allocatable leaves after the pods running there, and no pod that the pod's required anti-affinity
- * selects runs there (topology: the host; same namespace; {@code matchLabels} only). Among those
- * the fewest preferred anti-affinity conflicts (summed weights) win, then the fewest pods, then the
- * node's name, so the choice is deterministic.
+ * <p>A node qualifies when it is Ready, carries every label of the pod's {@code nodeSelector}, the
+ * pod's CPU, memory and one more pod fit in what its allocatable leaves after the pods running
+ * there, and no pod that the pod's required anti-affinity selects runs there (topology: the host;
+ * same namespace; {@code matchLabels} only). Among those the fewest preferred anti-affinity
+ * conflicts (summed weights) win, then the fewest pods, then the node's name, so the choice is
+ * deterministic.
  */
 final class Scheduler {
 
@@ -31,12 +32,23 @@ final class Scheduler {
     long memory = Pods.requests(pod, "memory", 1);
     return nodes.stream()
         .filter(Nodes::ready)
+        .filter(node -> selected(pod, node))
         .filter(node -> fits(node, loads, cpu, memory))
         .filter(node -> !violatesRequired(pod, node, loads))
         .min(
             Comparator.comparingLong((Node node) -> preferredConflicts(pod, node, loads))
                 .thenComparingLong(node -> podsOn(node, loads).size())
                 .thenComparing(node -> node.getMetadata().getName()));
+  }
+
+  /** The pod's {@code nodeSelector}: every label it names, on the node with that value. */
+  private static boolean selected(Pod pod, Node node) {
+    Map<String, String> wanted = pod.getSpec().getNodeSelector();
+    if (wanted == null || wanted.isEmpty()) {
+      return true;
+    }
+    Map<String, String> labels = node.getMetadata().getLabels();
+    return labels != null && labels.entrySet().containsAll(wanted.entrySet());
   }
 
   private static boolean fits(Node node, NodeLoads loads, long cpu, long memory) {
