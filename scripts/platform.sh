@@ -204,9 +204,9 @@ start_log_agents() {
   local entry node
   for entry in "${LOG_AGENTS[@]}"; do
     node=${entry%%:*}
-    # a per-host daemon: a small heap, as its DaemonSet's limits give it
-    JVM_EXTRA=-Xmx96m start_service "log-agent-$node" "${entry##*:}" log-agent \
-      PLATFORM_LOG_AGENT_NODE="$node" PLATFORM_LOG_AGENT_CLUSTER="${node%-node-*}" \
+    # a per-host daemon, with the memory settings of its DaemonSet (log-agent's README, "Memory")
+    JVM_EXTRA="-Xmx80m -XX:TrimNativeHeapInterval=5000" start_service "log-agent-$node" "${entry##*:}" log-agent \
+      MALLOC_ARENA_MAX=2 PLATFORM_LOG_AGENT_NODE="$node" PLATFORM_LOG_AGENT_CLUSTER="${node%-node-*}" \
       PLATFORM_LOG_AGENT_POD_LOGS="$STATE/nodes/$node/pods" \
       PLATFORM_LOG_AGENT_STATE_DIR="$STATE/log-agent/$node" \
       PLATFORM_LOG_AGENT_KUBECONFIG="$STATE/kubeconfigs/${node%-node-*}.kubeconfig"

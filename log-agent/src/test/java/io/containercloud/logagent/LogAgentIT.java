@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import io.containercloud.common.elasticsearch.ContainerLogIndex;
+import io.containercloud.common.probe.ProbeServer;
 import io.containercloud.common.testing.KubeSimProcess;
 import io.containercloud.common.testing.ServiceContract;
-import io.containercloud.common.testing.ServiceIntegrationTest;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.FileSystemUtils;
@@ -43,7 +44,8 @@ import org.springframework.util.FileSystemUtils;
  * counts its lines in Elasticsearch, each exactly once. The drills with kube-sim writing the logs
  * and the agent as a process (killed, Elasticsearch stopped, ...) are in the e2e module.
  */
-@ServiceIntegrationTest
+@SpringBootTest(properties = "server.port=0")
+@ActiveProfiles("test")
 class LogAgentIT {
 
   private static final String CLUSTER = "room-1";
@@ -55,7 +57,7 @@ class LogAgentIT {
   private static Path podLogs;
   private static Path elsewhere;
 
-  @LocalServerPort int port;
+  @Autowired ProbeServer probes;
   @Autowired ElasticsearchClient elasticsearch;
 
   private final String tenant =
@@ -90,8 +92,8 @@ class LogAgentIT {
   }
 
   @Test
-  void honoursTheServiceContract() {
-    ServiceContract.assertHonoured(port);
+  void servesProbesAndMetricsWithoutAWebStack() {
+    ServiceContract.assertProbesAndMetrics(probes.port());
   }
 
   @Test

@@ -20,18 +20,23 @@ import java.util.Map;
  * Records for one {@code _bulk} request, written straight into its NDJSON body (an action line and
  * a document line each), and what their files' checkpoints become once it and every batch before it
  * are in Elasticsearch. Writing the body as records come keeps a batch to its bytes: no object per
- * record waits in the queue.
+ * record waits in the queue. The body's buffer comes from the {@link Shipper}'s pool and goes back
+ * to it once the batch is stored.
  */
 public final class Batch {
 
   private static final JsonFactory JSON = new JsonFactory();
 
   private final long created = System.nanoTime();
-  private final Body body = new Body();
+  private final Body body;
   private final Map<FileIdentity, Checkpoint> marks = new LinkedHashMap<>();
   private final List<FileIdentity> releases = new ArrayList<>();
   private int[] starts = new int[64];
   private int records;
+
+  Batch(byte[] buffer) {
+    body = new Body(buffer);
+  }
 
   /** Who wrote a record, and the token of its file, as its document carries them. */
   public record Source(ContainerMetadata who, String file) {}
@@ -144,15 +149,32 @@ public final class Batch {
     return releases;
   }
 
-  /** A byte array output whose buffer is read without a copy. */
+  /** The body's buffer, for another batch: this one's body is empty from now on. */
+  byte[] detachBuffer() {
+    return body.detach();
+  }
+
+  /**
+   * A byte array output on a given buffer (grown if a record does not fit), read without a copy.
+   */
   private static final class Body extends ByteArrayOutputStream {
 
-    Body() {
-      super(64 * 1024);
+    private static final byte[] NONE = new byte[0];
+
+    Body(byte[] buffer) {
+      super(0);
+      buf = buffer;
     }
 
     byte[] buffer() {
       return buf;
+    }
+
+    byte[] detach() {
+      byte[] buffer = buf;
+      buf = NONE;
+      count = 0;
+      return buffer;
     }
   }
 }

@@ -59,6 +59,8 @@ public final class Shipper implements AutoCloseable {
   private final BlockingQueue<Numbered> queue;
   private final ExecutorService senders;
   private final Map<Long, Batch> shipped = new HashMap<>();
+  private final BlockingQueue<byte[]> buffers;
+  private final int bufferSize;
   private final Counter records;
   private final Counter bytes;
   private final Counter retries;
@@ -82,6 +84,12 @@ public final class Shipper implements AutoCloseable {
     this.checkpoints = checkpoints;
     this.properties = properties;
     this.queue = new ArrayBlockingQueue<>(properties.queue());
+    // one body buffer per batch that can exist at once (queued, in flight, being filled), reused:
+    // bodies live until Elasticsearch answers, so fresh ones would each be copied into the old
+    // generation and collected there, about the whole heap once a second under load
+    this.buffers = new ArrayBlockingQueue<>(properties.queue() + properties.senders() + 1);
+    long size = properties.batchSize().toBytes();
+    this.bufferSize = (int) Math.min(Integer.MAX_VALUE - 8, size + size / 8);
     this.records = meters.counter("log.agent.records.shipped");
     this.bytes = meters.counter("log.agent.bytes.shipped");
     this.retries = meters.counter("log.agent.retries");
@@ -93,6 +101,12 @@ public final class Shipper implements AutoCloseable {
     for (int i = 0; i < properties.senders(); i++) {
       senders.execute(this::send);
     }
+  }
+
+  /** A batch to fill, on a body buffer of an earlier batch when one is free. */
+  public Batch newBatch() {
+    byte[] buffer = buffers.poll();
+    return new Batch(buffer != null ? buffer : new byte[bufferSize]);
   }
 
   /** Hands a batch over; blocks while the queue is full, which pauses reading. */
@@ -109,6 +123,7 @@ public final class Shipper implements AutoCloseable {
         Numbered next = queue.poll(200, TimeUnit.MILLISECONDS);
         if (next != null) {
           store(next.batch());
+          buffers.offer(next.batch().detachBuffer());
           shipped(next);
         }
       } catch (InterruptedException e) {

@@ -26,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("platform.log-agent.shipping")
 public record ShippingProperties(
     @Min(1) @Max(100_000) @DefaultValue("5000") int batchRecords,
-    @NotNull @DefaultValue("2MB") DataSize batchSize,
+    @NotNull @DefaultValue("1MB") DataSize batchSize,
     @NotNull @DefaultValue("200ms") Duration linger,
     @Min(1) @Max(16) @DefaultValue("2") int senders,
     @Min(1) @Max(64) @DefaultValue("2") int queue,

@@ -71,7 +71,7 @@ public final class Tailer implements AutoCloseable {
   private final AtomicLong heldBack = new AtomicLong();
   private final MultiGauge lag;
   private final Thread thread;
-  private Batch batch = new Batch();
+  private Batch batch;
   private long nextLagRows;
   private volatile boolean running = true;
 
@@ -101,6 +101,7 @@ public final class Tailer implements AutoCloseable {
     this.metadata = metadata;
     this.checkpoints = checkpoints;
     this.shipper = shipper;
+    this.batch = shipper.newBatch();
     this.clock = clock;
     this.buffer =
         ByteBuffer.allocate(
@@ -278,7 +279,7 @@ public final class Tailer implements AutoCloseable {
   private void seal() throws InterruptedException {
     if (!batch.isEmpty()) {
       shipper.submit(batch);
-      batch = new Batch();
+      batch = shipper.newBatch();
     }
   }
 

@@ -47,15 +47,27 @@ public final class ServiceContract {
 
   /** Probes up (so every dependency in the readiness group answers), metrics and OpenAPI served. */
   public static void assertOperational(int port) {
+    assertProbesAndMetrics(port);
+    String base = "http://127.0.0.1:" + port;
+    HttpResponse<String> openapi = get(base + "/v3/api-docs", null);
+    assertThat(openapi.statusCode()).isEqualTo(200);
+    assertThat(openapi.body()).contains("\"openapi\"");
+  }
+
+  /**
+   * What a host daemon without an API (the agents) promises: probes up, metrics served, and an
+   * unknown path a problem-details 404.
+   */
+  public static void assertProbesAndMetrics(int port) {
     String base = "http://127.0.0.1:" + port;
     assertThat(get(base + "/actuator/health/liveness", null).body()).contains("\"UP\"");
     assertThat(get(base + "/actuator/health/readiness", null).body()).contains("\"UP\"");
     HttpResponse<String> metrics = get(base + "/actuator/prometheus", null);
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body()).contains("jvm_memory_used_bytes");
-    HttpResponse<String> openapi = get(base + "/v3/api-docs", null);
-    assertThat(openapi.statusCode()).isEqualTo(200);
-    assertThat(openapi.body()).contains("\"openapi\"");
+    HttpResponse<String> unknown = get(base + "/no/such/path", null);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertProblem(unknown, "not-found");
   }
 
   public static void assertProblem(HttpResponse<String> response, String code) {
