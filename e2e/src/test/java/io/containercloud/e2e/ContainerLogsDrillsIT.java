@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,9 +25,10 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * Container logs from kube-sim's pods to Elasticsearch through a log-agent process, counted by
- * sequence number: every record exactly once after the agent is killed, while files rotate under
- * heavy writing, while Elasticsearch is stopped and a pod is deleted meanwhile, and beside a pod
- * fifty times as loud as the others. Stack traces arrive as one record, lines over 16 KiB whole.
+ * sequence number: every record exactly once after the agent is killed (also while its file is
+ * rotated and compressed), while files rotate under heavy writing, while Elasticsearch is stopped
+ * and a pod is deleted meanwhile, and beside a pod fifty times as loud as the others. Stack traces
+ * arrive as one record, lines over 16 KiB whole.
  */
 class ContainerLogsDrillsIT {
 
@@ -96,6 +99,31 @@ class ContainerLogsDrillsIT {
     int before = total(ContainerLogs.written(podLogs, tenant));
     awaitWrittenBeyond(before + 600); // written while no agent runs
     chatter("api", 0);
+    agent.restart().awaitReady();
+
+    assertAllShippedOnce();
+  }
+
+  @Test
+  void everyRecordOnceWhenTheAgentIsDownWhileItsFileIsRotatedAndCompressed() throws Exception {
+    deployment("rotated", 1);
+    chatter("rotated", 200);
+    awaitWrittenBeyond(400);
+    await().atMost(SHIPPED).until(() -> shippedRecords() >= 200);
+
+    agent.kill();
+    Path folder = containerFolder("rotated");
+    Set<String> before = rotations(folder);
+    // the file read when the agent died is renamed at the next rotation and compressed at the
+    // one after; writing stops before a third would delete it
+    await()
+        .atMost(SHIPPED)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> rotations(folder).stream().filter(r -> !before.contains(r)).count() >= 2);
+    chatter("rotated", 0);
+    try (Stream<Path> files = Files.list(folder)) {
+      assertThat(files.map(f -> f.getFileName().toString())).anyMatch(f -> f.endsWith(".gz"));
+    }
     agent.restart().awaitReady();
 
     assertAllShippedOnce();
@@ -244,6 +272,30 @@ class ContainerLogsDrillsIT {
       return pods.filter(
               p -> p.getFileName().toString().startsWith(tenant + "_" + deployment + "-"))
           .count();
+    }
+  }
+
+  /** The folder of the one container of the deployment's one pod. */
+  private Path containerFolder(String deployment) throws IOException {
+    try (Stream<Path> pods = Files.list(podLogs)) {
+      Path pod =
+          pods.filter(p -> p.getFileName().toString().startsWith(tenant + "_" + deployment + "-"))
+              .findFirst()
+              .orElseThrow();
+      try (Stream<Path> containers = Files.list(pod)) {
+        return containers.findFirst().orElseThrow();
+      }
+    }
+  }
+
+  /** The rotations in a container's folder, by name, compressed or not. */
+  private static Set<String> rotations(Path folder) throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(f -> f.startsWith("0.log."))
+          .map(f -> f.replaceFirst("\\.gz$", ""))
+          .collect(Collectors.toSet());
     }
   }
 

@@ -9,7 +9,7 @@ import java.util.Optional;
  */
 public record ContainerRef(String namespace, String pod, String uid, String container) {
 
-  static Optional<ContainerRef> of(Path containerFolder) {
+  public static Optional<ContainerRef> of(Path containerFolder) {
     Path podFolder = containerFolder.getParent();
     if (podFolder == null) {
       return Optional.empty();

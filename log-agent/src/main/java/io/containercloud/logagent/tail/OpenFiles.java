@@ -3,16 +3,19 @@ package io.containercloud.logagent.tail;
 import io.containercloud.logagent.checkpoint.Checkpoint;
 import io.containercloud.logagent.checkpoint.Checkpoints;
 import io.containercloud.logagent.checkpoint.FileIdentity;
+import io.containercloud.logagent.source.ContainerRef;
 import io.containercloud.logagent.source.FoundFile;
 import io.containercloud.logagent.source.PodLogFolders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,12 +24,15 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import java.util.zip.CRC32;
+import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +52,7 @@ final class OpenFiles implements AutoCloseable {
   private final Checkpoints checkpoints;
   private final Function<Byte, TailedFile.Format> formats;
   private final Duration rescanInterval;
+  private final Path scratch;
   private final Clock clock;
   private final Map<String, TailedFile> files = new ConcurrentHashMap<>();
   private final List<FoundFile> unopened = new ArrayList<>();
@@ -59,9 +66,11 @@ final class OpenFiles implements AutoCloseable {
       Checkpoints checkpoints,
       Function<Byte, TailedFile.Format> formats,
       Duration rescanInterval,
+      Path scratch,
       Clock clock,
       MeterRegistry meters) {
     this.folders = folders;
+    this.scratch = scratch;
     this.checkpoints = checkpoints;
     this.formats = formats;
     this.rescanInterval = rescanInterval;
@@ -71,13 +80,16 @@ final class OpenFiles implements AutoCloseable {
     this.thread = new Thread(this::run, "log-discovery");
   }
 
-  /** Scans once (dropping checkpoints of files gone while the agent was down), then follows. */
+  /**
+   * Scans once, then follows. A checkpoint whose file went away while the agent was down is read on
+   * from the file's compressed rotation when the folder still holds it, and dropped otherwise.
+   */
   void start() throws IOException {
     reconcile(folders.scan());
     Set<FileIdentity> open = new HashSet<>();
     files.values().forEach(f -> open.add(f.identity));
     for (Checkpoint checkpoint : checkpoints.all()) {
-      if (!open.contains(checkpoint.identity())) {
+      if (!open.contains(checkpoint.identity()) && !recoverCompressed(checkpoint)) {
         goneWhileDown.increment();
         log.warn(
             "{} went away while this agent was down; it was shipped up to byte {}, anything"
@@ -88,6 +100,65 @@ final class OpenFiles implements AutoCloseable {
       }
     }
     thread.start();
+  }
+
+  /**
+   * Opens the compressed rotation of {@code checkpoint}'s file (the kubelet compresses a rotated
+   * file at the next rotation and deletes the plain one), found by the checksum of its first line:
+   * decompressed into the state folder, unlinked at once and read through its descriptor as a file
+   * gone from the folder, under the checkpoint's identity, so its records keep their ids. False
+   * when there is none.
+   */
+  private boolean recoverCompressed(Checkpoint checkpoint) throws IOException {
+    Path folder = Path.of(checkpoint.path()).getParent();
+    Optional<ContainerRef> container = ContainerRef.of(folder);
+    if (container.isEmpty() || !Files.isDirectory(folder)) {
+      return false;
+    }
+    List<Path> compressed;
+    try (Stream<Path> children = Files.list(folder)) {
+      compressed = children.filter(p -> p.getFileName().toString().endsWith(".gz")).toList();
+    }
+    for (Path candidate : compressed) {
+      ByteBuffer head = ByteBuffer.allocate(FINGERPRINT_BYTES);
+      try (InputStream in = new GZIPInputStream(Files.newInputStream(candidate))) {
+        head.position(in.readNBytes(head.array(), 0, FINGERPRINT_BYTES));
+      } catch (IOException e) {
+        log.warn("cannot read {}: {}", candidate, e.toString());
+        continue;
+      }
+      Long fingerprint = fingerprint(head);
+      if (fingerprint == null || fingerprint != checkpoint.identity().fingerprint()) {
+        continue;
+      }
+      Path copy = Files.createTempFile(scratch, "recovered-", ".log");
+      FileChannel channel;
+      try {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(candidate))) {
+          Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+        }
+        channel = FileChannel.open(copy, StandardOpenOption.READ);
+      } finally {
+        Files.delete(copy);
+      }
+      TailedFile file =
+          new TailedFile(
+              checkpoint.identity(),
+              container.get(),
+              candidate,
+              channel,
+              formats.apply(head.get(0)),
+              clock.instant());
+      file.gone = true;
+      files.put("compressed:" + checkpoint.identity(), file);
+      log.info(
+          "{} went away while this agent was down; reading it on from byte {} of {}",
+          checkpoint.path(),
+          checkpoint.position().offset(),
+          candidate);
+      return true;
+    }
+    return false;
   }
 
   Collection<TailedFile> all() {
@@ -152,7 +223,7 @@ final class OpenFiles implements AutoCloseable {
         open.path = file.path();
       }
     }
-    files.forEach((key, file) -> file.gone = !present.contains(key));
+    files.forEach((key, file) -> file.gone = !present.contains(key)); // recovered ones stay gone
   }
 
   /** Opens a file found, unless it has no first line yet: then it is tried again shortly. */

@@ -96,6 +96,7 @@ public final class Tailer implements AutoCloseable {
             checkpoints,
             first -> first == '{' ? docker : LogLine::cri,
             properties.rescanInterval(),
+            source.stateDir(),
             clock,
             meters);
     this.metadata = metadata;
