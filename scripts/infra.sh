@@ -495,10 +495,12 @@ rollback() {
 }
 
 prerequisites() {
-  # nginx is installed, not started: each nginx-agent runs its own instance (-p prefix). The build
+  # nginx is installed, not started: each nginx-agent runs its own instance (-p prefix), with the
+  # Lua module beside it for the balancer the agent pushes members to without a reload. The build
   # tools are installed, not started: build-service's local executor runs each step in a container
   # (podman with runc, buildah with OCI isolation; builder images made with debootstrap).
-  need_packages curl iproute2 procps ca-certificates nginx git podman runc buildah skopeo debootstrap
+  need_packages curl iproute2 procps ca-certificates nginx libnginx-mod-http-lua lua-cjson git podman \
+    runc buildah skopeo debootstrap
   mkdir -p "$RUN" "$LOGS" "$DIST"
 }
 

@@ -135,10 +135,24 @@ YAML
   die "$name does not answer on :$port; see $LOGS/$name.log"
 }
 
+# The host daemons' heaps, as their DaemonSet or systemd unit sets them (their READMEs, "Memory");
+# with them, native memory trimmed and two malloc arenas.
+daemon_heap() {
+  case $1 in
+    nginx-agent) echo 64m ;;
+    log-agent) echo 80m ;;
+  esac
+}
+
 # start_service NAME PORT [MODULE [VAR=VALUE...]]: the module's jar (NAME's unless told) with the
 # platform's settings and the extra variables given.
 start_service() {
-  local name=$1 port=$2 module=${3:-$1} jar
+  local name=$1 port=$2 module=${3:-$1} jar heap jvm_extra= arenas=
+  heap=$(daemon_heap "$module")
+  if [ -n "$heap" ]; then
+    jvm_extra="-Xmx$heap -XX:TrimNativeHeapInterval=5000"
+    arenas=MALLOC_ARENA_MAX=2
+  fi
   if service_pid "$name" >/dev/null; then log "$name already running on :$port"; return 0; fi
   if ready "$port"; then die "port $port answers already but $name was not started here: $(holder_of "$port")"; fi
   jar=$(jar_of "$module") || true
@@ -165,8 +179,8 @@ start_service() {
     PLATFORM_BUILD_REGISTRYTOKENS_CERTIFICATE="$STATE/registry-tokens/cert.pem" \
     PLATFORM_APPS_SERVICE_SECRET_FILE="$STATE/app-orchestrator-secret" \
     SPRING_APPLICATION_JSON="$(service_accounts)" \
-    "${@:4}" \
-    java $JVM_OPTS ${JVM_EXTRA:-} -jar "$jar" >>"$LOGS/$name.log" 2>&1 &
+    $arenas "${@:4}" \
+    java $JVM_OPTS $jvm_extra -jar "$jar" >>"$LOGS/$name.log" 2>&1 &
   echo $! >"$RUN/$name.pid"
 }
 
@@ -204,9 +218,8 @@ start_log_agents() {
   local entry node
   for entry in "${LOG_AGENTS[@]}"; do
     node=${entry%%:*}
-    # a per-host daemon, with the memory settings of its DaemonSet (log-agent's README, "Memory")
-    JVM_EXTRA="-Xmx80m -XX:TrimNativeHeapInterval=5000" start_service "log-agent-$node" "${entry##*:}" log-agent \
-      MALLOC_ARENA_MAX=2 PLATFORM_LOG_AGENT_NODE="$node" PLATFORM_LOG_AGENT_CLUSTER="${node%-node-*}" \
+    start_service "log-agent-$node" "${entry##*:}" log-agent \
+      PLATFORM_LOG_AGENT_NODE="$node" PLATFORM_LOG_AGENT_CLUSTER="${node%-node-*}" \
       PLATFORM_LOG_AGENT_POD_LOGS="$STATE/nodes/$node/pods" \
       PLATFORM_LOG_AGENT_STATE_DIR="$STATE/log-agent/$node" \
       PLATFORM_LOG_AGENT_KUBECONFIG="$STATE/kubeconfigs/${node%-node-*}.kubeconfig"

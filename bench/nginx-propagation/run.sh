@@ -3,7 +3,7 @@
 # nginx, the rest in process with a no-op nginx, plus one agent process whose RSS is reported);
 # changes through the API at a steady rate; latency from the API's 2xx to each agent's report.
 # Last line:
-#   nginx-propagation agents=<N> p50_ms=<x> p99_ms=<y> reloads_per_s=<z>
+#   nginx-propagation agents=<N> p50_ms=<x> p99_ms=<y> reloads_per_s=<z> agent_rss_mb=<r>
 # Knobs: BENCH_AGENTS (100), BENCH_RATE (200 writes/s), BENCH_SECONDS (20),
 # BENCH_INTERVAL (1S: the agents' reload interval, ISO-8601 without PT, e.g. 0.2S).
 set -euo pipefail

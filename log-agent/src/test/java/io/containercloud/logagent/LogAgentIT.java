@@ -93,7 +93,7 @@ class LogAgentIT {
 
   @Test
   void servesProbesAndMetricsWithoutAWebStack() {
-    ServiceContract.assertProbesAndMetrics(probes.port());
+    ServiceContract.assertHostDaemonHonoured(probes.port());
   }
 
   @Test

@@ -124,7 +124,6 @@ class AgentProcessIT {
             "-jar",
             jar,
             "--server.port=0",
-            "--platform.security.jwks-uri=http://127.0.0.1:1/jwks",
             "--platform.etcd.endpoints=http://127.0.0.1:" + LocalInfra.ETCD_PORT,
             "--platform.nginx-agent.cluster=" + cluster,
             "--platform.nginx-agent.host-id=proc-1",

@@ -1,17 +1,20 @@
 package io.containercloud.nginxagent;
 
+import io.containercloud.common.probe.ProbeServer;
 import io.containercloud.common.testing.ServiceContract;
-import io.containercloud.common.testing.ServiceIntegrationTest;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
 
-@ServiceIntegrationTest
+@SpringBootTest(properties = "server.port=0")
+@ActiveProfiles("test")
 class NginxAgentApplicationIT {
 
-  @LocalServerPort int port;
+  @Autowired ProbeServer probes;
 
   @Test
-  void startsAgainstTheRealServersAndHonoursTheServiceContract() {
-    ServiceContract.assertHonoured(port);
+  void startsAgainstTheRealServersAndServesProbesAndMetricsWithoutAWebStack() {
+    ServiceContract.assertHostDaemonHonoured(probes.port());
   }
 }

@@ -3,6 +3,7 @@ package io.containercloud.common.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.containercloud.common.probe.ProbeServer;
 import io.containercloud.common.security.Role;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -120,7 +121,11 @@ public final class SecretExposure {
   /** Runs the service, looks everywhere it could show a secret, and stops it. */
   public void assertNeverShown(CapturedOutput output) {
     try (ConfigurableApplicationContext context = start(secrets)) {
-      int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+      ProbeServer probes = context.getBeanProvider(ProbeServer.class).getIfAvailable();
+      int port =
+          probes != null
+              ? probes.port()
+              : ((WebServerApplicationContext) context).getWebServer().getPort();
       List<String> shown = new ArrayList<>();
       context
           .getBeansWithAnnotation(ConfigurationProperties.class)
@@ -132,8 +137,9 @@ public final class SecretExposure {
           shown.add(name + ": " + bean);
         }
       }
-      String token = caller.apply(port);
-      shown.addAll(actuatorBodies(port, token));
+      // a host daemon serves no API, so takes no token: its probes and metrics are all it shows
+      String token = probes != null ? null : caller.apply(port);
+      shown.addAll(probes != null ? probeBodies(port) : actuatorBodies(port, token));
       shown.add(ServiceContract.get("http://127.0.0.1:" + port + "/no/such/path", null).body());
       shown.add(ServiceContract.get("http://127.0.0.1:" + port + "/no/such/path", token).body());
       assertThat(shown).as("what the service shows").isNotEmpty();
@@ -174,6 +180,21 @@ public final class SecretExposure {
     return new SpringApplicationBuilder(application)
         .profiles("test")
         .run(args.toArray(String[]::new));
+  }
+
+  /** What a host daemon's probe server shows to anyone. */
+  private static List<String> probeBodies(int port) {
+    String base = "http://127.0.0.1:" + port;
+    List<String> bodies = new ArrayList<>();
+    for (String path : List.of("health", "health/liveness", "health/readiness", "prometheus")) {
+      bodies.add(ServiceContract.get(base + "/actuator/" + path, null).body());
+    }
+    for (String endpoint : NEVER_EXPOSED) {
+      assertThat(ServiceContract.get(base + "/actuator/" + endpoint, null).statusCode())
+          .as("GET /actuator/" + endpoint)
+          .isEqualTo(404);
+    }
+    return bodies;
   }
 
   /** What the actuator shows even to a platform admin. */

@@ -54,10 +54,7 @@ public final class ServiceContract {
     assertThat(openapi.body()).contains("\"openapi\"");
   }
 
-  /**
-   * What a host daemon without an API (the agents) promises: probes up, metrics served, and an
-   * unknown path a problem-details 404.
-   */
+  /** Probes up (so every dependency in the readiness group answers) and metrics served. */
   public static void assertProbesAndMetrics(int port) {
     String base = "http://127.0.0.1:" + port;
     assertThat(get(base + "/actuator/health/liveness", null).body()).contains("\"UP\"");
@@ -65,7 +62,15 @@ public final class ServiceContract {
     HttpResponse<String> metrics = get(base + "/actuator/prometheus", null);
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body()).contains("jvm_memory_used_bytes");
-    HttpResponse<String> unknown = get(base + "/no/such/path", null);
+  }
+
+  /**
+   * What a host daemon without an API (the agents) promises: probes up, metrics served, and any
+   * other path a problem-details 404, with or without a token.
+   */
+  public static void assertHostDaemonHonoured(int port) {
+    assertProbesAndMetrics(port);
+    HttpResponse<String> unknown = get("http://127.0.0.1:" + port + "/no/such/path", null);
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertProblem(unknown, "not-found");
   }
