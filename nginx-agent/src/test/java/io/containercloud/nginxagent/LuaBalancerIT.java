@@ -41,10 +41,6 @@ import tools.jackson.databind.json.JsonMapper;
 class LuaBalancerIT {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final List<Path> LUA_MODULES =
-      List.of(
-          Path.of("/usr/lib/nginx/modules/ndk_http_module.so"),
-          Path.of("/usr/lib/nginx/modules/ngx_http_lua_module.so"));
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<HttpServer> backends = new ArrayList<>();
@@ -66,7 +62,7 @@ class LuaBalancerIT {
     int port = freePort();
     Path prefix = Files.createTempDirectory("lua-balancer");
     Renderer renderer =
-        new Renderer(new Renderer.HostSettings(prefix, "127.0.0.1", "1", LUA_MODULES));
+        new Renderer(new Renderer.HostSettings(prefix, "127.0.0.1", "1", NginxFixture.LUA_MODULES));
     nginx = new NginxProcess(Path.of("/usr/sbin/nginx"), prefix);
     for (String folder : List.of("conf", "logs", "tmp/client_body", "tmp/proxy")) {
       Files.createDirectories(prefix.resolve(folder));

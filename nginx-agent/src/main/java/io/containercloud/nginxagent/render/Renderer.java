@@ -245,6 +245,9 @@ public final class Renderer {
       List<String> warnings) {
     if (!members) {
       out.append("  upstream ").append(upstream.name()).append(" {\n");
+      if (members(upstream).isEmpty()) {
+        out.append("    # no members: 502 until it has some, a reload either way\n");
+      }
       out.append("    balancer_by_lua_block { platform_balancer.balance(\"")
           .append(upstream.name())
           .append("\") }\n    keepalive 32;\n  }\n");
@@ -427,7 +430,7 @@ public final class Renderer {
   }
 
   /** nginx reads fail_timeout in whole seconds: rounded up, at least one. */
-  private static long seconds(String duration) {
+  public static long seconds(String duration) {
     return Math.max(1, (millis(duration) + 999) / 1000);
   }
 
