@@ -49,8 +49,8 @@ class ConvergenceResource {
       String nginxVersion,
       String lastError,
       String mode,
-      long structuralRevision,
-      long pushedVersion,
+      Long structuralRevision,
+      Long pushedVersion,
       boolean current) {}
 
   @GetMapping("/clusters/{cluster}/convergence")

@@ -38,8 +38,8 @@ public record AgentReport(
     Map<String, Map<String, String>> health,
     List<Rejection> rejected,
     String mode,
-    long structuralRevision,
-    long pushedVersion) {
+    Long structuralRevision,
+    Long pushedVersion) {
 
   public AgentReport {
     rejected = rejected == null ? List.of() : List.copyOf(rejected);
