@@ -10,7 +10,6 @@ import io.containercloud.common.testing.TestEtcd;
 import io.containercloud.nginx.model.NginxKeys;
 import io.containercloud.nginxagent.agent.Agent;
 import io.containercloud.nginxagent.nginx.NginxAgentProperties;
-import io.containercloud.nginxagent.nginx.NginxAgentProperties.Dynamic;
 import io.containercloud.nginxagent.nginx.NginxProcess;
 import io.etcd.jetcd.Client;
 import jakarta.validation.Validation;
@@ -198,7 +197,7 @@ class DynamicAgentIT {
                 "1",
                 Duration.ofSeconds(5),
                 true,
-                Dynamic.AUTO,
+                "auto",
                 luaModules),
             etcd,
             JsonMapper.builder().build(),

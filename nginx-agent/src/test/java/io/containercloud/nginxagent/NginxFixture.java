@@ -8,7 +8,6 @@ import io.containercloud.common.testing.TestCertificates;
 import io.containercloud.nginx.model.ManagedCertificate;
 import io.containercloud.nginxagent.agent.Agent;
 import io.containercloud.nginxagent.nginx.NginxAgentProperties;
-import io.containercloud.nginxagent.nginx.NginxAgentProperties.Dynamic;
 import io.containercloud.nginxagent.nginx.NginxControl;
 import io.containercloud.nginxagent.nginx.NginxProcess;
 import io.etcd.jetcd.ByteSequence;
@@ -159,10 +158,10 @@ final class NginxFixture {
       String address,
       Duration interval,
       NginxControl nginx) {
-    return startAgent(etcd, cluster, host, address, interval, nginx, Dynamic.OFF);
+    return startAgent(etcd, cluster, host, address, interval, nginx, "off");
   }
 
-  /** The same, pushing to nginx's Lua balancer when {@code dynamic} is {@code AUTO}. */
+  /** The same, pushing to nginx's Lua balancer when {@code dynamic} is {@code auto}. */
   static Agent startAgent(
       Client etcd,
       String cluster,
@@ -170,7 +169,7 @@ final class NginxFixture {
       String address,
       Duration interval,
       NginxControl nginx,
-      Dynamic dynamic) {
+      String dynamic) {
     Path prefix = nginx.prefix();
     Agent agent =
         new Agent(

@@ -92,7 +92,7 @@ class NginxPropagationBenchmark {
                 "1",
                 Duration.ofSeconds(10),
                 true,
-                NginxAgentProperties.Dynamic.OFF,
+                "off",
                 NginxFixture.LUA_MODULES);
         Agent agent =
             real

@@ -539,7 +539,7 @@ public final class Applier {
    * of a small configuration); when not, why is kept for the report.
    */
   private boolean luaLoads() {
-    if (settings.dynamic() == NginxAgentProperties.Dynamic.OFF) {
+    if (settings.dynamic().equals("off")) {
       modeProblem = null; // chosen, not a problem
       return false;
     }

@@ -1,6 +1,7 @@
 package io.containercloud.nginxagent.nginx;
 
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
@@ -44,19 +45,12 @@ public record NginxAgentProperties(
     @NotNull @DefaultValue("auto") @Pattern(regexp = "auto|[1-9][0-9]{0,2}") String workerProcesses,
     @NotNull @DefaultValue("10s") Duration reportTtl,
     @DefaultValue("false") boolean stopNginxOnExit,
-    @NotNull @DefaultValue("auto") Dynamic dynamic,
-    @NotNull
-        @DefaultValue({
-          "/usr/lib/nginx/modules/ndk_http_module.so",
-          "/usr/lib/nginx/modules/ngx_http_lua_module.so"
-        })
+    @NotNull @DefaultValue("auto") @Pattern(regexp = "auto|off") String dynamic,
+    @NotEmpty
+        @DefaultValue(
+            "/usr/lib/nginx/modules/ndk_http_module.so,"
+                + "/usr/lib/nginx/modules/ngx_http_lua_module.so")
         List<Path> luaModules) {
-
-  /** Whether changes that need no reload are pushed to a Lua balancer. */
-  public enum Dynamic {
-    AUTO,
-    OFF
-  }
 
   public NginxAgentProperties {
     if (reportTtl != null && reportTtl.toSeconds() < 2) {
