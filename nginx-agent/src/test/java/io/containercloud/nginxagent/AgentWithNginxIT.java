@@ -392,6 +392,11 @@ class AgentWithNginxIT {
     public String version() {
       return nginx.version();
     }
+
+    @Override
+    public Optional<Long> pid() {
+      return nginx.pid();
+    }
   }
 
   private void put(String key, String value) throws Exception {

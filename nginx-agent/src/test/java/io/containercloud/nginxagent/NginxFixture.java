@@ -38,6 +38,12 @@ import tools.jackson.databind.json.JsonMapper;
 /** What the agent tests and the benchmark share: objects in the etcd layout, backends, ports. */
 final class NginxFixture {
 
+  /** Debian's Lua module for nginx, which scripts/infra.sh installs. */
+  static final List<Path> LUA_MODULES =
+      List.of(
+          Path.of("/usr/lib/nginx/modules/ndk_http_module.so"),
+          Path.of("/usr/lib/nginx/modules/ngx_http_lua_module.so"));
+
   private NginxFixture() {}
 
   static String clusterJson(String cluster) {
@@ -144,7 +150,7 @@ final class NginxFixture {
         new NginxProcess(Path.of("/usr/sbin/nginx"), prefix));
   }
 
-  /** The same driving {@code nginx} (a real one, perhaps observed by the test). */
+  /** The same driving {@code nginx} (a real one, perhaps observed by the test), reloading. */
   static Agent startAgent(
       Client etcd,
       String cluster,
@@ -152,6 +158,18 @@ final class NginxFixture {
       String address,
       Duration interval,
       NginxControl nginx) {
+    return startAgent(etcd, cluster, host, address, interval, nginx, "off");
+  }
+
+  /** The same, pushing to nginx's Lua balancer when {@code dynamic} is {@code auto}. */
+  static Agent startAgent(
+      Client etcd,
+      String cluster,
+      String host,
+      String address,
+      Duration interval,
+      NginxControl nginx,
+      String dynamic) {
     Path prefix = nginx.prefix();
     Agent agent =
         new Agent(
@@ -165,7 +183,9 @@ final class NginxFixture {
                 prefix.resolve("certs"),
                 "1",
                 Duration.ofSeconds(5),
-                true),
+                true,
+                dynamic,
+                LUA_MODULES),
             etcd,
             JsonMapper.builder().build(),
             Validation.buildDefaultValidatorFactory().getValidator(),

@@ -91,7 +91,9 @@ class NginxPropagationBenchmark {
                 prefix,
                 "1",
                 Duration.ofSeconds(10),
-                true);
+                true,
+                "off",
+                NginxFixture.LUA_MODULES);
         Agent agent =
             real
                 ? new Agent(settings, etcd, json, validator, null)
@@ -342,6 +344,11 @@ class NginxPropagationBenchmark {
     @Override
     public String version() {
       return "none/0";
+    }
+
+    @Override
+    public Optional<Long> pid() {
+      return Optional.empty();
     }
   }
 }

@@ -208,12 +208,18 @@ class NginxSwitchIT {
   @Test
   void theConvergenceViewShowsEachAgentAndItsError() throws Exception {
     long revision = etcdRevision();
-    report("host-1", revision, null);
+    // host-1 pushes to its Lua balancer; host-2 is an agent from before it (no such fields)
+    report(
+        "host-1",
+        revision,
+        null,
+        ",\"mode\":\"dynamic\",\"structuralRevision\":%d,\"pushedVersion\":7".formatted(revision));
     report("host-2", revision, "nginx: [emerg] cannot load certificate \\\"/certs/x.crt\\\"");
 
     String view = api.send("GET", "/clusters/" + cluster + "/convergence", OPS, null, null).body();
 
     assertThat(view).contains("\"converged\":false", "host-1", "host-2", "cannot load certificate");
+    assertThat(view).contains("\"mode\":\"dynamic\"", "\"pushedVersion\":7");
     report("host-2", revision, null);
     assertThat(api.send("GET", "/clusters/" + cluster + "/convergence", OPS, null, null).body())
         .contains("\"converged\":true");
@@ -243,11 +249,15 @@ class NginxSwitchIT {
   }
 
   private void report(String host, long revision, String error) throws Exception {
+    report(host, revision, error, "");
+  }
+
+  private void report(String host, long revision, String error, String more) throws Exception {
     String json =
         """
         {"host":"%s","appliedRevision":%d,"appliedAt":"2026-11-25T10:00:00Z",
-         "nginxVersion":"1.22.1","lastError":%s,"health":{"shop":{"10.0.0.7:8080":"up"}}}"""
-            .formatted(host, revision, error == null ? "null" : "\"" + error + "\"");
+         "nginxVersion":"1.22.1","lastError":%s,"health":{"shop":{"10.0.0.7:8080":"up"}}%s}"""
+            .formatted(host, revision, error == null ? "null" : "\"" + error + "\"", more);
     etcd.getKVClient()
         .put(
             ByteSequence.from("/nginx/v1/agents/" + cluster + "/" + host, StandardCharsets.UTF_8),

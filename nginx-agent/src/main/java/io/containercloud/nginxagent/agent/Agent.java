@@ -24,7 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
  * due and reads it, the {@link Applier} makes nginx serve it, the {@link Reporter} keeps the
  * outcome in etcd under a lease. One loop runs them in turn: at once when something changed, else
  * every third of the report's TTL to renew it; at most one reload per {@code reload-interval}, and
- * the last state of a burst is always applied.
+ * the last state of a burst is always applied. With nginx's Lua balancer, what needs no reload
+ * (members, weights, backups, group switches, health) is pushed at once, and a restarted nginx gets
+ * everything pushed again.
  *
  * <p>A failed turn (etcd away, nginx failing) is retried after a capped, jittered exponential
  * backoff that a success resets ({@link WakeableLoop}: a fleet that lost etcd together does not
@@ -93,7 +95,8 @@ public final class Agent {
             settings,
             nginx,
             probes,
-            new CertificateFiles(settings.certDir(), settings.cluster(), certificates));
+            new CertificateFiles(settings.certDir(), settings.cluster(), certificates),
+            json);
     this.reporter = new Reporter(etcd, json, settings.cluster(), settings.reportTtl());
   }
 
@@ -123,10 +126,19 @@ public final class Agent {
   private boolean turn() {
     try {
       if (follower.stale()) {
-        Thread.sleep(applier.untilReloadAllowed().toMillis());
-        if (applier.apply(follower.snapshot()) instanceof Applier.Outcome.NotLoaded) {
+        if (!applier.dynamic()) {
+          Thread.sleep(applier.untilReloadAllowed().toMillis()); // a burst is one reload
+        }
+        Applier.Outcome outcome = applier.apply(follower.snapshot());
+        while (outcome instanceof Applier.Outcome.Deferred deferred) {
+          Thread.sleep(deferred.delay().toMillis()); // its dynamic part is pushed already
+          outcome = applier.apply(follower.snapshot());
+        }
+        if (outcome instanceof Applier.Outcome.NotLoaded) {
           follower.invalidate(); // the same again once the interval has passed
         }
+      } else {
+        applier.repushIfRestarted();
       }
       reporter.publish(applier.report());
     } catch (InterruptedException e) {

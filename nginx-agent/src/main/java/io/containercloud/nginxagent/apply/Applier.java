@@ -6,6 +6,9 @@ import io.containercloud.nginx.model.ManagedCertificate;
 import io.containercloud.nginx.model.NginxCluster;
 import io.containercloud.nginx.model.Upstream;
 import io.containercloud.nginx.model.VirtualServer;
+import io.containercloud.nginxagent.balance.BalancerFiles;
+import io.containercloud.nginxagent.balance.PeerPush;
+import io.containercloud.nginxagent.balance.Pusher;
 import io.containercloud.nginxagent.config.Snapshot;
 import io.containercloud.nginxagent.config.Snapshot.Ref;
 import io.containercloud.nginxagent.health.MemberProbes;
@@ -15,6 +18,9 @@ import io.containercloud.nginxagent.nginx.NginxControl;
 import io.containercloud.nginxagent.render.Renderer;
 import io.containercloud.nginxagent.tls.CertificateFiles;
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -31,6 +37,7 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Makes the local nginx serve a snapshot. It renders the snapshot, and when the text differs from
@@ -66,6 +73,12 @@ public final class Applier {
 
     /** nginx did not load a configuration that passed its test: the same is worth another try. */
     record NotLoaded(String reason) implements Outcome {}
+
+    /**
+     * A structural change waits for the next reload slot, {@code delay} from now; what needs no
+     * reload was pushed meanwhile.
+     */
+    record Deferred(Duration delay) implements Outcome {}
   }
 
   /**
@@ -76,7 +89,9 @@ public final class Applier {
 
   private final NginxAgentProperties settings;
   private final NginxControl nginx;
-  private final Renderer renderer;
+  private final JsonMapper json;
+  private Renderer renderer;
+  private Pusher pusher; // null: every change reloads
   private final MemberProbes probes;
   private final CertificateFiles files;
   private final Map<Ref, Known> rejections = new HashMap<>();
@@ -85,6 +100,9 @@ public final class Applier {
 
   // what nginx serves, as the report shows it
   private String servedText;
+  private String servedStructure;
+  private long structuralRevision;
+  private String modeProblem;
   private long appliedRevision;
   private Instant appliedAt;
   private Instant lastReload = Instant.EPOCH;
@@ -93,6 +111,7 @@ public final class Applier {
   private List<String> warnings = List.of();
   private List<AgentReport.Rejection> rejected = List.of();
   private Map<String, Map<String, String>> unresolved = Map.of();
+  private Snapshot lastPushed;
 
   /**
    * @param probes the member probes of OSS nginx; the applier tells them which members to probe and
@@ -103,21 +122,31 @@ public final class Applier {
       NginxAgentProperties settings,
       NginxControl nginx,
       MemberProbes probes,
-      CertificateFiles files) {
+      CertificateFiles files,
+      JsonMapper json) {
     this.settings = settings;
     this.nginx = nginx;
-    this.renderer =
-        new Renderer(
-            new Renderer.HostSettings(
-                nginx.prefix(), settings.listenAddress(), settings.workerProcesses()));
+    this.json = json;
+    this.renderer = renderer(false);
     this.probes = probes;
     this.files = files;
   }
 
-  /** Prepares nginx's folders and (re)starts nginx with the last good configuration, if any. */
+  /**
+   * Prepares nginx's folders, finds whether nginx takes the Lua balancer, and (re)starts nginx with
+   * the last good configuration, if any.
+   */
   public void start() {
     prepareFolders();
     nginxVersion = nginx.version();
+    if (luaLoads()) {
+      renderer = renderer(true);
+      BalancerFiles.install(renderer.luaFolder(), renderer.adminSocket().getParent());
+      pusher = new Pusher(new PeerPush(renderer.adminSocket(), json), json);
+      log.info("members are pushed to nginx's Lua balancer; reloads only for structural changes");
+    } else {
+      log.info("every change reloads nginx: {}", modeProblem);
+    }
     servedText = read(nginx.config()).orElse(null);
     if (servedText != null) {
       try {
@@ -125,6 +154,21 @@ public final class Applier {
       } catch (IllegalStateException e) {
         lastError = e.getMessage();
       }
+    }
+  }
+
+  /** Whether changes that need no reload are pushed to the Lua balancer. */
+  public boolean dynamic() {
+    return pusher != null;
+  }
+
+  /**
+   * Pushes everything again when nginx restarted since the last push (a restart empties the
+   * balancer's shared dict; the rendered members serve meanwhile).
+   */
+  public void repushIfRestarted() {
+    if (pusher != null && lastPushed != null && pusher.restarted(nginx.pid())) {
+      push(lastPushed, true);
     }
   }
 
@@ -161,6 +205,20 @@ public final class Applier {
         });
     List<Ref> objects = snapshot.refs().stream().filter(r -> !refused.containsKey(r)).toList();
     Renderer.Rendered rendered = renderer.render(snapshot.keeping(objects), down, certificates);
+    if (pusher != null) {
+      String structure = renderer.structure(snapshot.keeping(objects), down, certificates);
+      if (structure.equals(servedStructure) && servedText != null) {
+        Optional<Outcome> failed = push(snapshot.keeping(objects), false);
+        return failed.isPresent()
+            ? failed.get()
+            : served(snapshot, rendered, refused, certificates);
+      }
+      Duration wait = untilReloadAllowed();
+      if (!wait.isZero()) {
+        push(snapshot.keeping(objects), false); // what needs no reload goes now
+        return new Outcome.Deferred(wait);
+      }
+    }
     if (!rendered.text().equals(servedText)) {
       Optional<String> refusal = test(rendered.text());
       if (refusal.isPresent()) {
@@ -172,17 +230,90 @@ public final class Applier {
           return refused("nginx -t refused revision " + snapshot.revision() + ": " + refusal.get());
         }
         refused.putAll(isolated.culprits());
-        rendered = renderer.render(snapshot.keeping(isolated.kept()), down, certificates);
+        objects = List.copyOf(isolated.kept());
+        rendered = renderer.render(snapshot.keeping(objects), down, certificates);
       }
       if (!rendered.text().equals(servedText)) {
         Optional<Outcome> failed = install(rendered.text());
         if (failed.isPresent()) {
           return failed.get();
         }
+        structuralRevision = snapshot.revision();
         log.info("applied revision {} ({} objects left out)", snapshot.revision(), refused.size());
       }
     }
+    if (pusher != null) {
+      servedStructure = renderer.structure(snapshot.keeping(objects), down, certificates);
+      Optional<Outcome> failed = push(snapshot.keeping(objects), true);
+      if (failed.isPresent()) {
+        return failed.get();
+      }
+    }
     return served(snapshot, rendered, refused, certificates);
+  }
+
+  /**
+   * Pushes the members of every upstream the Lua balancer serves: the ones the probes found down
+   * left out, unless no primary would be left (then all of them, as the rendered configuration
+   * does); host names resolved to the addresses nginx would use.
+   */
+  private Optional<Outcome> push(Snapshot snapshot, boolean everything) {
+    Map<String, List<PeerPush.Member>> states = new TreeMap<>();
+    Map<String, Set<String>> down = probes.down();
+    for (Upstream upstream : snapshot.upstreams()) {
+      if (!renderer.balancedByLua(upstream, snapshot.cluster())) {
+        continue;
+      }
+      List<Renderer.Member> members = Renderer.members(upstream);
+      Set<String> failing = down.getOrDefault(upstream.name(), Set.of());
+      List<Renderer.Member> serving =
+          members.stream().filter(m -> !failing.contains(m.address())).toList();
+      if (serving.stream().allMatch(Renderer.Member::backup)) {
+        serving = members;
+      }
+      List<PeerPush.Member> peers = new ArrayList<>();
+      serving.forEach(m -> peers.addAll(peers(m)));
+      if (!peers.isEmpty()) {
+        states.put(upstream.name(), peers);
+      }
+    }
+    try {
+      pusher.push(states, everything, nginx.pid());
+      lastPushed = snapshot;
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      lastPushed = snapshot; // pushed again in full at the next turn
+      servedStructure = null;
+      lastError = settings.hostId() + " failed: cannot push to nginx's Lua balancer: " + e;
+      log.warn(lastError);
+      return Optional.of(new Outcome.NotLoaded(e.toString()));
+    }
+  }
+
+  /** A rendered member as the balancer's peers: one per address its host name has. */
+  private static List<PeerPush.Member> peers(Renderer.Member member) {
+    String address = member.address();
+    int colon = address.lastIndexOf(':');
+    String host = address.substring(0, colon);
+    int port = Integer.parseInt(address.substring(colon + 1));
+    int failTimeout = (int) Renderer.seconds(member.failTimeout());
+    List<PeerPush.Member> peers = new ArrayList<>();
+    try {
+      for (InetAddress ip : InetAddress.getAllByName(host.replace("[", "").replace("]", ""))) {
+        String text = ip.getHostAddress();
+        peers.add(
+            new PeerPush.Member(
+                ip instanceof Inet6Address ? "[" + text.replaceFirst("%.*$", "") + "]" : text,
+                port,
+                member.weight(),
+                member.backup(),
+                member.maxFails(),
+                failTimeout));
+      }
+    } catch (UnknownHostException e) {
+      return List.of(); // left out, as withResolvableMembers reports it
+    }
+    return peers;
   }
 
   /** What this host serves, for its report. */
@@ -196,7 +327,10 @@ public final class Applier {
         lastError,
         warnings,
         health(),
-        rejected);
+        rejected,
+        pusher != null ? "dynamic" : "reload",
+        structuralRevision,
+        pusher != null ? pusher.version() : 0);
   }
 
   private Outcome refused(String reason) {
@@ -215,6 +349,9 @@ public final class Applier {
     appliedAt = Instant.now();
     lastError = null;
     List<String> notes = new ArrayList<>(rendered.warnings());
+    if (modeProblem != null) {
+      notes.add("every change reloads nginx: " + modeProblem);
+    }
     refused.forEach((ref, reason) -> notes.add(ref + " left out: " + reason));
     warnings = notes;
     files.removeAllBut(certificates.values());
@@ -386,6 +523,54 @@ public final class Applier {
         (upstream, members) ->
             health.computeIfAbsent(upstream, u -> new TreeMap<>()).putAll(members));
     return health;
+  }
+
+  private Renderer renderer(boolean lua) {
+    return new Renderer(
+        new Renderer.HostSettings(
+            nginx.prefix(),
+            settings.listenAddress(),
+            settings.workerProcesses(),
+            lua ? settings.luaModules() : null));
+  }
+
+  /**
+   * Whether this nginx loads the Lua module and takes a balancer written in Lua ({@code nginx -t}
+   * of a small configuration); when not, why is kept for the report.
+   */
+  private boolean luaLoads() {
+    if (settings.dynamic().equals("off")) {
+      modeProblem = null; // chosen, not a problem
+      return false;
+    }
+    StringBuilder check = new StringBuilder();
+    for (Path module : settings.luaModules()) {
+      if (!Files.isReadable(module)) {
+        modeProblem = "no Lua module at " + module;
+        return false;
+      }
+      check.append("load_module ").append(module.toAbsolutePath()).append(";\n");
+    }
+    check.append("error_log ").append(nginx.prefix().toAbsolutePath()).append("/logs/error.log;\n");
+    check.append("events {}\nhttp {\n  lua_shared_dict platform_check 1m;\n");
+    check.append("  upstream check {\n    server 127.0.0.1:9;\n");
+    check.append("    balancer_by_lua_block { return }\n  }\n}\n");
+    Path candidate = nginx.config().resolveSibling("lua-check.conf");
+    try {
+      Files.writeString(candidate, check);
+      Optional<String> refusal = nginx.test(candidate);
+      modeProblem = refusal.map(r -> "nginx does not load the Lua module: " + r).orElse(null);
+      return refusal.isEmpty();
+    } catch (IOException e) {
+      modeProblem = "cannot check the Lua module: " + e.getMessage();
+      return false;
+    } finally {
+      try {
+        Files.deleteIfExists(candidate);
+      } catch (IOException e) {
+        log.debug("{} stays", candidate, e);
+      }
+    }
   }
 
   private void prepareFolders() {

@@ -1,10 +1,12 @@
 package io.containercloud.nginxagent.nginx;
 
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -23,6 +25,11 @@ import org.springframework.validation.annotation.Validated;
  * @param reportTtl how long a report outlives the agent (the lease's time to live)
  * @param stopNginxOnExit whether stopping the agent stops nginx too (by default nginx keeps serving
  *     the last good configuration)
+ * @param dynamic {@code auto}: members, weights, backups and group switches are pushed to nginx's
+ *     Lua balancer without a reload when nginx loads the Lua module (found at start); {@code off}:
+ *     every change is rendered and reloaded
+ * @param luaModules the module files that give nginx Lua ({@code load_module}), Debian's {@code
+ *     libnginx-mod-http-lua} by default
  */
 @Validated
 @ConfigurationProperties("platform.nginx-agent")
@@ -37,7 +44,13 @@ public record NginxAgentProperties(
     @NotNull @DefaultValue("/etc/nginx-agent/certs") Path certDir,
     @NotNull @DefaultValue("auto") @Pattern(regexp = "auto|[1-9][0-9]{0,2}") String workerProcesses,
     @NotNull @DefaultValue("10s") Duration reportTtl,
-    @DefaultValue("false") boolean stopNginxOnExit) {
+    @DefaultValue("false") boolean stopNginxOnExit,
+    @NotNull @DefaultValue("auto") @Pattern(regexp = "auto|off") String dynamic,
+    @NotEmpty
+        @DefaultValue(
+            "/usr/lib/nginx/modules/ndk_http_module.so,"
+                + "/usr/lib/nginx/modules/ngx_http_lua_module.so")
+        List<Path> luaModules) {
 
   public NginxAgentProperties {
     if (reportTtl != null && reportTtl.toSeconds() < 2) {

@@ -23,6 +23,9 @@ public interface NginxControl {
 
   void stop();
 
+  /** The master process's PID, when it runs. */
+  Optional<Long> pid();
+
   /** The server's name and version, such as {@code nginx/1.22.1}. */
   String version();
 }

@@ -79,6 +79,7 @@ public final class NginxProcess implements NginxControl {
     return pid().flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
   }
 
+  @Override
   public Optional<Long> pid() {
     try {
       return Optional.of(Long.parseLong(Files.readString(prefix.resolve("logs/nginx.pid")).trim()));

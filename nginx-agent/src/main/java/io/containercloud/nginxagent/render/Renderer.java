@@ -23,8 +23,26 @@ import java.util.stream.Collectors;
  */
 public final class Renderer {
 
-  /** Host-level settings that are not in etcd. */
-  public record HostSettings(Path prefix, String listenAddress, String workerProcesses) {}
+  /**
+   * Host-level settings that are not in etcd.
+   *
+   * @param luaModules the modules that give nginx Lua ({@code load_module} lines); null when the
+   *     agent reloads for every change
+   */
+  public record HostSettings(
+      Path prefix, String listenAddress, String workerProcesses, List<Path> luaModules) {
+
+    public HostSettings(Path prefix, String listenAddress, String workerProcesses) {
+      this(prefix, listenAddress, workerProcesses, null);
+    }
+
+    boolean dynamic() {
+      return luaModules != null;
+    }
+  }
+
+  /** The shared dict the pushed upstream states live in (platform_balancer.lua). */
+  static final String SHARED_DICT = "platform_upstreams";
 
   /** The configuration text and what the operator should know about it. */
   public record Rendered(String text, List<String> warnings) {}
@@ -45,12 +63,55 @@ public final class Renderer {
       Snapshot snapshot,
       Map<String, Set<String>> down,
       Map<String, CertificateFiles.TlsFiles> certificates) {
+    return render(snapshot, down, certificates, true);
+  }
+
+  /**
+   * What a change must reload nginx for: the configuration without the members of the upstreams the
+   * Lua balancer serves (they are pushed) and without the revision. Two snapshots with the same
+   * structure differ only in what a push carries.
+   */
+  public String structure(
+      Snapshot snapshot,
+      Map<String, Set<String>> down,
+      Map<String, CertificateFiles.TlsFiles> certificates) {
+    String text = render(snapshot, down, certificates, false).text();
+    return text.substring(text.indexOf('\n') + 1);
+  }
+
+  /** Whether the Lua balancer picks this upstream's members (pushed without a reload). */
+  public boolean balancedByLua(Upstream upstream, NginxCluster cluster) {
+    return host.dynamic()
+        && cluster != null
+        && cluster.flavour() == NginxCluster.Flavour.NGINX
+        && upstream.balance() == Upstream.Balance.ROUND_ROBIN;
+  }
+
+  /** The socket of the admin server the agent pushes upstream states to. */
+  public Path adminSocket() {
+    return host.prefix().toAbsolutePath().resolve("run").resolve("admin.sock");
+  }
+
+  /** The folder the balancer's Lua code is read from. */
+  public Path luaFolder() {
+    return host.prefix().toAbsolutePath().resolve("lua");
+  }
+
+  private Rendered render(
+      Snapshot snapshot,
+      Map<String, Set<String>> down,
+      Map<String, CertificateFiles.TlsFiles> certificates,
+      boolean members) {
     List<String> warnings = new ArrayList<>(snapshot.problems());
     StringBuilder out = new StringBuilder();
     String prefix = host.prefix().toAbsolutePath().toString();
     out.append("# Rendered by nginx-agent from etcd revision ")
         .append(snapshot.revision())
         .append(". Do not edit: the next change replaces it.\n");
+    if (host.dynamic()) {
+      host.luaModules()
+          .forEach(m -> out.append("load_module ").append(m.toAbsolutePath()).append(";\n"));
+    }
     out.append("worker_processes ").append(host.workerProcesses()).append(";\n");
     out.append("pid ").append(prefix).append("/logs/nginx.pid;\n");
     out.append("error_log ").append(prefix).append("/logs/error.log warn;\n");
@@ -71,6 +132,9 @@ public final class Renderer {
     out.append("  server_tokens off;\n");
     out.append(
         "  map $http_upgrade $connection_upgrade {\n    default upgrade;\n    '' close;\n  }\n");
+    if (host.dynamic()) {
+      admin(out);
+    }
     if (snapshot.cluster() == null) {
       warnings.add("cluster settings are missing: serving nothing");
       return new Rendered(out.append("}\n").toString(), warnings);
@@ -79,7 +143,15 @@ public final class Renderer {
     Set<String> upstreamNames = new TreeSet<>();
     for (Upstream upstream : sorted(snapshot.upstreams())) {
       upstreamNames.add(upstream.name());
-      upstream(out, upstream, down.getOrDefault(upstream.name(), Set.of()), tengine, warnings);
+      boolean lua = balancedByLua(upstream, snapshot.cluster());
+      upstream(
+          out,
+          upstream,
+          down.getOrDefault(upstream.name(), Set.of()),
+          tengine,
+          lua,
+          members || !lua,
+          warnings);
     }
     for (VirtualServer server : sortedServers(snapshot.servers())) {
       CertificateFiles.TlsFiles tls =
@@ -142,11 +214,54 @@ public final class Renderer {
     return members;
   }
 
+  /**
+   * The Lua balancer's shared dict and code, and the admin server the agent pushes to: a unix
+   * socket in a folder only the agent's user may enter.
+   */
+  private void admin(StringBuilder out) {
+    out.append("  lua_shared_dict ").append(SHARED_DICT).append(" 32m;\n");
+    out.append("  lua_package_path \"").append(luaFolder()).append("/?.lua;;\";\n");
+    out.append("  init_by_lua_block { platform_balancer = require \"platform_balancer\" }\n");
+    out.append("  server {\n");
+    out.append("    listen unix:").append(adminSocket()).append(";\n");
+    out.append("    access_log off;\n");
+    out.append("    client_max_body_size 1m;\n    client_body_buffer_size 1m;\n");
+    out.append("    location /upstreams { content_by_lua_block { platform_balancer.admin() } }\n");
+    out.append("    location / { return 404; }\n  }\n");
+  }
+
+  /**
+   * An upstream block. Under the Lua balancer its rendered members serve only until the agent
+   * pushes the upstream's state (right after nginx starts); without {@code members} they are left
+   * out (the structure compared to tell a push from a reload).
+   */
   private static void upstream(
       StringBuilder out,
       Upstream upstream,
       Set<String> down,
       boolean tengine,
+      boolean lua,
+      boolean members,
+      List<String> warnings) {
+    if (!members) {
+      out.append("  upstream ").append(upstream.name()).append(" {\n");
+      if (members(upstream).isEmpty()) {
+        out.append("    # no members: 502 until it has some, a reload either way\n");
+      }
+      out.append("    balancer_by_lua_block { platform_balancer.balance(\"")
+          .append(upstream.name())
+          .append("\") }\n    keepalive 32;\n  }\n");
+      return;
+    }
+    upstreamWithMembers(out, upstream, down, tengine, lua, warnings);
+  }
+
+  private static void upstreamWithMembers(
+      StringBuilder out,
+      Upstream upstream,
+      Set<String> down,
+      boolean tengine,
+      boolean lua,
       List<String> warnings) {
     List<Member> members = members(upstream);
     List<Member> serving =
@@ -204,6 +319,12 @@ public final class Renderer {
                   .sorted()
                   .collect(Collectors.joining(" ")))
           .append(";\n");
+    }
+    if (lua) {
+      // after the server lines, before keepalive (which wraps the balancer it finds)
+      out.append("    balancer_by_lua_block { platform_balancer.balance(\"")
+          .append(upstream.name())
+          .append("\") }\n");
     }
     out.append("    keepalive 32;\n  }\n");
   }
@@ -309,7 +430,7 @@ public final class Renderer {
   }
 
   /** nginx reads fail_timeout in whole seconds: rounded up, at least one. */
-  private static long seconds(String duration) {
+  public static long seconds(String duration) {
     return Math.max(1, (millis(duration) + 999) / 1000);
   }
 

@@ -131,6 +131,75 @@ class RendererTest {
         .isEqualTo(renderer.render(snapshot, Map.of(), CERTIFICATES).text());
   }
 
+  @Test
+  void dynamicRoundRobinUpstreamsAreBalancedInLuaAndTheirMembersAreNotStructure() {
+    Renderer dynamic =
+        new Renderer(
+            new Renderer.HostSettings(
+                Path.of("/srv/nginx"), "10.0.0.1", "auto", List.of(Path.of("/m/lua.so"))));
+    Snapshot snapshot = snapshot(NginxCluster.Flavour.NGINX, both(), server("shop"));
+
+    String text = dynamic.render(snapshot, Map.of(), CERTIFICATES).text();
+
+    assertThat(text)
+        .contains("load_module /m/lua.so;")
+        .contains("lua_shared_dict platform_upstreams 32m;")
+        .contains("listen unix:/srv/nginx/run/admin.sock;")
+        .contains(
+            "server 10.2.0.9:9000 weight=1 max_fails=3 fail_timeout=5s;\n"
+                + "    balancer_by_lua_block { platform_balancer.balance(\"shop\") }\n"
+                + "    keepalive 32;");
+    Snapshot otherMembers =
+        snapshot(
+            NginxCluster.Flavour.NGINX,
+            both().withMembers(List.of("10.2.0.7", "10.2.0.8")),
+            server("shop"));
+    assertThat(dynamic.structure(otherMembers, Map.of(), CERTIFICATES))
+        .isEqualTo(dynamic.structure(snapshot, Map.of(), CERTIFICATES))
+        .doesNotContain("10.2.0.");
+    Snapshot otherServer = snapshot(NginxCluster.Flavour.NGINX, both(), server("elsewhere"));
+    assertThat(dynamic.structure(otherServer, Map.of(), CERTIFICATES))
+        .isNotEqualTo(dynamic.structure(snapshot, Map.of(), CERTIFICATES));
+    Snapshot noMembers =
+        snapshot(
+            NginxCluster.Flavour.NGINX,
+            both().withVmMembers(List.of()).withMembers(List.of()),
+            server("shop"));
+    assertThat(dynamic.structure(noMembers, Map.of(), CERTIFICATES))
+        .as("an upstream emptied needs a reload (502 until it has members)")
+        .isNotEqualTo(dynamic.structure(snapshot, Map.of(), CERTIFICATES));
+  }
+
+  @Test
+  void tengineAndHashedUpstreamsKeepTheirMembersInTheStructure() {
+    Renderer dynamic =
+        new Renderer(
+            new Renderer.HostSettings(
+                Path.of("/srv/nginx"), "10.0.0.1", "auto", List.of(Path.of("/m/lua.so"))));
+    Snapshot tengine = snapshot(NginxCluster.Flavour.TENGINE, both(), server("shop"));
+    Upstream hashed =
+        new Upstream(
+            "shop",
+            "t",
+            Upstream.Balance.LEAST_CONN,
+            null,
+            new Upstream.ContainerGroup("room-1", "ns", "svc", 9000, List.of("10.2.0.9")),
+            Upstream.Active.CONTAINER,
+            null,
+            check());
+
+    assertThat(dynamic.structure(tengine, Map.of(), CERTIFICATES))
+        .contains("server 10.2.0.9:9000")
+        .doesNotContain("balancer_by_lua_block");
+    assertThat(
+            dynamic.structure(
+                snapshot(NginxCluster.Flavour.NGINX, hashed, server("shop")),
+                Map.of(),
+                CERTIFICATES))
+        .contains("least_conn;", "server 10.2.0.9:9000")
+        .doesNotContain("balancer_by_lua_block");
+  }
+
   private static Snapshot snapshot(
       NginxCluster.Flavour flavour, Upstream upstream, VirtualServer server) {
     return new Snapshot(

@@ -48,6 +48,9 @@ class ConvergenceResource {
       Instant reloadedAt,
       String nginxVersion,
       String lastError,
+      String mode,
+      Long structuralRevision,
+      Long pushedVersion,
       boolean current) {}
 
   @GetMapping("/clusters/{cluster}/convergence")
@@ -68,6 +71,9 @@ class ConvergenceResource {
                         r.reloadedAt(),
                         r.nginxVersion(),
                         r.lastError(),
+                        r.mode(),
+                        r.structuralRevision(),
+                        r.pushedVersion(),
                         r.appliedRevision() >= revision && r.lastError() == null))
             .toList();
     Caller caller = Caller.current();

@@ -21,6 +21,11 @@ import java.util.Map;
  *     unresolved} (a host name that does not resolve, left out of the configuration)
  * @param rejected the objects left out of the applied revision because nginx refused them (found by
  *     bisection), so that everything else is served
+ * @param mode {@code dynamic} (members pushed to nginx's Lua balancer, reloads only for structural
+ *     changes) or {@code reload} (every change reloads), with why in {@code warnings} when the
+ *     agent could not run dynamic
+ * @param structuralRevision the revision of the configuration file nginx last loaded
+ * @param pushedVersion the version of the last upstream state pushed to the Lua balancer (0: none)
  */
 public record AgentReport(
     String host,
@@ -31,7 +36,10 @@ public record AgentReport(
     String lastError,
     List<String> warnings,
     Map<String, Map<String, String>> health,
-    List<Rejection> rejected) {
+    List<Rejection> rejected,
+    String mode,
+    Long structuralRevision,
+    Long pushedVersion) {
 
   public AgentReport {
     rejected = rejected == null ? List.of() : List.copyOf(rejected);
