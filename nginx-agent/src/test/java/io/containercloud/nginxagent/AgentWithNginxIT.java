@@ -290,15 +290,7 @@ class AgentWithNginxIT {
   }
 
   private String report(String host) throws Exception {
-    return etcd
-        .getKVClient()
-        .get(NginxFixture.bytes(NginxKeys.agents(cluster) + host))
-        .get()
-        .getKvs()
-        .stream()
-        .findFirst()
-        .map(kv -> kv.getValue().toString(StandardCharsets.UTF_8))
-        .orElse("");
+    return NginxFixture.report(etcd, cluster, host);
   }
 
   private String serverJson() {

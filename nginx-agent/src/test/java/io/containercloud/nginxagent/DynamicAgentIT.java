@@ -18,7 +18,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -250,15 +249,7 @@ class DynamicAgentIT {
   }
 
   private String report() throws Exception {
-    return etcd
-        .getKVClient()
-        .get(NginxFixture.bytes(NginxKeys.agents(cluster) + "host-1"))
-        .get()
-        .getKvs()
-        .stream()
-        .findFirst()
-        .map(kv -> kv.getValue().toString(StandardCharsets.UTF_8))
-        .orElse("");
+    return NginxFixture.report(etcd, cluster, "host-1");
   }
 
   private String serverJson(String... paths) {

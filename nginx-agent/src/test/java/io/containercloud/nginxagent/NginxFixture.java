@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.containercloud.common.crypto.SecretCipher;
 import io.containercloud.common.testing.TestCertificates;
 import io.containercloud.nginx.model.ManagedCertificate;
+import io.containercloud.nginx.model.NginxKeys;
 import io.containercloud.nginxagent.agent.Agent;
 import io.containercloud.nginxagent.nginx.NginxAgentProperties;
 import io.containercloud.nginxagent.nginx.NginxControl;
@@ -218,6 +219,14 @@ final class NginxFixture {
               }
               return true;
             });
+  }
+
+  /** The report host {@code host} keeps in etcd for {@code cluster}, or "" when there is none. */
+  static String report(Client etcd, String cluster, String host) throws Exception {
+    return etcd.getKVClient().get(bytes(NginxKeys.agents(cluster) + host)).get().getKvs().stream()
+        .findFirst()
+        .map(kv -> kv.getValue().toString(StandardCharsets.UTF_8))
+        .orElse("");
   }
 
   static ByteSequence bytes(String text) {

@@ -18,6 +18,11 @@ class RendererTest {
   private final Renderer renderer =
       new Renderer(new Renderer.HostSettings(Path.of("/srv/nginx"), "10.0.0.1", "auto"));
 
+  private final Renderer dynamic =
+      new Renderer(
+          new Renderer.HostSettings(
+              Path.of("/srv/nginx"), "10.0.0.1", "auto", List.of(Path.of("/m/lua.so"))));
+
   private static final Map<String, CertificateFiles.TlsFiles> CERTIFICATES =
       Map.of(
           "shop-cert",
@@ -133,10 +138,6 @@ class RendererTest {
 
   @Test
   void dynamicRoundRobinUpstreamsAreBalancedInLuaAndTheirMembersAreNotStructure() {
-    Renderer dynamic =
-        new Renderer(
-            new Renderer.HostSettings(
-                Path.of("/srv/nginx"), "10.0.0.1", "auto", List.of(Path.of("/m/lua.so"))));
     Snapshot snapshot = snapshot(NginxCluster.Flavour.NGINX, both(), server("shop"));
 
     String text = dynamic.render(snapshot, Map.of(), CERTIFICATES).text();
@@ -172,10 +173,6 @@ class RendererTest {
 
   @Test
   void tengineAndHashedUpstreamsKeepTheirMembersInTheStructure() {
-    Renderer dynamic =
-        new Renderer(
-            new Renderer.HostSettings(
-                Path.of("/srv/nginx"), "10.0.0.1", "auto", List.of(Path.of("/m/lua.so"))));
     Snapshot tengine = snapshot(NginxCluster.Flavour.TENGINE, both(), server("shop"));
     Upstream hashed =
         new Upstream(
