@@ -150,6 +150,7 @@ class NginxThroughTheGatewayIT {
       pods.forEach(pod -> assertThat(config).doesNotContain(pod + ":8080"));
     }
 
+    // a switch needs no reload: each agent pushes the members to its nginx's Lua balancer
     admin.ok("POST", "/api/nginx" + upstream + "/switch", "{\"active\":\"container\"}", null);
     await()
         .atMost(LIMIT)
@@ -157,9 +158,9 @@ class NginxThroughTheGatewayIT {
         .untilAsserted(
             () -> {
               for (Path prefix : prefixes) {
-                String config = config(prefix);
-                pods.forEach(pod -> assertThat(config).contains("server " + pod + ":8080 "));
-                assertThat(config).doesNotContain("server 127.0.0.1:" + vmB + " ");
+                String held = balancerState(prefix, workload);
+                pods.forEach(pod -> assertThat(held).contains("\"host\":\"" + pod + "\""));
+                assertThat(held).doesNotContain("\"port\":" + vmB);
               }
               assertThat(state(admin.ok("GET", "/api/nginx" + upstream, null)))
                   .isEqualTo("applied");
@@ -250,6 +251,21 @@ class NginxThroughTheGatewayIT {
 
   private static List<String> members(String upstream) {
     return JsonPath.read(upstream, "$.container.members");
+  }
+
+  /** What the nginx in {@code prefix} holds for an upstream, from its admin socket. */
+  private static String balancerState(Path prefix, String upstream) throws Exception {
+    Process curl =
+        new ProcessBuilder(
+                "curl",
+                "-s",
+                "--unix-socket",
+                prefix.resolve("run/admin.sock").toString(),
+                "http://nginx-agent/upstreams/" + upstream)
+            .start();
+    String held = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(curl.waitFor()).isZero();
+    return held;
   }
 
   private static String config(Path prefix) throws IOException {

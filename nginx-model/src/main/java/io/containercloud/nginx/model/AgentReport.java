@@ -1,5 +1,6 @@
 package io.containercloud.nginx.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +38,9 @@ public record AgentReport(
     List<String> warnings,
     Map<String, Map<String, String>> health,
     List<Rejection> rejected,
-    String mode,
-    Long structuralRevision,
-    Long pushedVersion) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String mode,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long structuralRevision,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long pushedVersion) {
 
   public AgentReport {
     rejected = rejected == null ? List.of() : List.copyOf(rejected);
