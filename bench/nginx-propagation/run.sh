@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # nginx propagation: nginx-mgr (its own process) and N agents on one cluster (three with real
-# nginx, the rest in process with a no-op nginx, plus one agent process whose RSS is reported);
-# changes through the API at a steady rate; latency from the API's 2xx to each agent's report.
+# nginx and its Lua module, the rest in process with a no-op nginx and balancer, plus one agent
+# process whose RSS is reported); changes through the API at a steady rate in two phases:
+# (a) members and weights, pushed to nginx's Lua balancer, with a client sending requests through a
+# real nginx; (b) locations, which reload. Latency from the API's 2xx to each agent's report.
 # Last line:
-#   nginx-propagation agents=<N> p50_ms=<x> p99_ms=<y> reloads_per_s=<z> agent_rss_mb=<r>
-# Knobs: BENCH_AGENTS (100), BENCH_RATE (200 writes/s), BENCH_SECONDS (20),
+#   nginx-propagation agents=<N> dynamic_p50_ms=<a> dynamic_p99_ms=<b> dynamic_reloads=<c>
+#     failed_requests=<d> reloads_per_s=<e> final_after_last_write_ms=<f> agent_rss_mb=<g>
+# Knobs: BENCH_AGENTS (100), BENCH_RATE (200 writes/s), BENCH_SECONDS (20 a phase),
 # BENCH_INTERVAL (1S: the agents' reload interval, ISO-8601 without PT, e.g. 0.2S).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

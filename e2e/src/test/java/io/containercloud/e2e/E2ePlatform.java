@@ -191,13 +191,14 @@ final class E2ePlatform {
   /**
    * An nginx-agent (its packaged jar) following the nginx cluster {@code cluster} as {@code host}:
    * it runs its own nginx in {@code prefix}, listening on {@code address}, and stops it when it
-   * stops. It opens the certificate keys this platform's nginx-mgr sealed. Started, not awaited;
-   * the caller closes it.
+   * stops. It opens the certificate keys this platform's nginx-mgr sealed. {@code settings} come
+   * after the rest (key=value). Started, not awaited; the caller closes it.
    */
-  ServiceProcess nginxAgent(String cluster, String host, String address, Path prefix)
+  ServiceProcess nginxAgent(
+      String cluster, String host, String address, Path prefix, String... settings)
       throws IOException {
-    return new ServiceProcess("nginx-agent", "nginx-agent-" + host)
-        .start(
+    List<String> all =
+        new ArrayList<>(
             List.of(
                 "platform.security.jwks-uri=" + gateway.url() + JWKS,
                 "platform.etcd.endpoints=http://127.0.0.1:" + LocalInfra.ETCD_PORT,
@@ -210,6 +211,8 @@ final class E2ePlatform {
                 "platform.nginx-agent.reload-interval=200ms",
                 "platform.nginx-agent.worker-processes=1",
                 "platform.nginx-agent.stop-nginx-on-exit=true"));
+    all.addAll(List.of(settings));
+    return new ServiceProcess("nginx-agent", "nginx-agent-" + host).start(all);
   }
 
   /** cluster-service's process, for drills that stop it and start it again. */
@@ -308,6 +311,9 @@ final class E2ePlatform {
         "kube-sim.node-memory=32Gi",
         // short for the tests; the benchmark sets kube-sim's default
         "kube-sim.pod-ready-delay=" + System.getProperty("e2e.pod-ready-delay", "200ms"),
+        // pods on loopback: a test's server on the wildcard address answers for them (nginx's
+        // container groups)
+        "kube-sim.pod-network=127",
         "kube-sim.kubeconfig-dir=" + state.resolve("kubeconfigs"),
         "kube-sim.logs.dir=" + state.resolve("nodes"));
     launch(

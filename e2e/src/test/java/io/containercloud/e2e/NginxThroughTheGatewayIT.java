@@ -7,15 +7,12 @@ import com.jayway.jsonpath.JsonPath;
 import com.sun.net.httpserver.HttpServer;
 import io.containercloud.common.testing.FreePorts;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.StringWriter;
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -158,7 +155,7 @@ class NginxThroughTheGatewayIT {
         .untilAsserted(
             () -> {
               for (Path prefix : prefixes) {
-                String held = balancerState(prefix, workload);
+                String held = new NginxHost(prefix, null).held(workload);
                 pods.forEach(pod -> assertThat(held).contains("\"host\":\"" + pod + "\""));
                 assertThat(held).doesNotContain("\"port\":" + vmB);
               }
@@ -253,21 +250,6 @@ class NginxThroughTheGatewayIT {
     return JsonPath.read(upstream, "$.container.members");
   }
 
-  /** What the nginx in {@code prefix} holds for an upstream, from its admin socket. */
-  private static String balancerState(Path prefix, String upstream) throws Exception {
-    Process curl =
-        new ProcessBuilder(
-                "curl",
-                "-s",
-                "--unix-socket",
-                prefix.resolve("run/admin.sock").toString(),
-                "http://nginx-agent/upstreams/" + upstream)
-            .start();
-    String held = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(curl.waitFor()).isZero();
-    return held;
-  }
-
   private static String config(Path prefix) throws IOException {
     return Files.readString(prefix.resolve("conf/nginx.conf"));
   }
@@ -355,17 +337,7 @@ class NginxThroughTheGatewayIT {
 
   /** A backend on loopback answering {@code answer} to everything. */
   private static int backend(String answer) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    byte[] body = answer.getBytes(StandardCharsets.UTF_8);
-    server.createContext(
-        "/",
-        exchange -> {
-          exchange.sendResponseHeaders(200, body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        });
-    server.start();
+    HttpServer server = NginxHost.backend(answer);
     backends.add(server);
     return server.getAddress().getPort();
   }

@@ -51,6 +51,7 @@ class KubeSimDrillsIT {
                 "127.0.0.1",
                 "127.0.0.1",
                 Duration.ofMillis(200),
+                10,
                 Duration.ofMillis(100),
                 Duration.ofMillis(20),
                 Duration.ofSeconds(1),

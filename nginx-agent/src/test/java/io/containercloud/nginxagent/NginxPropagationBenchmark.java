@@ -16,8 +16,16 @@ import io.etcd.jetcd.watch.WatchEvent;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,15 +37,23 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * bench/nginx-propagation (not a test: run by bench/nginx-propagation/run.sh). nginx-mgr runs as
- * its own process; N agents follow one cluster (three with real nginx, the rest in process with a
- * no-op nginx); changes go through the API at a steady rate; latency is from the API's 2xx to each
- * agent's report of a revision at least as new.
+ * its own process; N agents follow one cluster (three with real nginx and its Lua module, the rest
+ * in process with a no-op nginx and balancer, one agent process whose RSS is read); changes go
+ * through the API at a steady rate, in two phases: (a) members and weights, pushed without a
+ * reload, with a client sending requests through a real nginx; (b) locations, which reload. Latency
+ * is from the API's 2xx to each agent's report of a revision at least as new.
  */
 class NginxPropagationBenchmark {
 
@@ -61,20 +77,34 @@ class NginxPropagationBenchmark {
     String cluster = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     NginxMgrProcess mgr = new NginxMgrProcess();
     List<Agent> running = new ArrayList<>();
+    List<AutoCloseable> closing = new ArrayList<>();
     Process agentProcess = null;
     try {
       mgr.ready();
       String admin = TestTokens.token("bench", "platform", Role.PLATFORM_ADMIN);
       int listen = FreePorts.pick();
+      int[] backends = new int[3];
+      for (int b = 0; b < backends.length; b++) {
+        var server = NginxFixture.backend(0, "backend-" + b);
+        closing.add(() -> server.stop(0));
+        backends[b] = server.getAddress().getPort();
+      }
       mgr.send("POST", "/clusters", admin, null, NginxFixture.clusterJson(cluster));
       // several objects written side by side, as operators do: etcd batches concurrent commits
-      String[] etags = new String[OBJECTS];
+      String[] upstreams = new String[OBJECTS];
+      String[] servers = new String[OBJECTS];
       for (int o = 0; o < OBJECTS; o++) {
-        etags[o] =
-            mgr.send("POST", "/clusters/" + cluster + "/upstreams", admin, null, upstream(o, 1));
+        upstreams[o] =
+            mgr.send(
+                "POST",
+                "/clusters/" + cluster + "/upstreams",
+                admin,
+                null,
+                upstream(o, members(o, 0, backends)));
+        servers[o] =
+            mgr.send(
+                "POST", "/clusters/" + cluster + "/servers", admin, null, server(o, listen, 0));
       }
-      String etag = etags[OBJECTS - 1];
-      mgr.send("POST", "/clusters/" + cluster + "/servers", admin, null, server(listen));
 
       Watch.Watcher watcher = watchReports(cluster);
       for (int i = 0; i < agents; i++) {
@@ -92,85 +122,108 @@ class NginxPropagationBenchmark {
                 "1",
                 Duration.ofSeconds(10),
                 true,
-                "off",
+                "auto",
                 NginxFixture.LUA_MODULES);
-        Agent agent =
-            real
-                ? new Agent(settings, etcd, json, validator, null)
-                : new Agent(settings, etcd, json, validator, null, new NoNginx(prefix));
+        Agent agent;
+        if (real) {
+          agent = new Agent(settings, etcd, json, validator, null);
+        } else {
+          closing.add(new NoBalancer(prefix.resolve("run/admin.sock")));
+          agent = new Agent(settings, etcd, json, validator, null, new NoNginx(prefix));
+        }
         agent.start();
         running.add(agent);
       }
       agentProcess = startAgentProcess(cluster);
-      long start = revisionOf(etag);
+      long start = revisionOf(servers[OBJECTS - 1]);
       await(
           () ->
               reports.size() >= agents + 1
                   && reports.values().stream().allMatch(r -> last(r) >= start));
+      List<Agent> real = running.subList(0, 3);
 
-      long[] reloadsBefore = running.stream().limit(3).mapToLong(Agent::reloads).toArray();
-      List<long[]> writes = new CopyOnWriteArrayList<>(); // (revision, nanos of the 2xx)
-      long periodNanos = 1_000_000_000L * OBJECTS / rate;
-      long t0 = System.nanoTime();
-      List<Thread> writers = new ArrayList<>();
-      for (int o = 0; o < OBJECTS; o++) {
-        int object = o;
-        Thread writer =
-            new Thread(
-                () -> {
-                  String current = etags[object];
-                  for (int i = 0; i < rate * seconds / OBJECTS; i++) {
-                    long due = t0 + i * periodNanos + object * periodNanos / OBJECTS;
-                    while (System.nanoTime() < due) {
-                      Thread.onSpinWait();
-                    }
-                    try {
-                      current =
-                          mgr.send(
-                              "PUT",
-                              "/clusters/" + cluster + "/upstreams/shop-" + object,
-                              admin,
-                              current,
-                              upstream(object, 2 + i % 90));
-                    } catch (Exception e) {
-                      throw new IllegalStateException(e);
-                    }
-                    writes.add(new long[] {revisionOf(current), System.nanoTime()});
-                  }
-                });
-        writer.start();
-        writers.add(writer);
+      // (a) members and weights: pushed to each nginx's Lua balancer
+      long[] reloadsBefore = real.stream().mapToLong(Agent::reloads).toArray();
+      Phase dynamic;
+      try (RequestLoop client = new RequestLoop("127.0.0.40", listen)) {
+        dynamic =
+            write(
+                rate,
+                seconds,
+                (o, i) ->
+                    upstreams[o] =
+                        mgr.send(
+                            "PUT",
+                            "/clusters/" + cluster + "/upstreams/shop-" + o,
+                            admin,
+                            upstreams[o],
+                            upstream(o, members(o, i + 1, backends))));
+        dynamic.failed = client.failed.get();
+        dynamic.sent = client.sent.get();
       }
-      for (Thread writer : writers) {
-        writer.join();
+      long dynamicReloads = 0;
+      for (int r = 0; r < real.size(); r++) {
+        dynamicReloads += real.get(r).reloads() - reloadsBefore[r];
       }
-      double writeSeconds = (System.nanoTime() - t0) / 1e9;
-      long finalRevision = writes.stream().mapToLong(w -> w[0]).max().orElse(0);
-      await(() -> reports.values().stream().allMatch(r -> last(r) >= finalRevision));
+
+      // (b) locations: rendered, checked with nginx -t, reloaded at most once per interval
+      long[] reloadsBeforeStructural = real.stream().mapToLong(Agent::reloads).toArray();
+      Phase structural;
+      try (RequestLoop client = new RequestLoop("127.0.0.40", listen)) {
+        structural =
+            write(
+                rate,
+                seconds,
+                (o, i) ->
+                    servers[o] =
+                        mgr.send(
+                            "PUT",
+                            "/clusters/" + cluster + "/servers/shop-" + o,
+                            admin,
+                            servers[o],
+                            server(o, listen, i + 1)));
+        structural.failed = client.failed.get();
+        structural.sent = client.sent.get();
+      }
       double reloadsPerSecond =
-          java.util.stream.IntStream.range(0, 3)
-                  .mapToLong(i -> running.get(i).reloads() - reloadsBefore[i])
+          IntStream.range(0, 3)
+                  .mapToLong(i -> real.get(i).reloads() - reloadsBeforeStructural[i])
                   .max()
                   .orElse(0)
-              / writeSeconds;
+              / structural.seconds;
 
-      long[] latencies = latencies(writes);
-      Arrays.sort(latencies);
       long rss = peakRssKb(agentProcess.pid());
       String summary =
           String.format(
-              "nginx-propagation agents=%d p50_ms=%.1f p99_ms=%.1f reloads_per_s=%.2f agent_rss_mb=%d",
-              agents + 1, pct(latencies, 50), pct(latencies, 99), reloadsPerSecond, rss / 1024);
+              "nginx-propagation agents=%d dynamic_p50_ms=%.1f dynamic_p99_ms=%.1f"
+                  + " dynamic_reloads=%d failed_requests=%d reloads_per_s=%.2f"
+                  + " final_after_last_write_ms=%.0f agent_rss_mb=%d",
+              agents + 1,
+              pct(dynamic.latencies, 50),
+              pct(dynamic.latencies, 99),
+              dynamicReloads,
+              dynamic.failed,
+              reloadsPerSecond,
+              structural.finalAfterLastWrite / 1e6,
+              rss / 1024);
       List<String> lines =
           List.of(
               String.format(
-                  "writes=%d at %d/s over %.1f s, reload interval %d ms, %d latencies",
-                  writes.size(), rate, writeSeconds, interval.toMillis(), latencies.length),
+                  "writes at %d/s, %d s a phase, reload interval %d ms, %d agents (3 with nginx"
+                      + " and the Lua module, 1 process)",
+                  rate, seconds, interval.toMillis(), agents + 1),
+              dynamic.describe("(a) members and weights, pushed"),
               String.format(
-                  "latency api_2xx_to_agent_report: p50_ms=%.1f p99_ms=%.1f max_ms=%.1f",
-                  pct(latencies, 50), pct(latencies, 99), latencies[latencies.length - 1] / 1e6),
+                  "    reloads on the 3 real hosts: %d; client through nginx: %d of %d failed",
+                  dynamicReloads, dynamic.failed, dynamic.sent),
+              structural.describe("(b) locations, reloaded"),
               String.format(
-                  "reloads per real host per second: %.2f (max of 3 hosts)", reloadsPerSecond),
+                  "    reloads per real host per second: %.2f (max of 3); client: %d of %d"
+                      + " failed",
+                  reloadsPerSecond, structural.failed, structural.sent),
+              String.format(
+                  "p99 reloaded / pushed: %.1fx",
+                  pct(structural.latencies, 99) / pct(dynamic.latencies, 99)),
               String.format(
                   "agent process peak RSS: %d MB (as its systemd unit runs it, one real nginx)",
                   rss / 1024),
@@ -184,10 +237,94 @@ class NginxPropagationBenchmark {
         agentProcess.destroy();
         agentProcess.waitFor();
       }
+      for (AutoCloseable c : closing) {
+        c.close();
+      }
       mgr.close();
       TestEtcd.removeNginxCluster(etcd, cluster);
       etcd.close();
     }
+  }
+
+  /** The {@code i}-th write of an object; its ETag, kept for the next. */
+  private interface Write {
+    String write(int object, int i) throws Exception;
+  }
+
+  /** What a phase measured. */
+  private static final class Phase {
+    long[] latencies;
+    double seconds;
+    long finalAfterLastWrite;
+    int failed;
+    int sent;
+
+    String describe(String name) {
+      return String.format(
+          "%s: %d latencies api_2xx_to_agent_report p50_ms=%.1f p99_ms=%.1f max_ms=%.1f;"
+              + " final revision everywhere %.0f ms after the last write",
+          name,
+          latencies.length,
+          pct(latencies, 50),
+          pct(latencies, 99),
+          latencies[latencies.length - 1] / 1e6,
+          finalAfterLastWrite / 1e6);
+    }
+  }
+
+  /**
+   * {@code rate} writes a second for {@code seconds}, spread over the objects' writers, then waits
+   * until every agent reported the newest revision.
+   */
+  private Phase write(int rate, int seconds, Write write) throws Exception {
+    List<long[]> writes = new CopyOnWriteArrayList<>(); // (revision, nanos of the 2xx)
+    long periodNanos = 1_000_000_000L * OBJECTS / rate;
+    long t0 = System.nanoTime();
+    List<Thread> writers = new ArrayList<>();
+    for (int o = 0; o < OBJECTS; o++) {
+      int object = o;
+      Thread writer =
+          new Thread(
+              () -> {
+                for (int i = 0; i < rate * seconds / OBJECTS; i++) {
+                  long due = t0 + i * periodNanos + object * periodNanos / OBJECTS;
+                  while (System.nanoTime() < due) {
+                    Thread.onSpinWait();
+                  }
+                  try {
+                    long revision = revisionOf(write.write(object, i));
+                    writes.add(new long[] {revision, System.nanoTime()});
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                }
+              });
+      writer.start();
+      writers.add(writer);
+    }
+    for (Thread writer : writers) {
+      writer.join();
+    }
+    Phase phase = new Phase();
+    phase.seconds = (System.nanoTime() - t0) / 1e9;
+    long finalRevision = writes.stream().mapToLong(w -> w[0]).max().orElse(0);
+    long lastWrite = writes.stream().mapToLong(w -> w[1]).max().orElse(0);
+    await(() -> reports.values().stream().allMatch(r -> last(r) >= finalRevision));
+    phase.finalAfterLastWrite =
+        reports.values().stream()
+                .mapToLong(
+                    r ->
+                        r.stream()
+                            .filter(report -> report[0] >= finalRevision)
+                            .mapToLong(report -> report[1])
+                            .min()
+                            .orElseThrow())
+                .max()
+                .orElseThrow()
+            - lastWrite;
+    phase.latencies = latencies(writes);
+    Arrays.sort(phase.latencies);
+    return phase;
   }
 
   /**
@@ -304,20 +441,143 @@ class NginxPropagationBenchmark {
     return Long.parseLong(etag.replace("\"", ""));
   }
 
-  private static String upstream(int object, int weight) {
-    return """
-        {"name":"shop-%d","balance":"round-robin","active":"vm",
-         "vm":{"members":[{"host":"127.0.0.1","port":9,"weight":%d}]},
-         "healthCheck":{"interval":"1m","rise":1,"fall":10,"timeout":"1s","path":"/",
-                        "expectedStatuses":[200]}}"""
-        .formatted(object, weight);
+  /**
+   * The members of upstream {@code object} at its {@code i}-th write: for shop-0, which the client
+   * reaches, sets of the real backends with changing weights; for the others, loopback ports
+   * nothing listens on.
+   */
+  private static String members(int object, int i, int[] backends) {
+    int[][] sets = {{0}, {0, 1}, {1, 2}, {0, 1, 2}, {2}};
+    int[] ports =
+        object == 0
+            ? Arrays.stream(sets[i % sets.length]).map(b -> backends[b]).toArray()
+            : i % 2 == 0 ? new int[] {9} : new int[] {9, 19};
+    return Arrays.stream(ports)
+        .mapToObj(p -> "{\"host\":\"127.0.0.1\",\"port\":%d,\"weight\":%d}".formatted(p, 1 + i % 7))
+        .collect(Collectors.joining(","));
   }
 
-  private static String server(int port) {
+  private static String upstream(int object, String members) {
     return """
-        {"name":"shop","serverNames":["shop.example.com"],"listen":[{"port":%d}],
-         "locations":[{"path":"/","match":"prefix","upstream":"shop-0"}]}"""
-        .formatted(port);
+        {"name":"shop-%d","balance":"round-robin","active":"vm","vm":{"members":[%s]},
+         "healthCheck":{"interval":"1m","rise":1,"fall":10,"timeout":"1s","path":"/",
+                        "expectedStatuses":[200]}}"""
+        .formatted(object, members);
+  }
+
+  /**
+   * Server shop-{@code object} at its {@code i}-th write: a location more each time. shop-0 alone
+   * on {@code port}, which the client sends to; the others on the next port.
+   */
+  private static String server(int object, int port, int i) {
+    String more =
+        i == 0
+            ? ""
+            : ",{\"path\":\"/v%d\",\"match\":\"prefix\",\"upstream\":\"shop-%d\"}"
+                .formatted(i, object);
+    return """
+        {"name":"shop-%d","serverNames":["shop-%d.example.com"],"listen":[{"port":%d}],
+         "locations":[{"path":"/","match":"prefix","upstream":"shop-%d"}%s]}"""
+        .formatted(object, object, object == 0 ? port : port + 1, object, more);
+  }
+
+  /** Requests through a real nginx, one after the other, until closed; counts those that failed. */
+  private static final class RequestLoop implements AutoCloseable {
+
+    final AtomicInteger sent = new AtomicInteger();
+    final AtomicInteger failed = new AtomicInteger();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    RequestLoop(String address, int port) {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://" + address + ":" + port + "/"))
+              .timeout(Duration.ofSeconds(3))
+              .build();
+      thread =
+          new Thread(
+              () -> {
+                while (running.get()) {
+                  sent.incrementAndGet();
+                  try {
+                    if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode()
+                        != 200) {
+                      failed.incrementAndGet();
+                    }
+                  } catch (IOException e) {
+                    failed.incrementAndGet();
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              });
+      thread.start();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running.set(false);
+      thread.join();
+    }
+  }
+
+  /**
+   * The admin socket of a fan-out agent's nginx: takes every state and holds none, so that the
+   * agent runs its dynamic path (a real nginx's balancer answers the same way).
+   */
+  private static final class NoBalancer implements AutoCloseable {
+
+    private static final String NOTHING = "{\"upstreams\":{}}";
+    private static final byte[] HELD =
+        ("HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                + NOTHING.length()
+                + "\r\n\r\n"
+                + NOTHING)
+            .getBytes(StandardCharsets.US_ASCII);
+
+    private final ServerSocketChannel server;
+
+    NoBalancer(Path socket) throws IOException {
+      Files.createDirectories(socket.getParent());
+      server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+      server.bind(UnixDomainSocketAddress.of(socket));
+      Thread thread = new Thread(this::serve, "no-balancer");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void serve() {
+      ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+      while (server.isOpen()) {
+        try (SocketChannel channel = server.accept()) {
+          buffer.clear();
+          while (!complete(buffer) && channel.read(buffer) > 0) {
+            // an HTTP/1.0 request: headers, then Content-Length bytes
+          }
+          channel.write(ByteBuffer.wrap(HELD));
+        } catch (IOException e) {
+          return; // closed
+        }
+      }
+    }
+
+    private static boolean complete(ByteBuffer buffer) {
+      String request =
+          new String(buffer.array(), 0, buffer.position(), StandardCharsets.ISO_8859_1);
+      int end = request.indexOf("\r\n\r\n");
+      if (end < 0) {
+        return false;
+      }
+      Matcher length =
+          Pattern.compile("(?i)content-length: *(\\d+)").matcher(request.substring(0, end));
+      return !length.find() || request.length() - end - 4 >= Integer.parseInt(length.group(1));
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+    }
   }
 
   /** The fan-out agents' nginx: accepts every configuration, reloads nothing. */

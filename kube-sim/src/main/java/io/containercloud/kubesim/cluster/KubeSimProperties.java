@@ -27,6 +27,9 @@ import org.springframework.validation.annotation.Validated;
  * @param bindAddress where the API servers listen; loopback unless other hosts must reach them
  * @param advertisedHost the host name written into kubeconfigs
  * @param podReadyDelay how long a bound pod takes to turn Ready
+ * @param podNetwork the first byte of pod addresses: the i-th cluster's pods get {@code
+ *     <podNetwork>.<100+i>.x.y}; 127 puts them on loopback, where a server bound to the wildcard
+ *     address on a pod's port answers for every pod (tests that send traffic to pods)
  * @param tick the longest a cluster's controllers go without a round (they run as soon as something
  *     changes or falls due)
  * @param roundGap the shortest time between the starts of two rounds of a cluster
@@ -50,6 +53,7 @@ public record KubeSimProperties(
     @NotBlank @Pattern(regexp = "[A-Za-z0-9.-]{1,253}") @DefaultValue("127.0.0.1")
         String advertisedHost,
     @NotNull @DefaultValue("2s") Duration podReadyDelay,
+    @Min(1) @Max(223) @DefaultValue("10") int podNetwork,
     @NotNull @DefaultValue("1s") Duration tick,
     @NotNull @DefaultValue("20ms") Duration roundGap,
     @NotNull @DefaultValue("3s") Duration jobDuration,

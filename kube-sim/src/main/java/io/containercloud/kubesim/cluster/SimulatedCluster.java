@@ -80,6 +80,7 @@ final class SimulatedCluster {
             server.local(),
             name,
             index,
+            properties.podNetwork(),
             properties.podReadyDelay(),
             properties.tick(),
             properties.roundGap(),

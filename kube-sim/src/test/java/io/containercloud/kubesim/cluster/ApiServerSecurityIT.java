@@ -73,6 +73,7 @@ class ApiServerSecurityIT {
                 "127.0.0.1",
                 "127.0.0.1",
                 Duration.ofMillis(200),
+                10,
                 Duration.ofMillis(100),
                 Duration.ofMillis(20),
                 Duration.ofSeconds(1),

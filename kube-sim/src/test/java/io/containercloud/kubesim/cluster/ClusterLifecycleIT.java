@@ -51,6 +51,7 @@ class ClusterLifecycleIT {
             "127.0.0.1",
             "127.0.0.1",
             Duration.ofMillis(300),
+            10,
             Duration.ofSeconds(30),
             Duration.ofMillis(20),
             Duration.ofSeconds(1),

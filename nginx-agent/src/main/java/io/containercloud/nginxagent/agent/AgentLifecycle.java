@@ -3,6 +3,8 @@ package io.containercloud.nginxagent.agent;
 import io.containercloud.common.crypto.SecretCipher;
 import io.containercloud.nginxagent.nginx.NginxAgentProperties;
 import io.etcd.jetcd.Client;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.validation.Validator;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
@@ -27,10 +29,14 @@ class AgentLifecycle implements SmartLifecycle {
       Client etcd,
       JsonMapper json,
       Validator validator,
+      MeterRegistry meters,
       @Value("${" + KEY + ":}") String certificatesKey) {
     SecretCipher cipher =
         certificatesKey.isBlank() ? null : SecretCipher.fromBase64(KEY, certificatesKey);
     this.agent = new Agent(properties, etcd, json, validator, cipher);
+    FunctionCounter.builder("nginx.agent.reloads", agent, Agent::reloads)
+        .description("Reloads of nginx by this agent (a pushed change makes none)")
+        .register(meters);
   }
 
   @Override

@@ -204,14 +204,14 @@ public final class Applier {
           }
         });
     List<Ref> objects = snapshot.refs().stream().filter(r -> !refused.containsKey(r)).toList();
-    Renderer.Rendered rendered = renderer.render(snapshot.keeping(objects), down, certificates);
+    Renderer.Rendered structure = null;
     if (pusher != null) {
-      String structure = renderer.structure(snapshot.keeping(objects), down, certificates);
-      if (structure.equals(servedStructure) && servedText != null) {
+      structure = renderer.structure(snapshot.keeping(objects), down, certificates);
+      if (structure.text().equals(servedStructure) && servedText != null) {
         Optional<Outcome> failed = push(snapshot.keeping(objects), false);
         return failed.isPresent()
             ? failed.get()
-            : served(snapshot, rendered, refused, certificates);
+            : served(snapshot, structure.warnings(), refused, certificates);
       }
       Duration wait = untilReloadAllowed();
       if (!wait.isZero()) {
@@ -219,6 +219,7 @@ public final class Applier {
         return new Outcome.Deferred(wait);
       }
     }
+    Renderer.Rendered rendered = renderer.render(snapshot.keeping(objects), down, certificates);
     if (!rendered.text().equals(servedText)) {
       Optional<String> refusal = test(rendered.text());
       if (refusal.isPresent()) {
@@ -232,6 +233,7 @@ public final class Applier {
         refused.putAll(isolated.culprits());
         objects = List.copyOf(isolated.kept());
         rendered = renderer.render(snapshot.keeping(objects), down, certificates);
+        structure = null; // of the objects before the isolation
       }
       if (!rendered.text().equals(servedText)) {
         Optional<Outcome> failed = install(rendered.text());
@@ -243,13 +245,17 @@ public final class Applier {
       }
     }
     if (pusher != null) {
-      servedStructure = renderer.structure(snapshot.keeping(objects), down, certificates);
+      servedStructure =
+          (structure != null
+                  ? structure
+                  : renderer.structure(snapshot.keeping(objects), down, certificates))
+              .text();
       Optional<Outcome> failed = push(snapshot.keeping(objects), true);
       if (failed.isPresent()) {
         return failed.get();
       }
     }
-    return served(snapshot, rendered, refused, certificates);
+    return served(snapshot, rendered.warnings(), refused, certificates);
   }
 
   /**
@@ -264,15 +270,9 @@ public final class Applier {
       if (!renderer.balancedByLua(upstream, snapshot.cluster())) {
         continue;
       }
-      List<Renderer.Member> members = Renderer.members(upstream);
-      Set<String> failing = down.getOrDefault(upstream.name(), Set.of());
-      List<Renderer.Member> serving =
-          members.stream().filter(m -> !failing.contains(m.address())).toList();
-      if (serving.stream().allMatch(Renderer.Member::backup)) {
-        serving = members;
-      }
       List<PeerPush.Member> peers = new ArrayList<>();
-      serving.forEach(m -> peers.addAll(peers(m)));
+      Renderer.serving(upstream, down.getOrDefault(upstream.name(), Set.of()), new ArrayList<>())
+          .forEach(m -> peers.addAll(peers(m)));
       if (!peers.isEmpty()) {
         states.put(upstream.name(), peers);
       }
@@ -341,14 +341,14 @@ public final class Applier {
 
   private Outcome served(
       Snapshot snapshot,
-      Renderer.Rendered rendered,
+      List<String> rendered,
       Map<Ref, String> refused,
       Map<String, CertificateFiles.TlsFiles> certificates) {
     remember(snapshot, refused);
     appliedRevision = snapshot.revision();
     appliedAt = Instant.now();
     lastError = null;
-    List<String> notes = new ArrayList<>(rendered.warnings());
+    List<String> notes = new ArrayList<>(rendered);
     if (modeProblem != null) {
       notes.add("every change reloads nginx: " + modeProblem);
     }

@@ -69,14 +69,16 @@ public final class Renderer {
   /**
    * What a change must reload nginx for: the configuration without the members of the upstreams the
    * Lua balancer serves (they are pushed) and without the revision. Two snapshots with the same
-   * structure differ only in what a push carries.
+   * structure differ only in what a push carries. Its warnings are those of the whole
+   * configuration.
    */
-  public String structure(
+  public Rendered structure(
       Snapshot snapshot,
       Map<String, Set<String>> down,
       Map<String, CertificateFiles.TlsFiles> certificates) {
-    String text = render(snapshot, down, certificates, false).text();
-    return text.substring(text.indexOf('\n') + 1);
+    Rendered rendered = render(snapshot, down, certificates, false);
+    String text = rendered.text();
+    return new Rendered(text.substring(text.indexOf('\n') + 1), rendered.warnings());
   }
 
   /** Whether the Lua balancer picks this upstream's members (pushed without a reload). */
@@ -244,6 +246,7 @@ public final class Renderer {
       boolean members,
       List<String> warnings) {
     if (!members) {
+      serving(upstream, down, warnings); // pushed, but warned about all the same
       out.append("  upstream ").append(upstream.name()).append(" {\n");
       if (members(upstream).isEmpty()) {
         out.append("    # no members: 502 until it has some, a reload either way\n");
@@ -256,13 +259,11 @@ public final class Renderer {
     upstreamWithMembers(out, upstream, down, tengine, lua, warnings);
   }
 
-  private static void upstreamWithMembers(
-      StringBuilder out,
-      Upstream upstream,
-      Set<String> down,
-      boolean tengine,
-      boolean lua,
-      List<String> warnings) {
+  /**
+   * The members that serve: those the probes did not find down, or all of them when no primary
+   * would be left (never an empty upstream). What is wrong goes to {@code warnings}.
+   */
+  public static List<Member> serving(Upstream upstream, Set<String> down, List<String> warnings) {
     List<Member> members = members(upstream);
     List<Member> serving =
         members.stream().filter(m -> !down.contains(m.address())).collect(Collectors.toList());
@@ -275,6 +276,20 @@ public final class Renderer {
       }
       serving = members;
     }
+    if (serving.isEmpty()) {
+      warnings.add("upstream " + upstream.name() + " has no members: requests get 502");
+    }
+    return serving;
+  }
+
+  private static void upstreamWithMembers(
+      StringBuilder out,
+      Upstream upstream,
+      Set<String> down,
+      boolean tengine,
+      boolean lua,
+      List<String> warnings) {
+    List<Member> serving = serving(upstream, down, warnings);
     out.append("  upstream ").append(upstream.name()).append(" {\n");
     switch (upstream.balance()) {
       case LEAST_CONN -> out.append("    least_conn;\n");
@@ -282,7 +297,6 @@ public final class Renderer {
       case ROUND_ROBIN -> {}
     }
     if (serving.isEmpty()) {
-      warnings.add("upstream " + upstream.name() + " has no members: requests get 502");
       out.append("    server 127.0.0.1:9 down;\n");
     }
     for (Member m : serving) {

@@ -155,20 +155,33 @@ class RendererTest {
             NginxCluster.Flavour.NGINX,
             both().withMembers(List.of("10.2.0.7", "10.2.0.8")),
             server("shop"));
-    assertThat(dynamic.structure(otherMembers, Map.of(), CERTIFICATES))
-        .isEqualTo(dynamic.structure(snapshot, Map.of(), CERTIFICATES))
+    assertThat(dynamic.structure(otherMembers, Map.of(), CERTIFICATES).text())
+        .isEqualTo(dynamic.structure(snapshot, Map.of(), CERTIFICATES).text())
         .doesNotContain("10.2.0.");
     Snapshot otherServer = snapshot(NginxCluster.Flavour.NGINX, both(), server("elsewhere"));
-    assertThat(dynamic.structure(otherServer, Map.of(), CERTIFICATES))
-        .isNotEqualTo(dynamic.structure(snapshot, Map.of(), CERTIFICATES));
+    assertThat(dynamic.structure(otherServer, Map.of(), CERTIFICATES).text())
+        .isNotEqualTo(dynamic.structure(snapshot, Map.of(), CERTIFICATES).text());
     Snapshot noMembers =
         snapshot(
             NginxCluster.Flavour.NGINX,
             both().withVmMembers(List.of()).withMembers(List.of()),
             server("shop"));
-    assertThat(dynamic.structure(noMembers, Map.of(), CERTIFICATES))
+    assertThat(dynamic.structure(noMembers, Map.of(), CERTIFICATES).text())
         .as("an upstream emptied needs a reload (502 until it has members)")
-        .isNotEqualTo(dynamic.structure(snapshot, Map.of(), CERTIFICATES));
+        .isNotEqualTo(dynamic.structure(snapshot, Map.of(), CERTIFICATES).text());
+  }
+
+  @Test
+  void theStructureWarnsAsTheWholeConfigurationDoes() {
+    Snapshot noMembers =
+        snapshot(
+            NginxCluster.Flavour.NGINX,
+            both().withVmMembers(List.of()).withMembers(List.of()),
+            server("shop"));
+
+    assertThat(dynamic.structure(noMembers, Map.of(), CERTIFICATES).warnings())
+        .contains("upstream shop has no members: requests get 502")
+        .isEqualTo(dynamic.render(noMembers, Map.of(), CERTIFICATES).warnings());
   }
 
   @Test
@@ -185,14 +198,16 @@ class RendererTest {
             null,
             check());
 
-    assertThat(dynamic.structure(tengine, Map.of(), CERTIFICATES))
+    assertThat(dynamic.structure(tengine, Map.of(), CERTIFICATES).text())
         .contains("server 10.2.0.9:9000")
         .doesNotContain("balancer_by_lua_block");
     assertThat(
-            dynamic.structure(
-                snapshot(NginxCluster.Flavour.NGINX, hashed, server("shop")),
-                Map.of(),
-                CERTIFICATES))
+            dynamic
+                .structure(
+                    snapshot(NginxCluster.Flavour.NGINX, hashed, server("shop")),
+                    Map.of(),
+                    CERTIFICATES)
+                .text())
         .contains("least_conn;", "server 10.2.0.9:9000")
         .doesNotContain("balancer_by_lua_block");
   }

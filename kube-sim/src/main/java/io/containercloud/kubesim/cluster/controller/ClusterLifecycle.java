@@ -59,6 +59,7 @@ public final class ClusterLifecycle {
 
   /**
    * @param index the cluster's place among its siblings (0 first), for its pod addresses
+   * @param podNetwork the first byte of its pod addresses
    * @param readyDelay how long a bound pod takes to turn Ready
    * @param jobDuration how long a Job's pod runs unless annotated
    * @param tick the longest a cluster goes without a round
@@ -70,6 +71,7 @@ public final class ClusterLifecycle {
       LocalApi api,
       String cluster,
       int index,
+      int podNetwork,
       Duration readyDelay,
       Duration tick,
       Duration gap,
@@ -83,7 +85,7 @@ public final class ClusterLifecycle {
     this.cluster = cluster;
     this.tick = tick;
     this.gap = gap;
-    PodControl pods = new PodControl(index);
+    PodControl pods = new PodControl(index, podNetwork);
     this.kubelet = new Kubelet(readyDelay);
     DeploymentController deployments = new DeploymentController(pods);
     for (Controller controller :

@@ -23,14 +23,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PodControl {
 
   private final int index;
+  private final int network;
   private final AtomicInteger names = new AtomicInteger();
   private final AtomicInteger addresses = new AtomicInteger();
 
   /**
-   * @param index the cluster's place among its siblings: its pods get {@code 10.<100+index>.x.y}
+   * @param index the cluster's place among its siblings: its pods get {@code
+   *     <network>.<100+index>.x.y}
+   * @param network the first byte of pod addresses
    */
-  PodControl(int index) {
+  PodControl(int index, int network) {
     this.index = index;
+    this.network = network;
   }
 
   /**
@@ -101,7 +105,7 @@ final class PodControl {
     }
     pod.getSpec().setNodeName(node.get().getMetadata().getName());
     int n = addresses.incrementAndGet();
-    pod.getStatus().setPodIP("10." + (100 + index) + "." + (n / 250) + "." + (n % 250 + 1));
+    pod.getStatus().setPodIP(network + "." + (100 + index) + "." + (n / 250) + "." + (n % 250 + 1));
     pod.getStatus().setHostIP("192.168." + index + "." + (nodes.indexOf(node.get()) + 1));
     pod.getStatus().setStartTime(round.now().toString());
     pod.getStatus().setConditions(List.of(Pods.condition("PodScheduled", "True", null)));
