@@ -40,6 +40,9 @@ import tools.jackson.databind.json.JsonMapper;
 final class NginxFixture {
 
   /** Debian's Lua module for nginx, which scripts/infra.sh installs. */
+  /** The agents' push-interval (its default). */
+  static final Duration PUSH_INTERVAL = Duration.ofMillis(100);
+
   static final List<Path> LUA_MODULES =
       List.of(
           Path.of("/usr/lib/nginx/modules/ndk_http_module.so"),
@@ -186,7 +189,8 @@ final class NginxFixture {
                 Duration.ofSeconds(5),
                 true,
                 dynamic,
-                LUA_MODULES),
+                LUA_MODULES,
+                PUSH_INTERVAL),
             etcd,
             JsonMapper.builder().build(),
             Validation.buildDefaultValidatorFactory().getValidator(),

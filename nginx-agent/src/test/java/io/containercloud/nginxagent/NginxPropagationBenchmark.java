@@ -62,8 +62,7 @@ class NginxPropagationBenchmark {
   private final JsonMapper json = JsonMapper.builder().build();
   private final Validator validator = Validation.buildDefaultValidatorFactory().getValidator();
   private final HttpClient http = HttpClient.newHttpClient();
-  private final Client etcd =
-      Client.builder().endpoints(URI.create("http://127.0.0.1:" + LocalInfra.ETCD_PORT)).build();
+  private final Client etcd = etcd();
 
   /** Per host, (revision, nanos) of each report, in arrival order. */
   private final Map<String, List<long[]>> reports = new ConcurrentHashMap<>();
@@ -74,6 +73,8 @@ class NginxPropagationBenchmark {
     int rate = Integer.getInteger("bench.rate", 200);
     int seconds = Integer.getInteger("bench.seconds", 20);
     Duration interval = Duration.parse("PT" + System.getProperty("bench.interval", "1S"));
+    Duration pushInterval =
+        Duration.parse("PT" + System.getProperty("bench.push-interval", "0.1S"));
     String cluster = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     NginxMgrProcess mgr = new NginxMgrProcess();
     List<Agent> running = new ArrayList<>();
@@ -123,13 +124,18 @@ class NginxPropagationBenchmark {
                 Duration.ofSeconds(10),
                 true,
                 "auto",
-                NginxFixture.LUA_MODULES);
+                NginxFixture.LUA_MODULES,
+                pushInterval);
+        // its own connection to etcd, as each host has: one shared by all would put every agent's
+        // watch events and reads (and the reports this benchmark watches) in one queue
+        Client own = etcd();
+        closing.add(own);
         Agent agent;
         if (real) {
-          agent = new Agent(settings, etcd, json, validator, null);
+          agent = new Agent(settings, own, json, validator, null);
         } else {
           closing.add(new NoBalancer(prefix.resolve("run/admin.sock")));
-          agent = new Agent(settings, etcd, json, validator, null, new NoNginx(prefix));
+          agent = new Agent(settings, own, json, validator, null, new NoNginx(prefix));
         }
         agent.start();
         running.add(agent);
@@ -209,9 +215,9 @@ class NginxPropagationBenchmark {
       List<String> lines =
           List.of(
               String.format(
-                  "writes at %d/s, %d s a phase, reload interval %d ms, %d agents (3 with nginx"
-                      + " and the Lua module, 1 process)",
-                  rate, seconds, interval.toMillis(), agents + 1),
+                  "writes at %d/s, %d s a phase, reload interval %d ms, push interval %d ms, %d"
+                      + " agents (3 with nginx and the Lua module, 1 process)",
+                  rate, seconds, interval.toMillis(), pushInterval.toMillis(), agents + 1),
               dynamic.describe("(a) members and weights, pushed"),
               String.format(
                   "    reloads on the 3 real hosts: %d; client through nginx: %d of %d failed",
@@ -374,6 +380,12 @@ class NginxPropagationBenchmark {
                     .add(new long[] {report.path("appliedRevision").asLong(), now});
               }
             });
+  }
+
+  private static Client etcd() {
+    return Client.builder()
+        .endpoints(URI.create("http://127.0.0.1:" + LocalInfra.ETCD_PORT))
+        .build();
   }
 
   private static long last(List<long[]> host) {

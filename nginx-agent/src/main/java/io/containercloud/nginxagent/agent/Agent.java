@@ -14,6 +14,7 @@ import io.containercloud.nginxagent.tls.CertificateFiles;
 import io.etcd.jetcd.Client;
 import jakarta.validation.Validator;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,7 @@ public final class Agent {
   private final Applier applier;
   private final Reporter reporter;
   private final ScheduledExecutorService probing = Executors.newSingleThreadScheduledExecutor();
+  private Instant lastRead = Instant.EPOCH; // the loop's
 
   /**
    * @param certificates opens the sealed keys of managed certificates; null when this host serves
@@ -110,6 +112,7 @@ public final class Agent {
   public synchronized void stop() {
     loop.stop(Duration.ofSeconds(10));
     probing.shutdownNow();
+    probes.close();
     follower.close();
     reporter.revoke();
     if (settings.stopNginxOnExit()) {
@@ -126,9 +129,10 @@ public final class Agent {
   private boolean turn() {
     try {
       if (follower.stale()) {
-        if (!applier.dynamic()) {
-          Thread.sleep(applier.untilReloadAllowed().toMillis()); // a burst is one reload
-        }
+        // a burst is one reload, or one push per push-interval
+        Thread.sleep(
+            (applier.dynamic() ? untilReadAllowed() : applier.untilReloadAllowed()).toMillis());
+        lastRead = Instant.now();
         Applier.Outcome outcome = applier.apply(follower.snapshot());
         while (outcome instanceof Applier.Outcome.Deferred deferred) {
           Thread.sleep(deferred.delay().toMillis()); // its dynamic part is pushed already
@@ -148,6 +152,11 @@ public final class Agent {
       throw e;
     }
     return false;
+  }
+
+  private Duration untilReadAllowed() {
+    Duration wait = settings.pushInterval().minus(Duration.between(lastRead, Instant.now()));
+    return wait.isNegative() ? Duration.ZERO : wait;
   }
 
   /** A member went down or came back: render again without it, or with it. */

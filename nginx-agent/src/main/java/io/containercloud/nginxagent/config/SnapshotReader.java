@@ -39,6 +39,15 @@ public final class SnapshotReader {
   private final Validator validator;
   private final String cluster;
 
+  /**
+   * Each key's document as last read, parsed and checked once per modification: a read after a
+   * change finds one document changed among all of the cluster's. Only the agent's loop reads.
+   */
+  private Map<String, Parsed> parsed = new HashMap<>();
+
+  /** A document at a modification: its value, or why it is left out. */
+  private record Parsed(long modRevision, Object value, String problem) {}
+
   public SnapshotReader(KV kv, JsonMapper json, Validator validator, String cluster) {
     this.kv = kv;
     this.json = json;
@@ -58,10 +67,11 @@ public final class SnapshotReader {
                 GetOption.builder().withRevision(revision).build())
             .get(TIMEOUT_S, TimeUnit.SECONDS);
     List<String> problems = new ArrayList<>();
+    Map<String, Parsed> read = new HashMap<>();
     NginxCluster clusterSettings =
         settings.getKvs().stream()
             .findFirst()
-            .map(kv -> parse(kv, NginxCluster.class, problems))
+            .map(kv -> parse(kv, NginxCluster.class, problems, read))
             .orElse(null);
     List<VirtualServer> servers = new ArrayList<>();
     List<Upstream> upstreams = new ArrayList<>();
@@ -70,37 +80,55 @@ public final class SnapshotReader {
     for (KeyValue child : children.getKvs()) {
       String key = child.getKey().toString(StandardCharsets.UTF_8);
       if (key.startsWith(NginxKeys.servers(cluster))) {
-        VirtualServer server = parse(child, VirtualServer.class, problems);
+        VirtualServer server = parse(child, VirtualServer.class, problems, read);
         if (server != null) {
           servers.add(server);
           revisions.put(Snapshot.Ref.server(server.name()), child.getModRevision());
         }
       } else if (key.startsWith(NginxKeys.upstreams(cluster))) {
-        Upstream upstream = parse(child, Upstream.class, problems);
+        Upstream upstream = parse(child, Upstream.class, problems, read);
         if (upstream != null) {
           upstreams.add(upstream);
           revisions.put(Snapshot.Ref.upstream(upstream.name()), child.getModRevision());
         }
       } else if (key.startsWith(NginxKeys.certificates(cluster))) {
-        ManagedCertificate certificate = parse(child, ManagedCertificate.class, problems);
+        ManagedCertificate certificate = parse(child, ManagedCertificate.class, problems, read);
         if (certificate != null) {
           certificates.add(certificate);
         }
       }
     }
+    parsed = read;
     return new Snapshot(
         revision, clusterSettings, servers, upstreams, certificates, revisions, problems);
   }
 
-  private <T> T parse(KeyValue stored, Class<T> type, List<String> problems) {
+  /** The document of {@code stored}, or null when it is left out (and why, in problems). */
+  private <T> T parse(
+      KeyValue stored, Class<T> type, List<String> problems, Map<String, Parsed> read) {
     String key = stored.getKey().toString(StandardCharsets.UTF_8);
+    Parsed known = parsed.get(key);
+    if (known == null || known.modRevision() != stored.getModRevision()) {
+      known = check(key, stored, type);
+    }
+    read.put(key, known);
+    if (known.problem() != null) {
+      problems.add(known.problem());
+    }
+    return type.cast(known.value());
+  }
+
+  private <T> Parsed check(String key, KeyValue stored, Class<T> type) {
+    long modRevision = stored.getModRevision();
     try {
       T value = json.readValue(stored.getValue().getBytes(), type);
       Set<ConstraintViolation<T>> violations = validator.validate(value);
       if (violations.isEmpty()) {
-        return value;
+        return new Parsed(modRevision, value, null);
       }
-      problems.add(
+      return new Parsed(
+          modRevision,
+          null,
           key
               + " left out: "
               + violations.stream()
@@ -108,9 +136,9 @@ public final class SnapshotReader {
                   .sorted()
                   .collect(Collectors.joining("; ")));
     } catch (JacksonException e) {
-      problems.add(key + " left out: not valid JSON (" + e.getOriginalMessage() + ")");
+      return new Parsed(
+          modRevision, null, key + " left out: not valid JSON (" + e.getOriginalMessage() + ")");
     }
-    return null;
   }
 
   private static ByteSequence bytes(String text) {

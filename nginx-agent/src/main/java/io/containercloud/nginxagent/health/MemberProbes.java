@@ -2,6 +2,7 @@ package io.containercloud.nginxagent.health;
 
 import io.containercloud.nginx.model.Upstream;
 import io.containercloud.nginxagent.render.Renderer;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Active HTTP health checks of upstream members, for OSS nginx (Tengine checks by itself). A member
@@ -24,6 +27,13 @@ public final class MemberProbes {
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final ExecutorService probing =
+      Executors.newCachedThreadPool(
+          probe -> {
+            Thread thread = new Thread(probe, "member-probe");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final Runnable onChange;
   private final Map<Target, State> states = new ConcurrentHashMap<>();
 
@@ -55,6 +65,11 @@ public final class MemberProbes {
     states.keySet().retainAll(wanted);
   }
 
+  /** Stops probing; a probe under way is interrupted. */
+  public void close() {
+    probing.shutdownNow();
+  }
+
   /** Starts the probes that are due; call often (every 100-250 ms). */
   public void probeDue() {
     long now = System.nanoTime();
@@ -71,15 +86,26 @@ public final class MemberProbes {
                   .timeout(Duration.ofMillis(Renderer.millis(check.timeout())))
                   .GET()
                   .build();
-          http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-              .handle(
-                  (response, error) -> {
-                    record(
-                        state,
-                        error == null && check.expectedStatuses().contains(response.statusCode()));
-                    return null;
-                  });
+          probing.execute(() -> record(state, answers(request, check)));
         });
+  }
+
+  /**
+   * One probe, blocking on a reused thread: the client's own asynchronous path hands each answer to
+   * the JDK's default async pool, which on a host with fewer than three cores starts a thread per
+   * task.
+   */
+  private boolean answers(HttpRequest request, Upstream.HealthCheck check) {
+    try {
+      return check
+          .expectedStatuses()
+          .contains(http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private void record(State state, boolean healthy) {

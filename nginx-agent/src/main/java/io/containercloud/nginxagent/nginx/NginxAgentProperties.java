@@ -30,6 +30,9 @@ import org.springframework.validation.annotation.Validated;
  *     every change is rendered and reloaded
  * @param luaModules the module files that give nginx Lua ({@code load_module}), Debian's {@code
  *     libnginx-mod-http-lua} by default
+ * @param pushInterval with the Lua balancer, the shortest time between two reads of the cluster: a
+ *     burst of changes is pushed together, and etcd serves each agent at most so many reads
+ *     whatever the write rate (a change after a quiet spell goes at once)
  */
 @Validated
 @ConfigurationProperties("platform.nginx-agent")
@@ -50,7 +53,8 @@ public record NginxAgentProperties(
         @DefaultValue(
             "/usr/lib/nginx/modules/ndk_http_module.so,"
                 + "/usr/lib/nginx/modules/ngx_http_lua_module.so")
-        List<Path> luaModules) {
+        List<Path> luaModules,
+    @NotNull @DefaultValue("100ms") Duration pushInterval) {
 
   public NginxAgentProperties {
     if (reportTtl != null && reportTtl.toSeconds() < 2) {
