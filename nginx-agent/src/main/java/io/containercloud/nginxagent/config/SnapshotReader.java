@@ -9,6 +9,8 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -57,15 +59,19 @@ public final class SnapshotReader {
 
   /** The cluster at etcd's current revision. */
   public Snapshot read() throws ExecutionException, InterruptedException, TimeoutException {
-    GetResponse children =
-        kv.get(bytes(NginxKeys.cluster(cluster) + "/"), GetOption.builder().isPrefix(true).build())
+    // one read-only transaction: one round trip, both at the same revision
+    TxnResponse both =
+        kv.txn()
+            .Then(
+                Op.get(
+                    bytes(NginxKeys.cluster(cluster) + "/"),
+                    GetOption.builder().isPrefix(true).build()),
+                Op.get(bytes(NginxKeys.cluster(cluster)), GetOption.DEFAULT))
+            .commit()
             .get(TIMEOUT_S, TimeUnit.SECONDS);
-    long revision = children.getHeader().getRevision();
-    GetResponse settings =
-        kv.get(
-                bytes(NginxKeys.cluster(cluster)),
-                GetOption.builder().withRevision(revision).build())
-            .get(TIMEOUT_S, TimeUnit.SECONDS);
+    long revision = both.getHeader().getRevision();
+    GetResponse children = both.getGetResponses().get(0);
+    GetResponse settings = both.getGetResponses().get(1);
     List<String> problems = new ArrayList<>();
     Map<String, Parsed> read = new HashMap<>();
     NginxCluster clusterSettings =
