@@ -139,7 +139,7 @@ YAML
 # with them, native memory trimmed and two malloc arenas.
 daemon_heap() {
   case $1 in
-    nginx-agent) echo 64m ;;
+    nginx-agent) echo 48m ;;
     log-agent) echo 80m ;;
   esac
 }

@@ -404,7 +404,7 @@ class NginxPropagationBenchmark {
             "java",
             // as its systemd unit runs it (README, "Memory")
             "-Xms16m",
-            "-Xmx64m",
+            "-Xmx48m",
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
             "-Xss512k",
