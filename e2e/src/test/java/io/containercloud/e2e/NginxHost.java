@@ -106,6 +106,16 @@ final class NginxHost {
     return pids;
   }
 
+  /**
+   * An nginx cluster {@code name} of OSS nginx with the standard templates, as nginx-mgr takes it.
+   */
+  static String clusterJson(String name) {
+    return """
+        {"name":"%s","flavour":"nginx","version":"1.22.1","templateSet":"standard",
+         "defaults":{"httpPort":80,"httpsPort":443}}"""
+        .formatted(name);
+  }
+
   /** A backend on loopback answering {@code answer} to everything. */
   static HttpServer backend(String answer) throws IOException {
     return backend(new InetSocketAddress("127.0.0.1", 0), local -> answer);

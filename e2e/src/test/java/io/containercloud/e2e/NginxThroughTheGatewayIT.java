@@ -67,14 +67,7 @@ class NginxThroughTheGatewayIT {
   static void aClusterAndTwoAgents() throws Exception {
     platform = E2ePlatform.get();
     cluster = "e2e-" + platform.run + "-agents";
-    create(
-        platform.admin(),
-        "/clusters",
-        cluster,
-        """
-        {"name":"%s","flavour":"nginx","version":"1.22.1","templateSet":"standard",
-         "defaults":{"httpPort":80,"httpsPort":443}}"""
-            .formatted(cluster));
+    create(platform.admin(), "/clusters", cluster, NginxHost.clusterJson(cluster));
     for (var host : HOSTS.entrySet()) {
       Path prefix =
           Files.createDirectories(

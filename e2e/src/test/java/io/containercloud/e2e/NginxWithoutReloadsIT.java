@@ -83,14 +83,7 @@ class NginxWithoutReloadsIT {
   static void aClusterAndADynamicAgent() throws Exception {
     platform = E2ePlatform.get();
     cluster = "e2e-" + platform.run + "-dynamic";
-    create(
-        platform.admin(),
-        "/clusters",
-        cluster,
-        """
-        {"name":"%s","flavour":"nginx","version":"1.22.1","templateSet":"standard",
-         "defaults":{"httpPort":80,"httpsPort":443}}"""
-            .formatted(cluster));
+    create(platform.admin(), "/clusters", cluster, NginxHost.clusterJson(cluster));
     nginx = host(HOST, "127.0.0.63");
     agent = platform.nginxAgent(cluster, HOST, nginx.address, nginx.prefix).awaitReady();
     await().atMost(LIMIT).until(() -> "dynamic".equals(agentState(HOST).get("mode")));
@@ -240,14 +233,8 @@ class NginxWithoutReloadsIT {
     for (String vm : List.of("vm-A", "vm-B", "vm-C")) {
       vms.put(vm, backend(vm));
     }
-    create(
-        admin,
-        "/clusters/" + cluster + "/upstreams",
-        name,
-        vmUpstream(name, members(Set.of("vm-A"), vms)));
-    int port = FreePorts.pick();
+    int port = upstreamAndServer(name, Set.of("vm-A"), vms);
     String server = "/api/nginx/clusters/" + cluster + "/servers/" + name;
-    create(admin, "/clusters/" + cluster + "/servers", name, server(name, port, "/"));
     awaitAnswers(port, Set.of("vm-A"));
     long reloads = reloads(agent);
 
@@ -274,13 +261,7 @@ class NginxWithoutReloadsIT {
     String name = "again-" + id;
     String upstream = "/api/nginx/clusters/" + cluster + "/upstreams/" + name;
     Map<String, Integer> vms = Map.of("vm-A", backend("vm-A"), "vm-B", backend("vm-B"));
-    create(
-        admin,
-        "/clusters/" + cluster + "/upstreams",
-        name,
-        vmUpstream(name, members(Set.of("vm-A"), vms)));
-    int port = FreePorts.pick();
-    create(admin, "/clusters/" + cluster + "/servers", name, server(name, port, "/"));
+    int port = upstreamAndServer(name, Set.of("vm-A"), vms);
     awaitAnswers(port, Set.of("vm-A"));
     write("PUT", upstream, vmUpstream(name, members(Set.of("vm-B"), vms))); // pushed only
     awaitAnswers(port, Set.of("vm-B"));
@@ -344,13 +325,7 @@ class NginxWithoutReloadsIT {
       String name = "plain-" + id;
       String upstream = "/api/nginx/clusters/" + cluster + "/upstreams/" + name;
       Map<String, Integer> vms = Map.of("vm-A", backend("vm-A"), "vm-B", backend("vm-B"));
-      create(
-          admin,
-          "/clusters/" + cluster + "/upstreams",
-          name,
-          vmUpstream(name, members(Set.of("vm-A"), vms)));
-      int port = FreePorts.pick();
-      create(admin, "/clusters/" + cluster + "/servers", name, server(name, port, "/"));
+      int port = upstreamAndServer(name, Set.of("vm-A"), vms);
       await()
           .atMost(LIMIT)
           .ignoreExceptions()
@@ -376,6 +351,21 @@ class NginxWithoutReloadsIT {
     Path prefix =
         Files.createDirectories(Path.of("target", "nginx-" + platform.run, host).toAbsolutePath());
     return new NginxHost(prefix, address);
+  }
+
+  /**
+   * Upstream {@code name} with the members {@code serving} of {@code vms}, and a server for it on a
+   * new port; the port.
+   */
+  private int upstreamAndServer(String name, Set<String> serving, Map<String, Integer> vms) {
+    create(
+        admin,
+        "/clusters/" + cluster + "/upstreams",
+        name,
+        vmUpstream(name, members(serving, vms)));
+    int port = FreePorts.pick();
+    create(admin, "/clusters/" + cluster + "/servers", name, server(name, port, "/"));
+    return port;
   }
 
   /** The nginx binary on the agent's prefix, as its operator runs it by hand. */

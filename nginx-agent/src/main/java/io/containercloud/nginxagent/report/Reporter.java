@@ -55,7 +55,7 @@ public final class Reporter {
               PutOption.builder().withLeaseId(leaseId).build())
           .get(TIMEOUT_S, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
-      renewedAt = 0; // the lease may be gone with etcd's answer: renew (or replace) it next time
+      leaseId = 0; // it may have expired while etcd was away: the next publish takes a new one
       throw new IllegalStateException("etcd did not take the report", e);
     }
   }
@@ -75,7 +75,7 @@ public final class Reporter {
   }
 
   private void renewLease() throws InterruptedException, ExecutionException, TimeoutException {
-    if (leaseId != 0 && renewedAt != 0 && System.nanoTime() - renewedAt < ttl.toNanos() / 3) {
+    if (leaseId != 0 && System.nanoTime() - renewedAt < ttl.toNanos() / 3) {
       return;
     }
     if (leaseId != 0) {
