@@ -150,7 +150,7 @@ start_service() {
   local name=$1 port=$2 module=${3:-$1} jar heap jvm_extra= arenas=
   heap=$(daemon_heap "$module")
   if [ -n "$heap" ]; then
-    jvm_extra="-Xmx$heap -XX:TrimNativeHeapInterval=5000"
+    jvm_extra="-Xms16m -Xmx$heap -XX:TrimNativeHeapInterval=5000"
     arenas=MALLOC_ARENA_MAX=2
   fi
   if service_pid "$name" >/dev/null; then log "$name already running on :$port"; return 0; fi
