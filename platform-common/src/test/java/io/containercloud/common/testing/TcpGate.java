@@ -160,22 +160,27 @@ public final class TcpGate implements AutoCloseable {
                   if (!fromClient && link.answerLost) {
                     continue; // the server's answer is dropped
                   }
-                  out.write(buffer, 0, n);
-                  out.flush();
                   List<String> armed = trap;
-                  if (fromClient
-                      && armed != null
-                      && matched < armed.size()
-                      && new String(buffer, 0, n, StandardCharsets.ISO_8859_1)
-                          .toLowerCase(Locale.ROOT)
-                          .contains(armed.get(matched))
-                      && ++matched == armed.size()) {
+                  boolean sprung =
+                      fromClient
+                          && armed != null
+                          && matched < armed.size()
+                          && new String(buffer, 0, n, StandardCharsets.ISO_8859_1)
+                              .toLowerCase(Locale.ROOT)
+                              .contains(armed.get(matched))
+                          && ++matched == armed.size();
+                  if (sprung) {
                     trapped = true;
                     trap = null;
                     refusing = true;
-                    // the server works on with its connection open and answers into the void;
-                    // then the connection goes, as when a network path dies after a request
+                    // the server works on with its connection open and answers into the void
+                    // (lost before the request leaves, so no quick answer slips through); then
+                    // the connection goes, as when a network path dies after a request
                     link.answerLost = true;
+                  }
+                  out.write(buffer, 0, n);
+                  out.flush();
+                  if (sprung) {
                     closeLater(link);
                   }
                 }
