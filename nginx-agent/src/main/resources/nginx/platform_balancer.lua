@@ -2,13 +2,14 @@
 -- request: nginx serves a change of members, weights, backups or active group on the very next
 -- request, without a reload. Written by nginx-agent into <prefix>/lua/; do not edit.
 --
--- The agent PUTs an upstream's whole state to the admin server (a unix socket only the agent's
--- user may open), with a version that only grows:
---   {"version": 7, "members": [{"host": "10.0.0.5", "port": 8080, "weight": 2, "backup": false,
---                               "maxFails": 3, "failTimeout": 10}]}
--- Anything else is refused with 400 and changes nothing; an older version with 409. An upstream
--- with no state here is served by the members rendered in its block (nginx's own round robin), so
--- nginx serves right after a start, before the agent pushes.
+-- The agent PUTs the whole state of the upstreams that changed, all in one request, to the admin
+-- server (a unix socket only the agent's user may open), with a version that only grows:
+--   PUT /upstreams {"shop": {"version": 7, "members": [{"host": "10.0.0.5", "port": 8080,
+--                    "weight": 2, "backup": false, "maxFails": 3, "failTimeout": 10}]}}
+-- (PUT /upstreams/<name> takes one state.) Anything else is refused with 400 and changes nothing;
+-- an older version than one held with 409, and none of the request is applied. An upstream with no
+-- state here is served by the members rendered in its block (nginx's own round robin), so nginx
+-- serves right after a start, before the agent pushes.
 
 local cjson = require "cjson.safe"
 local balancer = require "ngx.balancer"
@@ -44,20 +45,25 @@ local function ipv6(host)
   return inner ~= nil and #inner >= 2 and #inner <= 39 and inner:find(":", 1, true) ~= nil
 end
 
--- The problem with a pushed state, naming its field, or nil when it is whole and valid.
-local function problem(state)
+local function valid_name(name)
+  return type(name) == "string" and #name <= 63 and name:match("^[a-z0-9][a-z0-9-]*$") ~= nil
+end
+
+-- The problem with a pushed state, naming its field (after prefix), or nil when it is whole and
+-- valid.
+local function problem(state, prefix)
   if type(state) ~= "table" then
-    return "body: a JSON object is required"
+    return (prefix == "" and "body" or prefix:sub(1, -2)) .. ": a JSON object is required"
   end
   if not integer(state.version, 1, MAX_VERSION) then
-    return "version: an integer from 1 to 2^53 is required"
+    return prefix .. "version: an integer from 1 to 2^53 is required"
   end
   local members = state.members
   if type(members) ~= "table" or #members == 0 or #members > MAX_MEMBERS then
-    return "members: a list of 1 to " .. MAX_MEMBERS .. " members is required"
+    return prefix .. "members: a list of 1 to " .. MAX_MEMBERS .. " members is required"
   end
   for i, m in ipairs(members) do
-    local field = "members[" .. (i - 1) .. "]"
+    local field = prefix .. "members[" .. (i - 1) .. "]"
     if type(m) ~= "table" then
       return field .. ": an object is required"
     end
@@ -102,13 +108,72 @@ local function reply(status, body)
   return ngx.exit(status)
 end
 
--- The admin API: GET /upstreams (versions held), GET|PUT|DELETE /upstreams/<name>.
+-- Stores states (name -> state) whole or not at all: every one valid and none older than held.
+local function store(states_by_name)
+  for name, state in pairs(states_by_name) do
+    local held = states:get("v:" .. name)
+    if held and state.version < held then
+      return reply(409, { error = name .. ".version: older than the one held", held = held })
+    end
+  end
+  -- one writer (the agent's single pushing thread), so reading then writing does not race
+  local versions = {}
+  for name, state in pairs(states_by_name) do
+    local ok, err = states:set("s:" .. name, cjson.encode(normalised(state)))
+    if not ok then
+      return reply(507, { error = "shared dict: " .. tostring(err) })
+    end
+    states:set("v:" .. name, state.version) -- after the state: a reader of the version sees it
+    versions[name] = state.version
+  end
+  return reply(200, { upstreams = versions })
+end
+
+-- The request's body decoded, or nil and the reply already sent.
+local function body()
+  ngx.req.read_body()
+  local data = ngx.req.get_body_data()
+  if not data then
+    reply(400, { error = "body: a JSON object of at most 1 MB is required" })
+    return nil
+  end
+  local decoded = cjson.decode(data)
+  if type(decoded) ~= "table" then
+    reply(400, { error = "body: a JSON object is required" })
+    return nil
+  end
+  return decoded
+end
+
+-- The admin API: GET|PUT /upstreams (versions held; states of several upstreams),
+-- GET|PUT|DELETE /upstreams/<name>.
 function _M.admin()
   local method = ngx.req.get_method()
   local uri = ngx.var.uri
   if uri == "/upstreams" then
+    if method == "PUT" then
+      local all = body()
+      if not all then
+        return
+      end
+      local count = 0
+      for name, state in pairs(all) do
+        if not valid_name(name) then
+          return reply(400, { error = "body: upstream names of [a-z0-9-], at most 63, are required" })
+        end
+        local wrong = problem(state, name .. ".")
+        if wrong then
+          return reply(400, { error = wrong })
+        end
+        count = count + 1
+      end
+      if count == 0 then
+        return reply(400, { error = "body: the state of at least one upstream is required" })
+      end
+      return store(all)
+    end
     if method ~= "GET" then
-      return reply(405, { error = "method: GET only" })
+      return reply(405, { error = "method: GET or PUT" })
     end
     local versions = {}
     for _, key in ipairs(states:get_keys(0)) do
@@ -122,8 +187,8 @@ function _M.admin()
     end
     return reply(200, { upstreams = versions })
   end
-  local name = uri:match("^/upstreams/([a-z0-9][a-z0-9-]*)$")
-  if not name or #name > 63 then
+  local name = uri:match("^/upstreams/(.+)$")
+  if not valid_name(name) then
     return reply(404, { error = "path: /upstreams or /upstreams/<name>" })
   end
   if method == "GET" then
@@ -143,27 +208,15 @@ function _M.admin()
   if method ~= "PUT" then
     return reply(405, { error = "method: GET, PUT or DELETE" })
   end
-  ngx.req.read_body()
-  local body = ngx.req.get_body_data()
-  if not body then
-    return reply(400, { error = "body: a JSON object of at most 1 MB is required" })
+  local state = body()
+  if not state then
+    return
   end
-  local state = cjson.decode(body)
-  local wrong = problem(state)
+  local wrong = problem(state, "")
   if wrong then
     return reply(400, { error = wrong })
   end
-  -- one writer (the agent's single pushing thread), so reading then writing does not race
-  local held = states:get("v:" .. name)
-  if held and state.version < held then
-    return reply(409, { error = "version: older than the one held", held = held })
-  end
-  local ok, err = states:set("s:" .. name, cjson.encode(normalised(state)))
-  if not ok then
-    return reply(507, { error = "shared dict: " .. tostring(err) })
-  end
-  states:set("v:" .. name, state.version) -- after the state: a reader of the version sees it
-  return reply(200, { version = state.version })
+  return store({ [name] = state })
 end
 
 -- This worker's view of an upstream's state, or nil when none was pushed. Failure counts of a

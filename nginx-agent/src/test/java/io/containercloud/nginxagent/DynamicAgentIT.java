@@ -163,6 +163,34 @@ class DynamicAgentIT {
   }
 
   @Test
+  void anUpgradedAgentReloadsTheRunningNginxOnceForItsBalancerCode() throws Exception {
+    agent = start(NginxFixture.LUA_MODULES);
+    awaitAnswer("/", "A");
+    agent.stop(); // and its nginx
+    agent = null;
+    await().atMost(PATIENCE).until(() -> !nginx.running());
+    Path code = nginx.prefix().resolve("lua/platform_balancer.lua");
+    String current = Files.readString(code);
+    Files.writeString(code, "-- an older agent's code\n" + current);
+    nginx.ensureRunning(); // it loads the older code, and serves without an agent
+    awaitAnswer("/", "A");
+    long master = nginx.pid().orElseThrow();
+
+    agent = start(NginxFixture.LUA_MODULES);
+    assertThat(agent.reloads()).as("reloads at start for new code").isEqualTo(1);
+    assertThat(Files.readString(code)).isEqualTo(current);
+    assertThat(nginx.pid()).contains(master);
+    members("C");
+    awaitAnswer("/", "C");
+
+    agent.stop();
+    await().atMost(PATIENCE).until(() -> !nginx.running());
+    nginx.ensureRunning();
+    agent = start(NginxFixture.LUA_MODULES);
+    assertThat(agent.reloads()).as("reloads at start for the same code").isZero();
+  }
+
+  @Test
   void withoutTheLuaModuleEveryChangeReloadsAndTheReportSaysWhy() throws Exception {
     agent = start(List.of(Path.of("/nonexistent/ngx_http_lua_module.so")));
     awaitAnswer("/", "A");

@@ -84,27 +84,43 @@ class LuaBalancerIT {
     List<Long> pids = pids();
 
     PeerPush push = new PeerPush(renderer.adminSocket(), JSON);
-    assertThat(push.put("shop", state(1, member(c, 1, false))).status()).isEqualTo(200);
+    assertThat(push.put(shop(state(1, member(c, 1, false)))).status()).isEqualTo(200);
     assertThat(answers(port, 6)).isEqualTo(Map.of("C", 6));
 
-    assertThat(push.put("shop", state(2, member(a, 3, false), member(c, 1, false))).status())
+    assertThat(push.put(shop(state(2, member(a, 3, false), member(c, 1, false)))).status())
         .isEqualTo(200);
     assertThat(answers(port, 40)).isEqualTo(Map.of("A", 30, "C", 10));
 
     // backups only when no primary is left: a primary that refuses connections is skipped
     int dead = freePort();
-    assertThat(push.put("shop", state(3, member(dead, 1, false), member(b, 1, true))).ok())
-        .isTrue();
+    assertThat(push.put(shop(state(3, member(dead, 1, false), member(b, 1, true)))).ok()).isTrue();
     assertThat(answers(port, 6)).isEqualTo(Map.of("B", 6));
 
     // refused without a change: an older version, bad JSON, a host that is not an address
-    assertThat(push.put("shop", state(2, member(a, 1, false))).status()).isEqualTo(409);
+    assertThat(push.put(shop(state(2, member(a, 1, false)))).status()).isEqualTo(409);
     String bad =
         "{\"version\":9,\"members\":[{\"host\":\"127.0.0.1; return 200\",\"port\":80,"
             + "\"weight\":1,\"backup\":false,\"maxFails\":1,\"failTimeout\":1}]}";
-    assertThat(raw(renderer.adminSocket(), bad)).isEqualTo(400);
-    assertThat(raw(renderer.adminSocket(), "{\"version\":9,\"members\":[]}")).isEqualTo(400);
-    assertThat(raw(renderer.adminSocket(), "not json")).isEqualTo(400);
+    Path socket = renderer.adminSocket();
+    assertThat(raw(socket, "/upstreams/shop", bad)).isEqualTo(400);
+    assertThat(raw(socket, "/upstreams/shop", "{\"version\":9,\"members\":[]}")).isEqualTo(400);
+    assertThat(raw(socket, "/upstreams/shop", "not json")).isEqualTo(400);
+    // several upstreams in one request: all of them or none
+    String good = JSON.writeValueAsString(state(9, member(a, 1, false)));
+    assertThat(raw(socket, "/upstreams", "{\"shop\":" + good + ",\"other\":" + bad + "}"))
+        .isEqualTo(400);
+    assertThat(raw(socket, "/upstreams", "{\"shop\":" + good + ",\"Other;\":" + good + "}"))
+        .isEqualTo(400);
+    assertThat(raw(socket, "/upstreams", "{}")).isEqualTo(400);
+    assertThat(
+            push.put(
+                    Map.of(
+                        "shop",
+                        state(2, member(a, 1, false)),
+                        "other",
+                        state(9, member(a, 1, false))))
+                .status())
+        .isEqualTo(409);
     assertThat(push.versions()).isEqualTo(Map.of("shop", 3L));
     assertThat(answers(port, 4)).isEqualTo(Map.of("B", 4));
     assertThat(pids()).isEqualTo(pids);
@@ -115,12 +131,12 @@ class LuaBalancerIT {
     nginx.ensureRunning();
     assertThat(push.versions()).isEmpty();
     assertThat(answers(port, 4)).isEqualTo(Map.of("A", 2, "B", 2));
-    assertThat(push.put("shop", state(4, member(c, 1, false))).ok()).isTrue();
+    assertThat(push.put(shop(state(4, member(c, 1, false)))).ok()).isTrue();
     assertThat(answers(port, 3)).isEqualTo(Map.of("C", 3));
   }
 
   /** PUTs {@code body} as it is (curl: the agent's client only sends what it built). */
-  private static int raw(Path socket, String body) throws Exception {
+  private static int raw(Path socket, String path, String body) throws Exception {
     Process curl =
         new ProcessBuilder(
                 "curl",
@@ -135,7 +151,7 @@ class LuaBalancerIT {
                 "PUT",
                 "--data-binary",
                 body,
-                "http://nginx-agent/upstreams/shop")
+                "http://nginx-agent" + path)
             .start();
     String status = new String(curl.getInputStream().readAllBytes()).trim();
     assertThat(curl.waitFor()).isZero();
@@ -163,6 +179,10 @@ class LuaBalancerIT {
     List<Long> pids = new ArrayList<>(List.of(master));
     ProcessHandle.of(master).orElseThrow().children().forEach(p -> pids.add(p.pid()));
     return pids;
+  }
+
+  private static Map<String, State> shop(State state) {
+    return Map.of("shop", state);
   }
 
   private static State state(long version, Member... members) {

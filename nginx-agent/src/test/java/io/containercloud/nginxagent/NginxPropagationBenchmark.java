@@ -130,12 +130,13 @@ class NginxPropagationBenchmark {
         // watch events and reads (and the reports this benchmark watches) in one queue
         Client own = etcd();
         closing.add(own);
+        JsonMapper itsJson = JsonMapper.builder().build(); // nor buffers shared with the others
         Agent agent;
         if (real) {
-          agent = new Agent(settings, own, json, validator, null);
+          agent = new Agent(settings, own, itsJson, validator, null);
         } else {
           closing.add(new NoBalancer(prefix.resolve("run/admin.sock")));
-          agent = new Agent(settings, own, json, validator, null, new NoNginx(prefix));
+          agent = new Agent(settings, own, itsJson, validator, null, new NoNginx(prefix));
         }
         agent.start();
         running.add(agent);
@@ -260,6 +261,7 @@ class NginxPropagationBenchmark {
   /** What a phase measured. */
   private static final class Phase {
     long[] latencies;
+    int writes;
     double seconds;
     long finalAfterLastWrite;
     int failed;
@@ -267,9 +269,12 @@ class NginxPropagationBenchmark {
 
     String describe(String name) {
       return String.format(
-          "%s: %d latencies api_2xx_to_agent_report p50_ms=%.1f p99_ms=%.1f max_ms=%.1f;"
-              + " final revision everywhere %.0f ms after the last write",
+          "%s: %d writes in %.1f s (%.0f/s); %d latencies api_2xx_to_agent_report p50_ms=%.1f"
+              + " p99_ms=%.1f max_ms=%.1f; final revision everywhere %.0f ms after the last write",
           name,
+          writes,
+          seconds,
+          writes / seconds,
           latencies.length,
           pct(latencies, 50),
           pct(latencies, 99),
@@ -313,6 +318,7 @@ class NginxPropagationBenchmark {
     }
     Phase phase = new Phase();
     phase.seconds = (System.nanoTime() - t0) / 1e9;
+    phase.writes = writes.size();
     long finalRevision = writes.stream().mapToLong(w -> w[0]).max().orElse(0);
     long lastWrite = writes.stream().mapToLong(w -> w[1]).max().orElse(0);
     await(() -> reports.values().stream().allMatch(r -> last(r) >= finalRevision));
@@ -540,6 +546,7 @@ class NginxPropagationBenchmark {
    */
   private static final class NoBalancer implements AutoCloseable {
 
+    private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)content-length: *(\\d+)");
     private static final String NOTHING = "{\"upstreams\":{}}";
     private static final byte[] HELD =
         ("HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
@@ -581,8 +588,7 @@ class NginxPropagationBenchmark {
       if (end < 0) {
         return false;
       }
-      Matcher length =
-          Pattern.compile("(?i)content-length: *(\\d+)").matcher(request.substring(0, end));
+      Matcher length = CONTENT_LENGTH.matcher(request.substring(0, end));
       return !length.find() || request.length() - end - 4 >= Integer.parseInt(length.group(1));
     }
 

@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One nginx host following its cluster in etcd: the {@link Follower} says when a fresh snapshot is
- * due and reads it, the {@link Applier} makes nginx serve it, the {@link Reporter} keeps the
+ * due and makes it, the {@link Applier} makes nginx serve it, the {@link Reporter} keeps the
  * outcome in etcd under a lease. One loop runs them in turn: at once when something changed, else
  * every third of the report's TTL to renew it; at most one reload per {@code reload-interval}, and
  * the last state of a burst is always applied. With nginx's Lua balancer, what needs no reload
@@ -89,7 +89,6 @@ public final class Agent {
         new Follower(
             etcd.getWatchClient(),
             new SnapshotReader(etcd.getKVClient(), json, validator, settings.cluster()),
-            settings.cluster(),
             loop::wake);
     this.probes = new MemberProbes(this::healthChanged);
     this.applier =

@@ -139,9 +139,10 @@ public final class Applier {
   public void start() {
     prepareFolders();
     nginxVersion = nginx.version();
+    boolean newCode = false;
     if (luaLoads()) {
       renderer = renderer(true);
-      BalancerFiles.install(renderer.luaFolder(), renderer.adminSocket().getParent());
+      newCode = BalancerFiles.install(renderer.luaFolder(), renderer.adminSocket().getParent());
       pusher = new Pusher(new PeerPush(renderer.adminSocket(), json), json);
       log.info("members are pushed to nginx's Lua balancer; reloads only for structural changes");
     } else {
@@ -149,8 +150,14 @@ public final class Applier {
     }
     servedText = read(nginx.config()).orElse(null);
     if (servedText != null) {
+      boolean running = nginx.pid().isPresent();
       try {
         nginx.ensureRunning(); // the last good configuration, whether etcd answers or not
+        if (newCode && running) {
+          // a running nginx keeps the balancer code it loaded: an upgraded agent speaks the new
+          reload();
+          log.info("reloaded nginx for the balancer code of this agent's version");
+        }
       } catch (IllegalStateException e) {
         lastError = e.getMessage();
       }
@@ -376,15 +383,19 @@ public final class Applier {
       throw new IllegalStateException("cannot replace " + nginx.config(), e);
     }
     try {
-      nginx.reload();
+      reload();
     } catch (IllegalStateException e) {
       lastError = settings.hostId() + " failed: " + e.getMessage();
       return Optional.of(new Outcome.NotLoaded(e.getMessage()));
     }
     servedText = text;
+    return Optional.empty();
+  }
+
+  private void reload() {
+    nginx.reload();
     lastReload = Instant.now();
     reloads.incrementAndGet();
-    return Optional.empty();
   }
 
   /** What {@code nginx -t} says of {@code text}; empty when it accepts it. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 
 /** What nginx needs on disk for the Lua balancer, written by the agent before nginx reads it. */
 public final class BalancerFiles {
@@ -19,19 +20,23 @@ public final class BalancerFiles {
    * Writes the balancer's code into {@code luaFolder} and makes the admin socket's folder readable
    * and writable by the agent's user only: whoever may open the socket may change what nginx
    * serves.
+   *
+   * @return whether the code differs from what was there (a running nginx has the old one loaded
+   *     until it reloads)
    */
-  public static void install(Path luaFolder, Path socketFolder) {
+  public static boolean install(Path luaFolder, Path socketFolder) {
     try (InputStream code = BalancerFiles.class.getResourceAsStream("/nginx/" + CODE)) {
+      byte[] bytes = code.readAllBytes();
+      Path file = luaFolder.resolve(CODE);
+      boolean changed = !Files.exists(file) || !Arrays.equals(Files.readAllBytes(file), bytes);
       Files.createDirectories(luaFolder);
       Path temporary = luaFolder.resolve(CODE + ".new");
-      Files.copy(code, temporary, StandardCopyOption.REPLACE_EXISTING);
+      Files.write(temporary, bytes);
       Files.move(
-          temporary,
-          luaFolder.resolve(CODE),
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+          temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       Files.createDirectories(socketFolder);
       Files.setPosixFilePermissions(socketFolder, PosixFilePermissions.fromString("rwx------"));
+      return changed;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the Lua balancer's files", e);
     }

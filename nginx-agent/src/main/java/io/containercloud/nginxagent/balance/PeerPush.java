@@ -18,9 +18,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The agent's side of nginx's admin server (platform_balancer.lua): pushes the whole state of an
- * upstream, reads the versions nginx holds. HTTP/1.0 over the unix socket, one request per
- * connection, each bounded by a timeout.
+ * The agent's side of nginx's admin server (platform_balancer.lua): pushes the whole state of the
+ * upstreams that changed in one request, reads the versions nginx holds. HTTP/1.0 over the unix
+ * socket, one request per connection, each bounded by a timeout.
  */
 public final class PeerPush {
 
@@ -49,9 +49,12 @@ public final class PeerPush {
     this.json = json;
   }
 
-  /** Replaces the upstream's state; refused (409) when nginx holds a newer version. */
-  public Answer put(String upstream, State state) throws IOException {
-    return exchange("PUT", "/upstreams/" + upstream, json.writeValueAsBytes(state));
+  /**
+   * Replaces the state of each upstream in {@code states}, all of them or none: refused (409) when
+   * nginx holds a newer version of one.
+   */
+  public Answer put(Map<String, State> states) throws IOException {
+    return exchange("PUT", "/upstreams", json.writeValueAsBytes(states));
   }
 
   /** Forgets an upstream's state (it is no longer in the configuration). */

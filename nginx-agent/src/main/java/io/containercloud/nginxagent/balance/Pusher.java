@@ -9,13 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Keeps nginx's Lua balancer in step with the upstreams: pushes the state of each one whose members
- * changed, everything again after nginx reloaded or restarted (a restart empties the shared dict),
- * and forgets upstreams it no longer balances. Versions only grow, from what nginx holds on: a new
- * agent next to a running nginx goes on from nginx's newest. One thread pushes.
+ * Keeps nginx's Lua balancer in step with the upstreams: pushes the states of those whose members
+ * changed, in one request at one version, everything again after nginx reloaded or restarted (a
+ * restart empties the shared dict), and forgets upstreams it no longer balances. Versions only
+ * grow, from what nginx holds on: a new agent next to a running nginx goes on from nginx's newest.
+ * One thread pushes.
  */
 public final class Pusher {
 
@@ -42,19 +44,24 @@ public final class Pusher {
       version = Math.max(version, held.values().stream().mapToLong(v -> v).max().orElse(0));
       for (String name : held.keySet()) {
         if (!states.containsKey(name)) {
-          answered(push.delete(name), name);
+          answered(push.delete(name), "upstream " + name);
         }
       }
       pushedTo = master;
     }
-    for (Map.Entry<String, List<Member>> state : states.entrySet()) {
-      if (!state.getValue().equals(pushed.get(state.getKey()))) {
-        put(state.getKey(), state.getValue());
-      }
+    Map<String, List<Member>> changed = new TreeMap<>();
+    states.forEach(
+        (name, members) -> {
+          if (!members.equals(pushed.get(name))) {
+            changed.put(name, members);
+          }
+        });
+    if (!changed.isEmpty()) {
+      put(changed);
     }
     for (String name : List.copyOf(pushed.keySet())) {
       if (!states.containsKey(name)) {
-        answered(push.delete(name), name);
+        answered(push.delete(name), "upstream " + name);
         pushed.remove(name);
       }
     }
@@ -70,25 +77,27 @@ public final class Pusher {
     return !Objects.equals(master, pushedTo);
   }
 
-  private void put(String name, List<Member> members) throws IOException {
-    Answer answer = push.put(name, new State(++version, members));
+  /** One request for all of them (a switch of several upstreams is served at once). */
+  private void put(Map<String, List<Member>> changed) throws IOException {
+    Answer answer = push.put(at(++version, changed));
     if (answer.status() == 409) { // nginx holds a newer one (another agent was here): go past it
       version = Math.max(version, json.readTree(answer.body()).path("held").asLong());
-      answer = push.put(name, new State(++version, members));
+      answer = push.put(at(++version, changed));
     }
-    answered(answer, name);
-    pushed.put(name, members);
+    answered(answer, "upstreams " + String.join(", ", changed.keySet()));
+    pushed.putAll(changed);
   }
 
-  private static void answered(Answer answer, String name) throws IOException {
+  private static Map<String, State> at(long version, Map<String, List<Member>> changed) {
+    Map<String, State> states = new TreeMap<>();
+    changed.forEach((name, members) -> states.put(name, new State(version, members)));
+    return states;
+  }
+
+  private static void answered(Answer answer, String what) throws IOException {
     if (!answer.ok()) {
       throw new IOException(
-          "nginx refused the state of upstream "
-              + name
-              + ": "
-              + answer.status()
-              + " "
-              + answer.body());
+          "nginx refused the state of " + what + ": " + answer.status() + " " + answer.body());
     }
   }
 }

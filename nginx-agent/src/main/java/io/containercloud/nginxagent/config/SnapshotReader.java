@@ -9,13 +9,12 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +27,9 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads one cluster from etcd at a single revision and validates every object again with the same
- * allow-lists as nginx-mgr: etcd may have been written by hand, and what fails is left out (and
- * reported), never rendered.
+ * Reads one cluster's keys from etcd at a single revision, and makes a {@link Snapshot} of them
+ * that validates every object again with the same allow-lists as nginx-mgr: etcd may have been
+ * written by hand, and what fails is left out (and reported), never rendered.
  */
 public final class SnapshotReader {
 
@@ -40,10 +39,12 @@ public final class SnapshotReader {
   private final JsonMapper json;
   private final Validator validator;
   private final String cluster;
+  private final String clusterKey;
 
   /**
-   * Each key's document as last read, parsed and checked once per modification: a read after a
-   * change finds one document changed among all of the cluster's. Only the agent's loop reads.
+   * Each key's document as last assembled, parsed and checked once per modification: a snapshot
+   * after a change finds one document changed among all of the cluster's. Only the agent's loop
+   * assembles.
    */
   private Map<String, Parsed> parsed = new HashMap<>();
 
@@ -55,37 +56,59 @@ public final class SnapshotReader {
     this.json = json;
     this.validator = validator;
     this.cluster = cluster;
+    this.clusterKey = NginxKeys.cluster(cluster);
   }
 
-  /** The cluster at etcd's current revision. */
-  public Snapshot read() throws ExecutionException, InterruptedException, TimeoutException {
-    // one read-only transaction: one round trip, both at the same revision
-    TxnResponse both =
-        kv.txn()
-            .Then(
-                Op.get(
-                    bytes(NginxKeys.cluster(cluster) + "/"),
-                    GetOption.builder().isPrefix(true).build()),
-                Op.get(bytes(NginxKeys.cluster(cluster)), GetOption.DEFAULT))
-            .commit()
+  /** The cluster's keys at etcd's current revision. */
+  public Read read() throws ExecutionException, InterruptedException, TimeoutException {
+    // one range holds the cluster's document and everything under it: one read, one revision
+    GetResponse range =
+        kv.get(rangeStart(), GetOption.builder().withRange(rangeEnd()).build())
             .get(TIMEOUT_S, TimeUnit.SECONDS);
-    long revision = both.getHeader().getRevision();
-    GetResponse children = both.getGetResponses().get(0);
-    GetResponse settings = both.getGetResponses().get(1);
+    return new Read(
+        range.getHeader().getRevision(),
+        range.getKvs().stream().filter(kv -> holds(kv.getKey())).toList());
+  }
+
+  /** The keys of a cluster at a revision. */
+  public record Read(long revision, List<KeyValue> keys) {}
+
+  /**
+   * The range to watch for the cluster: its document and what is under it, with other keys that
+   * sort between (a cluster named {@code shop-2} beside {@code shop}) that {@link #holds} tells
+   * apart.
+   */
+  public ByteSequence rangeStart() {
+    return bytes(clusterKey);
+  }
+
+  /**
+   * The end (exclusive) of {@link #rangeStart()}'s range: the key after every {@code <key>/...}.
+   */
+  public ByteSequence rangeEnd() {
+    return bytes(clusterKey + (char) ('/' + 1));
+  }
+
+  /** Whether {@code key} is the cluster's document or one under it. */
+  public boolean holds(ByteSequence key) {
+    String text = key.toString(StandardCharsets.UTF_8);
+    return text.equals(clusterKey) || text.startsWith(clusterKey + "/");
+  }
+
+  /** The cluster as {@code keys} (all of its keys at {@code revision}) hold it. */
+  public Snapshot assemble(long revision, Collection<KeyValue> keys) {
     List<String> problems = new ArrayList<>();
     Map<String, Parsed> read = new HashMap<>();
-    NginxCluster clusterSettings =
-        settings.getKvs().stream()
-            .findFirst()
-            .map(kv -> parse(kv, NginxCluster.class, problems, read))
-            .orElse(null);
+    NginxCluster clusterSettings = null;
     List<VirtualServer> servers = new ArrayList<>();
     List<Upstream> upstreams = new ArrayList<>();
     List<ManagedCertificate> certificates = new ArrayList<>();
     Map<Snapshot.Ref, Long> revisions = new HashMap<>();
-    for (KeyValue child : children.getKvs()) {
+    for (KeyValue child : keys) {
       String key = child.getKey().toString(StandardCharsets.UTF_8);
-      if (key.startsWith(NginxKeys.servers(cluster))) {
+      if (key.equals(clusterKey)) {
+        clusterSettings = parse(child, NginxCluster.class, problems, read);
+      } else if (key.startsWith(NginxKeys.servers(cluster))) {
         VirtualServer server = parse(child, VirtualServer.class, problems, read);
         if (server != null) {
           servers.add(server);

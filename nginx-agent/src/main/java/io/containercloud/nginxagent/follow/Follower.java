@@ -1,27 +1,30 @@
 package io.containercloud.nginxagent.follow;
 
-import io.containercloud.nginx.model.NginxKeys;
 import io.containercloud.nginxagent.config.Snapshot;
 import io.containercloud.nginxagent.config.SnapshotReader;
-import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Follows one nginx cluster in etcd: reads it whole at one revision, then watches the cluster's
- * document and everything under it from that revision + 1. Any event, a broken or compacted watch,
- * or the resync period passing makes the last snapshot stale, and the next one is read afresh
- * (rather than patched from events: a compacted watch cannot replay what it missed, and one read of
- * a cluster is cheap). The resync period has jitter, so that a fleet of agents started together
- * does not read etcd in step.
+ * Follows one nginx cluster in etcd: reads its keys whole at one revision, then keeps them up to
+ * date from one watch of the cluster's range from that revision + 1 (one watch, so that its events
+ * come in revision order and the snapshot's revision is never ahead of what it holds). A snapshot
+ * is so made without a round trip to etcd, however busy the cluster. A broken or compacted watch
+ * (it cannot replay what it missed) and the resync period passing (a safety net: the keys are read
+ * afresh and the watch started again) make the next snapshot a full read. The resync period has
+ * jitter, so that a fleet of agents started together does not read etcd in step.
  */
 public final class Follower implements AutoCloseable {
 
@@ -29,20 +32,22 @@ public final class Follower implements AutoCloseable {
 
   private final Watch watch;
   private final SnapshotReader reader;
-  private final String cluster;
   private final Runnable onChange;
-  private final List<Watch.Watcher> watchers = new ArrayList<>();
   private volatile boolean stale = true;
-  private volatile boolean watching;
-  private Instant resyncAt = Instant.EPOCH;
+  private Instant resyncAt = Instant.EPOCH; // the loop's
+
+  // what the watch keeps: the cluster's keys by name at a revision; guarded by this
+  private final Map<String, KeyValue> keys = new HashMap<>();
+  private long revision;
+  private Watch.Watcher watcher; // null: the next snapshot reads the keys afresh
+  private long generation; // of the watcher whose events are taken: a closed one's are not
 
   /**
    * @param onChange called (on a watch thread) when something changed in etcd
    */
-  public Follower(Watch watch, SnapshotReader reader, String cluster, Runnable onChange) {
+  public Follower(Watch watch, SnapshotReader reader, Runnable onChange) {
     this.watch = watch;
     this.reader = reader;
-    this.cluster = cluster;
     this.onChange = onChange;
   }
 
@@ -57,65 +62,97 @@ public final class Follower implements AutoCloseable {
   }
 
   /**
-   * The cluster at etcd's current revision; the watch is (re)started from there when it broke.
-   * Stale again when etcd does not answer.
+   * The cluster as the watch holds it, or read afresh (and watched from there) when the watch broke
+   * or the resync is due. Stale again when etcd does not answer that read.
    */
   public Snapshot snapshot() throws InterruptedException {
     stale = false; // an event from here on makes the next snapshot due again
-    resyncAt = Instant.now().plus(jittered(RESYNC));
-    Snapshot snapshot;
+    if (Instant.now().isBefore(resyncAt)) {
+      synchronized (this) {
+        if (watcher != null) {
+          return reader.assemble(revision, List.copyOf(keys.values()));
+        }
+      }
+    }
+    SnapshotReader.Read read;
     try {
-      snapshot = reader.read();
+      read = reader.read();
     } catch (ExecutionException | TimeoutException e) {
       stale = true;
-      throw new IllegalStateException("etcd did not answer the read of cluster " + cluster, e);
+      throw new IllegalStateException("etcd did not answer the read of the cluster", e);
     }
-    if (!watching) {
-      watch(snapshot.revision() + 1);
+    resyncAt = Instant.now().plus(jittered(RESYNC));
+    synchronized (this) {
+      long taken = ++generation; // before the close: nothing of the old watcher is taken
+      close();
+      keys.clear();
+      read.keys().forEach(kv -> keys.put(key(kv), kv));
+      revision = read.revision();
+      watcher =
+          watch.watch(
+              reader.rangeStart(),
+              WatchOption.builder()
+                  .withRange(reader.rangeEnd())
+                  .withRevision(read.revision() + 1)
+                  .build(),
+              Watch.listener(response -> events(taken, response), error -> broken(taken)));
+      return reader.assemble(revision, List.copyOf(keys.values()));
     }
-    return snapshot;
   }
 
   @Override
-  public void close() {
-    watchers.forEach(Watch.Watcher::close);
-    watchers.clear();
+  public synchronized void close() {
+    if (watcher != null) {
+      watcher.close();
+      watcher = null;
+    }
   }
 
-  private void watch(long fromRevision) {
-    close();
-    Watch.Listener listener =
-        Watch.listener(
-            response -> changed(),
-            error -> {
-              watching = false;
-              changed();
-            });
-    watchers.add(
-        watch.watch(
-            bytes(NginxKeys.cluster(cluster) + "/"),
-            WatchOption.builder().isPrefix(true).withRevision(fromRevision).build(),
-            listener));
-    watchers.add(
-        watch.watch(
-            bytes(NginxKeys.cluster(cluster)),
-            WatchOption.builder().withRevision(fromRevision).build(),
-            listener));
-    watching = true;
+  private void events(long from, WatchResponse response) {
+    boolean changed = false;
+    synchronized (this) {
+      if (from != generation) {
+        return; // a watcher closed since: the keys were read afresh
+      }
+      for (WatchEvent event : response.getEvents()) {
+        KeyValue kv = event.getKeyValue();
+        if (!reader.holds(kv.getKey())) {
+          continue; // another cluster whose name sorts inside the range
+        }
+        if (event.getEventType() == WatchEvent.EventType.DELETE) {
+          keys.remove(key(kv));
+        } else {
+          keys.put(key(kv), kv);
+        }
+        revision = Math.max(revision, kv.getModRevision()); // a delete's is its own revision
+        changed = true;
+      }
+    }
+    if (changed) {
+      stale = true;
+      onChange.run();
+    }
   }
 
-  private void changed() {
+  /** Compacted past, or cancelled by etcd: read everything afresh. */
+  private void broken(long from) {
+    synchronized (this) {
+      if (from != generation) {
+        return;
+      }
+      close();
+    }
     stale = true;
     onChange.run();
+  }
+
+  private static String key(KeyValue kv) {
+    return kv.getKey().toString(StandardCharsets.UTF_8);
   }
 
   /** {@code period} give or take a tenth. */
   private static Duration jittered(Duration period) {
     double factor = 0.9 + 0.2 * ThreadLocalRandom.current().nextDouble();
     return Duration.ofMillis((long) (period.toMillis() * factor));
-  }
-
-  private static ByteSequence bytes(String text) {
-    return ByteSequence.from(text, StandardCharsets.UTF_8);
   }
 }

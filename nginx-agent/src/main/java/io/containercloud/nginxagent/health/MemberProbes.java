@@ -21,7 +21,10 @@ import java.util.concurrent.Executors;
 /**
  * Active HTTP health checks of upstream members, for OSS nginx (Tengine checks by itself). A member
  * is down after {@code fall} failed probes in a row and up again after {@code rise} good ones;
- * every change calls {@code onChange} so the configuration is rendered again without it.
+ * every change calls {@code onChange} so the configuration is rendered again without it. A member
+ * taken out of its upstream and put back within its check interval keeps its state and its next
+ * probe: a member set that changes many times a second neither probes its members anew each time
+ * nor takes a member that was down for a fresh, healthy one.
  */
 public final class MemberProbes {
 
@@ -50,19 +53,41 @@ public final class MemberProbes {
     volatile int failures;
     volatile long nextAtNanos;
     volatile boolean inFlight;
+    volatile boolean followed = true;
+    volatile long unfollowedAtNanos;
   }
 
-  /** Probes exactly the members these upstreams serve with; others are forgotten. */
+  /**
+   * Probes exactly the members these upstreams serve with; the others are forgotten once their
+   * check interval has passed without them.
+   */
   public void follow(List<Upstream> upstreams) {
     Set<Target> wanted = new HashSet<>();
     for (Upstream upstream : upstreams) {
       for (Renderer.Member member : Renderer.members(upstream)) {
         Target target = new Target(upstream.name(), member.address());
         wanted.add(target);
-        states.computeIfAbsent(target, t -> new State()).check = upstream.healthCheck();
+        State state = states.computeIfAbsent(target, t -> new State());
+        state.check = upstream.healthCheck();
+        state.followed = true;
       }
     }
-    states.keySet().retainAll(wanted);
+    long now = System.nanoTime();
+    states
+        .entrySet()
+        .removeIf(
+            entry -> {
+              State state = entry.getValue();
+              if (wanted.contains(entry.getKey())) {
+                return false;
+              }
+              if (state.followed) {
+                state.followed = false;
+                state.unfollowedAtNanos = now;
+              }
+              return now - state.unfollowedAtNanos
+                  > Renderer.millis(state.check.interval()) * 1_000_000;
+            });
   }
 
   /** Stops probing; a probe under way is interrupted. */
@@ -75,7 +100,7 @@ public final class MemberProbes {
     long now = System.nanoTime();
     states.forEach(
         (target, state) -> {
-          if (state.inFlight || now - state.nextAtNanos < 0) {
+          if (!state.followed || state.inFlight || now - state.nextAtNanos < 0) {
             return;
           }
           Upstream.HealthCheck check = state.check;
@@ -137,7 +162,7 @@ public final class MemberProbes {
     Map<String, Set<String>> down = new HashMap<>();
     states.forEach(
         (target, state) -> {
-          if (!state.up) {
+          if (state.followed && !state.up) {
             down.computeIfAbsent(target.upstream(), u -> new HashSet<>()).add(target.address());
           }
         });
@@ -148,10 +173,13 @@ public final class MemberProbes {
   public Map<String, Map<String, String>> health() {
     Map<String, Map<String, String>> health = new TreeMap<>();
     states.forEach(
-        (target, state) ->
+        (target, state) -> {
+          if (state.followed) {
             health
                 .computeIfAbsent(target.upstream(), u -> new TreeMap<>())
-                .put(target.address(), state.up ? "up" : "down"));
+                .put(target.address(), state.up ? "up" : "down");
+          }
+        });
     return health;
   }
 }

@@ -36,6 +36,7 @@ public final class CertificateFiles {
   private final Path dir;
   private final String cluster;
   private final SecretCipher cipher;
+  private Set<Path> kept; // by the last removeAllBut; null before the first
 
   /**
    * @param cipher opens the sealed keys; null when the agent has no certificates key (every server
@@ -92,7 +93,10 @@ public final class CertificateFiles {
     }
   }
 
-  /** Removes certificate files that none of {@code inUse} names. */
+  /**
+   * Removes certificate files that none of {@code inUse} names; nothing to do (and no listing of
+   * the folder) while they are the ones kept last time, as files are only written for those in use.
+   */
   public void removeAllBut(Collection<TlsFiles> inUse) {
     Set<Path> keep = new HashSet<>();
     inUse.forEach(
@@ -100,7 +104,7 @@ public final class CertificateFiles {
           keep.add(f.chain());
           keep.add(f.key());
         });
-    if (!Files.isDirectory(dir)) {
+    if (keep.equals(kept) || !Files.isDirectory(dir)) {
       return;
     }
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.{crt,key}")) {
@@ -109,6 +113,7 @@ public final class CertificateFiles {
           Files.deleteIfExists(file);
         }
       }
+      kept = keep;
     } catch (IOException e) {
       throw new IllegalStateException("cannot clean " + dir, e);
     }
