@@ -21,7 +21,15 @@ class ObjectStatuses implements ObjectStatus.Lookup {
 
   @Override
   public ObjectStatus.ForCluster of(String cluster) {
-    List<AgentReport> live = reports.of(cluster);
+    return statuses(reports.of(cluster));
+  }
+
+  @Override
+  public ObjectStatus.ForCluster recent(String cluster) {
+    return statuses(reports.recent(cluster));
+  }
+
+  private static ObjectStatus.ForCluster statuses(List<AgentReport> live) {
     return (kind, name, revision) -> status(live, kind, name, revision);
   }
 

@@ -17,6 +17,12 @@ public record ObjectStatus(String state, String reason, List<String> hosts) {
 
     /** The statuses of {@code cluster}'s objects as its agents report them now. */
     ForCluster of(String cluster);
+
+    /**
+     * The same from reports read at most a moment ago: for the answer to a write, whose object no
+     * agent can have applied yet, so that a burst of writes does not read every report each time.
+     */
+    ForCluster recent(String cluster);
   }
 
   /** The statuses of one cluster's objects. */

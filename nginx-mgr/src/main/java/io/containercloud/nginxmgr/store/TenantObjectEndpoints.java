@@ -81,7 +81,7 @@ public abstract class TenantObjectEndpoints<T extends TenantOwned, R extends Ten
 
   @GetMapping("/{name}")
   public ResponseEntity<Stated<T>> get(@PathVariable String cluster, @PathVariable String name) {
-    return answer(cluster, objects.get(cluster, name));
+    return answer(statuses.of(cluster), objects.get(cluster, name));
   }
 
   @PostMapping
@@ -95,7 +95,7 @@ public abstract class TenantObjectEndpoints<T extends TenantOwned, R extends Ten
             .toUri();
     return ResponseEntity.created(location)
         .eTag(Versions.etag(created.revision()))
-        .body(stated(cluster, created));
+        .body(stated(statuses.recent(cluster), created));
   }
 
   @PutMapping("/{name}")
@@ -104,7 +104,9 @@ public abstract class TenantObjectEndpoints<T extends TenantOwned, R extends Ten
       @PathVariable String name,
       @RequestHeader(name = "If-Match", required = false) String ifMatch,
       @Valid @RequestBody R request) {
-    return answer(cluster, written(cluster, objects.replace(cluster, name, ifMatch, request)));
+    return answer(
+        statuses.recent(cluster),
+        written(cluster, objects.replace(cluster, name, ifMatch, request)));
   }
 
   @DeleteMapping("/{name}")
@@ -130,7 +132,9 @@ public abstract class TenantObjectEndpoints<T extends TenantOwned, R extends Ten
       @PathVariable String name,
       @RequestParam @Min(1) long revision,
       @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-    return answer(cluster, written(cluster, objects.rollback(cluster, name, revision, ifMatch)));
+    return answer(
+        statuses.recent(cluster),
+        written(cluster, objects.rollback(cluster, name, revision, ifMatch)));
   }
 
   /**
@@ -141,13 +145,16 @@ public abstract class TenantObjectEndpoints<T extends TenantOwned, R extends Ten
     return object;
   }
 
-  /** The object with its ETag and status. */
-  protected ResponseEntity<Stated<T>> answer(String cluster, Versioned<T> object) {
-    return ResponseEntity.ok().eTag(Versions.etag(object.revision())).body(stated(cluster, object));
+  /** The object with its ETag and its status as {@code standing} has it. */
+  protected ResponseEntity<Stated<T>> answer(
+      ObjectStatus.ForCluster standing, Versioned<T> object) {
+    return ResponseEntity.ok()
+        .eTag(Versions.etag(object.revision()))
+        .body(stated(standing, object));
   }
 
-  private Stated<T> stated(String cluster, Versioned<T> object) {
+  private Stated<T> stated(ObjectStatus.ForCluster standing, Versioned<T> object) {
     return new Stated<>(
-        object.value(), statuses.of(cluster).of(kind, object.value().name(), object.revision()));
+        object.value(), standing.of(kind, object.value().name(), object.revision()));
   }
 }
