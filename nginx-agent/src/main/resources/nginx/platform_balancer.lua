@@ -110,11 +110,17 @@ end
 
 -- Stores states (name -> state) whole or not at all: every one valid and none older than held.
 local function store(states_by_name)
+  -- the newest version held of those refused: the agent's one retry goes past all of them
+  local older, newest
   for name, state in pairs(states_by_name) do
     local held = states:get("v:" .. name)
     if held and state.version < held then
-      return reply(409, { error = name .. ".version: older than the one held", held = held })
+      older = older or name
+      newest = math.max(newest or held, held)
     end
+  end
+  if older then
+    return reply(409, { error = older .. ".version: older than the one held", held = newest })
   end
   -- one writer (the agent's single pushing thread), so reading then writing does not race
   local versions = {}

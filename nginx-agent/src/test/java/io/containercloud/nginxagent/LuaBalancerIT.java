@@ -9,6 +9,7 @@ import io.containercloud.nginx.model.Upstream;
 import io.containercloud.nginx.model.VirtualServer;
 import io.containercloud.nginxagent.balance.BalancerFiles;
 import io.containercloud.nginxagent.balance.PeerPush;
+import io.containercloud.nginxagent.balance.PeerPush.Answer;
 import io.containercloud.nginxagent.balance.PeerPush.Member;
 import io.containercloud.nginxagent.balance.PeerPush.State;
 import io.containercloud.nginxagent.config.Snapshot;
@@ -112,15 +113,16 @@ class LuaBalancerIT {
     assertThat(raw(socket, "/upstreams", "{\"shop\":" + good + ",\"Other;\":" + good + "}"))
         .isEqualTo(400);
     assertThat(raw(socket, "/upstreams", "{}")).isEqualTo(400);
-    assertThat(
-            push.put(
-                    Map.of(
-                        "shop",
-                        state(2, member(a, 1, false)),
-                        "other",
-                        state(9, member(a, 1, false))))
-                .status())
-        .isEqualTo(409);
+    assertThat(push.put(Map.of("other", state(5, member(a, 1, false)))).ok()).isTrue();
+    Answer older =
+        push.put(
+            Map.of(
+                "shop", state(2, member(a, 1, false)),
+                "other", state(4, member(a, 1, false)),
+                "fresh", state(9, member(a, 1, false))));
+    assertThat(older.status()).isEqualTo(409);
+    assertThat(older.body()).contains("\"held\":5"); // the newest of those refused
+    assertThat(push.delete("other").ok()).isTrue();
     assertThat(push.versions()).isEqualTo(Map.of("shop", 3L));
     assertThat(answers(port, 4)).isEqualTo(Map.of("B", 4));
     assertThat(pids()).isEqualTo(pids);
