@@ -9,7 +9,8 @@
 #     failed_requests=<d> reloads_per_s=<e> final_after_last_write_ms=<f> agent_rss_mb=<g>
 # Knobs: BENCH_AGENTS (100), BENCH_RATE (200 writes/s), BENCH_SECONDS (20 a phase),
 # BENCH_INTERVAL (1S: the agents' reload interval, ISO-8601 without PT, e.g. 0.2S),
-# BENCH_PUSH_INTERVAL (0.1S: their push-interval, the default).
+# BENCH_PUSH_INTERVAL (0.1S: their push-interval, the default), BENCH_WARMUP (10 s of writes before
+# the phases), BENCH_CONNECTIONS (10 etcd connections the 97 simulated agents share; 0: one each).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bash "$ROOT/scripts/infra.sh" up >/dev/null
@@ -21,5 +22,6 @@ mvn -B -q -ntp verify -pl nginx-agent -Dspotless.check.skip=true -Dtest=none -Ds
   -Dit.test=NginxPropagationBenchmark -Dfailsafe.failIfNoSpecifiedTests=false \
   -Dbench.agents="${BENCH_AGENTS:-100}" -Dbench.rate="${BENCH_RATE:-200}" \
   -Dbench.seconds="${BENCH_SECONDS:-20}" -Dbench.interval="${BENCH_INTERVAL:-1S}" -Dbench.push-interval="${BENCH_PUSH_INTERVAL:-0.1S}" \
+  -Dbench.warmup="${BENCH_WARMUP:-10}" -Dbench.connections="${BENCH_CONNECTIONS:-10}" \
   >/tmp/nginx-bench-maven.log 2>&1 || { tail -n 40 /tmp/nginx-bench-maven.log; exit 1; }
 cat nginx-agent/target/nginx-propagation.txt

@@ -41,6 +41,10 @@ final class NginxMgrProcess implements AutoCloseable {
             .start();
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   /** Waits until nginx-mgr is ready (three minutes at most). */
   NginxMgrProcess ready() throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();

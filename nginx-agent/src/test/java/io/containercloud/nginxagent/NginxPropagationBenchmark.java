@@ -75,6 +75,8 @@ class NginxPropagationBenchmark {
     Duration interval = Duration.parse("PT" + System.getProperty("bench.interval", "1S"));
     Duration pushInterval =
         Duration.parse("PT" + System.getProperty("bench.push-interval", "0.1S"));
+    int warmup = Integer.getInteger("bench.warmup", 10);
+    int connections = Integer.getInteger("bench.connections", 10);
     String cluster = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     NginxMgrProcess mgr = new NginxMgrProcess();
     List<Agent> running = new ArrayList<>();
@@ -108,6 +110,15 @@ class NginxPropagationBenchmark {
       }
 
       Watch.Watcher watcher = watchReports(cluster);
+      // the simulated hosts share a few etcd connections (each agent its own watch stream, lease
+      // and
+      // writes on them): a hundred clients' event loops in one JVM cost more CPU than the agents,
+      // and only add latency to what is measured; 0 gives each its own
+      List<Client> simulated = new ArrayList<>();
+      for (int c = 0; c < connections; c++) {
+        simulated.add(etcd());
+        closing.add(simulated.get(c));
+      }
       for (int i = 0; i < agents; i++) {
         boolean real = i < 3;
         Path prefix = Files.createTempDirectory("bench-agent");
@@ -126,10 +137,13 @@ class NginxPropagationBenchmark {
                 "auto",
                 NginxFixture.LUA_MODULES,
                 pushInterval);
-        // its own connection to etcd, as each host has: one shared by all would put every agent's
-        // watch events and reads (and the reports this benchmark watches) in one queue
-        Client own = etcd();
-        closing.add(own);
+        Client own;
+        if (real || simulated.isEmpty()) {
+          own = etcd();
+          closing.add(own);
+        } else {
+          own = simulated.get(i % simulated.size());
+        }
         JsonMapper itsJson = JsonMapper.builder().build(); // nor buffers shared with the others
         Agent agent;
         if (real) {
@@ -149,12 +163,29 @@ class NginxPropagationBenchmark {
                   && reports.values().stream().allMatch(r -> last(r) >= start));
       List<Agent> real = running.subList(0, 3);
 
+      // nginx-mgr runs for months: its hot paths are compiled before anything is measured
+      if (warmup > 0) {
+        write(
+            mgr,
+            rate,
+            warmup,
+            (o, i) ->
+                upstreams[o] =
+                    mgr.send(
+                        "PUT",
+                        "/clusters/" + cluster + "/upstreams/shop-" + o,
+                        admin,
+                        upstreams[o],
+                        upstream(o, members(o, i + 1, backends))));
+      }
+
       // (a) members and weights: pushed to each nginx's Lua balancer
       long[] reloadsBefore = real.stream().mapToLong(Agent::reloads).toArray();
       Phase dynamic;
       try (RequestLoop client = new RequestLoop("127.0.0.40", listen)) {
         dynamic =
             write(
+                mgr,
                 rate,
                 seconds,
                 (o, i) ->
@@ -179,6 +210,7 @@ class NginxPropagationBenchmark {
       try (RequestLoop client = new RequestLoop("127.0.0.40", listen)) {
         structural =
             write(
+                mgr,
                 rate,
                 seconds,
                 (o, i) ->
@@ -216,9 +248,19 @@ class NginxPropagationBenchmark {
       List<String> lines =
           List.of(
               String.format(
-                  "writes at %d/s, %d s a phase, reload interval %d ms, push interval %d ms, %d"
-                      + " agents (3 with nginx and the Lua module, 1 process)",
-                  rate, seconds, interval.toMillis(), pushInterval.toMillis(), agents + 1),
+                  "writes at %d/s, %d s a phase after %d s of warm-up, reload interval %d ms, push"
+                      + " interval %d ms, %d agents (3 with nginx and the Lua module, 1 process;"
+                      + " the other %d on %s)",
+                  rate,
+                  seconds,
+                  warmup,
+                  interval.toMillis(),
+                  pushInterval.toMillis(),
+                  agents + 1,
+                  agents - 3,
+                  connections == 0
+                      ? "an etcd connection each"
+                      : connections + " shared etcd connections"),
               dynamic.describe("(a) members and weights, pushed"),
               String.format(
                   "    reloads on the 3 real hosts: %d; client through nginx: %d of %d failed",
@@ -266,20 +308,76 @@ class NginxPropagationBenchmark {
     long finalAfterLastWrite;
     int failed;
     int sent;
+    Cpu cpu;
 
     String describe(String name) {
       return String.format(
-          "%s: %d writes in %.1f s (%.0f/s); %d latencies api_2xx_to_agent_report p50_ms=%.1f"
-              + " p99_ms=%.1f max_ms=%.1f; final revision everywhere %.0f ms after the last write",
-          name,
-          writes,
-          seconds,
-          writes / seconds,
-          latencies.length,
-          pct(latencies, 50),
-          pct(latencies, 99),
-          latencies[latencies.length - 1] / 1e6,
-          finalAfterLastWrite / 1e6);
+              "%s: %d writes in %.1f s (%.0f/s); %d latencies api_2xx_to_agent_report p50_ms=%.1f"
+                  + " p99_ms=%.1f max_ms=%.1f; final revision everywhere %.0f ms after the last write",
+              name,
+              writes,
+              seconds,
+              writes / seconds,
+              latencies.length,
+              pct(latencies, 50),
+              pct(latencies, 99),
+              latencies[latencies.length - 1] / 1e6,
+              finalAfterLastWrite / 1e6)
+          + String.format(
+              "%n    CPU while writing (%% of the %d cores): nginx-mgr %.0f%% (%.1f ms a write),"
+                  + " the benchmark's JVM (agents, writers, report watch) %.0f%%, etcd %.0f%%,"
+                  + " machine %.0f%%",
+              CORES,
+              cpu.share(cpu.mgr, seconds),
+              cpu.mgr / (double) writes,
+              cpu.share(cpu.self, seconds),
+              cpu.share(cpu.etcd, seconds),
+              cpu.share(cpu.machine, seconds));
+    }
+  }
+
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+  /**
+   * CPU milliseconds used by nginx-mgr, this JVM, etcd and the whole machine, from /proc (what
+   * competes for the cores tells whether a phase was starved, and by whom).
+   */
+  private record Cpu(long mgr, long self, long etcd, long machine) {
+
+    static Cpu of(long mgrPid) throws IOException {
+      long etcdPid =
+          ProcessHandle.allProcesses()
+              .filter(p -> p.info().command().orElse("").endsWith("/etcd"))
+              .mapToLong(ProcessHandle::pid)
+              .findFirst()
+              .orElse(-1);
+      String[] total = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split(" +");
+      long busy = 0; // user nice system (idle iowait) irq softirq steal
+      for (int f : new int[] {1, 2, 3, 6, 7, 8}) {
+        busy += Long.parseLong(total[f]);
+      }
+      return new Cpu(
+          millis(mgrPid), millis(ProcessHandle.current().pid()), millis(etcdPid), busy * 10);
+    }
+
+    Cpu since(Cpu start) {
+      return new Cpu(
+          mgr - start.mgr, self - start.self, etcd - start.etcd, machine - start.machine);
+    }
+
+    double share(long millis, double seconds) {
+      return 100.0 * millis / (seconds * 1000 * CORES);
+    }
+
+    /** utime + stime in clock ticks of 10 ms (USER_HZ); 0 for a process that is not there. */
+    private static long millis(long pid) throws IOException {
+      Path stat = Path.of("/proc/" + pid + "/stat");
+      if (pid < 0 || !Files.exists(stat)) {
+        return 0;
+      }
+      String text = Files.readString(stat);
+      String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
     }
   }
 
@@ -287,7 +385,8 @@ class NginxPropagationBenchmark {
    * {@code rate} writes a second for {@code seconds}, spread over the objects' writers, then waits
    * until every agent reported the newest revision.
    */
-  private Phase write(int rate, int seconds, Write write) throws Exception {
+  private Phase write(NginxMgrProcess mgr, int rate, int seconds, Write write) throws Exception {
+    Cpu before = Cpu.of(mgr.pid());
     List<long[]> writes = new CopyOnWriteArrayList<>(); // (revision, nanos of the 2xx)
     long periodNanos = 1_000_000_000L * OBJECTS / rate;
     long t0 = System.nanoTime();
@@ -317,6 +416,7 @@ class NginxPropagationBenchmark {
       writer.join();
     }
     Phase phase = new Phase();
+    phase.cpu = Cpu.of(mgr.pid()).since(before);
     phase.seconds = (System.nanoTime() - t0) / 1e9;
     phase.writes = writes.size();
     long finalRevision = writes.stream().mapToLong(w -> w[0]).max().orElse(0);
@@ -569,14 +669,20 @@ class NginxPropagationBenchmark {
     private void serve() {
       ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
       while (server.isOpen()) {
-        try (SocketChannel channel = server.accept()) {
+        SocketChannel channel;
+        try {
+          channel = server.accept();
+        } catch (IOException e) {
+          return; // closed
+        }
+        try (channel) {
           buffer.clear();
           while (!complete(buffer) && channel.read(buffer) > 0) {
             // an HTTP/1.0 request: headers, then Content-Length bytes
           }
           channel.write(ByteBuffer.wrap(HELD));
         } catch (IOException e) {
-          return; // closed
+          // the agent gave up on this exchange (its timeout): serve the next one
         }
       }
     }

@@ -199,7 +199,9 @@ class CertificatesIT {
             NginxApi.etag(upstream),
             shown);
     assertThat(sentBack.statusCode()).as("status is read only and ignored").isEqualTo(200);
-    assertThat(sentBack.body()).contains("\"state\":\"pending\"");
+    assertThat(sentBack.body())
+        .as("no agent has the new revision yet")
+        .contains("\"state\":\"pending\"", "\"hosts\":[\"host-1\"]");
   }
 
   private static void assertRefused(HttpResponse<String> response, String field, String reason) {

@@ -13,39 +13,63 @@ import org.springframework.stereotype.Component;
 @Component
 public class AgentReports {
 
-  /** How old {@link #recent} reports may be. */
+  /** How old {@link #liveHosts} may be. */
   private static final long RECENT_NANOS = Duration.ofMillis(100).toNanos();
 
   private final Documents documents;
-  private final Map<String, Read> recent = new ConcurrentHashMap<>();
+  private final Map<String, Hosts> hosts = new ConcurrentHashMap<>();
+  private final Map<String, Object> reading = new ConcurrentHashMap<>();
 
-  private record Read(long atNanos, List<AgentReport> reports) {}
+  private record Hosts(long atNanos, List<String> names) {}
 
   AgentReports(Documents documents) {
     this.documents = documents;
   }
 
-  /** Every live agent of the cluster, by host. */
+  /** Every live agent of the cluster, by host; what {@link #liveHosts} knows from then on. */
   public List<AgentReport> of(String cluster) {
-    return documents
-        .list(
-            NginxKeys.agents(cluster), AgentReport.class, null, 10_000, key -> true, report -> true)
-        .items()
-        .stream()
-        .map(Documents.Versioned::value)
-        .toList();
+    long at = System.nanoTime();
+    List<AgentReport> reports =
+        documents
+            .list(
+                NginxKeys.agents(cluster),
+                AgentReport.class,
+                null,
+                10_000,
+                key -> true,
+                report -> true)
+            .items()
+            .stream()
+            .map(Documents.Versioned::value)
+            .toList();
+    hosts.merge(
+        cluster,
+        new Hosts(at, reports.stream().map(AgentReport::host).toList()),
+        (known, read) -> read.atNanos() > known.atNanos() ? read : known);
+    return reports;
   }
 
   /**
-   * The same, read at most 100 ms ago: a cluster of a hundred agents has a hundred reports to read
-   * and parse, which a write's answer need not do for each of hundreds of writes a second.
+   * The hosts whose agents report on the cluster (their report's key names them), as read at most
+   * 100 ms ago: hundreds of writes a second need not each read etcd, and no report is parsed.
    */
-  public List<AgentReport> recent(String cluster) {
-    Read read = recent.get(cluster);
-    if (read == null || System.nanoTime() - read.atNanos() > RECENT_NANOS) {
-      read = new Read(System.nanoTime(), of(cluster));
-      recent.put(cluster, read);
+  public List<String> liveHosts(String cluster) {
+    Hosts read = hosts.get(cluster);
+    if (fresh(read)) {
+      return read.names();
     }
-    return read.reports();
+    // one request reads them; the others that came meanwhile take what it read
+    synchronized (reading.computeIfAbsent(cluster, c -> new Object())) {
+      read = hosts.get(cluster);
+      if (!fresh(read)) {
+        read = new Hosts(System.nanoTime(), documents.keys(NginxKeys.agents(cluster)));
+        hosts.put(cluster, read);
+      }
+      return read.names();
+    }
+  }
+
+  private static boolean fresh(Hosts read) {
+    return read != null && System.nanoTime() - read.atNanos() <= RECENT_NANOS;
   }
 }

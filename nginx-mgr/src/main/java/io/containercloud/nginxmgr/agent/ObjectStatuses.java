@@ -25,8 +25,11 @@ class ObjectStatuses implements ObjectStatus.Lookup {
   }
 
   @Override
-  public ObjectStatus.ForCluster recent(String cluster) {
-    return statuses(reports.recent(cluster));
+  public ObjectStatus justWritten(String cluster) {
+    List<String> hosts = reports.liveHosts(cluster);
+    return hosts.isEmpty()
+        ? new ObjectStatus("no-agents", null, List.of())
+        : new ObjectStatus("pending", null, hosts);
   }
 
   private static ObjectStatus.ForCluster statuses(List<AgentReport> live) {

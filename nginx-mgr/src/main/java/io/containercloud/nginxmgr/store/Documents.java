@@ -141,6 +141,18 @@ public class Documents {
     }
   }
 
+  /** The keys under {@code prefix}, relative to it, in key order; no value is read. */
+  public List<String> keys(String prefix) {
+    return await(
+            kv.get(
+                bytes(prefix),
+                GetOption.builder().withRange(prefixEnd(prefix)).withKeysOnly(true).build()))
+        .getKvs()
+        .stream()
+        .map(kv -> kv.getKey().toString(StandardCharsets.UTF_8).substring(prefix.length()))
+        .toList();
+  }
+
   /** Writes a new document; 409 when the key exists. Returns the new revision. */
   public long create(String key, Object value, Op... alsoDo) {
     TxnResponse response =

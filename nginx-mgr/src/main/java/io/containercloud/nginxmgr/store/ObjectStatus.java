@@ -19,10 +19,10 @@ public record ObjectStatus(String state, String reason, List<String> hosts) {
     ForCluster of(String cluster);
 
     /**
-     * The same from reports read at most a moment ago: for the answer to a write, whose object no
-     * agent can have applied yet, so that a burst of writes does not read every report each time.
+     * The status of an object's revision just written: no agent can have applied it yet, so it is
+     * pending on every live agent (as known a moment ago), or there is none.
      */
-    ForCluster recent(String cluster);
+    ObjectStatus justWritten(String cluster);
   }
 
   /** The statuses of one cluster's objects. */

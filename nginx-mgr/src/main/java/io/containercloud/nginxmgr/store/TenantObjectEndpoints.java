@@ -81,7 +81,8 @@ public abstract class TenantObjectEndpoints<T extends TenantOwned, R extends Ten
 
   @GetMapping("/{name}")
   public ResponseEntity<Stated<T>> get(@PathVariable String cluster, @PathVariable String name) {
-    return answer(statuses.of(cluster), objects.get(cluster, name));
+    Versioned<T> object = objects.get(cluster, name);
+    return answer(object, statuses.of(cluster).of(kind, name, object.revision()));
   }
 
   @PostMapping
@@ -95,7 +96,7 @@ public abstract class TenantObjectEndpoints<T extends TenantOwned, R extends Ten
             .toUri();
     return ResponseEntity.created(location)
         .eTag(Versions.etag(created.revision()))
-        .body(stated(statuses.recent(cluster), created));
+        .body(new Stated<>(created.value(), statuses.justWritten(cluster)));
   }
 
   @PutMapping("/{name}")
@@ -105,8 +106,8 @@ public abstract class TenantObjectEndpoints<T extends TenantOwned, R extends Ten
       @RequestHeader(name = "If-Match", required = false) String ifMatch,
       @Valid @RequestBody R request) {
     return answer(
-        statuses.recent(cluster),
-        written(cluster, objects.replace(cluster, name, ifMatch, request)));
+        written(cluster, objects.replace(cluster, name, ifMatch, request)),
+        statuses.justWritten(cluster));
   }
 
   @DeleteMapping("/{name}")
@@ -133,8 +134,8 @@ public abstract class TenantObjectEndpoints<T extends TenantOwned, R extends Ten
       @RequestParam @Min(1) long revision,
       @RequestHeader(name = "If-Match", required = false) String ifMatch) {
     return answer(
-        statuses.recent(cluster),
-        written(cluster, objects.rollback(cluster, name, revision, ifMatch)));
+        written(cluster, objects.rollback(cluster, name, revision, ifMatch)),
+        statuses.justWritten(cluster));
   }
 
   /**
@@ -145,16 +146,10 @@ public abstract class TenantObjectEndpoints<T extends TenantOwned, R extends Ten
     return object;
   }
 
-  /** The object with its ETag and its status as {@code standing} has it. */
-  protected ResponseEntity<Stated<T>> answer(
-      ObjectStatus.ForCluster standing, Versioned<T> object) {
+  /** The object with its ETag and its status. */
+  private ResponseEntity<Stated<T>> answer(Versioned<T> object, ObjectStatus status) {
     return ResponseEntity.ok()
         .eTag(Versions.etag(object.revision()))
-        .body(stated(standing, object));
-  }
-
-  private Stated<T> stated(ObjectStatus.ForCluster standing, Versioned<T> object) {
-    return new Stated<>(
-        object.value(), standing.of(kind, object.value().name(), object.revision()));
+        .body(new Stated<>(object.value(), status));
   }
 }
