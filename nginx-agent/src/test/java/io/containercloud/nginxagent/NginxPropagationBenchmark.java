@@ -163,39 +163,25 @@ class NginxPropagationBenchmark {
                   && reports.values().stream().allMatch(r -> last(r) >= start));
       List<Agent> real = running.subList(0, 3);
 
+      Write memberChange =
+          (o, i) ->
+              upstreams[o] =
+                  mgr.send(
+                      "PUT",
+                      "/clusters/" + cluster + "/upstreams/shop-" + o,
+                      admin,
+                      upstreams[o],
+                      upstream(o, members(o, i + 1, backends)));
       // nginx-mgr runs for months: its hot paths are compiled before anything is measured
       if (warmup > 0) {
-        write(
-            mgr,
-            rate,
-            warmup,
-            (o, i) ->
-                upstreams[o] =
-                    mgr.send(
-                        "PUT",
-                        "/clusters/" + cluster + "/upstreams/shop-" + o,
-                        admin,
-                        upstreams[o],
-                        upstream(o, members(o, i + 1, backends))));
+        write(mgr, rate, warmup, memberChange);
       }
 
       // (a) members and weights: pushed to each nginx's Lua balancer
       long[] reloadsBefore = real.stream().mapToLong(Agent::reloads).toArray();
       Phase dynamic;
       try (RequestLoop client = new RequestLoop("127.0.0.40", listen)) {
-        dynamic =
-            write(
-                mgr,
-                rate,
-                seconds,
-                (o, i) ->
-                    upstreams[o] =
-                        mgr.send(
-                            "PUT",
-                            "/clusters/" + cluster + "/upstreams/shop-" + o,
-                            admin,
-                            upstreams[o],
-                            upstream(o, members(o, i + 1, backends))));
+        dynamic = write(mgr, rate, seconds, memberChange);
         dynamic.failed = client.failed.get();
         dynamic.sent = client.sent.get();
       }
