@@ -501,6 +501,7 @@ prerequisites() {
   # (podman with runc, buildah with OCI isolation; builder images made with debootstrap).
   need_packages curl iproute2 procps ca-certificates nginx libnginx-mod-http-lua lua-cjson git podman \
     runc buildah skopeo debootstrap
+  need_kubectl
   mkdir -p "$RUN" "$LOGS" "$DIST"
 }
 

@@ -52,6 +52,25 @@ alive() { local state; state=$(ps -o stat= -p "$1" 2>/dev/null) && [[ $state != 
 # What listens on a port, with its process, to name it when the port is taken.
 holder_of() { ss -Hlntup "( sport = :$1 )" 2>/dev/null | head -n 3; }
 
+# kube-sim's tests drive the real kubectl (and the Helm chart is tried with it); Debian's own
+# kubernetes-client is 1.20, too old for today's API, so a missing one comes from the Kubernetes
+# project's apt repository.
+KUBECTL_SERIES=v1.32
+need_kubectl() {
+  command -v kubectl >/dev/null 2>&1 && return 0
+  log "installing kubectl $KUBECTL_SERIES from pkgs.k8s.io"
+  need_packages curl gnupg ca-certificates
+  as_root mkdir -p /etc/apt/keyrings
+  curl -fsSL "https://pkgs.k8s.io/core:/stable:/$KUBECTL_SERIES/deb/Release.key" \
+    | as_root gpg --batch --yes --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg \
+    || die "cannot fetch the key of pkgs.k8s.io; install kubectl ($KUBECTL_SERIES) on the PATH by hand"
+  printf 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/%s/deb/ /\n' \
+    "$KUBECTL_SERIES" | as_root tee /etc/apt/sources.list.d/kubernetes.list >/dev/null
+  APT_UPDATED=
+  need_packages kubectl
+  command -v kubectl >/dev/null 2>&1 || die "kubectl did not install; install it ($KUBECTL_SERIES) on the PATH by hand"
+}
+
 # Java 17 and Maven build the platform; a fresh Debian or Ubuntu has neither.
 need_build_tools() {
   need_packages openjdk-17-jdk-headless maven

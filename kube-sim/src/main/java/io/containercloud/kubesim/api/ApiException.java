@@ -82,7 +82,7 @@ final class ApiException extends RuntimeException {
         null);
   }
 
-  static ApiException unsupportedPatch(String contentType) {
+  static ApiException unsupportedMediaType(String contentType) {
     return new ApiException(
         415,
         "UnsupportedMediaType",

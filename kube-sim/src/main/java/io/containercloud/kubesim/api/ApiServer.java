@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,8 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
  * delete-collection of any resource under {@code /api/v1} and {@code /apis/<group>/<version>};
  * watches over WebSocket (what fabric8 uses) and over chunked HTTP (what kubectl uses), resumed
  * from a resource version; the {@code status} and {@code scale} subresources; and pod {@code log}
- * and {@code exec} ({@link PodSubresources}). Discovery paths, and anything outside the API, answer
- * 404 with a {@code Status} (discovery is not served yet).
+ * and {@code exec} ({@link PodSubresources}); the discovery documents ({@link Discovery}). Anything
+ * outside the API answers 404 with a {@code Status}.
  *
  * <p>It runs on one event loop of its own: the store's writes and the watch events they send happen
  * in the order the requests came.
@@ -53,6 +55,7 @@ public final class ApiServer implements AutoCloseable {
       "compiler":"gc","platform":"linux/amd64"}""";
 
   private static final String JSON = "application/json";
+  private static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._:-]{1,253}");
   private static final List<String> NAMESPACE_SUBRESOURCES = List.of("status", "finalize");
 
@@ -61,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
   private final ObjectStore store = new ObjectStore(json);
   private final PodSubresources pods = new PodSubresources();
   private final LocalApi local = new LocalApi(store);
+  private final Discovery discovery = new Discovery(json);
   private final Vertx vertx;
   private HttpServer server;
 
@@ -131,6 +135,16 @@ public final class ApiServer implements AutoCloseable {
         respond(request.response(), 200, VERSION);
         return;
       }
+      Optional<String> document =
+          discovery.document(
+              request.path(), Objects.requireNonNullElse(request.getHeader("Host"), "127.0.0.1"));
+      if (document.isPresent()) {
+        if (request.method() != HttpMethod.GET) {
+          throw ApiException.methodNotAllowed();
+        }
+        respond(request.response(), 200, document.get());
+        return;
+      }
       Route route = Route.parse(request.path());
       if (request.canUpgradeToWebSocket()) {
         upgrade(request, route);
@@ -148,6 +162,12 @@ public final class ApiServer implements AutoCloseable {
   private void answer(HttpServerRequest request, Route route, Buffer body) {
     HttpServerResponse response = request.response();
     try {
+      String contentType = request.getHeader("Content-Type");
+      if (body.length() > 0 && contentType != null && contentType.startsWith(PROTOBUF)) {
+        // what typed clients send for built-in kinds (kubectl create configmap); kube-sim reads
+        // JSON
+        throw ApiException.unsupportedMediaType(contentType);
+      }
       if (route.name() == null) {
         collection(request, route, body);
       } else if (route.subresource() == null) {
@@ -502,7 +522,7 @@ public final class ApiServer implements AutoCloseable {
         version = parts[3];
         rest = 4;
       } else {
-        throw ApiException.notFound(); // discovery and anything outside the API
+        throw ApiException.notFound(); // anything outside the API
       }
       for (int i = rest; i < parts.length; i++) {
         if (!SEGMENT.matcher(parts[i]).matches()) {

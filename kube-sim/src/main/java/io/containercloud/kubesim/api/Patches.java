@@ -36,7 +36,7 @@ final class Patches {
         }
       }
       case MERGE_PATCH -> result = merge(target, patch);
-      default -> throw ApiException.unsupportedPatch(media);
+      default -> throw ApiException.unsupportedMediaType(media);
     }
     if (!(result instanceof ObjectNode object)) {
       throw ApiException.badRequest("the patch must leave an object");

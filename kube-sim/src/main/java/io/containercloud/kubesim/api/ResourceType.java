@@ -1,6 +1,7 @@
 package io.containercloud.kubesim.api;
 
-import java.util.HashMap;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +25,7 @@ record ResourceType(
     boolean status,
     boolean scale) {
 
-  private static final Map<String, ResourceType> BUILT_IN = new HashMap<>();
+  private static final Map<String, ResourceType> BUILT_IN = new LinkedHashMap<>();
 
   static {
     List.of(
@@ -97,6 +98,11 @@ record ResourceType(
 
   private static ResourceType core(String plural, String kind, boolean namespaced, boolean status) {
     return new ResourceType("", "v1", plural, kind, namespaced, status, false);
+  }
+
+  /** The built-in types, in a stable order. */
+  static Collection<ResourceType> builtIn() {
+    return BUILT_IN.values();
   }
 
   /**

@@ -181,7 +181,7 @@ class ApiServerSecurityIT {
   }
 
   @Test
-  void answersVersionAndNeverAnObjectListForDiscoveryOrUnknownPaths() throws Exception {
+  void answersVersionAndDiscoveryAndNeverAnObjectListForUnknownPaths() throws Exception {
     String token = "Bearer " + token("room-1");
     HttpResponse<String> version = get("room-1", "/version", token);
     assertThat(version.statusCode()).isEqualTo(200);
@@ -192,7 +192,12 @@ class ApiServerSecurityIT {
         new KubernetesClientBuilder().withConfig(kubeconfig("room-1")).build()) {
       assertThat(client.getKubernetesVersion().getMinor()).isEqualTo("33");
     }
-    for (String path : List.of("/api", "/apis", "/api/v1", "/apis/apps/v1", "/", "/openapi/v2")) {
+    for (String path : List.of("/api", "/apis", "/api/v1", "/apis/apps/v1")) {
+      HttpResponse<String> discovery = get("room-1", path, token);
+      assertThat(discovery.statusCode()).as(path).isEqualTo(200);
+      assertThat(discovery.body()).as(path).contains("\"kind\":\"API").doesNotContain("items");
+    }
+    for (String path : List.of("/", "/apis/example.com/v1", "/openapi/v2")) {
       HttpResponse<String> notFound = get("room-1", path, token);
       assertThat(notFound.statusCode()).as(path).isEqualTo(404);
       assertThat(notFound.body())
