@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.containercloud.kubesim.cluster.KubeSim;
-import io.containercloud.kubesim.cluster.KubeSimProperties;
 import io.containercloud.kubesim.cluster.TestDeployments;
 import io.containercloud.kubesim.cluster.controller.ContainerLogs;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -37,26 +36,7 @@ class KubeSimDrillsIT {
 
   @BeforeAll
   static void clusters() throws Exception {
-    sim =
-        KubeSim.start(
-            new KubeSimProperties(
-                2,
-                2,
-                0,
-                "room",
-                Files.createTempDirectory("kube-sim"),
-                "4",
-                "32Gi",
-                110,
-                "127.0.0.1",
-                "127.0.0.1",
-                Duration.ofMillis(200),
-                10,
-                Duration.ofMillis(100),
-                Duration.ofMillis(20),
-                Duration.ofSeconds(1),
-                Duration.ofDays(3650),
-                Duration.ofDays(365)));
+    sim = KubeSim.start(TestProperties.of(2, 2, "32Gi", Duration.ofDays(365)));
   }
 
   @AfterAll

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import io.containercloud.kubesim.TestProperties;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -59,26 +60,7 @@ class ApiServerSecurityIT {
   @BeforeAll
   static void clusters() throws Exception {
     started = Instant.now();
-    sim =
-        KubeSim.start(
-            new KubeSimProperties(
-                2,
-                2,
-                0,
-                "room",
-                Files.createTempDirectory("kube-sim-tls"),
-                "4",
-                "16Gi",
-                110,
-                "127.0.0.1",
-                "127.0.0.1",
-                Duration.ofMillis(200),
-                10,
-                Duration.ofMillis(100),
-                Duration.ofMillis(20),
-                Duration.ofSeconds(1),
-                Duration.ofDays(3650),
-                SERVING));
+    sim = KubeSim.start(TestProperties.of(2, 2, "16Gi", SERVING));
   }
 
   @AfterAll

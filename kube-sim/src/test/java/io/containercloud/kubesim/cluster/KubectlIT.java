@@ -3,6 +3,7 @@ package io.containercloud.kubesim.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.containercloud.kubesim.TestProperties;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,26 +36,7 @@ class KubectlIT {
   @BeforeAll
   static void cluster() throws Exception {
     home = Files.createTempDirectory("kubectl-home"); // kubectl's discovery cache, this run's own
-    sim =
-        KubeSim.start(
-            new KubeSimProperties(
-                1,
-                2,
-                0,
-                "kubectl",
-                Files.createTempDirectory("kube-sim-kubectl"),
-                "4",
-                "16Gi",
-                110,
-                "127.0.0.1",
-                "127.0.0.1",
-                Duration.ofMillis(200),
-                10,
-                Duration.ofMillis(100),
-                Duration.ofMillis(20),
-                Duration.ofSeconds(1),
-                Duration.ofDays(3650),
-                Duration.ofDays(365)));
+    sim = KubeSim.start(TestProperties.of(1, 2, "16Gi", Duration.ofDays(365)));
   }
 
   @AfterAll
@@ -73,7 +55,7 @@ class KubectlIT {
         .anyMatch(l -> l.matches("nodes +no +v1 +false +Node"))
         .anyMatch(l -> l.matches("jobs +batch/v1 +true +Job"));
     Result nodes = kubectl("get", "nodes", "-o", "name");
-    assertThat(nodes.lines()).containsExactly("node/kubectl-1-node-1", "node/kubectl-1-node-2");
+    assertThat(nodes.lines()).containsExactly("node/room-1-node-1", "node/room-1-node-2");
   }
 
   @Test
@@ -220,7 +202,7 @@ class KubectlIT {
 
   private static ProcessBuilder command(String... args) {
     List<String> command =
-        new ArrayList<>(List.of("kubectl", "--kubeconfig", sim.kubeconfig("kubectl-1").toString()));
+        new ArrayList<>(List.of("kubectl", "--kubeconfig", sim.kubeconfig("room-1").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("HOME", home.toString());
