@@ -46,6 +46,7 @@ final class ObjectStore {
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final Set<String> LABEL_NAMED = Set.of("/namespaces", "/services");
+  private static final String SERVICES = "/services";
   private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
 
   /** One version of an object; never changed once stored. */
@@ -229,6 +230,10 @@ final class ObjectStore {
       object.put("apiVersion", type.apiVersion());
       object.put("kind", type.kind());
     }
+    Defaults.apply(type, object);
+    if (type.key().equals(SERVICES)) {
+      clusterIp(type, name, (ObjectNode) object.get("spec"), null); // defaults made the spec
+    }
     metadata.put("uid", UUID.randomUUID().toString());
     metadata.put("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     metadata.put("generation", 1);
@@ -283,6 +288,10 @@ final class ObjectStore {
       if (type.kind() != null) {
         result.put("apiVersion", type.apiVersion());
         result.put("kind", type.kind());
+      }
+      Defaults.apply(type, result);
+      if (type.key().equals(SERVICES)) {
+        clusterIp(type, name, (ObjectNode) result.get("spec"), current.object().path("spec"));
       }
       if (specChanged(current.object(), result)) {
         written.put("generation", kept.path("generation").asLong(0) + 1);
@@ -384,6 +393,45 @@ final class ObjectStore {
         new Stored(type, namespace, name, object, json.writeValueAsString(object), version);
     collection(type).put(stored.key(), stored);
     return stored;
+  }
+
+  /**
+   * A Service's cluster IP: kept from {@code before} (it cannot change: 422), or the first free one
+   * of {@code 10.96.0.0/16} for a new Service that names none; none for {@code ExternalName},
+   * {@code None} kept for a headless one.
+   */
+  private void clusterIp(ResourceType type, String name, ObjectNode spec, JsonNode before) {
+    if (spec.path("type").asString().equals("ExternalName")) {
+      return;
+    }
+    String held = before == null ? "" : before.path("clusterIP").asString("");
+    String asked = spec.path("clusterIP").asString("");
+    if (!held.isEmpty() && !asked.isEmpty() && !asked.equals(held)) {
+      throw ApiException.invalid(
+          type, name, "spec.clusterIP: Invalid value: \"" + asked + "\": field is immutable");
+    }
+    String ip = !held.isEmpty() ? held : !asked.isEmpty() ? asked : freeClusterIp();
+    spec.put("clusterIP", ip);
+    spec.putArray("clusterIPs").add(ip);
+    if (!ip.equals("None")) {
+      spec.putArray("ipFamilies").add("IPv4");
+      spec.put("ipFamilyPolicy", "SingleStack");
+    }
+  }
+
+  private String freeClusterIp() {
+    Set<String> used = new HashSet<>();
+    objects
+        .getOrDefault(SERVICES, new TreeMap<>())
+        .values()
+        .forEach(s -> used.add(s.object().path("spec").path("clusterIP").asString("")));
+    for (int i = 10; i < 65_534; i++) {
+      String ip = "10.96." + (i / 256) + "." + (i % 256);
+      if (!used.contains(ip)) {
+        return ip;
+      }
+    }
+    throw new IllegalStateException("no free cluster IP in 10.96.0.0/16");
   }
 
   private void record(Change change) {

@@ -10,9 +10,15 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentList;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -214,6 +220,130 @@ class ApiServerTest {
         .containsExactly("api");
     assertThat(web.get()).isNull();
     assertThat(web.delete()).isEmpty();
+  }
+
+  @Test
+  void fillsInTheDefaultsKubeApiserverFillsIn() {
+    Deployment bare =
+        client
+            .apps()
+            .deployments()
+            .inNamespace("team-a")
+            .resource(
+                new DeploymentBuilder()
+                    .withNewMetadata()
+                    .withName("bare")
+                    .endMetadata()
+                    .withNewSpec()
+                    .withNewTemplate()
+                    .withNewSpec()
+                    .addNewContainer()
+                    .withName("app")
+                    .withImage("registry.local/app")
+                    .addNewPort()
+                    .withContainerPort(8080)
+                    .endPort()
+                    .endContainer()
+                    .endSpec()
+                    .endTemplate()
+                    .endSpec()
+                    .build())
+            .create();
+    assertThat(bare.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(bare.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+    assertThat(bare.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getStrVal())
+        .isEqualTo("25%");
+    var container = bare.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getImagePullPolicy()).as("no tag: latest").isEqualTo("Always");
+    assertThat(container.getPorts().get(0).getProtocol()).isEqualTo("TCP");
+    assertThat(bare.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("Always");
+
+    var job =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace("team-a")
+            .resource(
+                new JobBuilder()
+                    .withNewMetadata()
+                    .withName("once")
+                    .endMetadata()
+                    .withNewSpec()
+                    .withNewTemplate()
+                    .withNewSpec()
+                    .withRestartPolicy("Never")
+                    .addNewContainer()
+                    .withName("run")
+                    .withImage("registry.local/run:1.0")
+                    .endContainer()
+                    .endSpec()
+                    .endTemplate()
+                    .endSpec()
+                    .build())
+            .create();
+    assertThat(job.getSpec().getBackoffLimit()).isEqualTo(6);
+    assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getImagePullPolicy())
+        .isEqualTo("IfNotPresent");
+
+    Secret secret =
+        client
+            .secrets()
+            .inNamespace("team-a")
+            .resource(
+                new SecretBuilder()
+                    .withNewMetadata()
+                    .withName("plain")
+                    .endMetadata()
+                    .addToStringData("password", "s3cret")
+                    .build())
+            .create();
+    assertThat(secret.getType()).isEqualTo("Opaque");
+    assertThat(secret.getStringData()).isNullOrEmpty();
+    assertThat(secret.getData()).containsEntry("password", "czNjcmV0");
+  }
+
+  @Test
+  void allocatesAServiceAClusterIpThatNeverChanges() {
+    var services = client.services().inNamespace("team-a");
+    Service first = services.resource(service("first", null)).create();
+    Service second = services.resource(service("second", null)).create();
+    Service headless = services.resource(service("headless", "None")).create();
+
+    assertThat(first.getSpec().getClusterIP()).startsWith("10.96.");
+    assertThat(second.getSpec().getClusterIP())
+        .startsWith("10.96.")
+        .isNotEqualTo(first.getSpec().getClusterIP());
+    assertThat(first.getSpec().getClusterIPs()).containsExactly(first.getSpec().getClusterIP());
+    assertThat(first.getSpec().getPorts().get(0).getTargetPort().getIntVal()).isEqualTo(80);
+    assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
+
+    Service resent = service("first", null); // an update that names no cluster IP keeps it
+    resent.getMetadata().setResourceVersion(first.getMetadata().getResourceVersion());
+    assertThat(services.resource(resent).update().getSpec().getClusterIP())
+        .isEqualTo(first.getSpec().getClusterIP());
+    Service moved = services.withName("first").get();
+    moved.getSpec().setClusterIP("10.96.9.9");
+    moved.getSpec().setClusterIPs(List.of("10.96.9.9"));
+    assertThatThrownBy(() -> services.resource(moved).update())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
+        .hasMessageContaining("field is immutable");
+  }
+
+  private static Service service(String name, String clusterIp) {
+    return new ServiceBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withClusterIP(clusterIp)
+        .withSelector(Map.of("app", name))
+        .addNewPort()
+        .withPort(80)
+        .endPort()
+        .endSpec()
+        .build();
   }
 
   @Test
