@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServerResponse;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -220,7 +221,10 @@ public final class ApiServer implements AutoCloseable {
         }
         ObjectNode object = object(body);
         String namespace = route.type().namespaced() ? namespaceFor(route, object) : "";
-        respond(request.response(), 201, store.create(route.type(), namespace, object).json());
+        respond(
+            request.response(),
+            201,
+            store.create(route.type(), namespace, object, dryRun(request, body)).json());
       }
       case "DELETE" ->
           respond(
@@ -228,7 +232,9 @@ public final class ApiServer implements AutoCloseable {
               200,
               list(
                   route.type(),
-                  store.deleteAll(route.type(), route.namespace(), selector),
+                  dryRun(request, body)
+                      ? store.list(route.type(), route.namespace(), selector, 0, null).items()
+                      : store.deleteAll(route.type(), route.namespace(), selector),
                   store.version(),
                   null));
       default -> throw ApiException.methodNotAllowed();
@@ -244,7 +250,13 @@ public final class ApiServer implements AutoCloseable {
           case "PUT" -> {
             ObjectNode object = object(body);
             yield store
-                .replace(route.type(), namespace, route.name(), current -> object, statusOnly)
+                .replace(
+                    route.type(),
+                    namespace,
+                    route.name(),
+                    current -> object,
+                    statusOnly,
+                    dryRun(request, body))
                 .json();
           }
           case "PATCH" ->
@@ -254,17 +266,38 @@ public final class ApiServer implements AutoCloseable {
                       namespace,
                       route.name(),
                       patch(request, route, body),
-                      statusOnly)
+                      statusOnly,
+                      dryRun(request, body))
                   .json();
           case "DELETE" -> {
             if (statusOnly) {
               throw ApiException.methodNotAllowed();
             }
-            yield store.delete(route.type(), namespace, route.name()).json();
+            yield store.delete(route.type(), namespace, route.name(), dryRun(request, body)).json();
           }
           default -> throw ApiException.methodNotAllowed();
         };
     respond(request.response(), 200, answer);
+  }
+
+  /**
+   * Whether the write is a dry run ({@code dryRun=All}: checked and answered, nothing stored), as
+   * the query says or, for a delete, its {@code DeleteOptions}; another value is refused, as
+   * kube-apiserver does.
+   */
+  private boolean dryRun(HttpServerRequest request, Buffer body) {
+    List<String> values = new ArrayList<>(request.params().getAll("dryRun"));
+    if (request.method() == HttpMethod.DELETE && body.length() > 0) {
+      json.readTree(body.getBytes()).path("dryRun").forEach(v -> values.add(v.asString()));
+    }
+    if (values.isEmpty()) {
+      return false;
+    }
+    if (values.stream().allMatch("All"::equals)) {
+      return true;
+    }
+    throw ApiException.badRequest(
+        "dryRun: Unsupported value: " + values + ": supported values: All");
   }
 
   /** What the request's patch makes of an object. */
@@ -291,9 +324,16 @@ public final class ApiServer implements AutoCloseable {
         Scales scales = new Scales(json, store, route.type(), namespace, route.name());
         switch (method) {
           case "GET" -> respond(request.response(), 200, scales.read());
-          case "PUT" -> respond(request.response(), 200, scales.write(current -> object(body)));
+          case "PUT" ->
+              respond(
+                  request.response(),
+                  200,
+                  scales.write(current -> object(body), dryRun(request, body)));
           case "PATCH" ->
-              respond(request.response(), 200, scales.write(patch(request, route, body)));
+              respond(
+                  request.response(),
+                  200,
+                  scales.write(patch(request, route, body), dryRun(request, body)));
           default -> throw ApiException.methodNotAllowed();
         }
       }

@@ -204,6 +204,12 @@ final class ObjectStore {
   }
 
   synchronized Stored create(ResourceType type, String namespace, ObjectNode object) {
+    return create(type, namespace, object, false);
+  }
+
+  /** With {@code dryRun}, checks and answers what a create would store, storing nothing. */
+  synchronized Stored create(
+      ResourceType type, String namespace, ObjectNode object, boolean dryRun) {
     ObjectNode metadata = metadata(object);
     String name = text(metadata, "name");
     if (name == null || name.isEmpty()) {
@@ -239,6 +245,9 @@ final class ObjectStore {
     metadata.put("generation", 1);
     metadata.remove("deletionTimestamp");
     metadata.remove("managedFields");
+    if (dryRun) {
+      return unstored(type, namespace, name, object);
+    }
     Stored stored = store(type, namespace, name, object);
     record(new Change(EventType.ADDED, stored, null));
     return stored;
@@ -255,6 +264,17 @@ final class ObjectStore {
       String name,
       UnaryOperator<ObjectNode> next,
       boolean statusOnly) {
+    return replace(type, namespace, name, next, statusOnly, false);
+  }
+
+  /** With {@code dryRun}, checks and answers what the write would store, storing nothing. */
+  synchronized Stored replace(
+      ResourceType type,
+      String namespace,
+      String name,
+      UnaryOperator<ObjectNode> next,
+      boolean statusOnly,
+      boolean dryRun) {
     Stored current = get(type, namespace, name);
     ObjectNode wanted = next.apply(current.object().deepCopy());
     ObjectNode metadata = metadata(wanted);
@@ -302,13 +322,24 @@ final class ObjectStore {
     if (result.equals(current.object())) {
       return current;
     }
+    if (dryRun) {
+      return unstored(type, namespace, name, result);
+    }
     Stored stored = store(type, namespace, name, result);
     record(new Change(EventType.MODIFIED, stored, current));
     return stored;
   }
 
   synchronized Stored delete(ResourceType type, String namespace, String name) {
+    return delete(type, namespace, name, false);
+  }
+
+  /** With {@code dryRun}, answers what would be deleted, deleting nothing. */
+  synchronized Stored delete(ResourceType type, String namespace, String name, boolean dryRun) {
     Stored current = get(type, namespace, name);
+    if (dryRun) {
+      return current;
+    }
     Stored gone = remove(current);
     if (type.key().equals("/namespaces")) {
       objects
@@ -384,6 +415,10 @@ final class ObjectStore {
             version);
     record(new Change(EventType.DELETED, gone, current));
     return gone;
+  }
+
+  private Stored unstored(ResourceType type, String namespace, String name, ObjectNode object) {
+    return new Stored(type, namespace, name, object, json.writeValueAsString(object), version);
   }
 
   private Stored store(ResourceType type, String namespace, String name, ObjectNode object) {

@@ -32,8 +32,11 @@ final class Scales {
     return json.writeValueAsString(scale(store.get(type, namespace, name).object()));
   }
 
-  /** Applies what {@code change} makes of the current scale; the scale after it. */
-  String write(UnaryOperator<ObjectNode> change) {
+  /**
+   * Applies what {@code change} makes of the current scale (with {@code dryRun} only checks it);
+   * the scale after it.
+   */
+  String write(UnaryOperator<ObjectNode> change, boolean dryRun) {
     ObjectStore.Stored stored =
         store.replace(
             type,
@@ -59,7 +62,8 @@ final class Scales {
                   .put("replicas", replicas.asInt());
               return next;
             },
-            false);
+            false,
+            dryRun);
     return json.writeValueAsString(scale(stored.object()));
   }
 

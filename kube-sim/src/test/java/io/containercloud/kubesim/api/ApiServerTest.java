@@ -331,6 +331,27 @@ class ApiServerTest {
         .hasMessageContaining("field is immutable");
   }
 
+  @Test
+  void aDryRunStoresNothingAndOnlyAllIsADryRun() throws Exception {
+    var configMaps = client.configMaps().inNamespace("team-a");
+    configMaps
+        .resource(new ConfigMapBuilder().withNewMetadata().withName("tried").endMetadata().build())
+        .dryRun()
+        .create();
+    assertThat(configMaps.withName("tried").get()).isNull();
+
+    HttpResponse<String> other =
+        http.send(
+            request("/api/v1/namespaces/team-a/configmaps?dryRun=Some")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"name\":\"x\"}}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(other.statusCode()).isEqualTo(400);
+    assertThat(other.body()).contains("supported values: All");
+    assertThat(configMaps.withName("x").get()).isNull();
+  }
+
   private static Service service(String name, String clusterIp) {
     return new ServiceBuilder()
         .withNewMetadata()

@@ -150,6 +150,42 @@ class KubectlIT {
   }
 
   @Test
+  void aServerDryRunChecksAndStoresNothing() throws Exception {
+    Path manifest = Files.createTempFile(home, "dry", ".yaml");
+    Files.writeString(
+        manifest,
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: dry, namespace: shop}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: dry}}
+          template:
+            metadata: {labels: {app: dry}}
+            spec:
+              containers: [{name: dry, image: "registry.local/shop/dry:1"}]
+        """);
+
+    Result tried =
+        kubectl("create", "-f", manifest.toString(), "--validate=false", "--dry-run=server");
+    assertThat(tried.exit()).as(tried.err()).isZero();
+    assertThat(tried.out()).contains("deployment.apps/dry created (server dry run)");
+    assertThat(kubectl("get", "deploy", "dry", "-n", "shop").err()).contains("NotFound");
+
+    assertThat(kubectl("create", "-f", manifest.toString(), "--validate=false").exit()).isZero();
+    Result scaled =
+        kubectl("scale", "deploy/dry", "-n", "shop", "--replicas=4", "--dry-run=server");
+    assertThat(scaled.out()).as(scaled.err()).contains("scaled (server dry run)");
+    Result deleted = kubectl("delete", "deploy", "dry", "-n", "shop", "--dry-run=server");
+    assertThat(deleted.out()).as(deleted.err()).contains("deleted (server dry run)");
+    assertThat(
+            kubectl("get", "deploy", "dry", "-n", "shop", "-o", "jsonpath={.spec.replicas}").out())
+        .as("still there, unscaled")
+        .isEqualTo("1");
+  }
+
+  @Test
   void aProtobufBodyIsRefusedAsAnUnsupportedMediaType() throws Exception {
     Result made = kubectl("create", "configmap", "typed", "-n", "shop", "--from-literal=a=1");
 
