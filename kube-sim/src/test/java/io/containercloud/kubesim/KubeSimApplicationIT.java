@@ -65,6 +65,12 @@ class KubeSimApplicationIT {
                     .withNewMetadata()
                     .withName(name)
                     .endMetadata()
+                    .withNewSpec()
+                    .addNewContainer()
+                    .withName("app")
+                    .withImage("registry.local/app:1")
+                    .endContainer()
+                    .endSpec()
                     .build())
             .create();
       }

@@ -240,6 +240,7 @@ final class ObjectStore {
     if (type.key().equals(SERVICES)) {
       clusterIp(type, name, (ObjectNode) object.get("spec"), null); // defaults made the spec
     }
+    Validation.check(type, name, object, null);
     metadata.put("uid", UUID.randomUUID().toString());
     metadata.put("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     metadata.put("generation", 1);
@@ -313,6 +314,7 @@ final class ObjectStore {
       if (type.key().equals(SERVICES)) {
         clusterIp(type, name, (ObjectNode) result.get("spec"), current.object().path("spec"));
       }
+      Validation.check(type, name, result, current.object());
       if (specChanged(current.object(), result)) {
         written.put("generation", kept.path("generation").asLong(0) + 1);
       }
