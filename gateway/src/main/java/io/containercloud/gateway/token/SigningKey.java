@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ final class SigningKey {
       return generate();
     }
     try {
-      RSAPrivateCrtKey privateKey = parsePkcs8(Files.readString(pem));
+      RSAPrivateCrtKey privateKey = parse(Files.readString(pem));
       RSAPublicKey publicKey =
           (RSAPublicKey)
               KeyFactory.getInstance("RSA")
@@ -54,22 +55,80 @@ final class SigningKey {
         | IllegalArgumentException
         | ClassCastException e) {
       throw new IllegalStateException(
-          "platform.gateway.signing-key " + pem + " is not a PKCS#8 PEM RSA private key", e);
+          "platform.gateway.signing-key "
+              + pem
+              + " is not a PEM RSA private key (PKCS#8 or PKCS#1)",
+          e);
     }
   }
 
   // The JDK reads PKCS#8 itself; BouncyCastle, which Nimbus would need for PEM, is not shipped.
-  private static RSAPrivateCrtKey parsePkcs8(String pem) throws GeneralSecurityException {
-    if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
-      throw new IllegalArgumentException("not a PKCS#8 PEM (BEGIN PRIVATE KEY)");
+  // PKCS#1 ("BEGIN RSA PRIVATE KEY": openssl's traditional form, Helm's genPrivateKey) is wrapped
+  // into PKCS#8 first.
+  private static RSAPrivateCrtKey parse(String pem) throws GeneralSecurityException {
+    byte[] der;
+    if (pem.contains("-----BEGIN PRIVATE KEY-----")) {
+      der = body(pem, "PRIVATE KEY");
+    } else if (pem.contains("-----BEGIN RSA PRIVATE KEY-----")) {
+      der = pkcs8Of(body(pem, "RSA PRIVATE KEY"));
+    } else {
+      throw new IllegalArgumentException("no BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY");
     }
-    String base64 =
-        pem.replace("-----BEGIN PRIVATE KEY-----", "")
-            .replace("-----END PRIVATE KEY-----", "")
-            .replaceAll("\\s", "");
     return (RSAPrivateCrtKey)
-        KeyFactory.getInstance("RSA")
-            .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+        KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
+  }
+
+  private static byte[] body(String pem, String label) {
+    String base64 =
+        pem.replace("-----BEGIN " + label + "-----", "")
+            .replace("-----END " + label + "-----", "")
+            .replaceAll("\\s", "");
+    return Base64.getDecoder().decode(base64);
+  }
+
+  /** PrivateKeyInfo: version 0, the rsaEncryption algorithm (OID 1.2.840.113549.1.1.1), the key. */
+  private static byte[] pkcs8Of(byte[] pkcs1) {
+    byte[] versionAndAlgorithm = {
+      0x02,
+      0x01,
+      0x00,
+      0x30,
+      0x0d,
+      0x06,
+      0x09,
+      0x2a,
+      (byte) 0x86,
+      0x48,
+      (byte) 0x86,
+      (byte) 0xf7,
+      0x0d,
+      0x01,
+      0x01,
+      0x01,
+      0x05,
+      0x00
+    };
+    ByteArrayOutputStream content = new ByteArrayOutputStream();
+    content.writeBytes(versionAndAlgorithm);
+    content.writeBytes(der(0x04, pkcs1));
+    return der(0x30, content.toByteArray());
+  }
+
+  private static byte[] der(int tag, byte[] content) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(tag);
+    int length = content.length;
+    if (length < 0x80) {
+      out.write(length);
+    } else {
+      int bytes = (Integer.SIZE - Integer.numberOfLeadingZeros(length) + 7) / 8;
+      out.write(0x80 | bytes);
+      for (int i = bytes - 1; i >= 0; i--) {
+        out.write(length >>> (8 * i));
+      }
+    }
+    out.writeBytes(content);
+    return out.toByteArray();
   }
 
   private static RSAKey generate() {

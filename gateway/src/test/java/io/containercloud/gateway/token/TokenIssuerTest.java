@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,33 @@ class TokenIssuerTest {
   }
 
   @Test
+  void aPkcs1KeyAsOpensslAndHelmWriteItIsTheSameKeyAsItsPkcs8Form() throws Exception {
+    Path dir = Files.createTempDirectory("keys");
+    Path pkcs1 = dir.resolve("rsa.pem");
+    Path pkcs8 = dir.resolve("pkcs8.pem");
+    openssl("genrsa", "-traditional", "-out", pkcs1.toString(), "2048");
+    openssl("pkcs8", "-topk8", "-nocrypt", "-in", pkcs1.toString(), "-out", pkcs8.toString());
+    assertThat(Files.readString(pkcs1)).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+
+    TokenIssuer fromPkcs1 = new TokenIssuer(properties(pkcs1, List.of()));
+    JWK published = fromPkcs1.verificationKeys().getKeys().get(0);
+    assertThat(published.getKeyID())
+        .isEqualTo(
+            new TokenIssuer(properties(pkcs8, List.of()))
+                .verificationKeys()
+                .getKeys()
+                .get(0)
+                .getKeyID());
+    String token = fromPkcs1.issue(ALICE).value();
+    assertThat(
+            NimbusJwtDecoder.withPublicKey(published.toRSAKey().toRSAPublicKey())
+                .build()
+                .decode(token)
+                .getSubject())
+        .isEqualTo("alice");
+  }
+
+  @Test
   void aKeyFileThatIsNotAnRsaPrivateKeyStopsTheStartNamingTheSetting() throws Exception {
     Path junk = Files.createTempFile("junk", ".pem");
     Files.writeString(
@@ -92,6 +120,14 @@ class TokenIssuerTest {
         null,
         Map.of(),
         Map.of());
+  }
+
+  private static void openssl(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("openssl"));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as("openssl %s: %s", args[0], output).isZero();
   }
 
   private static Path pem() throws Exception {

@@ -1,0 +1,83 @@
+package io.containercloud.common.deploy;
+
+import static io.containercloud.common.deploy.ProjectFiles.defaultPort;
+import static io.containercloud.common.deploy.ProjectFiles.map;
+import static io.containercloud.common.deploy.ProjectFiles.read;
+import static io.containercloud.common.deploy.ProjectFiles.serviceModules;
+import static io.containercloud.common.deploy.ProjectFiles.yaml;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One list of services, the build's modules: the local platform (scripts/platform.sh), compose
+ * (DockerComposeTest) and the Helm chart each run all of them, each on the port it listens on by
+ * default, so none can be forgotten in one place or drift to another port.
+ */
+class ServiceListTest {
+
+  private static final String CHART = "helm/container-cloud/";
+
+  /** Started one per simulated node by scripts/platform.sh, not from its SERVICES list. */
+  private static final String PER_NODE = "log-agent";
+
+  /**
+   * Not chart services: kube-sim stands in for the clusters the chart is installed into, and the
+   * two agents run one per node or nginx host.
+   */
+  private static final Set<String> NOT_IN_CHART_SERVICES =
+      Set.of("kube-sim", "log-agent", "nginx-agent");
+
+  @Test
+  void theLocalPlatformStartsEveryModuleOnItsDefaultPort() {
+    Matcher m =
+        Pattern.compile("(?s)\nSERVICES=\\(([^)]*)\\)").matcher(read("scripts/platform.sh"));
+    assertThat(m.find()).as("SERVICES=(...) in scripts/platform.sh").isTrue();
+    Map<String, Integer> started = new LinkedHashMap<>();
+    for (String entry : m.group(1).trim().split("\\s+")) {
+      String[] nameAndPort = entry.split(":");
+      started.put(nameAndPort[0], Integer.parseInt(nameAndPort[1]));
+    }
+    List<String> expected =
+        serviceModules().stream().filter(module -> !module.equals(PER_NODE)).toList();
+    assertThat(started.keySet()).containsExactlyInAnyOrderElementsOf(expected);
+    started.forEach(
+        (module, port) -> assertThat(port).as("port of %s", module).isEqualTo(defaultPort(module)));
+  }
+
+  @Test
+  void theChartRunsEveryServiceOnItsDefaultPortFromItsOwnTemplate() {
+    Map<String, Object> services = map(yaml(CHART + "values.yaml"), "services");
+    List<String> expected =
+        serviceModules().stream()
+            .filter(module -> !NOT_IN_CHART_SERVICES.contains(module))
+            .toList();
+    assertThat(services.keySet()).containsExactlyInAnyOrderElementsOf(expected);
+    for (String service : expected) {
+      assertThat(map(services, service).get("port"))
+          .as("port of %s in the chart", service)
+          .isEqualTo(defaultPort(service));
+      assertThat(read(CHART + "templates/" + service + ".yaml"))
+          .as("templates/%s.yaml", service)
+          .contains("include \"cc.workload\" (dict \"root\" . \"name\" \"" + service + "\"");
+    }
+  }
+
+  @Test
+  void theChartSchemaRequiresEveryServiceItRuns() {
+    Map<String, Object> schema = yaml(CHART + "values.schema.json");
+    Map<String, Object> services = map(map(schema, "properties"), "services");
+    List<String> required =
+        Arrays.stream(((List<?>) services.get("required")).toArray()).map(String::valueOf).toList();
+    assertThat(required)
+        .containsExactlyInAnyOrderElementsOf(map(yaml(CHART + "values.yaml"), "services").keySet());
+    assertThat(map(services, "properties").keySet()).containsExactlyInAnyOrderElementsOf(required);
+  }
+}
