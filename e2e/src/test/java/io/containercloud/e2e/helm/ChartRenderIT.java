@@ -1,0 +1,313 @@
+package io.containercloud.e2e.helm;
+
+import static io.containercloud.e2e.helm.Chart.PREFIX;
+import static io.containercloud.e2e.helm.Chart.SERVICES;
+import static io.containercloud.e2e.helm.Chart.find;
+import static io.containercloud.e2e.helm.Chart.render;
+import static io.containercloud.e2e.helm.Chart.set;
+import static io.containercloud.e2e.helm.Chart.values;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.LintResult;
+import io.containercloud.common.testing.LocalInfra;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyPair;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * helm/container-cloud as Helm itself lints and renders it (helm-java: Helm's own code through
+ * JNA): every service's objects hardened the same way with the three ci values files, and the
+ * values Helm must refuse refused with the value's name.
+ */
+class ChartRenderIT {
+
+  @Test
+  void lintsCleanEvenStrict() {
+    LintResult result = Chart.helm().lint().strict().call();
+    assertThat(result.isFailed()).as("%s", result.getMessages()).isFalse();
+    assertThat(result.getMessages())
+        .noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"default", "minimal", "production"})
+  void everyServiceIsAHardenedDeploymentWithServiceBudgetAndAccount(String valuesFile) {
+    List<HasMetadata> objects = render(valuesFile);
+    for (String service : SERVICES) {
+      String name = PREFIX + service;
+      Deployment deployment = find(objects, Deployment.class, name);
+      Map<String, String> selector = deployment.getSpec().getSelector().getMatchLabels();
+      assertThat(selector)
+          .containsEntry("app.kubernetes.io/name", service)
+          .containsEntry("app.kubernetes.io/instance", Chart.RELEASE);
+      assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+          .containsAllEntriesOf(selector);
+      assertThat(
+              deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
+          .as("%s keeps its capacity while rolling", service)
+          .isZero();
+
+      PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+      assertThat(pod.getServiceAccountName()).isEqualTo(name);
+      assertThat(pod.getAutomountServiceAccountToken())
+          .as("%s mounts a service-account token only when it calls this cluster", service)
+          .isEqualTo(service.equals("build-service"));
+      assertThat(pod.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
+      assertThat(pod.getVolumes()).allSatisfy(volume -> assertThat(volume.getHostPath()).isNull());
+      assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+      assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
+      assertThat(pod.getSecurityContext().getSeccompProfile().getType())
+          .isEqualTo("RuntimeDefault");
+      assertThat(pod.getAffinity().getPodAntiAffinity().toString())
+          .contains("kubernetes.io/hostname");
+
+      assertThat(pod.getContainers()).hasSize(1);
+      Container container = pod.getContainers().get(0);
+      assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+      assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+      assertThat(container.getSecurityContext().getPrivileged()).isNotEqualTo(Boolean.TRUE);
+      assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+      assertThat(container.getVolumeMounts())
+          .as("the JVM's temporary files on a writable volume")
+          .anyMatch(mount -> mount.getMountPath().equals("/tmp"));
+      assertThat(container.getLivenessProbe().getHttpGet().getPath())
+          .isEqualTo("/actuator/health/liveness");
+      assertThat(container.getReadinessProbe().getHttpGet().getPath())
+          .isEqualTo("/actuator/health/readiness");
+      assertThat(container.getStartupProbe().getHttpGet().getPath())
+          .isEqualTo("/actuator/health/liveness");
+      int port = container.getPorts().get(0).getContainerPort();
+      assertThat(env(container)).containsEntry("SERVER_PORT", String.valueOf(port));
+      assertThat(env(container).get("JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=");
+      Quantity limit = container.getResources().getLimits().get("memory");
+      assertThat(limit).as("%s: a memory limit the heap is sized from", service).isNotNull();
+      Quantity request = container.getResources().getRequests().get("memory");
+      assertThat(Quantity.getAmountInBytes(request))
+          .as("%s requests no more memory than its limit", service)
+          .isLessThanOrEqualTo(Quantity.getAmountInBytes(limit));
+
+      Service svc = find(objects, Service.class, name);
+      assertThat(svc.getSpec().getSelector()).isEqualTo(selector);
+      assertThat(svc.getSpec().getPorts().get(0).getPort()).isEqualTo(port);
+      assertThat(svc.getSpec().getPorts().get(0).getTargetPort().getStrVal()).isEqualTo("http");
+      assertThat(container.getPorts().get(0).getName()).isEqualTo("http");
+
+      PodDisruptionBudget budget = find(objects, PodDisruptionBudget.class, name);
+      assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(selector);
+      assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+      assertThat(find(objects, ServiceAccount.class, name).getAutomountServiceAccountToken())
+          .isEqualTo(pod.getAutomountServiceAccountToken());
+    }
+    assertThat(objects)
+        .allSatisfy(
+            o ->
+                assertThat(o.getMetadata().getLabels())
+                    .containsEntry("app.kubernetes.io/part-of", "container-cloud")
+                    .containsEntry("app.kubernetes.io/instance", Chart.RELEASE)
+                    .containsEntry("app.kubernetes.io/managed-by", "Helm"));
+  }
+
+  @Test
+  void defaultsPullThePlatformImagesAndGenerateEveryKeyInItsForm() throws Exception {
+    List<HasMetadata> objects = render("default");
+    for (String service : SERVICES) {
+      assertThat(container(objects, service).getImage())
+          .isEqualTo("127.0.0.1:15000/container-cloud/" + service + ":0.1.0");
+    }
+    Map<String, byte[]> keys =
+        decoded(find(objects, Secret.class, PREFIX.replaceAll("-$", "") + "-secrets"));
+    assertThat(new String(keys.get("admin-password"), StandardCharsets.US_ASCII))
+        .matches("[A-Za-z0-9]{24}");
+    assertThat(new String(keys.get("app-orchestrator-secret"), StandardCharsets.US_ASCII))
+        .hasSizeGreaterThanOrEqualTo(32);
+    assertThat(new String(keys.get("registry-events-secret"), StandardCharsets.US_ASCII))
+        .hasSizeGreaterThanOrEqualTo(16);
+    for (String aesKey :
+        List.of("cluster-credentials-key", "nginx-certificates-key", "build-secrets-key")) {
+      assertThat(Base64.getDecoder().decode(keys.get(aesKey)))
+          .as("%s: AES-256", aesKey)
+          .hasSize(32);
+    }
+    String signingKey = new String(keys.get("gateway-signing-key.pem"), StandardCharsets.US_ASCII);
+    assertThat(signingKey).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+    try (PEMParser pem = new PEMParser(new StringReader(signingKey))) {
+      KeyPair pair = new JcaPEMKeyConverter().getKeyPair((PEMKeyPair) pem.readObject());
+      assertThat(((RSAPrivateCrtKey) pair.getPrivate()).getModulus().bitLength())
+          .isGreaterThanOrEqualTo(2048);
+    }
+    assertThat(new String(keys.get("dns-tsig-secret"), StandardCharsets.US_ASCII))
+        .isEqualTo("c2VjcmV0LWtub3duLXRvLWJpbmQtb25seQ==");
+    assertThat(decoded(find(objects, Secret.class, Chart.RELEASE + "-container-cloud-database")))
+        .containsEntry("password", "platform".getBytes(StandardCharsets.US_ASCII));
+
+    Container gateway = container(objects, "gateway");
+    assertThat(env(gateway))
+        .containsEntry(
+            "PLATFORM_GATEWAY_SIGNINGKEY",
+            "/var/run/secrets/container-cloud/gateway-signing-key.pem")
+        .containsEntry("PLATFORM_CLUSTER_SERVICE_URL", "http://" + PREFIX + "cluster-service:8081");
+    assertThat(env(container(objects, "audit-service")))
+        .containsEntry("PLATFORM_DB_URL", "jdbc:mysql://mysql:3306/audit")
+        .containsEntry(
+            "PLATFORM_JWKS_URI", "http://" + PREFIX + "gateway:8080/.well-known/jwks.json");
+  }
+
+  @Test
+  void existingSecretsAreUsedAndNoneIsMade() {
+    List<HasMetadata> objects = render("minimal");
+    assertThat(objects).noneMatch(Secret.class::isInstance);
+    Deployment gateway = find(objects, Deployment.class, PREFIX + "gateway");
+    assertThat(gateway.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(gateway.getSpec().getTemplate().getSpec().getVolumes())
+        .anyMatch(
+            v -> v.getSecret() != null && v.getSecret().getSecretName().equals("platform-secrets"));
+    assertThat(container(objects, "gateway").getEnv())
+        .anyMatch(
+            e ->
+                e.getName().equals("PLATFORM_DB_PASSWORD")
+                    && e.getValueFrom().getSecretKeyRef().getName().equals("platform-database"))
+        .anyMatch(
+            e ->
+                e.getName().equals("PLATFORM_ADMIN_PASSWORD")
+                    && e.getValueFrom().getSecretKeyRef().getName().equals("platform-secrets"));
+  }
+
+  @Test
+  void productionValuesSpreadPodsStrictlyOnDedicatedNodesFromTheRoomsRegistry() {
+    List<HasMetadata> objects = render("production");
+    for (String service : SERVICES) {
+      PodSpec pod =
+          find(objects, Deployment.class, PREFIX + service).getSpec().getTemplate().getSpec();
+      assertThat(
+              pod.getAffinity()
+                  .getPodAntiAffinity()
+                  .getRequiredDuringSchedulingIgnoredDuringExecution())
+          .singleElement()
+          .satisfies(term -> assertThat(term.getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
+      assertThat(pod.getNodeSelector()).containsEntry("node-role.example.com/platform", "true");
+      assertThat(pod.getTolerations()).anyMatch(t -> "dedicated".equals(t.getKey()));
+      assertThat(pod.getImagePullSecrets())
+          .singleElement()
+          .satisfies(s -> assertThat(s.getName()).isEqualTo("harbor-pull"));
+      assertThat(pod.getContainers().get(0).getImage())
+          .isEqualTo("harbor.room-1.example.com/platform/" + service + ":0.1.0");
+    }
+    Service gateway = find(objects, Service.class, PREFIX + "gateway");
+    assertThat(gateway.getSpec().getType()).isEqualTo("NodePort");
+    assertThat(gateway.getSpec().getPorts().get(0).getNodePort()).isEqualTo(30080);
+    assertThat(
+            find(objects, Deployment.class, PREFIX + "log-center")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getVolumes())
+        .anyMatch(
+            v ->
+                v.getPersistentVolumeClaim() != null
+                    && v.getPersistentVolumeClaim().getClaimName().equals("log-exports"));
+    assertThat(env(container(objects, "nginx-mgr")))
+        .containsEntry("LOGGING_LEVEL_IO_CONTAINERCLOUD", "INFO");
+  }
+
+  /** What compose gives a service, the chart gives it too: the two cannot drift apart. */
+  @Test
+  void everySettingComposeGivesAServiceTheChartGivesIt() throws IOException {
+    Map<String, Object> compose =
+        new Yaml(new LoaderOptions())
+            .load(Files.readString(LocalInfra.projectRoot().resolve("docker-compose.yml")));
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> services =
+        (Map<String, Map<String, Object>>) compose.get("services");
+    List<HasMetadata> objects = render("default");
+    for (String service : SERVICES) {
+      @SuppressWarnings("unchecked")
+      Set<String> composeEnv =
+          ((Map<String, Object>) services.get(service).get("environment")).keySet();
+      assertThat(env(container(objects, service)).keySet())
+          .as("environment of %s in the chart", service)
+          .containsAll(composeEnv);
+    }
+  }
+
+  @Test
+  void aMistypedValueFailsNamingIt() {
+    assertThatThrownBy(
+            () ->
+                render(
+                    List.of(values("default")),
+                    set(
+                        Map.of(
+                            "services.gateway.replicaCount", 3, "pods.podAntiAffinity", "always"))))
+        .hasMessageContaining("/services/gateway")
+        .hasMessageContaining("replicaCount")
+        .hasMessageContaining("/pods/podAntiAffinity");
+  }
+
+  @Test
+  void whatOnlyTheOperatorKnowsIsAskedForByName() {
+    assertThatThrownBy(() -> render(List.of(), c -> c.set("bind.tsigSecret", "c2VjcmV0")))
+        .hasMessageContaining("database.password or database.existingSecret is required");
+    assertThatThrownBy(() -> render(List.of(), c -> c.set("database.password", "x")))
+        .hasMessageContaining("bind.tsigSecret is required");
+    assertThatThrownBy(
+            () -> render(List.of(values("default")), c -> c.set("services.log-center.replicas", 2)))
+        .hasMessageContaining("services.log-center.exportsClaim");
+  }
+
+  private static Container container(List<HasMetadata> objects, String service) {
+    return find(objects, Deployment.class, PREFIX + service)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0);
+  }
+
+  /** A container's environment, name to value ("secret:NAME/KEY" for one from a Secret). */
+  private static Map<String, String> env(Container container) {
+    return container.getEnv().stream()
+        .collect(
+            Collectors.toMap(
+                EnvVar::getName,
+                e ->
+                    e.getValue() != null
+                        ? e.getValue()
+                        : "secret:"
+                            + e.getValueFrom().getSecretKeyRef().getName()
+                            + "/"
+                            + e.getValueFrom().getSecretKeyRef().getKey()));
+  }
+
+  private static Map<String, byte[]> decoded(Secret secret) {
+    return secret.getData().entrySet().stream()
+        .collect(
+            Collectors.toMap(Map.Entry::getKey, e -> Base64.getDecoder().decode(e.getValue())));
+  }
+}
