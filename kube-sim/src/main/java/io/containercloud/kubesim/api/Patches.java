@@ -9,13 +9,14 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The patch types kube-apiserver takes that clients of kube-sim send: JSON Patch (RFC 6902, what
- * fabric8's {@code edit} sends) and JSON merge patch (RFC 7386). Strategic merge and apply patches
- * are refused with {@code 415} until kubectl and Helm need them.
+ * fabric8's {@code edit} sends), JSON merge patch (RFC 7386) and strategic merge patch (kubectl and
+ * Helm, {@link StrategicMerge}). Apply patches (server-side apply) are refused with {@code 415}.
  */
 final class Patches {
 
   static final String JSON_PATCH = "application/json-patch+json";
   static final String MERGE_PATCH = "application/merge-patch+json";
+  static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
 
   private Patches() {}
 
@@ -36,6 +37,7 @@ final class Patches {
         }
       }
       case MERGE_PATCH -> result = merge(target, patch);
+      case STRATEGIC_MERGE_PATCH -> result = StrategicMerge.apply(patch, target, type, name);
       default -> throw ApiException.unsupportedMediaType(media);
     }
     if (!(result instanceof ObjectNode object)) {
