@@ -66,6 +66,7 @@ public final class ApiServer implements AutoCloseable {
   private final PodSubresources pods = new PodSubresources();
   private final LocalApi local = new LocalApi(store);
   private final Discovery discovery = new Discovery(json);
+  private final OpenApi openApi = new OpenApi(json);
   private final Vertx vertx;
   private HttpServer server;
 
@@ -137,8 +138,11 @@ public final class ApiServer implements AutoCloseable {
         return;
       }
       Optional<String> document =
-          discovery.document(
-              request.path(), Objects.requireNonNullElse(request.getHeader("Host"), "127.0.0.1"));
+          discovery
+              .document(
+                  request.path(),
+                  Objects.requireNonNullElse(request.getHeader("Host"), "127.0.0.1"))
+              .or(() -> openApi.document(request.path()));
       if (document.isPresent()) {
         if (request.method() != HttpMethod.GET) {
           throw ApiException.methodNotAllowed();
@@ -220,6 +224,7 @@ public final class ApiServer implements AutoCloseable {
           throw ApiException.notFound();
         }
         ObjectNode object = object(body);
+        warn(request, FieldValidation.check(fieldValidation(request), object, route.type()));
         String namespace = route.type().namespaced() ? namespaceFor(route, object) : "";
         respond(
             request.response(),
@@ -249,6 +254,7 @@ public final class ApiServer implements AutoCloseable {
           case "GET" -> store.get(route.type(), namespace, route.name()).json();
           case "PUT" -> {
             ObjectNode object = object(body);
+            warn(request, FieldValidation.check(fieldValidation(request), object, route.type()));
             yield store
                 .replace(
                     route.type(),
@@ -300,11 +306,24 @@ public final class ApiServer implements AutoCloseable {
         "dryRun: Unsupported value: " + values + ": supported values: All");
   }
 
-  /** What the request's patch makes of an object. */
+  /** What the request's patch makes of an object, its fields checked as the request asks. */
   private UnaryOperator<ObjectNode> patch(HttpServerRequest request, Route route, Buffer body) {
     JsonNode patch = json.readTree(body.getBytes());
     String type = request.getHeader("Content-Type");
-    return current -> Patches.apply(type, patch, current, route.type(), route.name());
+    return current -> {
+      ObjectNode patched = Patches.apply(type, patch, current, route.type(), route.name());
+      warn(request, FieldValidation.check(fieldValidation(request), patched, route.type()));
+      return patched;
+    };
+  }
+
+  private static String fieldValidation(HttpServerRequest request) {
+    return request.getParam("fieldValidation");
+  }
+
+  /** Warnings for the client (kubectl prints them), sent with the answer. */
+  private static void warn(HttpServerRequest request, List<String> messages) {
+    FieldValidation.warnings(messages).forEach(w -> request.response().headers().add("Warning", w));
   }
 
   private void subresource(HttpServerRequest request, Route route, Buffer body) {
@@ -386,6 +405,8 @@ public final class ApiServer implements AutoCloseable {
   private void watchOverHttp(HttpServerRequest request, Route route, Selector selector) {
     HttpServerResponse response = request.response();
     response.setStatusCode(200).setChunked(true).putHeader("Content-Type", JSON);
+    // the headers now, as kube-apiserver sends them: a client waits for them before it reads events
+    response.writeHead();
     watch(
         route,
         selector,

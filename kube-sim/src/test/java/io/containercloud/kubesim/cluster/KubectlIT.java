@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The real kubectl on the machine against a simulated cluster, through the kubeconfig kube-sim
- * writes: discovery, get (also as a watch), create, scale, describe and delete. kubectl validates
- * what it creates against the server's OpenAPI documents, which kube-sim does not serve yet, so
- * creates pass {@code --validate=false}. kube-sim reads JSON bodies only: the subcommands that send
- * protobuf (typed clients: {@code create configmap}) get a 415.
+ * writes: discovery, get (also as a watch), create, apply (strategic merge patches), rollout
+ * status, scale, describe and delete, with kubectl's default validation (left to the server through
+ * the OpenAPI documents). kube-sim reads JSON bodies only: the subcommands that send protobuf
+ * (typed clients: {@code create configmap}) get a 415.
  */
 class KubectlIT {
 
@@ -82,7 +82,7 @@ class KubectlIT {
                 image: registry.local/shop/web:1
         """);
 
-    Result created = kubectl("create", "-f", manifest.toString(), "--validate=false");
+    Result created = kubectl("create", "-f", manifest.toString());
     assertThat(created.exit()).as(created.err()).isZero();
     assertThat(created.out()).contains("deployment.apps/web created");
     awaitPods(2);
@@ -111,6 +111,94 @@ class KubectlIT {
   }
 
   @Test
+  void appliesAManifestThenItsChangesAndFollowsEachRollout() throws Exception {
+    Path manifest = Files.createTempFile(home, "api", ".yaml");
+    Files.writeString(
+        manifest,
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: api, namespace: shop}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: api}}
+          strategy:
+            type: RollingUpdate
+            rollingUpdate: {maxSurge: 1, maxUnavailable: 0}
+          template:
+            metadata: {labels: {app: api}}
+            spec:
+              containers:
+              - name: api
+                image: registry.local/shop/api:1
+                env: [{name: MODE, value: blue}]
+                ports: [{containerPort: 8080}, {containerPort: 9090}]
+        """);
+    Result created = kubectl("apply", "-f", manifest.toString());
+    assertThat(created.exit()).as(created.err()).isZero();
+    assertThat(created.out()).contains("deployment.apps/api created");
+    assertRolledOut("api");
+
+    Files.writeString(
+        manifest,
+        Files.readString(manifest)
+            .replace("api:1", "api:2")
+            .replace("value: blue}]", "value: green}, {name: LEVEL, value: \"3\"}]")
+            .replace(", {containerPort: 9090}", "")
+            .replace(
+                "type: RollingUpdate\n    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}",
+                "type: Recreate"));
+    Result changed = kubectl("apply", "-f", manifest.toString());
+    assertThat(changed.exit()).as(changed.err()).isZero();
+    assertThat(changed.out()).contains("deployment.apps/api configured");
+    assertRolledOut("api");
+
+    String spec = "{.spec.template.spec.containers[0]}";
+    assertThat(kubectl("get", "deploy", "api", "-n", "shop", "-o", "jsonpath=" + spec).out())
+        .contains("registry.local/shop/api:2", "\"LEVEL\"", "green")
+        .doesNotContain("9090", "blue");
+    assertThat(
+            kubectl("get", "deploy", "api", "-n", "shop", "-o", "jsonpath={.spec.strategy}").out())
+        .as("the rolling-update settings go with the strategy they belonged to")
+        .isEqualTo("{\"type\":\"Recreate\"}");
+    assertThat(
+            kubectl(
+                    "get",
+                    "pods",
+                    "-n",
+                    "shop",
+                    "-l",
+                    "app=api",
+                    "-o",
+                    "jsonpath={.items[*].spec.containers[0].image}")
+                .out())
+        .isEqualTo("registry.local/shop/api:2 registry.local/shop/api:2");
+  }
+
+  @Test
+  void aFieldTheKindDoesNotHaveIsRefusedOrWarnedAbout() throws Exception {
+    Path manifest = Files.createTempFile(home, "typo", ".yaml");
+    Files.writeString(
+        manifest,
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: typo, namespace: shop}
+        data: {a: "1"}
+        dta: {b: "2"}
+        """);
+
+    Result refused = kubectl("apply", "-f", manifest.toString());
+    assertThat(refused.exit()).isNotZero();
+    assertThat(refused.err()).contains("strict decoding error: unknown field \"dta\"");
+    assertThat(kubectl("get", "configmap", "typo", "-n", "shop").err()).contains("NotFound");
+
+    Result warned = kubectl("apply", "--validate=warn", "-f", manifest.toString());
+    assertThat(warned.exit()).as(warned.err()).isZero();
+    assertThat(warned.err()).contains("Warning: unknown field \"dta\"");
+  }
+
+  @Test
   void aWatchShowsObjectsCreatedAfterItStarted() throws Exception {
     Process watch =
         command("get", "configmaps", "-n", "watched", "--watch", "-o", "name")
@@ -134,7 +222,7 @@ class KubectlIT {
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(
               () -> {
-                Result made = kubectl("create", "-f", settings.toString(), "--validate=false");
+                Result made = kubectl("create", "-f", settings.toString());
                 assertThat(made.exit() == 0 || made.err().contains("AlreadyExists"))
                     .as(made.err())
                     .isTrue();
@@ -167,13 +255,12 @@ class KubectlIT {
               containers: [{name: dry, image: "registry.local/shop/dry:1"}]
         """);
 
-    Result tried =
-        kubectl("create", "-f", manifest.toString(), "--validate=false", "--dry-run=server");
+    Result tried = kubectl("create", "-f", manifest.toString(), "--dry-run=server");
     assertThat(tried.exit()).as(tried.err()).isZero();
     assertThat(tried.out()).contains("deployment.apps/dry created (server dry run)");
     assertThat(kubectl("get", "deploy", "dry", "-n", "shop").err()).contains("NotFound");
 
-    assertThat(kubectl("create", "-f", manifest.toString(), "--validate=false").exit()).isZero();
+    assertThat(kubectl("create", "-f", manifest.toString()).exit()).isZero();
     Result scaled =
         kubectl("scale", "deploy/dry", "-n", "shop", "--replicas=4", "--dry-run=server");
     assertThat(scaled.out()).as(scaled.err()).contains("scaled (server dry run)");
@@ -192,6 +279,13 @@ class KubectlIT {
     assertThat(made.exit()).isNotZero();
     assertThat(made.err()).contains("the body of the request was in an unknown format");
     assertThat(kubectl("get", "configmap", "typed", "-n", "shop").err()).contains("NotFound");
+  }
+
+  private static void assertRolledOut(String deployment) throws Exception {
+    Result status =
+        kubectl("rollout", "status", "deployment/" + deployment, "-n", "shop", "--timeout=50s");
+    assertThat(status.exit()).as(status.err()).isZero();
+    assertThat(status.out()).contains("deployment \"" + deployment + "\" successfully rolled out");
   }
 
   private static void awaitPods(int count) {
