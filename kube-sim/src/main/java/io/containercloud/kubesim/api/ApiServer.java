@@ -56,7 +56,6 @@ public final class ApiServer implements AutoCloseable {
       "compiler":"gc","platform":"linux/amd64"}""";
 
   private static final String JSON = "application/json";
-  private static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._:-]{1,253}");
   private static final List<String> NAMESPACE_SUBRESOURCES = List.of("status", "finalize");
 
@@ -164,14 +163,17 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private void answer(HttpServerRequest request, Route route, Buffer body) {
+  private void answer(HttpServerRequest request, Route route, Buffer sent) {
     HttpServerResponse response = request.response();
     try {
       String contentType = request.getHeader("Content-Type");
-      if (body.length() > 0 && contentType != null && contentType.startsWith(PROTOBUF)) {
-        // what typed clients send for built-in kinds (kubectl create configmap); kube-sim reads
-        // JSON
-        throw ApiException.unsupportedMediaType(contentType);
+      Buffer body = sent;
+      if (sent.length() > 0 && contentType != null && contentType.startsWith(Protobuf.MEDIA_TYPE)) {
+        if (request.method() == HttpMethod.PATCH) {
+          throw ApiException.unsupportedMediaType(contentType);
+        }
+        // what typed clients send (kubectl create secret, Helm's release records)
+        body = Buffer.buffer(json.writeValueAsBytes(Protobuf.toJson(sent.getBytes())));
       }
       if (route.name() == null) {
         collection(request, route, body);

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * The real kubectl on the machine against a simulated cluster, through the kubeconfig kube-sim
  * writes: discovery, get (also as a watch), create, apply (strategic merge patches), rollout
  * status, scale, describe and delete, with kubectl's default validation (left to the server through
- * the OpenAPI documents). kube-sim reads JSON bodies only: the subcommands that send protobuf
- * (typed clients: {@code create configmap}) get a 415.
+ * the OpenAPI documents). Typed subcommands send protobuf, which kube-sim reads for Secrets,
+ * ConfigMaps and Namespaces (what Helm writes that way too); for other kinds they get a 415.
  */
 class KubectlIT {
 
@@ -273,12 +273,24 @@ class KubectlIT {
   }
 
   @Test
-  void aProtobufBodyIsRefusedAsAnUnsupportedMediaType() throws Exception {
-    Result made = kubectl("create", "configmap", "typed", "-n", "shop", "--from-literal=a=1");
+  void typedSubcommandsWriteSecretsConfigMapsAndNamespacesInProtobuf() throws Exception {
+    assertThat(kubectl("create", "namespace", "typed").out()).contains("namespace/typed created");
+    Result secret =
+        kubectl("create", "secret", "generic", "creds", "-n", "typed", "--from-literal=user=admin");
+    assertThat(secret.exit()).as(secret.err()).isZero();
+    Result config = kubectl("create", "configmap", "settings", "-n", "typed", "--from-literal=a=1");
+    assertThat(config.exit()).as(config.err()).isZero();
+    assertThat(
+            kubectl("get", "secret", "creds", "-n", "typed", "-o", "jsonpath={.data.user}").out())
+        .isEqualTo("YWRtaW4=");
+    assertThat(
+            kubectl("get", "configmap", "settings", "-n", "typed", "-o", "jsonpath={.data}").out())
+        .isEqualTo("{\"a\":\"1\"}");
 
-    assertThat(made.exit()).isNotZero();
-    assertThat(made.err()).contains("the body of the request was in an unknown format");
-    assertThat(kubectl("get", "configmap", "typed", "-n", "shop").err()).contains("NotFound");
+    Result account = kubectl("create", "serviceaccount", "robot", "-n", "typed");
+    assertThat(account.exit()).isNotZero();
+    assertThat(account.err()).contains("the body of the request was in an unknown format");
+    assertThat(kubectl("get", "serviceaccount", "robot", "-n", "typed").err()).contains("NotFound");
   }
 
   private static void assertRolledOut(String deployment) throws Exception {
