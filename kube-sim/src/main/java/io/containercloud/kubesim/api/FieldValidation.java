@@ -8,6 +8,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -115,6 +116,8 @@ final class FieldValidation {
         getters.add(method);
       }
     }
+    // reflection lists methods in no set order: the message names fields the same way each time
+    getters.sort(Comparator.comparing(Method::getName));
     return getters;
   }
 

@@ -36,7 +36,8 @@ class FieldValidationTest {
   void strictRefusesWarnWarnsIgnoreAndNoneSayNothing() {
     assertThatThrownBy(() -> FieldValidation.check("Strict", typos, DEPLOYMENTS))
         .isInstanceOf(ApiException.class)
-        .hasMessageContaining("strict decoding error: unknown field \"metadata.lables\"")
+        .hasMessageContaining("cannot be handled as a Deployment: strict decoding error: ")
+        .hasMessageContaining("unknown field \"metadata.lables\"")
         .satisfies(e -> assertThat(((ApiException) e).code()).isEqualTo(400));
     assertThat(FieldValidation.check("Warn", typos, DEPLOYMENTS))
         .contains("unknown field \"spec.replicaCount\"");
