@@ -10,8 +10,10 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -260,6 +262,89 @@ class ClusterLifecycleIT {
   }
 
   @Test
+  void aDeploymentKeepsAReplicaSetPerTemplateThatOwnsAndCountsItsPods() {
+    Deployment d = deployment("hist", 2, "100m", "app:1");
+    d.getSpec().setRevisionHistoryLimit(1);
+    Deployment created = client.apps().deployments().inNamespace("shop").resource(d).create();
+    await().atMost(Duration.ofSeconds(10)).until(() -> readyReplicas("hist") == 2);
+
+    ReplicaSet first =
+        await().atMost(Duration.ofSeconds(10)).until(() -> sets("hist"), l -> l.size() == 1).get(0);
+    String hash = first.getMetadata().getLabels().get("pod-template-hash");
+    assertThat(first.getMetadata().getName()).isEqualTo("hist-" + hash);
+    assertThat(first.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.getKind()).isEqualTo("Deployment");
+              assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid());
+              assertThat(o.getController()).isTrue();
+            });
+    assertThat(first.getMetadata().getAnnotations())
+        .containsEntry("deployment.kubernetes.io/revision", "1");
+    assertThat(first.getSpec().getSelector().getMatchLabels())
+        .containsEntry("pod-template-hash", hash);
+    // what Helm's wait compares: the Deployment's template, but for the hash label
+    Deployment stored = client.apps().deployments().inNamespace("shop").withName("hist").get();
+    ReplicaSet copy = Serialization.clone(first);
+    copy.getSpec().getTemplate().getMetadata().getLabels().remove("pod-template-hash");
+    assertThat(copy.getSpec().getTemplate()).isEqualTo(stored.getSpec().getTemplate());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              ReplicaSet now = sets("hist").get(0);
+              assertThat(now.getSpec().getReplicas()).isEqualTo(2);
+              assertThat(now.getStatus().getReadyReplicas()).isEqualTo(2);
+            });
+    assertThat(pods("hist"))
+        .allSatisfy(
+            p ->
+                assertThat(p.getMetadata().getOwnerReferences().get(0).getUid())
+                    .isEqualTo(first.getMetadata().getUid()));
+
+    for (String image : List.of("app:2", "app:3")) {
+      client
+          .apps()
+          .deployments()
+          .inNamespace("shop")
+          .withName("hist")
+          .edit(
+              x -> {
+                x.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
+                return x;
+              });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  pods("hist").size() == 2
+                      && pods("hist").stream().allMatch(p -> ready(p) && image(p).equals(image)));
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              List<ReplicaSet> sets = sets("hist");
+              assertThat(sets)
+                  .as("the current one and, by the history limit, one old one at zero")
+                  .extracting(
+                      s ->
+                          s.getMetadata().getAnnotations().get("deployment.kubernetes.io/revision")
+                              + "="
+                              + s.getSpec().getReplicas()
+                              + "/"
+                              + s.getStatus().getReplicas())
+                  .containsExactlyInAnyOrder("2=0/0", "3=2/2");
+            });
+
+    client.apps().deployments().inNamespace("shop").withName("hist").delete();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> sets("hist").isEmpty() && pods("hist").isEmpty());
+  }
+
+  @Test
   void aServiceGetsTheReadyPodsAddresses() {
     client
         .apps()
@@ -417,6 +502,12 @@ class ClusterLifecycleIT {
     return d.getStatus() == null || d.getStatus().getReadyReplicas() == null
         ? 0
         : d.getStatus().getReadyReplicas();
+  }
+
+  private List<ReplicaSet> sets(String deployment) {
+    return client.apps().replicaSets().inNamespace("shop").list().getItems().stream()
+        .filter(s -> s.getMetadata().getName().startsWith(deployment + "-"))
+        .toList();
   }
 
   private List<Pod> pods(String name) {

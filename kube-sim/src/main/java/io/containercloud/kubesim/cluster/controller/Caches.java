@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.List;
@@ -15,6 +16,7 @@ record Caches(
     Cache<Node> nodes,
     Cache<Pod> pods,
     Cache<Deployment> deployments,
+    Cache<ReplicaSet> replicaSets,
     Cache<Job> jobs,
     Cache<Service> services,
     Cache<Endpoints> endpoints,
@@ -25,6 +27,7 @@ record Caches(
         new Cache<>(Node.class),
         new Cache<>(Pod.class),
         new Cache<>(Deployment.class),
+        new Cache<>(ReplicaSet.class),
         new Cache<>(Job.class),
         new Cache<>(Service.class),
         new Cache<>(Endpoints.class),
@@ -32,7 +35,7 @@ record Caches(
   }
 
   private List<Cache<?>> all() {
-    return List.of(nodes, pods, deployments, jobs, services, endpoints, slices);
+    return List.of(nodes, pods, deployments, replicaSets, jobs, services, endpoints, slices);
   }
 
   /** Fills every cache and keeps it in step; {@code onChange} runs after each change. */

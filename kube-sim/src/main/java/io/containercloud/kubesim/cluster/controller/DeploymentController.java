@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,20 +18,23 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * The Deployment controller, with the ReplicaSets folded in: each Deployment gets pods of its
- * current template (told apart by {@value #TEMPLATE_HASH}) up to its replicas, replaces pods of
- * older templates by the {@link RollingUpdate} rules on any template change, and its status counts
- * replicas, updated, ready, available and unavailable ones. The pods of a Deployment that is gone
+ * The Deployment controller, with the ReplicaSet controller folded in: each Deployment gets pods of
+ * its current template (told apart by their {@code pod-template-hash}) up to its replicas, replaces
+ * pods of older templates by the {@link RollingUpdate} rules on any template change, and its status
+ * counts replicas, updated, ready, available and unavailable ones. Its {@link ReplicaSets}, one per
+ * template, own those pods and count them. The pods and ReplicaSets of a Deployment that is gone
  * are deleted, as the garbage collector does for a Deployment deleted with background propagation.
+ * (A ReplicaSet made on its own, not by a Deployment, gets no pods.)
  */
 final class DeploymentController implements Controller {
 
-  private static final String TEMPLATE_HASH = "pod-template-hash";
+  private static final String TEMPLATE_HASH = ReplicaSets.TEMPLATE_HASH;
 
-  /** The pod's Deployment, by name (there is no ReplicaSet in between). */
+  /** The pod's Deployment, by name (what kube-sim's own parts find a Deployment's pods by). */
   static final String OWNER = "kube-sim/deployment";
 
   private final PodControl podControl;
@@ -48,27 +52,24 @@ final class DeploymentController implements Controller {
    */
   private final Map<String, Inputs> reconciled = new HashMap<>();
 
-  private record Inputs(Deployment deployment, List<Pod> pods) {
+  private record Inputs(Deployment deployment, List<Pod> pods, List<ReplicaSet> sets) {
 
-    boolean same(Deployment other, List<Pod> otherPods) {
-      if (deployment != other || pods.size() != otherPods.size()) {
+    boolean same(Deployment other, List<Pod> otherPods, List<ReplicaSet> otherSets) {
+      return deployment == other
+          && sameInstances(pods, otherPods)
+          && sameInstances(sets, otherSets);
+    }
+
+    private static boolean sameInstances(List<?> known, List<?> others) {
+      if (known.size() != others.size()) {
         return false;
       }
-      for (Pod pod : otherPods) {
-        if (!containsInstance(pod)) {
+      for (Object other : others) {
+        if (known.stream().noneMatch(k -> k == other)) {
           return false;
         }
       }
       return true;
-    }
-
-    private boolean containsInstance(Pod pod) {
-      for (Pod known : pods) {
-        if (known == pod) {
-          return true;
-        }
-      }
-      return false;
     }
   }
 
@@ -89,16 +90,21 @@ final class DeploymentController implements Controller {
             .add(pod);
       }
     }
+    Map<String, List<ReplicaSet>> setsByOwner = ReplicaSets.byController(round.replicaSets());
     Set<String> deployments = new HashSet<>();
+    Set<String> uids = new HashSet<>();
     for (Deployment deployment : round.deployments()) {
       String key =
           deployment.getMetadata().getNamespace() + "/" + deployment.getMetadata().getName();
       deployments.add(key);
+      uids.add(deployment.getMetadata().getUid());
       List<Pod> owned = byOwner.getOrDefault(key, List.of());
+      List<ReplicaSet> sets =
+          setsByOwner.getOrDefault(deployment.getMetadata().getUid(), List.of());
       Inputs last = reconciled.get(key);
-      if (last == null || !last.same(deployment, owned)) {
-        reconcile(round, deployment, owned);
-        reconciled.put(key, new Inputs(deployment, owned)); // not when it failed: tried again
+      if (last == null || !last.same(deployment, owned, sets)) {
+        reconcile(round, deployment, owned, sets);
+        reconciled.put(key, new Inputs(deployment, owned, sets)); // not when it failed: again
       }
     }
     hashes.keySet().retainAll(deployments);
@@ -110,10 +116,21 @@ final class DeploymentController implements Controller {
             orphans.forEach(p -> podControl.delete(round, p));
           }
         });
+    setsByOwner.forEach(
+        (uid, orphans) -> {
+          if (!uids.contains(uid)) {
+            orphans.forEach(set -> round.write(() -> round.api().delete(set)));
+          }
+        });
   }
 
-  private void reconcile(Round round, Deployment deployment, List<Pod> owned) {
+  private void reconcile(
+      Round round, Deployment deployment, List<Pod> owned, List<ReplicaSet> sets) {
     String hash = hash(deployment);
+    Optional<ReplicaSet> set = ReplicaSets.current(round, deployment, hash, sets);
+    if (set.isEmpty()) {
+      return; // not made this round (a conflict): the next one tries again
+    }
     List<Pod> current =
         owned.stream().filter(p -> hash.equals(Pods.label(p, TEMPLATE_HASH))).toList();
     List<Pod> old = owned.stream().filter(p -> !hash.equals(Pods.label(p, TEMPLATE_HASH))).toList();
@@ -122,12 +139,15 @@ final class DeploymentController implements Controller {
 
     List<Pod> created = new ArrayList<>();
     for (int i = 0; i < step.create(); i++) {
-      created.add(podControl.create(round, owner(deployment, hash)));
+      created.add(podControl.create(round, owner(deployment, set.get(), hash)));
     }
     step.delete().forEach(pod -> podControl.delete(round, pod));
 
     List<Pod> counted = new ArrayList<>(owned);
     counted.addAll(created);
+    List<Pod> left = new ArrayList<>(counted);
+    left.removeIf(pod -> step.delete().contains(pod));
+    ReplicaSets.keep(round, deployment, set.get(), sets, left);
     writeStatus(
         round, deployment, status(deployment, rollout, counted, current.size() + created.size()));
   }
@@ -161,10 +181,10 @@ final class DeploymentController implements Controller {
         });
   }
 
-  private static PodControl.Owner owner(Deployment deployment, String hash) {
+  private static PodControl.Owner owner(Deployment deployment, ReplicaSet set, String hash) {
     String name = deployment.getMetadata().getName();
     return new PodControl.Owner(
-        deployment,
+        set,
         "apps/v1",
         deployment.getSpec().getTemplate(),
         name + "-" + hash,

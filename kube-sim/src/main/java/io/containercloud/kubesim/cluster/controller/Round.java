@@ -4,6 +4,7 @@ import io.containercloud.kubesim.api.LocalApi;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -128,6 +129,11 @@ final class Round {
       sent.add(statusesSent.getOrDefault(key(deployment), deployment));
     }
     return sent;
+  }
+
+  /** The ReplicaSets, in a list of the caller's own. */
+  List<ReplicaSet> replicaSets() {
+    return caches.replicaSets().list();
   }
 
   /** Creates the pod; answers it as sent (the cache holds it as stored). */
