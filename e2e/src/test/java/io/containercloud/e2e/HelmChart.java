@@ -1,4 +1,4 @@
-package io.containercloud.e2e.helm;
+package io.containercloud.e2e;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /** helm/container-cloud as Helm renders it, for release {@value #RELEASE}. */
-final class Chart {
+final class HelmChart {
 
   static final Path DIR = LocalInfra.projectRoot().resolve("helm/container-cloud");
   static final String RELEASE = "cc";
@@ -38,7 +38,7 @@ final class Chart {
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-  private Chart() {}
+  private HelmChart() {}
 
   static Helm helm() {
     return new Helm(DIR);

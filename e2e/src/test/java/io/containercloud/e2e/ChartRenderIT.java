@@ -1,11 +1,11 @@
-package io.containercloud.e2e.helm;
+package io.containercloud.e2e;
 
-import static io.containercloud.e2e.helm.Chart.PREFIX;
-import static io.containercloud.e2e.helm.Chart.SERVICES;
-import static io.containercloud.e2e.helm.Chart.find;
-import static io.containercloud.e2e.helm.Chart.render;
-import static io.containercloud.e2e.helm.Chart.set;
-import static io.containercloud.e2e.helm.Chart.values;
+import static io.containercloud.e2e.HelmChart.PREFIX;
+import static io.containercloud.e2e.HelmChart.SERVICES;
+import static io.containercloud.e2e.HelmChart.find;
+import static io.containercloud.e2e.HelmChart.render;
+import static io.containercloud.e2e.HelmChart.set;
+import static io.containercloud.e2e.HelmChart.values;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,7 +50,7 @@ class ChartRenderIT {
 
   @Test
   void lintsCleanEvenStrict() {
-    LintResult result = Chart.helm().lint().strict().call();
+    LintResult result = HelmChart.helm().lint().strict().call();
     assertThat(result.isFailed()).as("%s", result.getMessages()).isFalse();
     assertThat(result.getMessages())
         .noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
@@ -66,7 +66,7 @@ class ChartRenderIT {
       Map<String, String> selector = deployment.getSpec().getSelector().getMatchLabels();
       assertThat(selector)
           .containsEntry("app.kubernetes.io/name", service)
-          .containsEntry("app.kubernetes.io/instance", Chart.RELEASE);
+          .containsEntry("app.kubernetes.io/instance", HelmChart.RELEASE);
       assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
           .containsAllEntriesOf(selector);
       assertThat(
@@ -130,7 +130,7 @@ class ChartRenderIT {
             o ->
                 assertThat(o.getMetadata().getLabels())
                     .containsEntry("app.kubernetes.io/part-of", "container-cloud")
-                    .containsEntry("app.kubernetes.io/instance", Chart.RELEASE)
+                    .containsEntry("app.kubernetes.io/instance", HelmChart.RELEASE)
                     .containsEntry("app.kubernetes.io/managed-by", "Helm"));
   }
 
@@ -164,7 +164,8 @@ class ChartRenderIT {
     }
     assertThat(new String(keys.get("dns-tsig-secret"), StandardCharsets.US_ASCII))
         .isEqualTo("c2VjcmV0LWtub3duLXRvLWJpbmQtb25seQ==");
-    assertThat(decoded(find(objects, Secret.class, Chart.RELEASE + "-container-cloud-database")))
+    assertThat(
+            decoded(find(objects, Secret.class, HelmChart.RELEASE + "-container-cloud-database")))
         .containsEntry("password", "platform".getBytes(StandardCharsets.US_ASCII));
 
     Container gateway = container(objects, "gateway");

@@ -1,0 +1,231 @@
+package io.containercloud.e2e;
+
+import static io.containercloud.e2e.HelmChart.PREFIX;
+import static io.containercloud.e2e.HelmChart.RELEASE;
+import static io.containercloud.e2e.HelmChart.SERVICES;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.Release;
+import com.marcnuri.helm.ReleaseHistory;
+import com.marcnuri.helm.UpgradeCommand;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What an operator does with the chart every week, done by Helm itself (helm-java) in a simulated
+ * cluster of kube-sim with its default validation: install and wait for every Deployment (Helm's
+ * wait reads their ReplicaSets), {@code kubectl rollout status} for each, an upgrade that rolls the
+ * changed service only and keeps the generated secrets, an upgrade that never becomes ready rolled
+ * back by Helm ({@code --atomic}: Helm's rollback action; helm-java has no rollback command of its
+ * own), and an uninstall that leaves nothing behind.
+ */
+class HelmLifecycleIT {
+
+  private static final String NAMESPACE = "platform";
+  private static final Duration KUBECTL = Duration.ofSeconds(90);
+
+  private static ServiceProcess kubeSim;
+  private static Path kubeconfig;
+  private static Path home;
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void cluster() throws Exception {
+    home = Files.createTempDirectory("helm-home");
+    kubeSim =
+        new ServiceProcess("kube-sim", "kube-sim-helm")
+            .start(
+                List.of(
+                    "kube-sim.clusters=1",
+                    "kube-sim.nodes=3",
+                    "kube-sim.base-port=0",
+                    "kube-sim.pod-ready-delay=200ms",
+                    "kube-sim.kubeconfig-dir=" + home.resolve("kubeconfigs")))
+            .awaitReady();
+    kubeconfig = home.resolve("kubeconfigs/room-1.kubeconfig");
+    client =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
+            .build();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (client != null) {
+      client.close();
+    }
+    if (kubeSim != null) {
+      kubeSim.close();
+    }
+  }
+
+  @Test
+  void installsUpgradesRollsBackAndUninstalls() throws Exception {
+    Release installed =
+        HelmChart.helm()
+            .install()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .createNamespace()
+            .withKubeConfig(kubeconfig)
+            .withValuesFile(HelmChart.values("default"))
+            .waitReady()
+            .withTimeout(120)
+            .call();
+    assertThat(installed.getStatus()).isEqualTo("deployed");
+    assertThat(installed.getOutput()).contains("GATEWAY=http://127.0.0.1:8080");
+    for (String service : SERVICES) {
+      rolledOut(service);
+    }
+    Map<String, String> secrets = secrets();
+    Map<String, Set<String>> podsBefore = podsByService();
+
+    Release upgraded = upgrade().set("services.gateway.env.LOGGING_LEVEL_ROOT", "DEBUG").call();
+    assertThat(upgraded.getRevision()).isEqualTo("2");
+    rolledOut("gateway");
+    Map<String, Set<String>> podsAfter = podsByService();
+    assertThat(podsAfter.get("gateway")).doesNotContainAnyElementsOf(podsBefore.get("gateway"));
+    for (String service : SERVICES) {
+      if (!service.equals("gateway")) {
+        assertThat(podsAfter.get(service))
+            .as("%s not rolled", service)
+            .isEqualTo(podsBefore.get(service));
+      }
+    }
+    assertThat(env(deployment("gateway"))).containsEntry("LOGGING_LEVEL_ROOT", "DEBUG");
+    assertThat(secrets()).as("generated once, kept by the upgrade").isEqualTo(secrets);
+
+    // a change no node can take: its pods stay Pending, Helm's wait runs out and it rolls back
+    assertThatThrownBy(
+            () ->
+                upgrade()
+                    .set("services.gateway.env.LOGGING_LEVEL_ROOT", "DEBUG")
+                    .set("pods.nodeSelector.zone", "nowhere")
+                    .atomic()
+                    .withTimeout(15)
+                    .call())
+        .hasMessageContaining("has been rolled back");
+    List<Revision> history = history();
+    assertThat(history.get(history.size() - 1).description()).isEqualTo("Rollback to 2");
+    assertThat(history.get(history.size() - 1).status()).isEqualTo("deployed");
+    for (String service : SERVICES) {
+      rolledOut(service);
+      assertThat(deployment(service).getSpec().getTemplate().getSpec().getNodeSelector())
+          .as("%s back on the revision before", service)
+          .isNullOrEmpty();
+    }
+    assertThat(env(deployment("gateway"))).containsEntry("LOGGING_LEVEL_ROOT", "DEBUG");
+    assertThat(secrets()).as("kept by the rollback").isEqualTo(secrets);
+
+    Helm.uninstall(RELEASE).withNamespace(NAMESPACE).withKubeConfig(kubeconfig).call();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(client.apps().deployments().inNamespace(NAMESPACE).list().getItems())
+                  .isEmpty();
+              assertThat(client.apps().replicaSets().inNamespace(NAMESPACE).list().getItems())
+                  .isEmpty();
+              assertThat(client.pods().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+              assertThat(client.services().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+              assertThat(client.secrets().inNamespace(NAMESPACE).list().getItems())
+                  .as("the generated secrets and Helm's release records")
+                  .isEmpty();
+              assertThat(client.serviceAccounts().inNamespace(NAMESPACE).list().getItems())
+                  .isEmpty();
+              assertThat(
+                      client
+                          .policy()
+                          .v1()
+                          .podDisruptionBudget()
+                          .inNamespace(NAMESPACE)
+                          .list()
+                          .getItems())
+                  .isEmpty();
+            });
+  }
+
+  private static UpgradeCommand upgrade() {
+    return HelmChart.helm()
+        .upgrade()
+        .withName(RELEASE)
+        .withNamespace(NAMESPACE)
+        .withKubeConfig(kubeconfig)
+        .withValuesFile(HelmChart.values("default"))
+        .waitReady()
+        .withTimeout(120);
+  }
+
+  private record Revision(String status, String description) {}
+
+  private static List<Revision> history() {
+    List<Revision> revisions = new ArrayList<>();
+    for (ReleaseHistory revision :
+        Helm.history(RELEASE).withNamespace(NAMESPACE).withKubeConfig(kubeconfig).call()) {
+      revisions.add(new Revision(revision.getStatus(), revision.getDescription()));
+    }
+    return revisions;
+  }
+
+  private static void rolledOut(String service) throws Exception {
+    Process kubectl =
+        new ProcessBuilder(
+                "kubectl",
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "rollout",
+                "status",
+                "deployment/" + PREFIX + service,
+                "-n",
+                NAMESPACE,
+                "--timeout=60s")
+            .redirectErrorStream(true)
+            .redirectOutput(home.resolve("kubectl.out").toFile())
+            .start();
+    kubectl.getOutputStream().close();
+    assertThat(kubectl.waitFor(KUBECTL.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    String output = Files.readString(home.resolve("kubectl.out"));
+    assertThat(kubectl.exitValue()).as(output).isZero();
+    assertThat(output).contains("successfully rolled out");
+  }
+
+  private static Deployment deployment(String service) {
+    return client.apps().deployments().inNamespace(NAMESPACE).withName(PREFIX + service).get();
+  }
+
+  private static Map<String, String> env(Deployment deployment) {
+    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getValue() != null)
+        .collect(Collectors.toMap(e -> e.getName(), e -> e.getValue()));
+  }
+
+  private static Map<String, String> secrets() {
+    return client.secrets().inNamespace(NAMESPACE).withName(PREFIX + "secrets").get().getData();
+  }
+
+  private static Map<String, Set<String>> podsByService() {
+    return client.pods().inNamespace(NAMESPACE).list().getItems().stream()
+        .collect(
+            Collectors.groupingBy(
+                p -> p.getMetadata().getLabels().get("app.kubernetes.io/name"),
+                Collectors.mapping((Pod p) -> p.getMetadata().getName(), Collectors.toSet())));
+  }
+}
