@@ -7,8 +7,13 @@ import static org.awaitility.Awaitility.await;
 import io.containercloud.kubesim.cluster.controller.ClusterLifecycle;
 import io.containercloud.kubesim.cluster.controller.ContainerLogs;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.NodeSpec;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -345,6 +350,104 @@ class ClusterLifecycleIT {
   }
 
   @Test
+  void aDaemonSetRunsAPodOnEachNodeItToleratesAndReplacesThemOnATemplateChange() {
+    client
+        .nodes()
+        .withName("room-1-node-3")
+        .edit(
+            n -> {
+              n.setSpec(new NodeSpec());
+              n.getSpec()
+                  .setTaints(
+                      List.of(
+                          new TaintBuilder()
+                              .withKey("dedicated")
+                              .withValue("infra")
+                              .withEffect("NoSchedule")
+                              .build()));
+              return n;
+            });
+    DaemonSet agents =
+        new DaemonSetBuilder()
+            .withNewMetadata()
+            .withName("agent")
+            .withNamespace("shop")
+            .endMetadata()
+            .withNewSpec()
+            .withNewSelector()
+            .addToMatchLabels("app", "agent")
+            .endSelector()
+            .withNewTemplate()
+            .withNewMetadata()
+            .addToLabels("app", "agent")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("agent")
+            .withImage("agent:1")
+            .endContainer()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .build();
+    client.apps().daemonSets().inNamespace("shop").resource(agents).create();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              DaemonSet set =
+                  client.apps().daemonSets().inNamespace("shop").withName("agent").get();
+              assertThat(set.getStatus().getDesiredNumberScheduled()).isEqualTo(2);
+              assertThat(set.getStatus().getNumberReady()).isEqualTo(2);
+            });
+    assertThat(daemons())
+        .extracting(p -> p.getSpec().getNodeName())
+        .containsExactlyInAnyOrder("room-1-node-1", "room-1-node-2");
+
+    // tolerating the taint, on a new image: every node, each pod replaced
+    client
+        .apps()
+        .daemonSets()
+        .inNamespace("shop")
+        .withName("agent")
+        .edit(
+            d -> {
+              d.getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .setTolerations(
+                      List.of(
+                          new TolerationBuilder()
+                              .withKey("dedicated")
+                              .withOperator("Exists")
+                              .build()));
+              d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("agent:2");
+              return d;
+            });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              DaemonSet set =
+                  client.apps().daemonSets().inNamespace("shop").withName("agent").get();
+              assertThat(set.getStatus().getDesiredNumberScheduled()).isEqualTo(3);
+              assertThat(set.getStatus().getUpdatedNumberScheduled()).isEqualTo(3);
+              assertThat(set.getStatus().getNumberReady()).isEqualTo(3);
+              assertThat(set.getStatus().getObservedGeneration())
+                  .isEqualTo(set.getMetadata().getGeneration());
+              assertThat(daemons())
+                  .hasSize(3)
+                  .allSatisfy(p -> assertThat(image(p)).isEqualTo("agent:2"));
+            });
+    assertThat(daemons().get(0).getMetadata().getOwnerReferences().get(0).getKind())
+        .isEqualTo("DaemonSet");
+
+    client.apps().daemonSets().inNamespace("shop").withName("agent").delete();
+    await().atMost(Duration.ofSeconds(10)).until(() -> daemons().isEmpty());
+  }
+
+  @Test
   void aServiceGetsTheReadyPodsAddresses() {
     client
         .apps()
@@ -502,6 +605,10 @@ class ClusterLifecycleIT {
     return d.getStatus() == null || d.getStatus().getReadyReplicas() == null
         ? 0
         : d.getStatus().getReadyReplicas();
+  }
+
+  private List<Pod> daemons() {
+    return client.pods().inNamespace("shop").withLabel("app", "agent").list().getItems();
   }
 
   private List<ReplicaSet> sets(String deployment) {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -17,6 +18,7 @@ record Caches(
     Cache<Pod> pods,
     Cache<Deployment> deployments,
     Cache<ReplicaSet> replicaSets,
+    Cache<DaemonSet> daemonSets,
     Cache<Job> jobs,
     Cache<Service> services,
     Cache<Endpoints> endpoints,
@@ -28,6 +30,7 @@ record Caches(
         new Cache<>(Pod.class),
         new Cache<>(Deployment.class),
         new Cache<>(ReplicaSet.class),
+        new Cache<>(DaemonSet.class),
         new Cache<>(Job.class),
         new Cache<>(Service.class),
         new Cache<>(Endpoints.class),
@@ -35,7 +38,8 @@ record Caches(
   }
 
   private List<Cache<?>> all() {
-    return List.of(nodes, pods, deployments, replicaSets, jobs, services, endpoints, slices);
+    return List.of(
+        nodes, pods, deployments, replicaSets, daemonSets, jobs, services, endpoints, slices);
   }
 
   /** Fills every cache and keeps it in step; {@code onChange} runs after each change. */

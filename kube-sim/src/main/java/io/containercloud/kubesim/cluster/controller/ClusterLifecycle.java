@@ -88,14 +88,17 @@ public final class ClusterLifecycle {
     PodControl pods = new PodControl(index, podNetwork);
     this.kubelet = new Kubelet(readyDelay);
     DeploymentController deployments = new DeploymentController(pods);
+    DaemonSetController daemonSets = new DaemonSetController(pods);
     for (Controller controller :
         List.of(
             deployments,
+            daemonSets,
             new JobController(pods, jobDuration),
             kubelet,
-            // again after the kubelet: pods it turned Ready count in their Deployment's status in
-            // the same round, as a real controller's watch has them counted within milliseconds
+            // again after the kubelet: pods it turned Ready count in their owner's status in the
+            // same round, as a real controller's watch has them counted within milliseconds
             (Controller) deployments::reconcile,
+            (Controller) daemonSets::reconcile,
             timeline,
             new EndpointsController(),
             metrics)) {

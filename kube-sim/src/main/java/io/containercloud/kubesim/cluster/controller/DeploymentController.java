@@ -210,7 +210,7 @@ final class DeploymentController implements Controller {
     return hash;
   }
 
-  private static String hash(PodTemplateSpec template) {
+  static String hash(PodTemplateSpec template) {
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256")

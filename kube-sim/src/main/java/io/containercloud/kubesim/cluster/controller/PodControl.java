@@ -1,5 +1,6 @@
 package io.containercloud.kubesim.cluster.controller;
 
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -58,8 +59,52 @@ final class PodControl {
    */
   Pod create(Round round, Owner owner) {
     Pod pod = newPod(owner);
-    bind(pod, round);
+    bind(pod, round, round.nodes());
     return round.createPod(pod);
+  }
+
+  /**
+   * Creates a pod of the owner for one node (a DaemonSet's), bound there if it fits; the node is
+   * named in the pod's required node affinity, as the DaemonSet controller does, so that a pod left
+   * Pending still says where it belongs ({@link #node}).
+   */
+  Pod create(Round round, Owner owner, Node node) {
+    Pod pod = newPod(owner);
+    String name = node.getMetadata().getName();
+    pod.getSpec()
+        .setAffinity(
+            new AffinityBuilder(pod.getSpec().getAffinity())
+                .withNewNodeAffinity()
+                .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .addNewNodeSelectorTerm()
+                .addNewMatchField()
+                .withKey("metadata.name")
+                .withOperator("In")
+                .withValues(name)
+                .endMatchField()
+                .endNodeSelectorTerm()
+                .endRequiredDuringSchedulingIgnoredDuringExecution()
+                .endNodeAffinity()
+                .build());
+    bind(pod, round, List.of(node));
+    return round.createPod(pod);
+  }
+
+  /**
+   * The node a pod runs on, or for a Pending one of {@link #create(Round, Owner, Node)}, is for.
+   */
+  static String node(Pod pod) {
+    if (pod.getSpec().getNodeName() != null) {
+      return pod.getSpec().getNodeName();
+    }
+    return Optional.ofNullable(pod.getSpec().getAffinity())
+        .map(a -> a.getNodeAffinity())
+        .map(a -> a.getRequiredDuringSchedulingIgnoredDuringExecution())
+        .flatMap(r -> r.getNodeSelectorTerms().stream().findFirst())
+        .flatMap(t -> t.getMatchFields().stream().findFirst())
+        .filter(f -> f.getKey().equals("metadata.name") && f.getValues().size() == 1)
+        .map(f -> f.getValues().get(0))
+        .orElse(null);
   }
 
   void delete(Round round, Pod pod) {
@@ -95,9 +140,9 @@ final class PodControl {
         .build();
   }
 
-  private void bind(Pod pod, Round round) {
+  private void bind(Pod pod, Round round, List<Node> candidates) {
     List<Node> nodes = round.nodes();
-    Optional<Node> node = Scheduler.select(pod, nodes, round.loads());
+    Optional<Node> node = Scheduler.select(pod, candidates, round.loads());
     if (node.isEmpty()) {
       pod.getStatus()
           .setConditions(List.of(Pods.condition("PodScheduled", "False", "Unschedulable")));

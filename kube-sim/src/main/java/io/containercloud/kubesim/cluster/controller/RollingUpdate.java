@@ -99,7 +99,7 @@ record RollingUpdate(int replicas, int maxSurge, int maxUnavailable) {
    * An absolute number, or a percentage of the replicas (25 % if unset), rounded from the exact
    * product as Kubernetes does: in binary floating point, 29 % of 100 would floor to 28.
    */
-  private static int scaled(IntOrString value, int replicas, RoundingMode rounding) {
+  static int scaled(IntOrString value, int replicas, RoundingMode rounding) {
     IntOrString setting = value == null ? DEFAULT : value;
     if (setting.getIntVal() != null) {
       return setting.getIntVal();

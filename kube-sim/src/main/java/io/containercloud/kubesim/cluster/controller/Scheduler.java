@@ -6,22 +6,25 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 import io.fabric8.kubernetes.api.model.PodAntiAffinity;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The scheduler's choice of a node for one pod, from the nodes and the pods already placed on them
  * ({@link NodeLoads}). Pure: it binds nothing, {@link PodControl} does.
  *
- * <p>A node qualifies when it is Ready, carries every label of the pod's {@code nodeSelector}, the
- * pod's CPU, memory and one more pod fit in what its allocatable leaves after the pods running
- * there, and no pod that the pod's required anti-affinity selects runs there (topology: the host;
- * same namespace; {@code matchLabels} only). Among those the fewest preferred anti-affinity
- * conflicts (summed weights) win, then the fewest pods, then the node's name, so the choice is
- * deterministic.
+ * <p>A node qualifies when it is Ready, carries every label of the pod's {@code nodeSelector}, has
+ * no {@code NoSchedule} or {@code NoExecute} taint the pod does not tolerate, the pod's CPU, memory
+ * and one more pod fit in what its allocatable leaves after the pods running there, and no pod that
+ * the pod's required anti-affinity selects runs there (topology: the host; same namespace; {@code
+ * matchLabels} only). Among those the fewest preferred anti-affinity conflicts (summed weights)
+ * win, then the fewest pods, then the node's name, so the choice is deterministic.
  */
 final class Scheduler {
 
@@ -33,6 +36,7 @@ final class Scheduler {
     return nodes.stream()
         .filter(Nodes::ready)
         .filter(node -> selected(pod, node))
+        .filter(node -> tolerated(pod, node))
         .filter(node -> fits(node, loads, cpu, memory))
         .filter(node -> !violatesRequired(pod, node, loads))
         .min(
@@ -41,8 +45,38 @@ final class Scheduler {
                 .thenComparing(node -> node.getMetadata().getName()));
   }
 
+  /** Whether the pod tolerates every taint of the node that keeps pods off it. */
+  static boolean tolerated(Pod pod, Node node) {
+    List<Taint> taints = node.getSpec() == null ? null : node.getSpec().getTaints();
+    if (taints == null) {
+      return true;
+    }
+    List<Toleration> tolerations = pod.getSpec().getTolerations();
+    return taints.stream()
+        .filter(t -> !"PreferNoSchedule".equals(t.getEffect()))
+        .allMatch(
+            taint ->
+                tolerations != null && tolerations.stream().anyMatch(t -> tolerates(t, taint)));
+  }
+
+  /** A toleration's match of a taint, as Kubernetes' {@code ToleratesTaint}. */
+  private static boolean tolerates(Toleration toleration, Taint taint) {
+    String effect = toleration.getEffect();
+    if (effect != null && !effect.isEmpty() && !effect.equals(taint.getEffect())) {
+      return false;
+    }
+    String key = toleration.getKey();
+    if ("Exists".equals(toleration.getOperator())) {
+      return key == null || key.isEmpty() || key.equals(taint.getKey());
+    }
+    return Objects.equals(key, taint.getKey())
+        && Objects.equals(
+            Objects.requireNonNullElse(toleration.getValue(), ""),
+            Objects.requireNonNullElse(taint.getValue(), ""));
+  }
+
   /** The pod's {@code nodeSelector}: every label it names, on the node with that value. */
-  private static boolean selected(Pod pod, Node node) {
+  static boolean selected(Pod pod, Node node) {
     Map<String, String> wanted = pod.getSpec().getNodeSelector();
     if (wanted == null || wanted.isEmpty()) {
       return true;

@@ -98,6 +98,40 @@ class SchedulerTest {
   }
 
   @Test
+  void keepsOffTaintedNodesUnlessThePodToleratesTheTaint() {
+    Node infra =
+        new NodeBuilder(node("node-a"))
+            .withNewSpec()
+            .addNewTaint()
+            .withKey("dedicated")
+            .withValue("infra")
+            .withEffect("NoSchedule")
+            .endTaint()
+            .addNewTaint()
+            .withKey("slow")
+            .withEffect("PreferNoSchedule")
+            .endTaint()
+            .endSpec()
+            .build();
+    List<Node> nodes = List.of(infra);
+
+    assertThat(chosen(POD, nodes, List.of())).isEmpty();
+    assertThat(
+            chosen(tolerating(POD, "dedicated", "Equal", "infra", "NoSchedule"), nodes, List.of()))
+        .contains("node-a");
+    assertThat(chosen(tolerating(POD, "dedicated", "Equal", "other", null), nodes, List.of()))
+        .isEmpty();
+    assertThat(chosen(tolerating(POD, "dedicated", "Exists", null, null), nodes, List.of()))
+        .contains("node-a");
+    assertThat(chosen(tolerating(POD, null, "Exists", null, null), nodes, List.of()))
+        .as("an empty key with Exists tolerates every taint")
+        .contains("node-a");
+    assertThat(chosen(tolerating(POD, "dedicated", "Exists", null, "NoExecute"), nodes, List.of()))
+        .as("another effect")
+        .isEmpty();
+  }
+
+  @Test
   void skipsNodesWithoutRoomForAnotherPod() {
     Node small =
         new NodeBuilder(node("node-a"))
@@ -162,6 +196,19 @@ class SchedulerTest {
 
   private static Optional<String> chosen(Pod pod, List<Node> nodes, List<Pod> pods) {
     return Scheduler.select(pod, nodes, new NodeLoads(pods)).map(n -> n.getMetadata().getName());
+  }
+
+  private static Pod tolerating(Pod pod, String key, String operator, String value, String effect) {
+    return new PodBuilder(pod)
+        .editSpec()
+        .addNewToleration()
+        .withKey(key)
+        .withOperator(operator)
+        .withValue(value)
+        .withEffect(effect)
+        .endToleration()
+        .endSpec()
+        .build();
   }
 
   private static Node node(String name) {
