@@ -19,8 +19,11 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -132,6 +135,50 @@ class ChartRenderIT {
                     .containsEntry("app.kubernetes.io/part-of", "container-cloud")
                     .containsEntry("app.kubernetes.io/instance", HelmChart.RELEASE)
                     .containsEntry("app.kubernetes.io/managed-by", "Helm"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"default", "minimal", "production"})
+  void logAgentRunsOnEveryNodeReadingPodLogsOnlyWithRightsToReadPodsOnly(String valuesFile) {
+    List<HasMetadata> objects = render(valuesFile);
+    String name = PREFIX + "log-agent";
+    DaemonSet agents = find(objects, DaemonSet.class, name);
+    PodSpec pod = agents.getSpec().getTemplate().getSpec();
+    assertThat(agents.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
+    assertThat(pod.getTolerations())
+        .singleElement()
+        .satisfies(t -> assertThat(t.getOperator()).isEqualTo("Exists"));
+    assertThat(pod.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    Container container = pod.getContainers().get(0);
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(container.getVolumeMounts())
+        .filteredOn(m -> m.getMountPath().equals("/var/log/pods"))
+        .singleElement()
+        .satisfies(m -> assertThat(m.getReadOnly()).isTrue());
+    assertThat(container.getEnv())
+        .anyMatch(
+            e ->
+                e.getName().equals("PLATFORM_LOG_AGENT_NODE")
+                    && e.getValueFrom().getFieldRef().getFieldPath().equals("spec.nodeName"));
+    assertThat(container.getResources().getLimits()).containsKey("memory");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath())
+        .isEqualTo("/actuator/health/readiness");
+    assertThat(pod.getServiceAccountName()).isEqualTo(name);
+    ClusterRole role = find(objects, ClusterRole.class, name);
+    assertThat(role.getRules())
+        .singleElement()
+        .satisfies(
+            rule -> {
+              assertThat(rule.getResources()).containsExactly("pods");
+              assertThat(rule.getVerbs()).containsExactly("get", "list", "watch");
+            });
+    ClusterRoleBinding binding = find(objects, ClusterRoleBinding.class, name);
+    assertThat(binding.getSubjects().get(0).getName()).isEqualTo(name);
+    assertThat(binding.getRoleRef().getName()).isEqualTo(name);
   }
 
   @Test
@@ -280,6 +327,9 @@ class ChartRenderIT {
     assertThatThrownBy(
             () -> render(List.of(values("default")), c -> c.set("services.log-center.replicas", 2)))
         .hasMessageContaining("services.log-center.exportsClaim");
+    assertThatThrownBy(
+            () -> render(List.of(values("default")), c -> c.set("daemons.log-agent.cluster", "")))
+        .hasMessageContaining("daemons.log-agent.cluster is required");
   }
 
   private static Container container(List<HasMetadata> objects, String service) {
@@ -300,10 +350,12 @@ class ChartRenderIT {
                 e ->
                     e.getValue() != null
                         ? e.getValue()
-                        : "secret:"
-                            + e.getValueFrom().getSecretKeyRef().getName()
-                            + "/"
-                            + e.getValueFrom().getSecretKeyRef().getKey()));
+                        : e.getValueFrom().getSecretKeyRef() != null
+                            ? "secret:"
+                                + e.getValueFrom().getSecretKeyRef().getName()
+                                + "/"
+                                + e.getValueFrom().getSecretKeyRef().getKey()
+                            : "field:" + e.getValueFrom().getFieldRef().getFieldPath()));
   }
 
   private static Map<String, byte[]> decoded(Secret secret) {

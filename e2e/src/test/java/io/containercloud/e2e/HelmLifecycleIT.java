@@ -93,14 +93,24 @@ class HelmLifecycleIT {
     assertThat(installed.getStatus()).isEqualTo("deployed");
     assertThat(installed.getOutput()).contains("GATEWAY=http://127.0.0.1:8080");
     for (String service : SERVICES) {
-      rolledOut(service);
+      rolledOut("deployment/" + PREFIX + service);
     }
+    rolledOut("daemonset/" + PREFIX + "log-agent");
+    assertThat(
+            client
+                .pods()
+                .inNamespace(NAMESPACE)
+                .withLabel("app.kubernetes.io/name", "log-agent")
+                .list()
+                .getItems())
+        .as("one log-agent per node")
+        .hasSize(3);
     Map<String, String> secrets = secrets();
     Map<String, Set<String>> podsBefore = podsByService();
 
     Release upgraded = upgrade().set("services.gateway.env.LOGGING_LEVEL_ROOT", "DEBUG").call();
     assertThat(upgraded.getRevision()).isEqualTo("2");
-    rolledOut("gateway");
+    rolledOut("deployment/" + PREFIX + "gateway");
     Map<String, Set<String>> podsAfter = podsByService();
     assertThat(podsAfter.get("gateway")).doesNotContainAnyElementsOf(podsBefore.get("gateway"));
     for (String service : SERVICES) {
@@ -127,7 +137,7 @@ class HelmLifecycleIT {
     assertThat(history.get(history.size() - 1).description()).isEqualTo("Rollback to 2");
     assertThat(history.get(history.size() - 1).status()).isEqualTo("deployed");
     for (String service : SERVICES) {
-      rolledOut(service);
+      rolledOut("deployment/" + PREFIX + service);
       assertThat(deployment(service).getSpec().getTemplate().getSpec().getNodeSelector())
           .as("%s back on the revision before", service)
           .isNullOrEmpty();
@@ -144,6 +154,13 @@ class HelmLifecycleIT {
                   .isEmpty();
               assertThat(client.apps().replicaSets().inNamespace(NAMESPACE).list().getItems())
                   .isEmpty();
+              assertThat(client.apps().daemonSets().inNamespace(NAMESPACE).list().getItems())
+                  .isEmpty();
+              assertThat(client.rbac().clusterRoles().withName(PREFIX + "log-agent").get())
+                  .as("cluster-scoped, gone too")
+                  .isNull();
+              assertThat(client.rbac().clusterRoleBindings().withName(PREFIX + "log-agent").get())
+                  .isNull();
               assertThat(client.pods().inNamespace(NAMESPACE).list().getItems()).isEmpty();
               assertThat(client.services().inNamespace(NAMESPACE).list().getItems()).isEmpty();
               assertThat(client.secrets().inNamespace(NAMESPACE).list().getItems())
@@ -185,7 +202,7 @@ class HelmLifecycleIT {
     return revisions;
   }
 
-  private static void rolledOut(String service) throws Exception {
+  private static void rolledOut(String workload) throws Exception {
     Process kubectl =
         new ProcessBuilder(
                 "kubectl",
@@ -193,7 +210,7 @@ class HelmLifecycleIT {
                 kubeconfig.toString(),
                 "rollout",
                 "status",
-                "deployment/" + PREFIX + service,
+                workload,
                 "-n",
                 NAMESPACE,
                 "--timeout=60s")

@@ -7,6 +7,7 @@ import static io.containercloud.common.deploy.ProjectFiles.serviceModules;
 import static io.containercloud.common.deploy.ProjectFiles.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,11 +30,10 @@ class ServiceListTest {
   private static final String PER_NODE = "log-agent";
 
   /**
-   * Not chart services: kube-sim stands in for the clusters the chart is installed into, and the
-   * two agents run one per node or nginx host.
+   * Not in the chart: kube-sim stands in for the clusters the chart is installed into; nginx-agent
+   * runs on nginx hosts by its systemd unit (its DaemonSet option is yet to come).
    */
-  private static final Set<String> NOT_IN_CHART_SERVICES =
-      Set.of("kube-sim", "log-agent", "nginx-agent");
+  private static final Set<String> NOT_IN_CHART = Set.of("kube-sim", "nginx-agent");
 
   @Test
   void theLocalPlatformStartsEveryModuleOnItsDefaultPort() {
@@ -54,19 +54,28 @@ class ServiceListTest {
 
   @Test
   void theChartRunsEveryServiceOnItsDefaultPortFromItsOwnTemplate() {
-    Map<String, Object> services = map(yaml(CHART + "values.yaml"), "services");
-    List<String> expected =
-        serviceModules().stream()
-            .filter(module -> !NOT_IN_CHART_SERVICES.contains(module))
-            .toList();
-    assertThat(services.keySet()).containsExactlyInAnyOrderElementsOf(expected);
-    for (String service : expected) {
+    Map<String, Object> values = yaml(CHART + "values.yaml");
+    Map<String, Object> services = map(values, "services");
+    Map<String, Object> daemons = map(values, "daemons");
+    List<String> run = new ArrayList<>(services.keySet());
+    run.addAll(daemons.keySet());
+    assertThat(run)
+        .as("services (Deployments) and daemons (DaemonSets)")
+        .containsExactlyInAnyOrderElementsOf(
+            serviceModules().stream().filter(module -> !NOT_IN_CHART.contains(module)).toList());
+    for (String service : services.keySet()) {
       assertThat(map(services, service).get("port"))
           .as("port of %s in the chart", service)
           .isEqualTo(defaultPort(service));
       assertThat(read(CHART + "templates/" + service + ".yaml"))
           .as("templates/%s.yaml", service)
           .contains("include \"cc.workload\" (dict \"root\" . \"name\" \"" + service + "\"");
+    }
+    for (String daemon : daemons.keySet()) {
+      assertThat(map(daemons, daemon).get("port"))
+          .as("port of %s in the chart", daemon)
+          .isEqualTo(defaultPort(daemon));
+      assertThat(read(CHART + "templates/" + daemon + ".yaml")).contains("kind: DaemonSet");
     }
   }
 
