@@ -182,6 +182,34 @@ class ChartRenderIT {
   }
 
   @Test
+  void buildServiceMayDoWhatBuildingNeedsAndNothingElse() {
+    List<HasMetadata> objects = render("default");
+    String name = PREFIX + "build-service";
+    ClusterRole role = find(objects, ClusterRole.class, name);
+    assertThat(role.getRules())
+        .extracting(r -> String.join(",", r.getResources()) + ":" + String.join(",", r.getVerbs()))
+        .containsExactlyInAnyOrder(
+            "namespaces:create,get,patch",
+            "secrets:create,get,update",
+            "persistentvolumeclaims:create,get",
+            "jobs:create,delete,list,watch",
+            "pods:list,watch",
+            "pods/log:get");
+    ClusterRoleBinding binding = find(objects, ClusterRoleBinding.class, name);
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(s -> assertThat(s.getName()).isEqualTo(name));
+    assertThat(env(container(objects, "build-service")))
+        .containsEntry("PLATFORM_BUILD_EXECUTOR", "kubernetes")
+        .doesNotContainKey("PLATFORM_BUILD_KUBERNETES_KUBECONFIG");
+    assertThat(objects)
+        .filteredOn(o -> o instanceof ClusterRole)
+        .extracting(o -> o.getMetadata().getName())
+        .as("no other service gets rights in the cluster")
+        .containsExactlyInAnyOrder(name, PREFIX + "log-agent");
+  }
+
+  @Test
   void defaultsPullThePlatformImagesAndGenerateEveryKeyInItsForm() throws Exception {
     List<HasMetadata> objects = render("default");
     for (String service : SERVICES) {

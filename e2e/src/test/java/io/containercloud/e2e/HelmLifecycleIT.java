@@ -156,9 +156,12 @@ class HelmLifecycleIT {
                   .isEmpty();
               assertThat(client.apps().daemonSets().inNamespace(NAMESPACE).list().getItems())
                   .isEmpty();
-              assertThat(client.rbac().clusterRoles().withName(PREFIX + "log-agent").get())
+              assertThat(
+                      client.rbac().clusterRoles().list().getItems().stream()
+                          .map(r -> r.getMetadata().getName())
+                          .filter(n -> n.startsWith(PREFIX)))
                   .as("cluster-scoped, gone too")
-                  .isNull();
+                  .isEmpty();
               assertThat(client.rbac().clusterRoleBindings().withName(PREFIX + "log-agent").get())
                   .isNull();
               assertThat(client.pods().inNamespace(NAMESPACE).list().getItems()).isEmpty();

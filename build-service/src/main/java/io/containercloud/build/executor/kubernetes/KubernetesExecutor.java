@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -27,6 +28,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -73,6 +75,8 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
   private static final Duration LOG_REOPEN = Duration.ofSeconds(1);
 
   private static final Duration LOG_REOPEN_MAX = Duration.ofSeconds(30);
+  private static final Path SERVICE_ACCOUNT =
+      Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
   private static final Duration CANCEL_CHECK = Duration.ofSeconds(1);
   // how long a failed Job waits for its pod's end to show in the cache (see podStillRunning)
   private static final long POD_END_WAIT_NANOS = Duration.ofSeconds(10).toNanos();
@@ -86,19 +90,34 @@ class KubernetesExecutor implements BuildExecutor, DisposableBean {
   KubernetesExecutor(
       BuildProperties build, KubernetesProperties properties, ProjectCredentials projects)
       throws IOException {
-    if (properties.kubeconfig() == null || !Files.isReadable(properties.kubeconfig())) {
-      throw new IllegalStateException(
-          "platform.build.kubernetes.kubeconfig must name the build cluster's kubeconfig, found "
-              + properties.kubeconfig());
-    }
     this.properties = properties;
-    Config config = Config.fromKubeconfig(Files.readString(properties.kubeconfig()));
+    Config config = config(properties.kubeconfig());
     // the executor waits and retries itself; the client's own retries would only hide outages
     config.setRequestRetryBackoffLimit(0);
     this.client = new KubernetesClientBuilder().withConfig(config).build();
     this.template = new JobTemplate(properties, build);
     this.namespaces = new BuildNamespaces(client, properties, template, projects);
     this.cache = new BuildJobCache(client, properties.resync());
+  }
+
+  /**
+   * The build cluster: the kubeconfig's, or without one the cluster this pod runs in, through its
+   * service account (the Helm chart's RBAC gives it what building needs).
+   */
+  static Config config(Path kubeconfig) throws IOException {
+    if (kubeconfig != null) {
+      if (!Files.isReadable(kubeconfig)) {
+        throw new IllegalStateException(
+            "platform.build.kubernetes.kubeconfig names no readable file: " + kubeconfig);
+      }
+      return Config.fromKubeconfig(Files.readString(kubeconfig));
+    }
+    if (System.getenv("KUBERNETES_SERVICE_HOST") == null || !Files.isReadable(SERVICE_ACCOUNT)) {
+      throw new IllegalStateException(
+          "platform.build.kubernetes.kubeconfig must name the build cluster's kubeconfig when"
+              + " build-service runs outside a pod with a service-account token");
+    }
+    return new ConfigBuilder().build();
   }
 
   @Override
