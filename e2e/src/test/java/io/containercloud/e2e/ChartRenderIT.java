@@ -182,6 +182,34 @@ class ChartRenderIT {
   }
 
   @Test
+  void nginxAgentRunsNginxOnTheSelectedNodesWithTheirNetworkWhenAskedTo() {
+    assertThat(render("default"))
+        .noneMatch(o -> o.getMetadata().getName().equals(PREFIX + "nginx-agent"));
+
+    List<HasMetadata> objects = render("production");
+    DaemonSet nginx = find(objects, DaemonSet.class, PREFIX + "nginx-agent");
+    PodSpec pod = nginx.getSpec().getTemplate().getSpec();
+    assertThat(pod.getHostNetwork()).isTrue();
+    assertThat(pod.getNodeSelector()).containsEntry("node-role.example.com/edge", "true");
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    Container container = pod.getContainers().get(0);
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getSecurityContext().getCapabilities().getAdd())
+        .containsExactly("NET_BIND_SERVICE");
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(env(container))
+        .containsEntry("PLATFORM_NGINX_CLUSTER", "edge-room-1")
+        .containsEntry("PLATFORM_NGINX_HOST_ID", "field:spec.nodeName")
+        .containsEntry(
+            "PLATFORM_NGINX_CERTIFICATES_KEY", "secret:platform-secrets/nginx-certificates-key");
+    assertThatThrownBy(
+            () ->
+                render(List.of(values("default")), c -> c.set("daemons.nginx-agent.enabled", true)))
+        .hasMessageContaining("daemons.nginx-agent.nodeSelector is required");
+  }
+
+  @Test
   void buildServiceMayDoWhatBuildingNeedsAndNothingElse() {
     List<HasMetadata> objects = render("default");
     String name = PREFIX + "build-service";

@@ -91,7 +91,12 @@ class HelmLifecycleIT {
             .withTimeout(120)
             .call();
     assertThat(installed.getStatus()).isEqualTo("deployed");
-    assertThat(installed.getOutput()).contains("GATEWAY=http://127.0.0.1:8080");
+    assertThat(installed.getOutput())
+        .as("NOTES: the gateway, the first login, nginx hosts outside the cluster")
+        .contains(
+            "GATEWAY=http://127.0.0.1:8080",
+            "/api/auth/login",
+            "systemctl enable --now nginx-agent");
     for (String service : SERVICES) {
       rolledOut("deployment/" + PREFIX + service);
     }

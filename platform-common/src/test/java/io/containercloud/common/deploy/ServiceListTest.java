@@ -29,11 +29,8 @@ class ServiceListTest {
   /** Started one per simulated node by scripts/platform.sh, not from its SERVICES list. */
   private static final String PER_NODE = "log-agent";
 
-  /**
-   * Not in the chart: kube-sim stands in for the clusters the chart is installed into; nginx-agent
-   * runs on nginx hosts by its systemd unit (its DaemonSet option is yet to come).
-   */
-  private static final Set<String> NOT_IN_CHART = Set.of("kube-sim", "nginx-agent");
+  /** Not in the chart: kube-sim stands in for the clusters the chart is installed into. */
+  private static final Set<String> NOT_IN_CHART = Set.of("kube-sim");
 
   @Test
   void theLocalPlatformStartsEveryModuleOnItsDefaultPort() {
