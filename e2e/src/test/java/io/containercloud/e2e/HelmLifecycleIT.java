@@ -13,9 +13,13 @@ import com.marcnuri.helm.ReleaseHistory;
 import com.marcnuri.helm.UpgradeCommand;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -33,9 +38,10 @@ import org.junit.jupiter.api.Test;
  * What an operator does with the chart every week, done by Helm itself (helm-java) in a simulated
  * cluster of kube-sim with its default validation: install and wait for every Deployment (Helm's
  * wait reads their ReplicaSets), {@code kubectl rollout status} for each, an upgrade that rolls the
- * changed service only and keeps the generated secrets, an upgrade that never becomes ready rolled
- * back by Helm ({@code --atomic}: Helm's rollback action; helm-java has no rollback command of its
- * own), and an uninstall that leaves nothing behind.
+ * changed service only and keeps the generated secrets, {@code helm test} (its Job's outcome is
+ * kube-sim's; the script runs for real in the compose test), an upgrade that never becomes ready
+ * rolled back by Helm ({@code --atomic}: Helm's rollback action; helm-java has no rollback command
+ * of its own), and an uninstall that leaves nothing behind.
  */
 class HelmLifecycleIT {
 
@@ -58,6 +64,7 @@ class HelmLifecycleIT {
                     "kube-sim.nodes=3",
                     "kube-sim.base-port=0",
                     "kube-sim.pod-ready-delay=200ms",
+                    "kube-sim.job-duration=300ms",
                     "kube-sim.kubeconfig-dir=" + home.resolve("kubeconfigs")))
             .awaitReady();
     kubeconfig = home.resolve("kubeconfigs/room-1.kubeconfig");
@@ -110,6 +117,45 @@ class HelmLifecycleIT {
                 .getItems())
         .as("one log-agent per node")
         .hasSize(3);
+    // helm test: the hook Job (its pod's outcome simulated by kube-sim's Job controller), seen
+    // completing, then deleted as its hook-succeeded policy says
+    Set<String> completed = ConcurrentHashMap.newKeySet();
+    try (Watch jobs =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(NAMESPACE)
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, Job job) {
+                    if (job.getStatus() != null
+                        && job.getStatus().getConditions() != null
+                        && job.getStatus().getConditions().stream()
+                            .anyMatch(c -> c.getType().equals("Complete"))) {
+                      completed.add(job.getMetadata().getName());
+                    }
+                  }
+
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                })) {
+      Release tested =
+          Helm.test(RELEASE)
+              .withNamespace(NAMESPACE)
+              .withKubeConfig(kubeconfig)
+              .withTimeout(60)
+              .call();
+      assertThat(tested.getStatus()).isEqualTo("deployed");
+      await().atMost(Duration.ofSeconds(10)).until(() -> completed.contains(PREFIX + "test-login"));
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems())
+                    .isEmpty());
     Map<String, String> secrets = secrets();
     Map<String, Set<String>> podsBefore = podsByService();
 

@@ -381,6 +381,7 @@ public final class ApiServer implements AutoCloseable {
           Selector.of(request.getParam("labelSelector"), request.getParam("fieldSelector"));
       String from = request.getParam("resourceVersion");
       long timeout = intParam(request, "timeoutSeconds");
+      boolean initialEvents = "true".equals(request.getParam("sendInitialEvents"));
       request
           .toWebSocket()
           .onSuccess(
@@ -389,6 +390,7 @@ public final class ApiServer implements AutoCloseable {
                       route,
                       selector,
                       from,
+                      initialEvents,
                       timeout,
                       socket::writeTextMessage,
                       () -> socket.close((short) 1000),
@@ -404,6 +406,21 @@ public final class ApiServer implements AutoCloseable {
     throw ApiException.badRequest("this path takes no WebSocket");
   }
 
+  private String initialEventsEnd(ResourceType type) {
+    ObjectNode bookmark = json.createObjectNode().put("type", "BOOKMARK");
+    ObjectNode object =
+        bookmark
+            .putObject("object")
+            .put("kind", Objects.requireNonNullElse(type.kind(), ""))
+            .put("apiVersion", type.apiVersion());
+    object
+        .putObject("metadata")
+        .put("resourceVersion", Long.toString(store.version()))
+        .putObject("annotations")
+        .put("k8s.io/initial-events-end", "true");
+    return json.writeValueAsString(bookmark);
+  }
+
   private void watchOverHttp(HttpServerRequest request, Route route, Selector selector) {
     HttpServerResponse response = request.response();
     response.setStatusCode(200).setChunked(true).putHeader("Content-Type", JSON);
@@ -413,6 +430,7 @@ public final class ApiServer implements AutoCloseable {
         route,
         selector,
         request.getParam("resourceVersion"),
+        "true".equals(request.getParam("sendInitialEvents")),
         intParam(request, "timeoutSeconds"),
         frame -> response.write(frame + "\n"),
         () -> {
@@ -426,12 +444,16 @@ public final class ApiServer implements AutoCloseable {
   /**
    * Opens the store's watch for a connection: events go to {@code send}, it ends after {@code
    * timeout} seconds (0: never) and when the client goes; a version too old is an {@code ERROR}
-   * event with a 410 {@code Status}, as kube-apiserver sends it, and the end.
+   * event with a 410 {@code Status}, as kube-apiserver sends it, and the end. With {@code
+   * initialEvents} (a streaming list: {@code sendInitialEvents=true}, what client-go's reflector
+   * asks for in Helm 3.21) the objects there are now come first as {@code ADDED}, then a {@code
+   * BOOKMARK} marked {@code k8s.io/initial-events-end}: the client's cache waits for that mark.
    */
   private void watch(
       Route route,
       Selector selector,
       String from,
+      boolean initialEvents,
       long timeout,
       Consumer<String> send,
       Runnable end,
@@ -443,8 +465,11 @@ public final class ApiServer implements AutoCloseable {
               route.type(),
               route.namespace(),
               selector,
-              from,
+              initialEvents ? null : from,
               (type, change) -> send.accept(change.frame(type)));
+      if (initialEvents) {
+        send.accept(initialEventsEnd(route.type()));
+      }
     } catch (ApiException e) {
       send.accept("{\"type\":\"ERROR\",\"object\":" + e.status(json) + "}");
       end.run();

@@ -39,6 +39,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -465,6 +466,36 @@ class ApiServerTest {
         .startsWith("{\"type\":\"MODIFIED\"")
         .contains("\"name\":\"web\"", "\"replicas\":4");
     assertThat(events.get(1)).startsWith("{\"type\":\"DELETED\"").contains("\"name\":\"api\"");
+  }
+
+  /** A streaming list, as client-go's reflector in Helm 3.21 asks for one. */
+  @Test
+  void aWatchAskingForInitialEventsGetsTheObjectsThenTheirEndMark() throws Exception {
+    populate();
+    long headersBy = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    HttpResponse<InputStream> response =
+        http.send(
+            request(
+                    "/apis/apps/v1/namespaces/team-b/deployments?watch=true&sendInitialEvents=true"
+                        + "&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true"
+                        + "&fieldSelector=metadata.name%3Dweb&timeoutSeconds=5")
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(System.nanoTime()).as("the headers come at once").isLessThan(headersBy);
+    assertThat(response.statusCode()).isEqualTo(200);
+    List<String> events = new ArrayList<>();
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      events.add(lines.readLine());
+      events.add(lines.readLine());
+    }
+    assertThat(events.get(0)).startsWith("{\"type\":\"ADDED\"").contains("\"name\":\"web\"");
+    assertThat(events.get(1))
+        .startsWith("{\"type\":\"BOOKMARK\"")
+        .contains(
+            "\"kind\":\"Deployment\"",
+            "\"apiVersion\":\"apps/v1\"",
+            "\"k8s.io/initial-events-end\":\"true\"");
   }
 
   @Test

@@ -598,6 +598,36 @@ class ClusterLifecycleIT {
     assertThatThrownBy(() -> logs.inContainer("other").getLog())
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("container other is not valid");
+
+    // deleted, its pod goes too; made again under the same name, it gets a pod of its own (what
+    // Helm's test hooks do on every run)
+    String first = pod.getMetadata().getName();
+    var job = client.batch().v1().jobs().inNamespace("ci").withName("build-succeeded");
+    var again = job.get();
+    job.delete();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> client.pods().inNamespace("ci").withName(first).get() == null);
+    again.getMetadata().setResourceVersion(null);
+    again.getMetadata().setUid(null);
+    again.setStatus(null);
+    client.batch().v1().jobs().inNamespace("ci").resource(again).create();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              var status = job.get().getStatus();
+              return status != null && Integer.valueOf(1).equals(status.getSucceeded());
+            });
+    assertThat(
+            client
+                .pods()
+                .inNamespace("ci")
+                .withLabel("job-name", "build-succeeded")
+                .list()
+                .getItems())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getMetadata().getName()).isNotEqualTo(first));
   }
 
   private int readyReplicas(String name) {

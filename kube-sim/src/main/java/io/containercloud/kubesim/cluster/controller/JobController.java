@@ -2,14 +2,17 @@ package io.containercloud.kubesim.cluster.controller;
 
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.boot.convert.DurationStyle;
 
 /**
@@ -17,7 +20,9 @@ import org.springframework.boot.convert.DurationStyle;
  * has been Ready for the Job's {@code kube-sim/duration} annotation (else the configured default),
  * it ends as the {@code kube-sim/outcome} annotation says ({@code Succeeded} unless {@code
  * Failed}), and the Job's status counts active, succeeded and failed pods with a {@code Complete}
- * or {@code Failed} condition. A finished Job is left alone.
+ * or {@code Failed} condition. A finished Job is left alone. A Job's pod is the one it controls (by
+ * uid: a Job made again under the same name gets a pod of its own); the pods of a Job that is gone
+ * are deleted, as the garbage collector does (what Helm's hook deletion relies on).
  */
 final class JobController implements Controller {
 
@@ -34,11 +39,32 @@ final class JobController implements Controller {
   @Override
   public void reconcile(Round round) {
     List<Pod> pods = round.pods();
+    Set<String> jobs = new HashSet<>();
     for (Job job : round.caches().jobs().list()) {
+      jobs.add(job.getMetadata().getUid());
       if (!finished(job)) {
         reconcile(round, job, pods);
       }
     }
+    for (Pod pod : pods) {
+      String owner = controller(pod);
+      if (Pods.label(pod, JOB) != null && owner != null && !jobs.contains(owner)) {
+        podControl.delete(round, pod);
+      }
+    }
+  }
+
+  /** The uid of the object that controls the pod, if one does. */
+  private static String controller(Pod pod) {
+    List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
+    if (owners != null) {
+      for (OwnerReference owner : owners) {
+        if (Boolean.TRUE.equals(owner.getController())) {
+          return owner.getUid();
+        }
+      }
+    }
+    return null;
   }
 
   private void reconcile(Round round, Job job, List<Pod> pods) {
@@ -48,6 +74,7 @@ final class JobController implements Controller {
         pods.stream()
             .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
             .filter(p -> name.equals(Pods.label(p, JOB)))
+            .filter(p -> job.getMetadata().getUid().equals(controller(p)))
             .findFirst();
     if (existing.isEmpty()) {
       podControl.create(
