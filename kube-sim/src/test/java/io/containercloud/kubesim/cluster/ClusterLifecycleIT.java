@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.containercloud.kubesim.cluster.controller.ClusterLifecycle;
 import io.containercloud.kubesim.cluster.controller.ContainerLogs;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NodeSpec;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
@@ -445,6 +447,63 @@ class ClusterLifecycleIT {
 
     client.apps().daemonSets().inNamespace("shop").withName("agent").delete();
     await().atMost(Duration.ofSeconds(10)).until(() -> daemons().isEmpty());
+  }
+
+  @Test
+  void aPodWaitsForTheSecretItNeedsAndStartsOnceItIsThere() {
+    Deployment d = deployment("needy", 1, "100m", "app:1");
+    d.getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .setEnv(
+            List.of(
+                new EnvVarBuilder()
+                    .withName("PASSWORD")
+                    .withNewValueFrom()
+                    .withNewSecretKeyRef()
+                    .withName("db")
+                    .withKey("password")
+                    .endSecretKeyRef()
+                    .endValueFrom()
+                    .build()));
+    client.apps().deployments().inNamespace("shop").resource(d).create();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(pods("needy"))
+                    .singleElement()
+                    .satisfies(
+                        p ->
+                            assertThat(
+                                    p.getStatus()
+                                        .getContainerStatuses()
+                                        .get(0)
+                                        .getState()
+                                        .getWaiting())
+                                .satisfies(
+                                    w -> {
+                                      assertThat(w.getReason())
+                                          .isEqualTo("CreateContainerConfigError");
+                                      assertThat(w.getMessage())
+                                          .isEqualTo("secret \"db\" not found");
+                                    })));
+    assertThat(readyReplicas("needy")).isZero();
+
+    client
+        .secrets()
+        .inNamespace("shop")
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("db")
+                .endMetadata()
+                .addToData("password", "c2VjcmV0")
+                .build())
+        .create();
+    await().atMost(Duration.ofSeconds(10)).until(() -> readyReplicas("needy") == 1);
   }
 
   @Test

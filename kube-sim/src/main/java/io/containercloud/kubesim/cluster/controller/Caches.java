@@ -1,9 +1,11 @@
 package io.containercloud.kubesim.cluster.controller;
 
 import io.containercloud.kubesim.api.LocalApi;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -22,7 +24,9 @@ record Caches(
     Cache<Job> jobs,
     Cache<Service> services,
     Cache<Endpoints> endpoints,
-    Cache<EndpointSlice> slices) {
+    Cache<EndpointSlice> slices,
+    Cache<ConfigMap> configMaps,
+    Cache<Secret> secrets) {
 
   static Caches create() {
     return new Caches(
@@ -34,12 +38,24 @@ record Caches(
         new Cache<>(Job.class),
         new Cache<>(Service.class),
         new Cache<>(Endpoints.class),
-        new Cache<>(EndpointSlice.class));
+        new Cache<>(EndpointSlice.class),
+        new Cache<>(ConfigMap.class),
+        new Cache<>(Secret.class));
   }
 
   private List<Cache<?>> all() {
     return List.of(
-        nodes, pods, deployments, replicaSets, daemonSets, jobs, services, endpoints, slices);
+        nodes,
+        pods,
+        deployments,
+        replicaSets,
+        daemonSets,
+        jobs,
+        services,
+        endpoints,
+        slices,
+        configMaps,
+        secrets);
   }
 
   /** Fills every cache and keeps it in step; {@code onChange} runs after each change. */

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,15 +15,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The kubelets of all nodes: a bound pod on a Ready node turns {@code Running} and Ready, its
- * containers started, once {@code pod-ready-delay} has passed since it was bound; a Ready pod whose
- * node is not Ready any more stops being Ready (and so leaves its Endpoints). A Deployment held
- * unready (a drill: its readiness probe never passes) keeps its pods running but not Ready. Ended
- * pods are left alone.
+ * containers started, once {@code pod-ready-delay} has passed since it was bound, or since the last
+ * ConfigMap, Secret or key it needs appeared ({@link PodReferences}: until then its containers wait
+ * with {@code CreateContainerConfigError} saying what is missing); a Ready pod whose node is not
+ * Ready any more stops being Ready (and so leaves its Endpoints). A Deployment held unready (a
+ * drill: its readiness probe never passes) keeps its pods running but not Ready. Ended pods are
+ * left alone.
  */
 final class Kubelet implements Controller {
 
   private final Duration readyDelay;
   private final Set<String> held = ConcurrentHashMap.newKeySet();
+
+  /** Pods that waited for a ConfigMap or Secret, by uid: when they could start (null: not yet). */
+  private final Map<String, Instant> released = new HashMap<>();
 
   Kubelet(Duration readyDelay) {
     this.readyDelay = readyDelay;
@@ -38,11 +45,14 @@ final class Kubelet implements Controller {
 
   @Override
   public void reconcile(Round round) {
+    Set<String> pods = new HashSet<>();
     for (Pod pod : round.pods()) {
+      pods.add(pod.getMetadata().getUid());
       if (pod.getSpec() != null && pod.getSpec().getNodeName() != null && !Pods.terminal(pod)) {
         reconcile(round, pod);
       }
     }
+    released.keySet().retainAll(pods);
   }
 
   private void reconcile(Round round, Pod pod) {
@@ -58,9 +68,23 @@ final class Kubelet implements Controller {
     if (probeFails) {
       return;
     }
+    String uid = pod.getMetadata().getUid();
+    List<String> missing =
+        PodReferences.missing(
+            pod,
+            (namespace, name) -> round.caches().configMaps().get(namespace, name),
+            (namespace, name) -> round.caches().secrets().get(namespace, name));
+    if (!missing.isEmpty()) {
+      released.put(uid, null);
+      waiting(round, pod, String.join("; ", missing));
+      return;
+    }
+    if (released.containsKey(uid) && released.get(uid) == null) {
+      released.put(uid, round.now());
+    }
     Instant started =
-        Optional.ofNullable(pod.getStatus().getStartTime())
-            .map(Instant::parse)
+        Optional.ofNullable(released.get(uid))
+            .or(() -> Optional.ofNullable(pod.getStatus().getStartTime()).map(Instant::parse))
             .orElse(Instant.EPOCH);
     Instant due = started.plus(readyDelay);
     if (nodeReady && !round.now().isBefore(due)) {
@@ -73,6 +97,42 @@ final class Kubelet implements Controller {
   private static String owner(Pod pod) {
     Map<String, String> labels = pod.getMetadata().getLabels();
     return labels == null ? null : labels.get(DeploymentController.OWNER);
+  }
+
+  /** The containers wait for what the pod needs, as the kubelet reports it (written once). */
+  private static void waiting(Round round, Pod pod, String message) {
+    List<ContainerStatus> statuses = pod.getStatus().getContainerStatuses();
+    if (statuses != null
+        && !statuses.isEmpty()
+        && statuses.get(0).getState() != null
+        && statuses.get(0).getState().getWaiting() != null
+        && message.equals(statuses.get(0).getState().getWaiting().getMessage())) {
+      return;
+    }
+    round.editPodStatus(
+        pod,
+        p -> {
+          p.getStatus()
+              .setContainerStatuses(
+                  p.getSpec().getContainers().stream()
+                      .map(
+                          c ->
+                              new ContainerStatusBuilder()
+                                  .withName(c.getName())
+                                  .withImage(c.getImage())
+                                  .withReady(false)
+                                  .withStarted(false)
+                                  .withRestartCount(0)
+                                  .withNewState()
+                                  .withNewWaiting()
+                                  .withReason("CreateContainerConfigError")
+                                  .withMessage(message)
+                                  .endWaiting()
+                                  .endState()
+                                  .build())
+                      .toList());
+          return p;
+        });
   }
 
   private static void notReady(Round round, Pod pod) {
