@@ -1,6 +1,7 @@
 package io.containercloud.e2e;
 
 import static io.containercloud.e2e.HelmChart.PREFIX;
+import static io.containercloud.e2e.HelmChart.RELEASE;
 import static io.containercloud.e2e.HelmChart.SERVICES;
 import static io.containercloud.e2e.HelmChart.find;
 import static io.containercloud.e2e.HelmChart.render;
@@ -21,6 +22,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -207,6 +210,45 @@ class ChartRenderIT {
             () ->
                 render(List.of(values("default")), c -> c.set("daemons.nginx-agent.enabled", true)))
         .hasMessageContaining("daemons.nginx-agent.nodeSelector is required");
+  }
+
+  @Test
+  void networkPoliciesLetInOnlyTheReleaseMetricsAndTheDoors() {
+    assertThat(render("default")).noneMatch(NetworkPolicy.class::isInstance);
+    List<HasMetadata> objects = render("production");
+    for (String service : SERVICES) {
+      NetworkPolicy policy = find(objects, NetworkPolicy.class, PREFIX + service);
+      assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+      assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+          .containsEntry("app.kubernetes.io/name", service);
+      NetworkPolicyIngressRule inside = policy.getSpec().getIngress().get(0);
+      assertThat(inside.getFrom().get(0).getPodSelector().getMatchLabels())
+          .containsEntry("app.kubernetes.io/instance", RELEASE);
+      assertThat(inside.getFrom().get(1).getNamespaceSelector().getMatchLabels())
+          .containsEntry("kubernetes.io/metadata.name", "monitoring");
+      switch (service) {
+        case "gateway" ->
+            assertThat(policy.getSpec().getIngress().get(1).getFrom())
+                .singleElement()
+                .satisfies(
+                    peer ->
+                        assertThat(peer.getNamespaceSelector().getMatchLabels())
+                            .containsEntry("kubernetes.io/metadata.name", "ingress"));
+        case "build-service" ->
+            assertThat(policy.getSpec().getIngress().get(1).getFrom())
+                .as("registries post from anywhere, checked by their secret")
+                .isNullOrEmpty();
+        default -> assertThat(policy.getSpec().getIngress()).hasSize(1);
+      }
+    }
+  }
+
+  @Test
+  void serviceMonitorsNeedTheirKindInTheCluster() {
+    assertThatThrownBy(
+            () -> render(List.of(values("default")), c -> c.set("serviceMonitor.enabled", true)))
+        .hasMessageContaining(
+            "serviceMonitor.enabled needs the Prometheus Operator's ServiceMonitor kind");
   }
 
   @Test
