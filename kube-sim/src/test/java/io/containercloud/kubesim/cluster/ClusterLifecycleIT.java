@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NodeSpec;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
@@ -18,6 +19,8 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -26,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -507,6 +511,105 @@ class ClusterLifecycleIT {
   }
 
   @Test
+  void aStatefulSetHasOrderedPodsWithStableNamesAndClaimsThatOutliveThem() {
+    StatefulSet db =
+        new StatefulSetBuilder()
+            .withNewMetadata()
+            .withName("db")
+            .withNamespace("shop")
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(3)
+            .withServiceName("db")
+            .withNewSelector()
+            .addToMatchLabels("app", "db")
+            .endSelector()
+            .withNewTemplate()
+            .withNewMetadata()
+            .addToLabels("app", "db")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("db")
+            .withImage("db:1")
+            .endContainer()
+            .endSpec()
+            .endTemplate()
+            .addNewVolumeClaimTemplate()
+            .withNewMetadata()
+            .withName("data")
+            .endMetadata()
+            .withNewSpec()
+            .withAccessModes("ReadWriteOnce")
+            .withNewResources()
+            .addToRequests("storage", new Quantity("1Gi"))
+            .endResources()
+            .endSpec()
+            .endVolumeClaimTemplate()
+            .endSpec()
+            .build();
+    client.apps().statefulSets().inNamespace("shop").resource(db).create();
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> statefulReady("db") == 3);
+    List<Pod> pods = statefulPods();
+    assertThat(pods)
+        .extracting(p -> p.getMetadata().getName())
+        .containsExactly("db-0", "db-1", "db-2");
+    // one after the other: each started once the one before was Ready
+    for (int i = 1; i < 3; i++) {
+      assertThat(Instant.parse(pods.get(i).getStatus().getStartTime()))
+          .isAfterOrEqualTo(
+              Instant.parse(pods.get(i - 1).getStatus().getStartTime()).plusMillis(300));
+    }
+    assertThat(pods.get(1).getSpec().getHostname()).isEqualTo("db-1");
+    assertThat(pods.get(1).getSpec().getSubdomain()).isEqualTo("db");
+    assertThat(pods.get(1).getSpec().getVolumes())
+        .anySatisfy(
+            v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("data-db-1"));
+    assertThat(
+            client
+                .persistentVolumeClaims()
+                .inNamespace("shop")
+                .withName("data-db-2")
+                .get()
+                .getStatus()
+                .getPhase())
+        .isEqualTo("Bound");
+
+    client
+        .apps()
+        .statefulSets()
+        .inNamespace("shop")
+        .withName("db")
+        .edit(
+            s -> {
+              s.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("db:2");
+              return s;
+            });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              StatefulSet set =
+                  client.apps().statefulSets().inNamespace("shop").withName("db").get();
+              assertThat(set.getStatus().getUpdatedReplicas()).isEqualTo(3);
+              assertThat(set.getStatus().getReadyReplicas()).isEqualTo(3);
+              assertThat(set.getStatus().getCurrentRevision())
+                  .isEqualTo(set.getStatus().getUpdateRevision());
+              assertThat(statefulPods()).allSatisfy(p -> assertThat(image(p)).isEqualTo("db:2"));
+            });
+
+    client.apps().statefulSets().inNamespace("shop").withName("db").scale(1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> statefulPods().size() == 1);
+    client.apps().statefulSets().inNamespace("shop").withName("db").delete();
+    await().atMost(Duration.ofSeconds(10)).until(() -> statefulPods().isEmpty());
+    assertThat(client.persistentVolumeClaims().inNamespace("shop").list().getItems())
+        .extracting(c -> c.getMetadata().getName())
+        .as("kept, as the default retention policy says")
+        .contains("data-db-0", "data-db-1", "data-db-2");
+  }
+
+  @Test
   void aServiceGetsTheReadyPodsAddresses() {
     client
         .apps()
@@ -694,6 +797,19 @@ class ClusterLifecycleIT {
     return d.getStatus() == null || d.getStatus().getReadyReplicas() == null
         ? 0
         : d.getStatus().getReadyReplicas();
+  }
+
+  private int statefulReady(String name) {
+    StatefulSet set = client.apps().statefulSets().inNamespace("shop").withName(name).get();
+    return set.getStatus() == null || set.getStatus().getReadyReplicas() == null
+        ? 0
+        : set.getStatus().getReadyReplicas();
+  }
+
+  private List<Pod> statefulPods() {
+    return client.pods().inNamespace("shop").withLabel("app", "db").list().getItems().stream()
+        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+        .toList();
   }
 
   private List<Pod> daemons() {

@@ -4,12 +4,14 @@ import io.containercloud.kubesim.api.LocalApi;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.List;
@@ -21,6 +23,8 @@ record Caches(
     Cache<Deployment> deployments,
     Cache<ReplicaSet> replicaSets,
     Cache<DaemonSet> daemonSets,
+    Cache<StatefulSet> statefulSets,
+    Cache<PersistentVolumeClaim> claims,
     Cache<Job> jobs,
     Cache<Service> services,
     Cache<Endpoints> endpoints,
@@ -35,6 +39,8 @@ record Caches(
         new Cache<>(Deployment.class),
         new Cache<>(ReplicaSet.class),
         new Cache<>(DaemonSet.class),
+        new Cache<>(StatefulSet.class),
+        new Cache<>(PersistentVolumeClaim.class),
         new Cache<>(Job.class),
         new Cache<>(Service.class),
         new Cache<>(Endpoints.class),
@@ -50,6 +56,8 @@ record Caches(
         deployments,
         replicaSets,
         daemonSets,
+        statefulSets,
+        claims,
         jobs,
         services,
         endpoints,

@@ -89,16 +89,20 @@ public final class ClusterLifecycle {
     this.kubelet = new Kubelet(readyDelay);
     DeploymentController deployments = new DeploymentController(pods);
     DaemonSetController daemonSets = new DaemonSetController(pods);
+    StatefulSetController statefulSets = new StatefulSetController(pods);
     for (Controller controller :
         List.of(
+            new VolumeBinder(),
             deployments,
             daemonSets,
+            statefulSets,
             new JobController(pods, jobDuration),
             kubelet,
             // again after the kubelet: pods it turned Ready count in their owner's status in the
             // same round, as a real controller's watch has them counted within milliseconds
             (Controller) deployments::reconcile,
             (Controller) daemonSets::reconcile,
+            (Controller) statefulSets::reconcile,
             timeline,
             new EndpointsController(),
             metrics)) {

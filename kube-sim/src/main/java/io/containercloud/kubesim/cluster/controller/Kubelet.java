@@ -16,11 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The kubelets of all nodes: a bound pod on a Ready node turns {@code Running} and Ready, its
  * containers started, once {@code pod-ready-delay} has passed since it was bound, or since the last
- * ConfigMap, Secret or key it needs appeared ({@link PodReferences}: until then its containers wait
- * with {@code CreateContainerConfigError} saying what is missing); a Ready pod whose node is not
- * Ready any more stops being Ready (and so leaves its Endpoints). A Deployment held unready (a
- * drill: its readiness probe never passes) keeps its pods running but not Ready. Ended pods are
- * left alone.
+ * ConfigMap, Secret, key or Bound claim it needs appeared ({@link PodReferences}: until then its
+ * containers wait with {@code CreateContainerConfigError} saying what is missing); a Ready pod
+ * whose node is not Ready any more stops being Ready (and so leaves its Endpoints). A Deployment
+ * held unready (a drill: its readiness probe never passes) keeps its pods running but not Ready.
+ * Ended pods are left alone.
  */
 final class Kubelet implements Controller {
 
@@ -73,7 +73,8 @@ final class Kubelet implements Controller {
         PodReferences.missing(
             pod,
             (namespace, name) -> round.caches().configMaps().get(namespace, name),
-            (namespace, name) -> round.caches().secrets().get(namespace, name));
+            (namespace, name) -> round.caches().secrets().get(namespace, name),
+            (namespace, name) -> round.caches().claims().get(namespace, name));
     if (!missing.isEmpty()) {
       released.put(uid, null);
       waiting(round, pod, String.join("; ", missing));

@@ -63,6 +63,14 @@ final class PodControl {
     return round.createPod(pod);
   }
 
+  /** Creates a pod of the owner under a name of its own (a StatefulSet's), bound if it fits. */
+  Pod create(Round round, Owner owner, String name) {
+    Pod pod = newPod(owner);
+    pod.getMetadata().setName(name);
+    bind(pod, round, round.nodes());
+    return round.createPod(pod);
+  }
+
   /**
    * Creates a pod of the owner for one node (a DaemonSet's), bound there if it fits; the node is
    * named in the pod's required node affinity, as the DaemonSet controller does, so that a pod left

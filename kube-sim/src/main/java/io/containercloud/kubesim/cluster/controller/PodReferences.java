@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -17,7 +18,8 @@ import java.util.function.BiFunction;
 /**
  * What a pod's containers cannot start without, as the kubelet checks it: the ConfigMaps and
  * Secrets its volumes (also projected ones), {@code envFrom} and {@code valueFrom} name, and the
- * keys it takes from them, unless marked optional. Pure: the objects come from the caller.
+ * keys it takes from them, unless marked optional; its PersistentVolumeClaims, Bound. Pure: the
+ * objects come from the caller.
  */
 final class PodReferences {
 
@@ -30,10 +32,21 @@ final class PodReferences {
   static List<String> missing(
       Pod pod,
       BiFunction<String, String, Optional<ConfigMap>> configMaps,
-      BiFunction<String, String, Optional<Secret>> secrets) {
+      BiFunction<String, String, Optional<Secret>> secrets,
+      BiFunction<String, String, Optional<PersistentVolumeClaim>> claims) {
     String namespace = pod.getMetadata().getNamespace();
     List<String> missing = new ArrayList<>();
     for (Volume volume : Optional.ofNullable(pod.getSpec().getVolumes()).orElse(List.of())) {
+      if (volume.getPersistentVolumeClaim() != null) {
+        String name = volume.getPersistentVolumeClaim().getClaimName();
+        Optional<PersistentVolumeClaim> claim = claims.apply(namespace, name);
+        if (claim.isEmpty()) {
+          missing.add("persistentvolumeclaim \"" + name + "\" not found");
+        } else if (claim.get().getStatus() == null
+            || !"Bound".equals(claim.get().getStatus().getPhase())) {
+          missing.add("persistentvolumeclaim \"" + name + "\" is not bound");
+        }
+      }
       if (volume.getConfigMap() != null && !optional(volume.getConfigMap().getOptional())) {
         configMap(namespace, volume.getConfigMap().getName(), null, configMaps, missing);
       }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -56,7 +59,12 @@ class PodReferencesTest {
 
   @Test
   void namesEveryConfigMapSecretAndKeyThePodCannotStartWithout() {
-    assertThat(PodReferences.missing(POD, (ns, n) -> Optional.empty(), (ns, n) -> Optional.empty()))
+    assertThat(
+            PodReferences.missing(
+                POD,
+                (ns, n) -> Optional.empty(),
+                (ns, n) -> Optional.empty(),
+                (ns, n) -> Optional.empty()))
         .containsExactlyInAnyOrder(
             "configmap \"settings\" not found",
             "secret \"db\" not found",
@@ -67,8 +75,52 @@ class PodReferencesTest {
             PodReferences.missing(
                 POD,
                 (ns, n) -> Optional.of(new ConfigMapBuilder().build()),
-                (ns, n) -> n.equals("db") ? Optional.of(db) : Optional.empty()))
+                (ns, n) -> n.equals("db") ? Optional.of(db) : Optional.empty(),
+                (ns, n) -> Optional.empty()))
         .containsExactly("couldn't find key password in Secret shop/db");
+  }
+
+  @Test
+  void waitsForItsClaimsToBeBound() {
+    Pod withClaim =
+        new PodBuilder(POD)
+            .editSpec()
+            .withVolumes()
+            .addNewVolume()
+            .withName("data")
+            .withNewPersistentVolumeClaim()
+            .withClaimName("data-db-0")
+            .endPersistentVolumeClaim()
+            .endVolume()
+            .withContainers(new ContainerBuilder().withName("db").build())
+            .endSpec()
+            .build();
+    PersistentVolumeClaim pending =
+        new PersistentVolumeClaimBuilder().withNewStatus().withPhase("Pending").endStatus().build();
+    PersistentVolumeClaim bound =
+        new PersistentVolumeClaimBuilder().withNewStatus().withPhase("Bound").endStatus().build();
+
+    assertThat(
+            PodReferences.missing(
+                withClaim,
+                (ns, n) -> Optional.empty(),
+                (ns, n) -> Optional.empty(),
+                (ns, n) -> Optional.empty()))
+        .containsExactly("persistentvolumeclaim \"data-db-0\" not found");
+    assertThat(
+            PodReferences.missing(
+                withClaim,
+                (ns, n) -> Optional.empty(),
+                (ns, n) -> Optional.empty(),
+                (ns, n) -> Optional.of(pending)))
+        .containsExactly("persistentvolumeclaim \"data-db-0\" is not bound");
+    assertThat(
+            PodReferences.missing(
+                withClaim,
+                (ns, n) -> Optional.empty(),
+                (ns, n) -> Optional.empty(),
+                (ns, n) -> Optional.of(bound)))
+        .isEmpty();
   }
 
   @Test
@@ -79,7 +131,8 @@ class PodReferencesTest {
             PodReferences.missing(
                 POD,
                 (ns, n) -> ns.equals("shop") ? Optional.of(any) : Optional.empty(),
-                (ns, n) -> n.equals("db") ? Optional.of(db) : Optional.empty()))
+                (ns, n) -> n.equals("db") ? Optional.of(db) : Optional.empty(),
+                (ns, n) -> Optional.empty()))
         .isEmpty();
   }
 }
