@@ -215,7 +215,7 @@ spec:
 {{/* Environment entries shared by several services */}}
 {{- define "cc.env.database" -}}
 - name: PLATFORM_DB_URL
-  value: {{ printf "%s/%s" (trimSuffix "/" .root.Values.database.url) .database | quote }}
+  value: {{ printf "%s/%s" (trimSuffix "/" (include "cc.databaseUrl" .root)) .database | quote }}
 - name: PLATFORM_DB_USER
   value: {{ .root.Values.database.username | quote }}
 - name: PLATFORM_DB_PASSWORD
@@ -227,12 +227,12 @@ spec:
 
 {{- define "cc.env.kafka" -}}
 - name: PLATFORM_KAFKA_BOOTSTRAP
-  value: {{ .Values.kafka.bootstrap | quote }}
+  value: {{ include "cc.kafkaBootstrap" . | quote }}
 {{- end -}}
 
 {{- define "cc.env.etcd" -}}
 - name: PLATFORM_ETCD_ENDPOINTS
-  value: {{ .Values.etcd.endpoints | quote }}
+  value: {{ include "cc.etcdEndpoints" . | quote }}
 {{- end -}}
 
 {{/* An environment variable from the platform Secret: (dict "root" $ "env" "NAME" "key" "key") */}}

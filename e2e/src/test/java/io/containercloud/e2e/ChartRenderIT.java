@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -63,7 +64,7 @@ class ChartRenderIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "minimal", "production"})
+  @ValueSource(strings = {"default", "minimal", "production", "trial"})
   void everyServiceIsAHardenedDeploymentWithServiceBudgetAndAccount(String valuesFile) {
     List<HasMetadata> objects = render(valuesFile);
     for (String service : SERVICES) {
@@ -210,6 +211,55 @@ class ChartRenderIT {
             () ->
                 render(List.of(values("default")), c -> c.set("daemons.nginx-agent.enabled", true)))
         .hasMessageContaining("daemons.nginx-agent.nodeSelector is required");
+  }
+
+  @Test
+  void aTrialBundlesEveryServerWithItsDataOnAClaimAndTheServicesUseThem() throws Exception {
+    List<HasMetadata> objects = render("trial");
+    for (String server : List.of("mariadb", "etcd", "kafka", "elasticsearch", "bind", "registry")) {
+      StatefulSet set = find(objects, StatefulSet.class, PREFIX + server);
+      assertThat(set.getSpec().getReplicas()).isEqualTo(1);
+      assertThat(set.getSpec().getVolumeClaimTemplates())
+          .singleElement()
+          .satisfies(
+              c -> assertThat(c.getSpec().getResources().getRequests()).containsKey("storage"));
+      assertThat(find(objects, Service.class, PREFIX + server).getSpec().getClusterIP())
+          .isEqualTo("None");
+    }
+    assertThat(
+            find(objects, StatefulSet.class, PREFIX + "etcd")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getCommand())
+        .as("compacted, capped")
+        .contains(
+            "--auto-compaction-mode=periodic",
+            "--auto-compaction-retention=1h",
+            "--quota-backend-bytes=2147483648");
+    assertThat(env(container(objects, "audit-service")))
+        .containsEntry("PLATFORM_DB_URL", "jdbc:mysql://" + PREFIX + "mariadb:3306/audit")
+        .containsEntry("PLATFORM_KAFKA_BOOTSTRAP", PREFIX + "kafka:9092");
+    assertThat(env(container(objects, "nginx-mgr")))
+        .containsEntry("PLATFORM_ETCD_ENDPOINTS", "http://" + PREFIX + "etcd:2379");
+    assertThat(env(container(objects, "log-center")))
+        .containsEntry("PLATFORM_ELASTICSEARCH_URIS", "http://" + PREFIX + "elasticsearch:9200");
+    assertThat(env(container(objects, "dns-service")))
+        .containsEntry("PLATFORM_BIND_HOST", PREFIX + "bind");
+    assertThat(env(container(objects, "build-service")))
+        .containsEntry("PLATFORM_BUILD_REGISTRY", PREFIX + "registry:5000");
+    Map<String, byte[]> keys = decoded(find(objects, Secret.class, PREFIX + "secrets"));
+    assertThat(Base64.getDecoder().decode(keys.get("dns-tsig-secret")))
+        .as("generated TSIG key")
+        .hasSize(32);
+    assertThat(
+            new String(
+                decoded(find(objects, Secret.class, PREFIX + "database")).get("password"),
+                StandardCharsets.US_ASCII))
+        .as("generated database password")
+        .matches("[A-Za-z0-9]{24}");
   }
 
   @Test
