@@ -64,7 +64,8 @@ public final class ApiServer implements AutoCloseable {
   private final ObjectStore store = new ObjectStore(json);
   private final PodSubresources pods = new PodSubresources();
   private final LocalApi local = new LocalApi(store);
-  private final Discovery discovery = new Discovery(json);
+  private final CustomResources customResources = new CustomResources(store);
+  private final Discovery discovery = new Discovery(json, customResources::all);
   private final OpenApi openApi = new OpenApi(json);
   private final Vertx vertx;
   private HttpServer server;
@@ -149,7 +150,7 @@ public final class ApiServer implements AutoCloseable {
         respond(request.response(), 200, document.get());
         return;
       }
-      Route route = Route.parse(request.path());
+      Route route = Route.parse(request.path(), customResources);
       if (request.canUpgradeToWebSocket()) {
         upgrade(request, route);
         return;
@@ -595,7 +596,7 @@ public final class ApiServer implements AutoCloseable {
       return type.namespaced() ? namespace : "";
     }
 
-    static Route parse(String path) {
+    static Route parse(String path, CustomResources types) {
       String[] parts = path.split("/");
       // "", "api", "v1", ... or "", "apis", group, version, ...
       int rest;
@@ -624,7 +625,7 @@ public final class ApiServer implements AutoCloseable {
               && !(left == 3 && NAMESPACE_SUBRESOURCES.contains(parts[rest + 2]));
       if (namespaced) {
         String namespace = parts[rest + 1];
-        ResourceType type = ResourceType.of(group, version, parts[rest + 2], true);
+        ResourceType type = types.of(group, version, parts[rest + 2], true);
         if (!type.namespaced()) {
           throw ApiException.notFound();
         }
@@ -635,7 +636,7 @@ public final class ApiServer implements AutoCloseable {
           default -> throw ApiException.notFound();
         };
       }
-      ResourceType type = ResourceType.of(group, version, parts[rest], false);
+      ResourceType type = types.of(group, version, parts[rest], false);
       return switch (left) {
         case 1 -> new Route(type, null, null, null);
         case 2 -> {

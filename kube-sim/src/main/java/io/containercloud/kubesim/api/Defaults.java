@@ -2,8 +2,10 @@ package io.containercloud.kubesim.api;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -39,6 +41,7 @@ final class Defaults {
         putIfAbsent(spec(object, spec), "replicas", 1);
         template(object.path("spec"));
       }
+      case "apiextensions.k8s.io/customresourcedefinitions" -> established(object);
       case "apps/statefulsets" -> {
         spec = spec(object, spec);
         putIfAbsent(spec, "replicas", 1);
@@ -192,5 +195,28 @@ final class Defaults {
     } else {
       node.put(field, value.toString());
     }
+  }
+
+  /**
+   * A definition is accepted and established as soon as it is stored (kube-apiserver's controllers
+   * take a moment; Helm and kubectl wait for these conditions).
+   */
+  private static void established(ObjectNode definition) {
+    ObjectNode status = child(definition, "status");
+    ArrayNode conditions = status.putArray("conditions");
+    for (String type : List.of("NamesAccepted", "Established")) {
+      conditions.addObject().put("type", type).put("status", "True").put("reason", type);
+    }
+    status.set("acceptedNames", definition.path("spec").path("names").deepCopy());
+    ArrayNode stored = status.putArray("storedVersions");
+    definition
+        .path("spec")
+        .path("versions")
+        .forEach(
+            v -> {
+              if (v.path("storage").asBoolean(false)) {
+                stored.add(v.path("name").asString());
+              }
+            });
   }
 }

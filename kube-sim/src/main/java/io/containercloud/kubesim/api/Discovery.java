@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -20,8 +21,9 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Only the legacy documents: a client that asks for the aggregated ones ({@code
  * apidiscovery.k8s.io/v2}) gets these as {@code application/json} and reads them as such, as it
- * does from an API server older than 1.26. Resources of other kinds (the CRDs the platform writes)
- * are stored when written but not listed.
+ * does from an API server older than 1.26. The kinds stored CustomResourceDefinitions define are
+ * listed too ({@link CustomResources}); resources of undeclared kinds are stored when written but
+ * not listed.
  */
 final class Discovery {
 
@@ -53,7 +55,8 @@ final class Discovery {
           Map.entry("autoscaling/horizontalpodautoscalers", List.of("hpa")),
           Map.entry("policy/poddisruptionbudgets", List.of("pdb")),
           Map.entry("networking.k8s.io/networkpolicies", List.of("netpol")),
-          Map.entry("networking.k8s.io/ingresses", List.of("ing")));
+          Map.entry("networking.k8s.io/ingresses", List.of("ing")),
+          Map.entry("apiextensions.k8s.io/customresourcedefinitions", List.of("crd", "crds")));
 
   /** What {@code kubectl get all} lists. */
   private static final List<String> ALL =
@@ -69,13 +72,22 @@ final class Discovery {
           "autoscaling/horizontalpodautoscalers");
 
   private final JsonMapper json;
-  private final Map<String, List<ResourceType>> byGroupVersion = new TreeMap<>();
+  private final Supplier<List<ResourceType>> custom;
 
-  Discovery(JsonMapper json) {
+  Discovery(JsonMapper json, Supplier<List<ResourceType>> custom) {
     this.json = json;
-    for (ResourceType type : ResourceType.builtIn()) {
+    this.custom = custom;
+  }
+
+  /** The types by group-version: the built-in ones, then those CRDs define. */
+  private Map<String, List<ResourceType>> byGroupVersion() {
+    Map<String, List<ResourceType>> byGroupVersion = new TreeMap<>();
+    List<ResourceType> types = new ArrayList<>(ResourceType.builtIn());
+    types.addAll(custom.get());
+    for (ResourceType type : types) {
       byGroupVersion.computeIfAbsent(type.apiVersion(), v -> new ArrayList<>()).add(type);
     }
+    return byGroupVersion;
   }
 
   /**
@@ -100,7 +112,7 @@ final class Discovery {
     }
     if (parts.length == 4 && parts[1].equals("apis")) {
       String groupVersion = parts[2] + "/" + parts[3];
-      return byGroupVersion.containsKey(groupVersion)
+      return byGroupVersion().containsKey(groupVersion)
           ? Optional.of(resources(groupVersion))
           : Optional.empty();
     }
@@ -149,7 +161,7 @@ final class Discovery {
   /** The named groups (not the core one), in name order. */
   private List<String> groupNames() {
     Map<String, Boolean> names = new LinkedHashMap<>();
-    byGroupVersion.keySet().stream()
+    byGroupVersion().keySet().stream()
         .filter(v -> v.contains("/"))
         .map(v -> v.substring(0, v.indexOf('/')))
         .forEach(name -> names.put(name, true));
@@ -159,7 +171,7 @@ final class Discovery {
   /** The group-versions of a named group, or empty when there is no such group. */
   private Optional<List<String>> groupVersions(String group) {
     List<String> versions =
-        byGroupVersion.keySet().stream().filter(v -> v.startsWith(group + "/")).toList();
+        byGroupVersion().keySet().stream().filter(v -> v.startsWith(group + "/")).toList();
     return versions.isEmpty() ? Optional.empty() : Optional.of(versions);
   }
 
@@ -170,7 +182,7 @@ final class Discovery {
             .put("apiVersion", "v1")
             .put("groupVersion", groupVersion);
     ArrayNode resources = list.putArray("resources");
-    for (ResourceType type : byGroupVersion.get(groupVersion)) {
+    for (ResourceType type : byGroupVersion().get(groupVersion)) {
       boolean metrics = type.group().equals("metrics.k8s.io");
       ObjectNode resource =
           resource(resources, type.plural(), type, type.kind(), metrics ? READ_ONLY : VERBS)

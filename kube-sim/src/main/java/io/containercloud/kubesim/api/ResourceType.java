@@ -90,6 +90,14 @@ record ResourceType(
                 false,
                 false),
             new ResourceType("coordination.k8s.io", "v1", "leases", "Lease", true, false, false),
+            new ResourceType(
+                "apiextensions.k8s.io",
+                "v1",
+                "customresourcedefinitions",
+                "CustomResourceDefinition",
+                false,
+                true,
+                false),
             new ResourceType("metrics.k8s.io", "v1beta1", "pods", "PodMetrics", true, false, false),
             new ResourceType(
                 "metrics.k8s.io", "v1beta1", "nodes", "NodeMetrics", false, false, false))

@@ -41,6 +41,8 @@ final class Validation {
         }
       }
       case "/pods" -> podSpec("spec", spec, problems);
+      case "apiextensions.k8s.io/customresourcedefinitions" ->
+          CustomResources.problem(object).ifPresent(problems::add);
       case "/services" -> {
         String kind = spec.path("type").asString("ClusterIP");
         boolean headless = spec.path("clusterIP").asString("").equals("None");

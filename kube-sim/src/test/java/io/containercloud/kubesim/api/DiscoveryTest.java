@@ -11,7 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
 class DiscoveryTest {
 
   private final JsonMapper json = JsonMapper.builder().build();
-  private final Discovery discovery = new Discovery(json);
+  private final Discovery discovery = new Discovery(json, List::of);
 
   @Test
   void theCoreGroupHasVersionV1AtTheAddressTheClientUsed() {

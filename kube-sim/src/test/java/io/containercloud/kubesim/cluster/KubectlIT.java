@@ -176,6 +176,57 @@ class KubectlIT {
   }
 
   @Test
+  void aCustomResourceDefinitionServesItsKind() throws Exception {
+    Path definition = Files.createTempFile(home, "crd", ".yaml");
+    Files.writeString(
+        definition,
+        """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: servicemonitors.monitoring.coreos.com}
+        spec:
+          group: monitoring.coreos.com
+          scope: Namespaced
+          names: {plural: servicemonitors, singular: servicemonitor, kind: ServiceMonitor}
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            schema:
+              openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+        """);
+    Result defined = kubectl("apply", "-f", definition.toString());
+    assertThat(defined.exit()).as(defined.err()).isZero();
+    Result established =
+        kubectl(
+            "wait",
+            "--for=condition=Established",
+            "crd/servicemonitors.monitoring.coreos.com",
+            "--timeout=30s");
+    assertThat(established.exit()).as(established.err()).isZero();
+
+    Path monitor = Files.createTempFile(home, "sm", ".yaml");
+    Files.writeString(
+        monitor,
+        """
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: gateway, namespace: shop}
+        spec:
+          selector: {matchLabels: {app: gateway}}
+          endpoints: [{port: http, path: /actuator/prometheus}]
+        """);
+    Result made = kubectl("apply", "-f", monitor.toString());
+    assertThat(made.exit()).as(made.err()).isZero();
+    assertThat(made.out()).contains("servicemonitor.monitoring.coreos.com/gateway created");
+    assertThat(kubectl("get", "servicemonitors", "-n", "shop", "-o", "name").lines())
+        .containsExactly("servicemonitor.monitoring.coreos.com/gateway");
+    assertThat(kubectl("api-resources", "--api-group=monitoring.coreos.com").lines())
+        .anyMatch(
+            l -> l.matches("servicemonitors +monitoring.coreos.com/v1 +true +ServiceMonitor"));
+  }
+
+  @Test
   void aFieldTheKindDoesNotHaveIsRefusedOrWarnedAbout() throws Exception {
     Path manifest = Files.createTempFile(home, "typo", ".yaml");
     Files.writeString(
