@@ -71,6 +71,26 @@ class HelmLifecycleIT {
                     "kube-sim.kubeconfig-dir=" + home.resolve("kubeconfigs")))
             .awaitReady();
     kubeconfig = home.resolve("kubeconfigs/room-1.kubeconfig");
+    // the Prometheus Operator's kind, as a cluster that runs it has it
+    Path definition = home.resolve("servicemonitors.yaml");
+    Files.writeString(
+        definition,
+        """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: servicemonitors.monitoring.coreos.com}
+        spec:
+          group: monitoring.coreos.com
+          scope: Namespaced
+          names: {plural: servicemonitors, singular: servicemonitor, kind: ServiceMonitor}
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            schema:
+              openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+        """);
+    kubectl("apply", "-f", definition.toString());
     client =
         new KubernetesClientBuilder()
             .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
@@ -97,10 +117,19 @@ class HelmLifecycleIT {
             .createNamespace()
             .withKubeConfig(kubeconfig)
             .withValuesFile(HelmChart.values("trial"))
+            .set("serviceMonitor.enabled", true)
             .waitReady()
             .withTimeout(120)
             .call();
     assertThat(installed.getStatus()).isEqualTo("deployed");
+    assertThat(
+            client
+                .genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor")
+                .inNamespace(NAMESPACE)
+                .list()
+                .getItems())
+        .as("a ServiceMonitor per service, the kind found through discovery")
+        .hasSize(SERVICES.size());
     assertThat(installed.getOutput())
         .as("NOTES: the gateway, the first login, nginx hosts outside the cluster")
         .contains(
@@ -216,6 +245,13 @@ class HelmLifecycleIT {
               assertThat(client.apps().statefulSets().inNamespace(NAMESPACE).list().getItems())
                   .isEmpty();
               assertThat(client.configMaps().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+              assertThat(
+                      client
+                          .genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor")
+                          .inNamespace(NAMESPACE)
+                          .list()
+                          .getItems())
+                  .isEmpty();
               assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems())
                   .as(
                       "only the bundled servers' data, kept as Kubernetes keeps a StatefulSet's claims")
@@ -256,6 +292,7 @@ class HelmLifecycleIT {
         .withNamespace(NAMESPACE)
         .withKubeConfig(kubeconfig)
         .withValuesFile(HelmChart.values("trial"))
+        .set("serviceMonitor.enabled", true)
         .waitReady()
         .withTimeout(120);
   }
@@ -272,17 +309,18 @@ class HelmLifecycleIT {
   }
 
   private static void rolledOut(String workload) throws Exception {
+    String output = kubectl("rollout", "status", workload, "-n", NAMESPACE, "--timeout=60s");
+    // a StatefulSet with a partition (kube-apiserver defaults it to 0) reports a partitioned one
+    assertThat(output).containsAnyOf("successfully rolled out", "partitioned roll out complete");
+  }
+
+  /** Runs the machine's kubectl on the cluster; fails unless it exits 0; answers its output. */
+  private static String kubectl(String... args) throws Exception {
+    List<String> command =
+        new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+    command.addAll(List.of(args));
     Process kubectl =
-        new ProcessBuilder(
-                "kubectl",
-                "--kubeconfig",
-                kubeconfig.toString(),
-                "rollout",
-                "status",
-                workload,
-                "-n",
-                NAMESPACE,
-                "--timeout=60s")
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(home.resolve("kubectl.out").toFile())
             .start();
@@ -290,8 +328,7 @@ class HelmLifecycleIT {
     assertThat(kubectl.waitFor(KUBECTL.toSeconds(), TimeUnit.SECONDS)).isTrue();
     String output = Files.readString(home.resolve("kubectl.out"));
     assertThat(kubectl.exitValue()).as(output).isZero();
-    // a StatefulSet with a partition (kube-apiserver defaults it to 0) reports a partitioned one
-    assertThat(output).containsAnyOf("successfully rolled out", "partitioned roll out complete");
+    return output;
   }
 
   private static Deployment deployment(String service) {
