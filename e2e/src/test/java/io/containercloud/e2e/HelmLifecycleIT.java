@@ -11,6 +11,7 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
 import com.marcnuri.helm.ReleaseHistory;
 import com.marcnuri.helm.UpgradeCommand;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -122,12 +123,7 @@ class HelmLifecycleIT {
             .withTimeout(120)
             .call();
     assertThat(installed.getStatus()).isEqualTo("deployed");
-    assertThat(
-            client
-                .genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor")
-                .inNamespace(NAMESPACE)
-                .list()
-                .getItems())
+    assertThat(serviceMonitors())
         .as("a ServiceMonitor per service, the kind found through discovery")
         .hasSize(SERVICES.size());
     assertThat(installed.getOutput())
@@ -245,13 +241,7 @@ class HelmLifecycleIT {
               assertThat(client.apps().statefulSets().inNamespace(NAMESPACE).list().getItems())
                   .isEmpty();
               assertThat(client.configMaps().inNamespace(NAMESPACE).list().getItems()).isEmpty();
-              assertThat(
-                      client
-                          .genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor")
-                          .inNamespace(NAMESPACE)
-                          .list()
-                          .getItems())
-                  .isEmpty();
+              assertThat(serviceMonitors()).isEmpty();
               assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems())
                   .as(
                       "only the bundled servers' data, kept as Kubernetes keeps a StatefulSet's claims")
@@ -329,6 +319,14 @@ class HelmLifecycleIT {
     String output = Files.readString(home.resolve("kubectl.out"));
     assertThat(kubectl.exitValue()).as(output).isZero();
     return output;
+  }
+
+  private static List<GenericKubernetesResource> serviceMonitors() {
+    return client
+        .genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor")
+        .inNamespace(NAMESPACE)
+        .list()
+        .getItems();
   }
 
   private static Deployment deployment(String service) {

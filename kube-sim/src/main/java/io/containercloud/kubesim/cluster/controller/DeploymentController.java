@@ -79,17 +79,8 @@ final class DeploymentController implements Controller {
 
   @Override
   public void reconcile(Round round) {
-    List<Pod> pods = round.pods();
     // by owner once, not a pass over every pod per Deployment
-    Map<String, List<Pod>> byOwner = new HashMap<>();
-    for (Pod pod : pods) {
-      String owner = Pods.label(pod, OWNER);
-      if (owner != null && !Pods.deleting(pod)) {
-        byOwner
-            .computeIfAbsent(pod.getMetadata().getNamespace() + "/" + owner, k -> new ArrayList<>())
-            .add(pod);
-      }
-    }
+    Map<String, List<Pod>> byOwner = OwnedPods.byOwner(round.pods(), OWNER);
     Map<String, List<ReplicaSet>> setsByOwner = ReplicaSets.byController(round.replicaSets());
     Set<String> deployments = new HashSet<>();
     Set<String> uids = new HashSet<>();
@@ -110,12 +101,7 @@ final class DeploymentController implements Controller {
     hashes.keySet().retainAll(deployments);
     reconciled.keySet().retainAll(deployments);
     // the garbage collector's part: a deleted Deployment's pods go too (background propagation)
-    byOwner.forEach(
-        (owner, orphans) -> {
-          if (!deployments.contains(owner)) {
-            orphans.forEach(p -> podControl.delete(round, p));
-          }
-        });
+    OwnedPods.deleteOrphans(round, podControl, byOwner, deployments);
     setsByOwner.forEach(
         (uid, orphans) -> {
           if (!uids.contains(uid)) {

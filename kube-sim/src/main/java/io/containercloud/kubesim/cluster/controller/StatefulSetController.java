@@ -43,27 +43,14 @@ final class StatefulSetController implements Controller {
 
   @Override
   public void reconcile(Round round) {
-    Map<String, List<Pod>> byOwner = new HashMap<>();
-    for (Pod pod : round.pods()) {
-      String owner = Pods.label(pod, OWNER);
-      if (owner != null && !Pods.deleting(pod)) {
-        byOwner
-            .computeIfAbsent(pod.getMetadata().getNamespace() + "/" + owner, k -> new ArrayList<>())
-            .add(pod);
-      }
-    }
+    Map<String, List<Pod>> byOwner = OwnedPods.byOwner(round.pods(), OWNER);
     Set<String> sets = new HashSet<>();
     for (StatefulSet set : round.caches().statefulSets().list()) {
       String key = set.getMetadata().getNamespace() + "/" + set.getMetadata().getName();
       sets.add(key);
       reconcile(round, set, byOwner.getOrDefault(key, List.of()));
     }
-    byOwner.forEach(
-        (owner, orphans) -> {
-          if (!sets.contains(owner)) {
-            orphans.forEach(p -> podControl.delete(round, p));
-          }
-        });
+    OwnedPods.deleteOrphans(round, podControl, byOwner, sets);
   }
 
   private void reconcile(Round round, StatefulSet set, List<Pod> owned) {
