@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -415,6 +416,25 @@ class ChartRenderIT {
       assertThat(pod.getContainers().get(0).getImage())
           .isEqualTo("harbor.room-1.example.com/platform/" + service + ":0.1.0");
     }
+    Ingress ingress = find(objects, Ingress.class, PREFIX + "gateway");
+    assertThat(ingress.getSpec().getIngressClassName()).isEqualTo("nginx");
+    assertThat(ingress.getSpec().getTls())
+        .singleElement()
+        .satisfies(t -> assertThat(t.getSecretName()).isEqualTo("platform-tls"));
+    assertThat(ingress.getSpec().getRules().get(0).getHost())
+        .isEqualTo("platform.room-1.example.com");
+    assertThat(
+            ingress
+                .getSpec()
+                .getRules()
+                .get(0)
+                .getHttp()
+                .getPaths()
+                .get(0)
+                .getBackend()
+                .getService()
+                .getName())
+        .isEqualTo(PREFIX + "gateway");
     Service gateway = find(objects, Service.class, PREFIX + "gateway");
     assertThat(gateway.getSpec().getType()).isEqualTo("NodePort");
     assertThat(gateway.getSpec().getPorts().get(0).getNodePort()).isEqualTo(30080);
@@ -478,6 +498,9 @@ class ChartRenderIT {
     assertThatThrownBy(
             () -> render(List.of(values("default")), c -> c.set("daemons.log-agent.cluster", "")))
         .hasMessageContaining("daemons.log-agent.cluster is required");
+    assertThatThrownBy(
+            () -> render(List.of(values("default")), c -> c.set("ingress.enabled", true)))
+        .hasMessageContaining("ingress.host is required");
   }
 
   private static Container container(List<HasMetadata> objects, String service) {
