@@ -41,9 +41,9 @@ import org.junit.jupiter.api.Test;
  * install and wait (Helm's wait reads the Deployments' ReplicaSets, the StatefulSets' and the
  * DaemonSet's status), {@code kubectl rollout status} for each, an upgrade that rolls the changed
  * service only and keeps the generated secrets, {@code helm test} (its Job's outcome is kube-sim's;
- * the script runs for real in the compose test), an upgrade that never becomes ready rolled back by
- * Helm ({@code --atomic}: Helm's rollback action; helm-java has no rollback command of its own),
- * and an uninstall that leaves nothing behind.
+ * HelmTestScriptIT runs the script against the real gateway), an upgrade that never becomes ready
+ * rolled back by Helm ({@code --atomic}: Helm's rollback action; helm-java has no rollback command
+ * of its own), and an uninstall that leaves nothing behind but the bundled servers' claims.
  */
 class HelmLifecycleIT {
 
