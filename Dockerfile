@@ -15,14 +15,22 @@ RUN for jar in jars/*.jar; do \
     done; test -d extracted/application
 
 FROM ${JAVA_IMAGE}
-ARG MODULE
 # nginx-agent drives a local nginx; the other modules need only curl for the health check.
+# Only what the base lacks is installed, so a base that has it all needs no network.
 ARG EXTRA_PACKAGES=""
-RUN apt-get update \
- && apt-get install -y --no-install-recommends curl ${EXTRA_PACKAGES} \
- && rm -rf /var/lib/apt/lists/* \
+RUN missing=""; \
+    for package in curl ${EXTRA_PACKAGES}; do \
+      dpkg-query -W -f '${Status}' "$package" 2>/dev/null | grep -q 'ok installed' || missing="$missing $package"; \
+    done; \
+    if [ -n "$missing" ]; then \
+      apt-get update \
+      && apt-get install -y --no-install-recommends $missing \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi \
  && groupadd --system --gid 10001 platform \
  && useradd --system --uid 10001 --gid platform --no-create-home --shell /usr/sbin/nologin platform
+# declared after the packages, so that layer is shared by every module built from one base
+ARG MODULE
 WORKDIR /app
 # Least-changing layers first, so a code change rebuilds only the last one.
 COPY --from=layers /build/extracted/dependencies/ ./

@@ -50,6 +50,14 @@ class ServiceListTest {
   }
 
   @Test
+  void theImageScriptBuildsEveryModuleThatRuns() {
+    Matcher m = Pattern.compile("(?s)\nMODULES=\\(([^)]*)\\)").matcher(read("scripts/images.sh"));
+    assertThat(m.find()).as("MODULES=(...) in scripts/images.sh").isTrue();
+    assertThat(m.group(1).trim().split("\\s+"))
+        .containsExactlyInAnyOrderElementsOf(serviceModules());
+  }
+
+  @Test
   void theChartRunsEveryServiceOnItsDefaultPortFromItsOwnTemplate() {
     Map<String, Object> values = yaml(CHART + "values.yaml");
     Map<String, Object> services = map(values, "services");

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Pushes an image to the local registry through the OCI distribution API, as buildah or Harbor's
@@ -23,6 +25,7 @@ public final class OciRegistry {
   public static final String ADDRESS = "127.0.0.1:" + LocalInfra.REGISTRY_PORT;
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private OciRegistry() {}
 
@@ -72,6 +75,30 @@ public final class OciRegistry {
     assertThat(head.statusCode()).as(repository + ":" + tag).isEqualTo(200);
     return head.headers().firstValue("Docker-Content-Digest").orElseThrow();
   }
+
+  /**
+   * The config of the image {@code repository:tag} (its user, environment, entry point, health
+   * check, labels) as the registry serves it to a puller, with its digest: the image's id.
+   */
+  public static ImageConfig imageConfig(String repository, String tag) {
+    HttpResponse<String> manifest =
+        send(
+            HttpRequest.newBuilder(url("/v2/" + repository + "/manifests/" + tag))
+                .header(
+                    "Accept",
+                    "application/vnd.docker.distribution.manifest.v2+json,"
+                        + "application/vnd.oci.image.manifest.v1+json")
+                .build());
+    assertThat(manifest.statusCode()).as(repository + ":" + tag).isEqualTo(200);
+    String digest = JSON.readTree(manifest.body()).path("config").path("digest").asString();
+    HttpResponse<String> config =
+        send(HttpRequest.newBuilder(url("/v2/" + repository + "/blobs/" + digest)).build());
+    assertThat(config.statusCode()).as(repository + " config " + digest).isEqualTo(200);
+    return new ImageConfig(digest, JSON.readTree(config.body()).path("config"));
+  }
+
+  /** An image's digest ({@code sha256:...}) and the {@code config} object of its config blob. */
+  public record ImageConfig(String digest, JsonNode config) {}
 
   private static String blob(String repository, byte[] content) {
     HttpResponse<String> started =
