@@ -60,7 +60,9 @@ need_java_image() {
     || { tail -n 20 "$work/debootstrap.log"; die "debootstrap failed"; }
   if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
     cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
-    chroot "$root" update-ca-certificates >/dev/null
+    # Java's store is rebuilt by a hook that needs /proc (it fails here): the host's, which has
+    # them, is copied instead
+    chroot "$root" update-ca-certificates >>"$work/debootstrap.log" 2>&1
     [ -f /etc/ssl/certs/java/cacerts ] && cp /etc/ssl/certs/java/cacerts "$root/etc/ssl/certs/java/cacerts"
   fi
   tar -C "$root" -c . | podman import --quiet - "$JAVA_IMAGE" >/dev/null
