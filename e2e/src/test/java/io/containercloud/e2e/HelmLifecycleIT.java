@@ -11,6 +11,7 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
 import com.marcnuri.helm.ReleaseHistory;
 import com.marcnuri.helm.UpgradeCommand;
+import io.containercloud.common.testing.LocalInfra;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -73,24 +74,8 @@ class HelmLifecycleIT {
             .awaitReady();
     kubeconfig = home.resolve("kubeconfigs/room-1.kubeconfig");
     // the Prometheus Operator's kind, as a cluster that runs it has it
-    Path definition = home.resolve("servicemonitors.yaml");
-    Files.writeString(
-        definition,
-        """
-        apiVersion: apiextensions.k8s.io/v1
-        kind: CustomResourceDefinition
-        metadata: {name: servicemonitors.monitoring.coreos.com}
-        spec:
-          group: monitoring.coreos.com
-          scope: Namespaced
-          names: {plural: servicemonitors, singular: servicemonitor, kind: ServiceMonitor}
-          versions:
-          - name: v1
-            served: true
-            storage: true
-            schema:
-              openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
-        """);
+    Path definition =
+        LocalInfra.projectRoot().resolve("kube-sim/src/test/resources/servicemonitor-crd.yaml");
     kubectl("apply", "-f", definition.toString());
     client =
         new KubernetesClientBuilder()

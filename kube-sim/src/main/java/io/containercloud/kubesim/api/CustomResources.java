@@ -8,8 +8,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The kinds the stored CustomResourceDefinitions define: served under their group, each served
  * version and plural, with their kind and scope, in discovery (so Helm's {@code
- * .Capabilities.APIVersions} and kubectl know them). Read from the store on each use: CRDs are few
- * and change rarely.
+ * .Capabilities.APIVersions} and kubectl know them). Read from the store on each use, so a
+ * definition is served as soon as it is stored.
  */
 final class CustomResources {
 
@@ -28,10 +28,10 @@ final class CustomResources {
     if (type.kind() != null) {
       return type;
     }
-    return all().stream()
-        .filter(
-            t ->
-                t.group().equals(group) && t.version().equals(version) && t.plural().equals(plural))
+    // a definition's name is <plural>.<group>: one lookup, not a list, on every such request
+    return store.find(DEFINITIONS, null, plural + "." + group).stream()
+        .flatMap(stored -> served(stored.object()).stream())
+        .filter(t -> t.version().equals(version))
         .findFirst()
         .orElse(type);
   }
@@ -40,19 +40,25 @@ final class CustomResources {
   List<ResourceType> all() {
     List<ResourceType> types = new ArrayList<>();
     for (ObjectStore.Stored stored : store.list(DEFINITIONS, null, Selector.ALL, 0, null).items()) {
-      JsonNode spec = stored.object().path("spec");
-      for (JsonNode version : spec.path("versions")) {
-        if (version.path("served").asBoolean(true)) {
-          types.add(
-              new ResourceType(
-                  spec.path("group").asString(),
-                  version.path("name").asString(),
-                  spec.path("names").path("plural").asString(),
-                  spec.path("names").path("kind").asString(),
-                  "Namespaced".equals(spec.path("scope").asString()),
-                  version.path("subresources").has("status"),
-                  version.path("subresources").has("scale")));
-        }
+      types.addAll(served(stored.object()));
+    }
+    return types;
+  }
+
+  private static List<ResourceType> served(JsonNode definition) {
+    JsonNode spec = definition.path("spec");
+    List<ResourceType> types = new ArrayList<>();
+    for (JsonNode version : spec.path("versions")) {
+      if (version.path("served").asBoolean(true)) {
+        types.add(
+            new ResourceType(
+                spec.path("group").asString(),
+                version.path("name").asString(),
+                spec.path("names").path("plural").asString(),
+                spec.path("names").path("kind").asString(),
+                "Namespaced".equals(spec.path("scope").asString()),
+                version.path("subresources").has("status"),
+                version.path("subresources").has("scale")));
       }
     }
     return types;

@@ -98,22 +98,24 @@ final class Discovery {
     String trimmed =
         path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
     String[] parts = trimmed.split("/");
+    // built once per document: the CRDs' types are read from the store
+    Map<String, List<ResourceType>> types = byGroupVersion();
     if (trimmed.equals("/api")) {
       return Optional.of(apiVersions(address));
     }
     if (trimmed.equals("/apis")) {
-      return Optional.of(groupList());
+      return Optional.of(groupList(types));
     }
     if (trimmed.equals("/api/v1")) {
-      return Optional.of(resources("v1"));
+      return Optional.of(resources(types, "v1"));
     }
     if (parts.length == 3 && parts[1].equals("apis")) {
-      return groupVersions(parts[2]).map(this::group);
+      return groupVersions(types, parts[2]).map(this::group);
     }
     if (parts.length == 4 && parts[1].equals("apis")) {
       String groupVersion = parts[2] + "/" + parts[3];
-      return byGroupVersion().containsKey(groupVersion)
-          ? Optional.of(resources(groupVersion))
+      return types.containsKey(groupVersion)
+          ? Optional.of(resources(types, groupVersion))
           : Optional.empty();
     }
     return Optional.empty();
@@ -130,10 +132,11 @@ final class Discovery {
     return json.writeValueAsString(versions);
   }
 
-  private String groupList() {
+  private String groupList(Map<String, List<ResourceType>> types) {
     ObjectNode list = json.createObjectNode().put("kind", "APIGroupList").put("apiVersion", "v1");
     ArrayNode groups = list.putArray("groups");
-    groupNames().forEach(name -> groups.add(groupNode(groupVersions(name).orElseThrow())));
+    groupNames(types)
+        .forEach(name -> groups.add(groupNode(groupVersions(types, name).orElseThrow())));
     return json.writeValueAsString(list);
   }
 
@@ -159,9 +162,9 @@ final class Discovery {
   }
 
   /** The named groups (not the core one), in name order. */
-  private List<String> groupNames() {
+  private static List<String> groupNames(Map<String, List<ResourceType>> types) {
     Map<String, Boolean> names = new LinkedHashMap<>();
-    byGroupVersion().keySet().stream()
+    types.keySet().stream()
         .filter(v -> v.contains("/"))
         .map(v -> v.substring(0, v.indexOf('/')))
         .forEach(name -> names.put(name, true));
@@ -169,20 +172,20 @@ final class Discovery {
   }
 
   /** The group-versions of a named group, or empty when there is no such group. */
-  private Optional<List<String>> groupVersions(String group) {
-    List<String> versions =
-        byGroupVersion().keySet().stream().filter(v -> v.startsWith(group + "/")).toList();
+  private static Optional<List<String>> groupVersions(
+      Map<String, List<ResourceType>> types, String group) {
+    List<String> versions = types.keySet().stream().filter(v -> v.startsWith(group + "/")).toList();
     return versions.isEmpty() ? Optional.empty() : Optional.of(versions);
   }
 
-  private String resources(String groupVersion) {
+  private String resources(Map<String, List<ResourceType>> types, String groupVersion) {
     ObjectNode list =
         json.createObjectNode()
             .put("kind", "APIResourceList")
             .put("apiVersion", "v1")
             .put("groupVersion", groupVersion);
     ArrayNode resources = list.putArray("resources");
-    for (ResourceType type : byGroupVersion().get(groupVersion)) {
+    for (ResourceType type : types.get(groupVersion)) {
       boolean metrics = type.group().equals("metrics.k8s.io");
       ObjectNode resource =
           resource(resources, type.plural(), type, type.kind(), metrics ? READ_ONLY : VERBS)

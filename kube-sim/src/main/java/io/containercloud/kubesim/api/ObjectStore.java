@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -174,11 +175,11 @@ final class ObjectStore {
   }
 
   synchronized Stored get(ResourceType type, String namespace, String name) {
-    Stored stored = collection(type).get(namespace + "/" + name);
-    if (stored == null) {
-      throw ApiException.notFound(type, name);
-    }
-    return stored;
+    return find(type, namespace, name).orElseThrow(() -> ApiException.notFound(type, name));
+  }
+
+  synchronized Optional<Stored> find(ResourceType type, String namespace, String name) {
+    return Optional.ofNullable(collection(type).get(namespace + "/" + name));
   }
 
   /**

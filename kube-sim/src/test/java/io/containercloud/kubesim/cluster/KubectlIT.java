@@ -177,24 +177,7 @@ class KubectlIT {
 
   @Test
   void aCustomResourceDefinitionServesItsKind() throws Exception {
-    Path definition = Files.createTempFile(home, "crd", ".yaml");
-    Files.writeString(
-        definition,
-        """
-        apiVersion: apiextensions.k8s.io/v1
-        kind: CustomResourceDefinition
-        metadata: {name: servicemonitors.monitoring.coreos.com}
-        spec:
-          group: monitoring.coreos.com
-          scope: Namespaced
-          names: {plural: servicemonitors, singular: servicemonitor, kind: ServiceMonitor}
-          versions:
-          - name: v1
-            served: true
-            storage: true
-            schema:
-              openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
-        """);
+    Path definition = Path.of(KubectlIT.class.getResource("/servicemonitor-crd.yaml").toURI());
     Result defined = kubectl("apply", "-f", definition.toString());
     assertThat(defined.exit()).as(defined.err()).isZero();
     Result established =

@@ -101,7 +101,11 @@ final class DaemonSetController implements Controller {
     if (rollingUpdate(set)) {
       replaceOld(round, set, counted, hash, eligible.size());
     }
-    writeStatus(round, set, status(set, counted, hash, eligible.size(), misscheduled));
+    round.writeStatus(
+        set,
+        set.getStatus(),
+        status(set, counted, hash, eligible.size(), misscheduled),
+        DaemonSet::setStatus);
   }
 
   /**
@@ -147,15 +151,6 @@ final class DaemonSetController implements Controller {
         .withUpdatedNumberScheduled(updated)
         .withNumberMisscheduled(misscheduled)
         .build();
-  }
-
-  private static void writeStatus(Round round, DaemonSet set, DaemonSetStatus status) {
-    if (status.equals(set.getStatus())) {
-      return;
-    }
-    DaemonSet edited = round.api().copy(set);
-    edited.setStatus(status);
-    round.write(() -> round.api().updateStatus(edited));
   }
 
   private static boolean rollingUpdate(DaemonSet set) {

@@ -1,6 +1,7 @@
 package io.containercloud.kubesim.cluster.controller;
 
 import io.containercloud.kubesim.api.LocalApi;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -13,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -154,6 +156,20 @@ final class Round {
    */
   void editPodStatus(Pod pod, UnaryOperator<Pod> edit) {
     Pod edited = edit.apply(api.copy(pod));
+    write(() -> api.updateStatus(edited));
+  }
+
+  /**
+   * Writes {@code status} to a copy of the cached {@code object}, as {@link #editPodStatus} does;
+   * nothing when {@code current} is that status already (no write, no watch event).
+   */
+  <T extends HasMetadata, S> void writeStatus(
+      T object, S current, S status, BiConsumer<T, S> setStatus) {
+    if (status.equals(current)) {
+      return;
+    }
+    T edited = api.copy(object);
+    setStatus.accept(edited, status);
     write(() -> api.updateStatus(edited));
   }
 

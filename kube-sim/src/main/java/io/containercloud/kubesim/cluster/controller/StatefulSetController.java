@@ -90,7 +90,7 @@ final class StatefulSetController implements Controller {
     if (!"OnDelete".equals(type(set)) && counted.size() == replicas) {
       replaceOld(round, set, counted, revision, parallel);
     }
-    writeStatus(round, set, status(set, counted, revision));
+    round.writeStatus(set, set.getStatus(), status(set, counted, revision), StatefulSet::setStatus);
   }
 
   /** The highest pod not of the current revision, down to the partition, while all are Ready. */
@@ -239,14 +239,5 @@ final class StatefulSetController implements Controller {
         .withCurrentRevision(current)
         .withUpdateRevision(revision)
         .build();
-  }
-
-  private static void writeStatus(Round round, StatefulSet set, StatefulSetStatus status) {
-    if (status.equals(set.getStatus())) {
-      return;
-    }
-    StatefulSet edited = round.api().copy(set);
-    edited.setStatus(status);
-    round.write(() -> round.api().updateStatus(edited));
   }
 }
