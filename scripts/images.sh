@@ -6,6 +6,8 @@
 #   images.sh build      package the jars (mvn), then build every module's image
 #   images.sh push       build, then push them to the registry
 #   images.sh list       print the image references, one per line
+#   images.sh infra      build the infrastructure images docker/compose.local.yml runs (MariaDB,
+#                        etcd, Kafka, Elasticsearch, BIND), for hosts without the official ones
 #
 # Settings (environment):
 #   PLATFORM_IMAGE_REGISTRY  where the images go; default the local one, 127.0.0.1:15000
@@ -27,6 +29,8 @@ source "$ROOT/scripts/infra/ports.env"
 # every module that runs, as docker-compose.yml builds them (ServiceListTest checks the list)
 MODULES=(kube-sim gateway cluster-service app-orchestrator build-service nginx-mgr dns-service
   log-center audit-service nginx-agent log-agent)
+# docker/local/<server>, each tagged localhost/container-cloud/infra-<server>:local
+INFRA_IMAGES=(mariadb etcd kafka elasticsearch bind)
 # what a module's image needs beyond Java and curl (the Dockerfile's EXTRA_PACKAGES)
 extra_packages() {
   case $1 in nginx-agent) echo "nginx libnginx-mod-http-lua lua-cjson" ;; *) echo "" ;; esac
@@ -95,6 +99,8 @@ cmd_build() {
       --label org.opencontainers.image.revision="$revision" \
       --tag "$(reference "$module")" "$ROOT" >/dev/null \
       || die "the image of $module did not build"
+    # the name docker-compose.yml runs it by
+    podman tag "$(reference "$module")" "localhost/container-cloud/$module:local"
   done
   # the images these tags named before, now untagged
   podman image prune --force --filter label=org.opencontainers.image.vendor=container-cloud >/dev/null
@@ -110,6 +116,38 @@ cmd_push() {
   done
 }
 
+cmd_infra() {
+  need_packages podman runc buildah debootstrap ca-certificates
+  need_java_image
+  local server context home
+  for server in "${INFRA_IMAGES[@]}"; do
+    log "building localhost/container-cloud/infra-$server:local"
+    context=$(mktemp -d /var/tmp/infra-image.XXXXXX)
+    cp -r "$ROOT/docker/local/$server/." "$context/"
+    case $server in
+      kafka)
+        home=$(bash "$ROOT/scripts/infra.sh" home kafka)
+        copy_tree "$home/lib" "$context/libs"
+        cp "$ROOT/scripts/infra/log4j2.properties" "$context/" ;;
+      elasticsearch)
+        home=$(bash "$ROOT/scripts/infra.sh" home elasticsearch)
+        copy_tree "$home" "$context/elasticsearch"
+        # the local server's own: its logs, keystore and settings (scripts/infra.sh writes them)
+        rm -rf "$context/elasticsearch/logs" "$context/elasticsearch/config/elasticsearch.keystore" ;;
+    esac
+    buildah bud --quiet --layers --format docker "${BUILD_LIMITS[@]}" \
+      --build-arg BASE="$JAVA_IMAGE" \
+      --label org.opencontainers.image.vendor=container-cloud \
+      --tag "localhost/container-cloud/infra-$server:local" "$context" >/dev/null \
+      || { rm -rf "$context"; die "the image of $server did not build"; }
+    rm -rf "$context"
+  done
+  podman image prune --force --filter label=org.opencontainers.image.vendor=container-cloud >/dev/null
+}
+
+# hard links where the file system allows them (the distributions are large), copies elsewhere
+copy_tree() { cp -rl "$1" "$2" 2>/dev/null || { rm -rf "$2"; cp -r "$1" "$2"; }; }
+
 cmd_list() {
   local module
   for module in "${MODULES[@]}"; do reference "$module"; echo; done
@@ -119,5 +157,6 @@ case ${1:-} in
   build) cmd_build ;;
   push) cmd_push ;;
   list) cmd_list ;;
-  *) echo "usage: $0 build|push|list" >&2; exit 2 ;;
+  infra) cmd_infra ;;
+  *) echo "usage: $0 build|push|list|infra" >&2; exit 2 ;;
 esac

@@ -11,6 +11,7 @@
 #   infra.sh wipe REGISTRY   empty one registry's storage (fault drills: a room's disk replaced)
 #   infra.sh data-dir        this checkout's data folder
 #   infra.sh servers-data-dir  the data folder of the running MariaDB and etcd, wherever started
+#   infra.sh home SERVER     where kafka or elasticsearch is installed (fetched first if missing)
 #
 # Data lives under $PLATFORM_DATA (default: <checkout>/.data). Ports: scripts/infra/ports.env.
 #
@@ -499,8 +500,10 @@ prerequisites() {
   # Lua module beside it for the balancer the agent pushes members to without a reload. The build
   # tools are installed, not started: build-service's local executor runs each step in a container
   # (podman with runc, buildah with OCI isolation; builder images made with debootstrap).
+  # podman-compose runs docker-compose.yml in e2e's ComposeIT; dnsname lets its containers find
+  # each other by service name on podman's CNI networks.
   need_packages curl iproute2 procps ca-certificates nginx libnginx-mod-http-lua lua-cjson git podman \
-    runc buildah skopeo debootstrap
+    runc buildah skopeo debootstrap podman-compose golang-github-containernetworking-plugin-dnsname
   need_kubectl
   mkdir -p "$RUN" "$LOGS" "$DIST"
 }
@@ -554,6 +557,12 @@ case ${1:-} in
   start) [ -n "${2:-}" ] || die "usage: infra.sh start NAME"; prerequisites; use_running_set_folder; up_one "$2" || exit 1 ;;
   wipe) cmd_wipe "${2:-}" ;;
   data-dir) echo "$DATA" ;;
+  home)
+    # where a server fetched from Maven Central is installed (fetched first if missing), for the
+    # compose images scripts/images.sh builds from it
+    mkdir -p "$LOGS" "$DIST"
+    case ${2:-} in kafka) kafka_install >&2; KAFKA_HOME ;; elasticsearch) elasticsearch_install >&2; ES_HOME ;;
+      *) die "usage: infra.sh home kafka|elasticsearch" ;; esac ;;
   servers-data-dir) cmd_servers_data_dir ;;
-  *) echo "usage: $0 up|down|status|stop NAME|start NAME|wipe REGISTRY|data-dir|servers-data-dir" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|stop NAME|start NAME|wipe REGISTRY|data-dir|servers-data-dir|home SERVER" >&2; exit 2 ;;
 esac

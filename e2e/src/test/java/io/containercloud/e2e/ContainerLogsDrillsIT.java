@@ -109,9 +109,9 @@ class ContainerLogsDrillsIT {
     deployment("rotated", 1);
     chatter("rotated", 200);
     awaitWrittenBeyond(400);
-    await().atMost(SHIPPED).until(() -> shippedRecords() >= 200);
-    // caught up first: a rotated file the agent had not finished would be deleted by the third
-    // rotation while it is down, which no agent survives (the kubelet keeps so many files)
+    // caught up first, with writing stopped after a file or so: a rotated file the agent had not
+    // finished would be deleted by the third rotation, while it lags behind under load or while
+    // it is down, which no agent survives (the kubelet keeps so many files)
     chatter("rotated", 0);
     await()
         .atMost(SHIPPED)

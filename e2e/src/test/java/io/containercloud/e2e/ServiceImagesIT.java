@@ -12,12 +12,10 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,13 +48,14 @@ class ServiceImagesIT {
   @BeforeAll
   static void buildAndPush() throws Exception {
     // the reactor has just packaged every module this test depends on
-    String output = run(Duration.ofMinutes(20), Map.of("PLATFORM_IMAGES_JARS", "built"), "push");
+    String output = images(Duration.ofMinutes(20), Map.of("PLATFORM_IMAGES_JARS", "built"), "push");
     assertThat(output).contains("pushing ");
-    for (String reference : run(Duration.ofSeconds(10), Map.of(), "list").trim().split("\n")) {
+    for (String reference : images(Duration.ofSeconds(10), Map.of(), "list").trim().split("\n")) {
       String path = reference.substring(reference.indexOf('/') + 1, reference.lastIndexOf(':'));
       IMAGES.put(reference, path.substring(REPOSITORY.length()));
     }
-    revision = command(Duration.ofSeconds(10), "git", "-C", ROOT.toString(), "rev-parse", "HEAD");
+    revision =
+        Commands.run(Duration.ofSeconds(10), "git", "-C", ROOT.toString(), "rev-parse", "HEAD");
   }
 
   @Test
@@ -104,7 +102,7 @@ class ServiceImagesIT {
           .as(reference)
           .isEqualTo(
               "sha256:"
-                  + command(
+                  + Commands.run(
                       Duration.ofSeconds(30),
                       "podman",
                       "image",
@@ -132,9 +130,10 @@ class ServiceImagesIT {
     String image = reference("kube-sim");
     int port = FreePorts.pick();
     String name = "cc-images-it-" + port;
-    command(
+    Commands.run(
         Duration.ofMinutes(1),
-        podman(
+        Map.of(),
+        Commands.podman(
             "run",
             "--detach",
             "--name",
@@ -163,11 +162,11 @@ class ServiceImagesIT {
                               .body())
                       .contains("\"UP\""));
       // the image's own health check, run by podman inside the container
-      command(Duration.ofSeconds(30), "podman", "healthcheck", "run", name);
-      assertThat(command(Duration.ofSeconds(10), "podman", "exec", name, "id", "-u"))
+      Commands.run(Duration.ofSeconds(30), "podman", "healthcheck", "run", name);
+      assertThat(Commands.run(Duration.ofSeconds(10), "podman", "exec", name, "id", "-u"))
           .isEqualTo("10001");
     } finally {
-      command(Duration.ofSeconds(60), "podman", "rm", "--force", "--time", "2", name);
+      Commands.run(Duration.ofSeconds(60), "podman", "rm", "--force", "--time", "2", name);
     }
   }
 
@@ -180,9 +179,10 @@ class ServiceImagesIT {
             + " error_log stderr; pid /tmp/nginx.pid; events {}"
             + " http { init_by_lua_block { require \"cjson\" } }";
     String output =
-        command(
+        Commands.run(
             Duration.ofMinutes(1),
-            podman(
+            Map.of(),
+            Commands.podman(
                 "run",
                 "--rm",
                 "--entrypoint",
@@ -201,58 +201,14 @@ class ServiceImagesIT {
         .orElseThrow(() -> new AssertionError("images.sh lists no image of " + module));
   }
 
-  /** podman as it runs here: runc (crun needs cgroup v2) and limits below the hard ones. */
-  private static String[] podman(String... args) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "podman",
-                "--runtime",
-                "runc",
-                args[0],
-                "--ulimit",
-                "nofile=1024:1024",
-                "--ulimit",
-                "nproc=4096:4096"));
-    command.addAll(List.of(args).subList(1, args.length));
-    return command.toArray(String[]::new);
-  }
-
   private static List<String> strings(JsonNode array) {
     List<String> values = new ArrayList<>();
     array.forEach(value -> values.add(value.asString()));
     return values;
   }
 
-  private static String run(Duration limit, Map<String, String> env, String action)
-      throws IOException, InterruptedException {
-    return execute(limit, env, "bash", SCRIPT.toString(), action);
-  }
-
-  private static String command(Duration limit, String... argv)
-      throws IOException, InterruptedException {
-    return execute(limit, Map.of(), argv).trim();
-  }
-
-  private static String execute(Duration limit, Map<String, String> env, String... argv)
-      throws IOException, InterruptedException {
-    Path out = Files.createTempFile("service-images", ".out");
-    try {
-      ProcessBuilder builder =
-          new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile());
-      builder.environment().putAll(env);
-      Process process = builder.start();
-      process.getOutputStream().close();
-      boolean finished = process.waitFor(limit.toSeconds(), TimeUnit.SECONDS);
-      if (!finished) {
-        process.destroyForcibly();
-      }
-      String output = Files.readString(out);
-      assertThat(finished).as("%s finished within %s: %s", List.of(argv), limit, output).isTrue();
-      assertThat(process.exitValue()).as("%s: %s", List.of(argv), output).isZero();
-      return output;
-    } finally {
-      Files.deleteIfExists(out);
-    }
+  /** {@code images.sh <action>}. */
+  private static String images(Duration limit, Map<String, String> env, String action) {
+    return Commands.run(limit, env, List.of("bash", SCRIPT.toString(), action));
   }
 }

@@ -1,16 +1,21 @@
 package io.containercloud.common.deploy;
 
+import static io.containercloud.common.deploy.ProjectFiles.ROOT;
 import static io.containercloud.common.deploy.ProjectFiles.composeServices;
 import static io.containercloud.common.deploy.ProjectFiles.defaultPort;
 import static io.containercloud.common.deploy.ProjectFiles.map;
 import static io.containercloud.common.deploy.ProjectFiles.serviceModules;
+import static io.containercloud.common.deploy.ProjectFiles.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** docker-compose.yml cannot run here (no Docker engine), so its shape is checked instead. */
+/**
+ * docker-compose.yml's shape; e2e's ComposeIT runs it with podman-compose and the images of
+ * docker/compose.local.yml.
+ */
 class DockerComposeTest {
 
   private static final List<String> INFRASTRUCTURE =
@@ -55,5 +60,18 @@ class DockerComposeTest {
     }
     assertThat(services.get("mysql").get("image").toString()).startsWith("mysql:8");
     assertThat(services.get("etcd").get("image").toString()).contains("etcd:v3.5");
+  }
+
+  @Test
+  void theLocalOverrideGivesEveryInfrastructureServiceAnImageBuiltHere() {
+    Map<String, Object> local = map(yaml("docker/compose.local.yml"), "services");
+    assertThat(local.keySet()).containsExactlyInAnyOrderElementsOf(INFRASTRUCTURE);
+    for (String server : INFRASTRUCTURE) {
+      // scripts/images.sh infra builds docker/local/<name> as infra-<name>
+      String image = map(local, server).get("image").toString();
+      assertThat(image).startsWith("localhost/container-cloud/infra-").endsWith(":local");
+      String folder = image.substring(image.indexOf("infra-") + 6, image.lastIndexOf(':'));
+      assertThat(ROOT.resolve("docker/local/" + folder + "/Dockerfile")).as(server).exists();
+    }
   }
 }
