@@ -29,7 +29,7 @@ final class CustomResources {
       return type;
     }
     // a definition's name is <plural>.<group>: one lookup, not a list, on every such request
-    return store.find(DEFINITIONS, null, plural + "." + group).stream()
+    return store.find(DEFINITIONS, "", plural + "." + group).stream()
         .flatMap(stored -> served(stored.object()).stream())
         .filter(t -> t.version().equals(version))
         .findFirst()
