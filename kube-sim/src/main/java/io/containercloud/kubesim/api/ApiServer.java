@@ -65,6 +65,7 @@ public final class ApiServer implements AutoCloseable {
   private final PodSubresources pods = new PodSubresources();
   private final LocalApi local = new LocalApi(store);
   private final CustomResources customResources = new CustomResources(store);
+  private final ServerSideApply applies = new ServerSideApply(json);
   private final Discovery discovery = new Discovery(json, customResources::all);
   private final OpenApi openApi = new OpenApi(json);
   private final Vertx vertx;
@@ -252,6 +253,16 @@ public final class ApiServer implements AutoCloseable {
   /** The object itself, or with {@code statusOnly} its {@code status} subresource. */
   private void object(HttpServerRequest request, Route route, Buffer body, boolean statusOnly) {
     String namespace = route.objectNamespace();
+    String contentType = request.getHeader("Content-Type");
+    if (request.method() == HttpMethod.PATCH
+        && contentType != null
+        && contentType.startsWith(ServerSideApply.MEDIA_TYPE)) {
+      if (statusOnly) {
+        throw ApiException.unsupportedMediaType(contentType + " (not on the status subresource)");
+      }
+      serverSideApply(request, route, body, namespace);
+      return;
+    }
     String answer =
         switch (request.method().name()) {
           case "GET" -> store.get(route.type(), namespace, route.name()).json();
@@ -287,6 +298,37 @@ public final class ApiServer implements AutoCloseable {
           default -> throw ApiException.methodNotAllowed();
         };
     respond(request.response(), 200, answer);
+  }
+
+  /** A server-side apply: the object created from the configuration, or changed by it. */
+  private void serverSideApply(
+      HttpServerRequest request, Route route, Buffer body, String namespace) {
+    String manager = request.getParam("fieldManager");
+    if (manager == null || manager.isBlank()) {
+      throw ApiException.invalid(
+          route.type(), route.name(), "fieldManager: Required value: is required for apply patch");
+    }
+    ObjectNode configuration = applies.configuration(body.getBytes(), route.type(), route.name());
+    warn(request, FieldValidation.check(fieldValidation(request), configuration, route.type()));
+    boolean dryRun = dryRun(request, body);
+    boolean exists = store.find(route.type(), namespace, route.name()).isPresent();
+    String answer =
+        exists
+            ? store
+                .replace(
+                    route.type(),
+                    namespace,
+                    route.name(),
+                    current ->
+                        applies.apply(current, configuration, route.type(), namespace, manager),
+                    false,
+                    dryRun)
+                .json()
+            : store.create(route.type(), namespace, configuration.deepCopy(), dryRun).json();
+    if (!dryRun) {
+      applies.applied(route.type(), namespace, configuration, manager);
+    }
+    respond(request.response(), exists ? 200 : 201, answer);
   }
 
   /**

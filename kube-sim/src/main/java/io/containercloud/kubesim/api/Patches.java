@@ -10,7 +10,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The patch types kube-apiserver takes that clients of kube-sim send: JSON Patch (RFC 6902, what
  * fabric8's {@code edit} sends), JSON merge patch (RFC 7386) and strategic merge patch (kubectl and
- * Helm, {@link StrategicMerge}). Apply patches (server-side apply) are refused with {@code 415}.
+ * Helm, {@link StrategicMerge}). Apply patches are {@link ServerSideApply}'s.
  */
 final class Patches {
 
@@ -46,7 +46,7 @@ final class Patches {
     return object;
   }
 
-  private static JsonNode merge(JsonNode target, JsonNode patch) {
+  static JsonNode merge(JsonNode target, JsonNode patch) {
     if (!patch.isObject()) {
       return patch.deepCopy();
     }

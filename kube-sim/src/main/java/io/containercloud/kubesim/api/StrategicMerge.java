@@ -119,16 +119,84 @@ final class StrategicMerge {
     if (!patch.isObject()) {
       throw ApiException.badRequest("a strategic merge patch must be an object");
     }
-    Shape top =
-        Shape.of()
-            .field("metadata", OBJECT_META)
-            .field("spec", SPECS.getOrDefault(type.kind(), PLAIN))
-            .field("template", type.kind().equals("PodTemplate") ? POD_TEMPLATE : PLAIN);
-    ObjectNode result = new StrategicMerge(type, name).map(target, (ObjectNode) patch, top);
+    ObjectNode result = new StrategicMerge(type, name).map(target, (ObjectNode) patch, top(type));
     if (result == null) {
       throw ApiException.invalid(type, name, "$patch: delete cannot delete the object itself");
     }
     return result;
+  }
+
+  /**
+   * The patch that turns what a field manager applied before ({@code previous}, null for nothing)
+   * into what it applies now: {@code applied}, with a deletion for each field, keyed list item and
+   * set value only the previous configuration held. Fields others set are left as they are, as
+   * server-side apply leaves fields other managers own.
+   */
+  static ObjectNode applyPatch(JsonNode previous, ObjectNode applied, ResourceType type) {
+    Shape shape = type.kind() == null ? PLAIN : top(type);
+    return previous instanceof ObjectNode before
+        ? deletions(before, applied, shape)
+        : applied.deepCopy();
+  }
+
+  private static ObjectNode deletions(ObjectNode before, ObjectNode now, Shape shape) {
+    ObjectNode patch = now.deepCopy();
+    for (Map.Entry<String, JsonNode> field : before.properties()) {
+      String key = field.getKey();
+      JsonNode was = field.getValue();
+      JsonNode is = now.get(key);
+      if (is == null) {
+        patch.putNull(key);
+      } else if (was instanceof ObjectNode wasObject && is instanceof ObjectNode isObject) {
+        patch.set(key, deletions(wasObject, isObject, shape.child(key)));
+      } else if (was instanceof ArrayNode wasList && is instanceof ArrayNode isList) {
+        if (shape.sets().contains(key)) {
+          ArrayNode gone = patch.putArray(DELETE_FROM + key);
+          wasList.forEach(
+              v -> {
+                if (!contains(isList, v)) {
+                  gone.add(v);
+                }
+              });
+        } else if (shape.keys().containsKey(key)) {
+          patch.set(key, itemDeletions(wasList, isList, shape.keys().get(key), shape.child(key)));
+        }
+      }
+    }
+    return patch;
+  }
+
+  private static ArrayNode itemDeletions(ArrayNode before, ArrayNode now, String key, Shape item) {
+    ArrayNode patch = JsonNodeFactory.instance.arrayNode();
+    for (JsonNode is : now) {
+      JsonNode was = is.has(key) ? find(before, key, is.get(key)) : null;
+      patch.add(
+          was instanceof ObjectNode wasObject && is instanceof ObjectNode isObject
+              ? deletions(wasObject, isObject, item)
+              : is.deepCopy());
+    }
+    for (JsonNode was : before) {
+      if (was.has(key) && find(now, key, was.get(key)) == null) {
+        patch.addObject().put(PATCH, "delete").set(key, was.get(key).deepCopy());
+      }
+    }
+    return patch;
+  }
+
+  private static JsonNode find(ArrayNode items, String key, JsonNode id) {
+    for (JsonNode item : items) {
+      if (id.equals(item.get(key))) {
+        return item;
+      }
+    }
+    return null;
+  }
+
+  private static Shape top(ResourceType type) {
+    return Shape.of()
+        .field("metadata", OBJECT_META)
+        .field("spec", SPECS.getOrDefault(type.kind(), PLAIN))
+        .field("template", type.kind().equals("PodTemplate") ? POD_TEMPLATE : PLAIN);
   }
 
   /** The merge of two objects; null when the patch deletes the object. */

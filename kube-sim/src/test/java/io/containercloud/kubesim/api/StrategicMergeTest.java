@@ -173,4 +173,46 @@ class StrategicMergeTest {
   private ObjectNode object(String text) {
     return (ObjectNode) json.readTree(text);
   }
+
+  @Test
+  void anApplyRemovesWhatItsManagerNoLongerAppliesAndKeepsWhatOthersSet() {
+    ObjectNode before =
+        object(
+            """
+            {"metadata":{"name":"web","labels":{"app":"web","tier":"front"},"finalizers":["a","b"]},
+             "spec":{"strategy":{"type":"RollingUpdate","rollingUpdate":{"maxSurge":1}},
+              "template":{"spec":{"containers":[{"name":"web","image":"web:1",
+               "env":[{"name":"A","value":"1"},{"name":"B","value":"2"}]},
+               {"name":"sidecar","image":"proxy:1"}]}}}}""");
+    ObjectNode now =
+        object(
+            """
+            {"metadata":{"name":"web","labels":{"app":"web"},"finalizers":["a"]},
+             "spec":{"strategy":{"type":"Recreate"},
+              "template":{"spec":{"containers":[{"name":"web","image":"web:2",
+               "env":[{"name":"A","value":"1"}]}]}}}}""");
+    // what the live object holds: the previous apply, plus a label and replicas set by others
+    ObjectNode live = StrategicMerge.apply(before, web.deepCopy(), DEPLOYMENTS, "web");
+    ((ObjectNode) live.path("metadata").path("labels")).put("owner", "ops");
+
+    ObjectNode patch = StrategicMerge.applyPatch(before, now, DEPLOYMENTS);
+    JsonNode result = StrategicMerge.apply(patch, live, DEPLOYMENTS, "web");
+
+    assertThat(result.path("metadata").path("labels").toString())
+        .isEqualTo("{\"app\":\"web\",\"owner\":\"ops\"}");
+    assertThat(result.path("metadata").path("finalizers").toString()).isEqualTo("[\"a\"]");
+    assertThat(result.path("spec").path("replicas").asInt()).isEqualTo(2);
+    assertThat(result.path("spec").path("strategy").toString())
+        .isEqualTo("{\"type\":\"Recreate\"}");
+    JsonNode containers = result.path("spec").path("template").path("spec").path("containers");
+    // the fixture's own container stays, the manager's sidecar goes, its container changes
+    assertThat(containers.valueStream().map(c -> c.path("name").asString()))
+        .containsExactly("app", "web");
+    JsonNode webContainer = containers.get(1);
+    assertThat(webContainer.path("image").asString()).isEqualTo("web:2");
+    assertThat(webContainer.path("env").toString()).isEqualTo("[{\"name\":\"A\",\"value\":\"1\"}]");
+
+    // a first apply deletes nothing
+    assertThat(StrategicMerge.applyPatch(null, now, DEPLOYMENTS)).isEqualTo(now);
+  }
 }

@@ -176,6 +176,53 @@ class KubectlIT {
   }
 
   @Test
+  void appliesServerSideThenRemovesWhatTheManifestDropsAndKeepsWhatOthersSet() throws Exception {
+    Path manifest = Files.createTempFile(home, "ssa", ".yaml");
+    Files.writeString(
+        manifest,
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: ssa, namespace: shop, labels: {app: ssa}}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: ssa}}
+          template:
+            metadata: {labels: {app: ssa}}
+            spec:
+              containers:
+              - name: ssa
+                image: registry.local/shop/ssa:1
+                env: [{name: MODE, value: blue}, {name: DEBUG, value: "1"}]
+        """);
+    Result created = kubectl("apply", "--server-side", "-f", manifest.toString());
+    assertThat(created.exit()).as(created.err()).isZero();
+    assertThat(created.out()).contains("deployment.apps/ssa serverside-applied");
+    assertRolledOut("ssa");
+    Result labelled = kubectl("label", "deployment", "ssa", "-n", "shop", "team=ops");
+    assertThat(labelled.exit()).as(labelled.err()).isZero();
+
+    Files.writeString(
+        manifest,
+        Files.readString(manifest)
+            .replace("ssa:1", "ssa:2")
+            .replace(", {name: DEBUG, value: \"1\"}]", "]"));
+    Result changed = kubectl("apply", "--server-side", "-f", manifest.toString());
+    assertThat(changed.exit()).as(changed.err()).isZero();
+    assertRolledOut("ssa");
+
+    String spec = "{.spec.template.spec.containers[0]}";
+    assertThat(kubectl("get", "deploy", "ssa", "-n", "shop", "-o", "jsonpath=" + spec).out())
+        .contains("registry.local/shop/ssa:2", "\"MODE\"")
+        .doesNotContain("DEBUG");
+    assertThat(
+            kubectl("get", "deploy", "ssa", "-n", "shop", "-o", "jsonpath={.metadata.labels}")
+                .out())
+        .as("the label another manager set stays")
+        .contains("\"team\":\"ops\"", "\"app\":\"ssa\"");
+  }
+
+  @Test
   void aCustomResourceDefinitionServesItsKind() throws Exception {
     Path definition = Path.of(KubectlIT.class.getResource("/servicemonitor-crd.yaml").toURI());
     Result defined = kubectl("apply", "-f", definition.toString());
