@@ -10,6 +10,8 @@ way for all. Arguments (a dict):
   apiAccess    true: the pod's service-account token is mounted (the service calls this cluster)
 */}}
 {{- define "cc.workload" -}}
+{{- /* a workload-cluster install runs none of the services */ -}}
+{{- if eq .root.Values.components "platform" -}}
 {{- $root := .root -}}
 {{- $svc := index $root.Values.services .name -}}
 {{- $pods := $root.Values.pods -}}
@@ -210,6 +212,7 @@ spec:
   selector:
     matchLabels:
       {{- include "cc.selectorLabels" $ctx | nindent 6 }}
+{{- end -}}
 {{- end -}}
 
 {{/* Environment entries shared by several services */}}

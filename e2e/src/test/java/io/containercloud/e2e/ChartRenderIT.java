@@ -331,6 +331,113 @@ class ChartRenderIT {
   }
 
   @Test
+  void aWorkloadClusterGetsTheAgentsAndClusterServicesAccessOnly() {
+    // what the platform's release gives every service is not asked for here: nothing uses it
+    List<HasMetadata> objects =
+        render(
+            List.of(),
+            set(
+                Map.of(
+                    "components", "workload-cluster",
+                    "elasticsearch.uris", "http://search.example.com:9200",
+                    "daemons.log-agent.cluster", "room-4")));
+    assertThat(objects).noneMatch(o -> o instanceof Deployment || o instanceof StatefulSet);
+    assertThat(objects)
+        .filteredOn(o -> o instanceof DaemonSet)
+        .extracting(o -> o.getMetadata().getName())
+        .containsExactly(PREFIX + "log-agent");
+    String access = PREFIX + "cluster-access";
+    assertThat(objects)
+        .filteredOn(o -> o instanceof Secret)
+        .extracting(o -> o.getMetadata().getName())
+        .as("the access token's Secret only: the platform's keys stay with the platform")
+        .containsExactly(access + "-token");
+    Secret token = find(objects, Secret.class, access + "-token");
+    assertThat(token.getType()).isEqualTo("kubernetes.io/service-account-token");
+    assertThat(token.getMetadata().getAnnotations())
+        .containsEntry("kubernetes.io/service-account.name", access);
+    assertThat(find(objects, ServiceAccount.class, access).getAutomountServiceAccountToken())
+        .isFalse();
+    assertThat(rules(find(objects, ClusterRole.class, access)))
+        .as("exactly the calls cluster-service makes (its README, Access to a cluster)")
+        .containsExactlyInAnyOrder(
+            "nodes:list",
+            "namespaces:get,create",
+            "pods:get,list",
+            "services:get,list,watch,create,update,delete",
+            "endpoints:get,list,watch",
+            "deployments:get,list,watch,create,update,delete",
+            "metrics.k8s.io/pods:list",
+            "pods/exec:create,get");
+    assertThat(find(objects, ClusterRoleBinding.class, access).getSubjects())
+        .singleElement()
+        .satisfies(s -> assertThat(s.getName()).isEqualTo(access));
+
+    List<HasMetadata> noShell =
+        render(
+            List.of(),
+            set(
+                Map.of(
+                    "components", "workload-cluster",
+                    "elasticsearch.uris", "http://search.example.com:9200",
+                    "daemons.log-agent.cluster", "room-4",
+                    "clusterAccess.webShell", false)));
+    assertThat(rules(find(noShell, ClusterRole.class, access)))
+        .doesNotContain("pods/exec:create,get");
+    // a platform install makes the access only when asked (the platform deploys into its cluster)
+    assertThat(render("default")).noneMatch(o -> o.getMetadata().getName().equals(access));
+    assertThat(render(List.of(values("default")), c -> c.set("clusterAccess.enabled", true)))
+        .anyMatch(o -> o instanceof ClusterRole && o.getMetadata().getName().equals(access));
+  }
+
+  @Test
+  void aWorkloadClusterRefusesWhatOnlyThePlatformRuns() {
+    Map<String, Object> workload =
+        Map.of(
+            "components",
+            "workload-cluster",
+            "elasticsearch.uris",
+            "http://search.example.com:9200",
+            "daemons.log-agent.cluster",
+            "room-4");
+    assertThatThrownBy(
+            () ->
+                render(
+                    List.of(),
+                    set(workload).andThen(c -> c.set("bundled.mariadb.enabled", true))::apply))
+        .hasMessageContaining("bundled.mariadb.enabled: a workload-cluster install runs no");
+    assertThatThrownBy(
+            () ->
+                render(
+                    List.of(), set(workload).andThen(c -> c.set("ingress.enabled", true))::apply))
+        .hasMessageContaining("ingress.enabled: the option is the platform services'");
+    assertThatThrownBy(
+            () ->
+                render(
+                    List.of(),
+                    set(workload)
+                            .andThen(
+                                c ->
+                                    c.set("daemons.nginx-agent.enabled", true)
+                                        .set("daemons.nginx-agent.nodeSelector.role", "edge"))
+                        ::apply))
+        .hasMessageContaining("secrets.existingSecret is required for nginx-agent");
+  }
+
+  private static List<String> rules(ClusterRole role) {
+    return role.getRules().stream()
+        .map(
+            r ->
+                (r.getApiGroups().get(0).isEmpty() || r.getApiGroups().get(0).equals("apps")
+                        ? ""
+                        : r.getApiGroups().get(0) + "/")
+                    + String.join(",", r.getResources())
+                    + ":"
+                    + String.join(",", r.getVerbs()))
+        .toList();
+  }
+
+  @Test
   void defaultsPullThePlatformImagesAndGenerateEveryKeyInItsForm() throws Exception {
     List<HasMetadata> objects = render("default");
     for (String service : SERVICES) {
