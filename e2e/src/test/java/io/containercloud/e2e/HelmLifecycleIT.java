@@ -283,6 +283,47 @@ class HelmLifecycleIT {
     return revisions;
   }
 
+  @Test
+  void aWorkloadClusterReleaseRunsTheAgentsAndGrantsClusterServiceItsAccessOnly() throws Exception {
+    String release = "agents";
+    String prefix = release + "-container-cloud-";
+    Release installed =
+        HelmChart.helm()
+            .install()
+            .withName(release)
+            .withNamespace(release)
+            .createNamespace()
+            .withKubeConfig(kubeconfig)
+            .set("components", "workload-cluster")
+            .set("daemons.log-agent.cluster", "room-1")
+            .set("elasticsearch.uris", "http://search.example.com:9200")
+            .waitReady()
+            .withTimeout(120)
+            .call();
+    assertThat(installed.getStatus()).isEqualTo("deployed");
+    assertThat(installed.getOutput())
+        .as("NOTES: how to register this cluster with the platform")
+        .contains(prefix + "cluster-access-token", "/api/clusters/clusters");
+    String output =
+        kubectl(
+            "rollout",
+            "status",
+            "daemonset/" + prefix + "log-agent",
+            "-n",
+            release,
+            "--timeout=60s");
+    assertThat(output).contains("successfully rolled out");
+    assertThat(client.apps().deployments().inNamespace(release).list().getItems()).isEmpty();
+    assertThat(client.rbac().clusterRoles().withName(prefix + "cluster-access").get().getRules())
+        .anyMatch(rule -> rule.getResources().contains("pods/exec"));
+
+    Helm.uninstall(release).withNamespace(release).withKubeConfig(kubeconfig).call();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> client.rbac().clusterRoles().withName(prefix + "cluster-access").get() == null);
+  }
+
   private static void rolledOut(String workload) throws Exception {
     String output = kubectl("rollout", "status", workload, "-n", NAMESPACE, "--timeout=60s");
     // a StatefulSet with a partition (kube-apiserver defaults it to 0) reports a partitioned one
