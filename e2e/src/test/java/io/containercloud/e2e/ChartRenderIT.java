@@ -36,6 +36,7 @@ import java.nio.file.Files;
 import java.security.KeyPair;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -333,14 +334,7 @@ class ChartRenderIT {
   @Test
   void aWorkloadClusterGetsTheAgentsAndClusterServicesAccessOnly() {
     // what the platform's release gives every service is not asked for here: nothing uses it
-    List<HasMetadata> objects =
-        render(
-            List.of(),
-            set(
-                Map.of(
-                    "components", "workload-cluster",
-                    "elasticsearch.uris", "http://search.example.com:9200",
-                    "daemons.log-agent.cluster", "room-4")));
+    List<HasMetadata> objects = workloadCluster(Map.of());
     assertThat(objects).noneMatch(o -> o instanceof Deployment || o instanceof StatefulSet);
     assertThat(objects)
         .filteredOn(o -> o instanceof DaemonSet)
@@ -373,15 +367,7 @@ class ChartRenderIT {
         .singleElement()
         .satisfies(s -> assertThat(s.getName()).isEqualTo(access));
 
-    List<HasMetadata> noShell =
-        render(
-            List.of(),
-            set(
-                Map.of(
-                    "components", "workload-cluster",
-                    "elasticsearch.uris", "http://search.example.com:9200",
-                    "daemons.log-agent.cluster", "room-4",
-                    "clusterAccess.webShell", false)));
+    List<HasMetadata> noShell = workloadCluster(Map.of("clusterAccess.webShell", false));
     assertThat(rules(find(noShell, ClusterRole.class, access)))
         .doesNotContain("pods/exec:create,get");
     // a platform install makes the access only when asked (the platform deploys into its cluster)
@@ -392,36 +378,31 @@ class ChartRenderIT {
 
   @Test
   void aWorkloadClusterRefusesWhatOnlyThePlatformRuns() {
-    Map<String, Object> workload =
-        Map.of(
-            "components",
-            "workload-cluster",
-            "elasticsearch.uris",
-            "http://search.example.com:9200",
-            "daemons.log-agent.cluster",
-            "room-4");
-    assertThatThrownBy(
-            () ->
-                render(
-                    List.of(),
-                    set(workload).andThen(c -> c.set("bundled.mariadb.enabled", true))::apply))
+    assertThatThrownBy(() -> workloadCluster(Map.of("bundled.mariadb.enabled", true)))
         .hasMessageContaining("bundled.mariadb.enabled: a workload-cluster install runs no");
-    assertThatThrownBy(
-            () ->
-                render(
-                    List.of(), set(workload).andThen(c -> c.set("ingress.enabled", true))::apply))
+    assertThatThrownBy(() -> workloadCluster(Map.of("ingress.enabled", true)))
         .hasMessageContaining("ingress.enabled: the option is the platform services'");
     assertThatThrownBy(
             () ->
-                render(
-                    List.of(),
-                    set(workload)
-                            .andThen(
-                                c ->
-                                    c.set("daemons.nginx-agent.enabled", true)
-                                        .set("daemons.nginx-agent.nodeSelector.role", "edge"))
-                        ::apply))
+                workloadCluster(
+                    Map.of(
+                        "daemons.nginx-agent.enabled",
+                        true,
+                        "daemons.nginx-agent.nodeSelector.role",
+                        "edge")))
         .hasMessageContaining("secrets.existingSecret is required for nginx-agent");
+  }
+
+  /** A workload-cluster install with what it needs, and {@code more}. */
+  private static List<HasMetadata> workloadCluster(Map<String, Object> more) {
+    Map<String, Object> settings =
+        new HashMap<>(
+            Map.of(
+                "components", "workload-cluster",
+                "elasticsearch.uris", "http://search.example.com:9200",
+                "daemons.log-agent.cluster", "room-4"));
+    settings.putAll(more);
+    return render(List.of(), set(settings));
   }
 
   private static List<String> rules(ClusterRole role) {

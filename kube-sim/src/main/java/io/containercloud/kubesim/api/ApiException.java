@@ -65,6 +65,12 @@ final class ApiException extends RuntimeException {
         name);
   }
 
+  /** A body naming another object than the URL does. */
+  static ApiException nameMismatch(String named, String name) {
+    return badRequest(
+        "the name of the object (" + named + ") does not match the name on the URL (" + name + ")");
+  }
+
   static ApiException badRequest(String message) {
     return new ApiException(400, "BadRequest", message, null, null);
   }

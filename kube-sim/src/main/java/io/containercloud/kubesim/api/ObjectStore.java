@@ -286,12 +286,7 @@ final class ObjectStore {
     }
     String named = text(metadata, "name");
     if (named != null && !named.isEmpty() && !named.equals(name)) {
-      throw ApiException.badRequest(
-          "the name of the object ("
-              + named
-              + ") does not match the name on the URL ("
-              + name
-              + ")");
+      throw ApiException.nameMismatch(named, name);
     }
     ObjectNode result;
     if (statusOnly) {

@@ -51,12 +51,7 @@ final class ServerSideApply {
     }
     String named = ObjectStore.metadata(configuration).path("name").asString("");
     if (!named.equals(name)) {
-      throw ApiException.badRequest(
-          "the name of the object ("
-              + named
-              + ") does not match the name on the URL ("
-              + name
-              + ")");
+      throw ApiException.nameMismatch(named, name);
     }
     return configuration;
   }
