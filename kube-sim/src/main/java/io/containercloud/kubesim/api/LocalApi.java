@@ -2,6 +2,7 @@ package io.containercloud.kubesim.api;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -73,6 +74,29 @@ public final class LocalApi {
                 type, namespace(type, object), name(object), current -> tree, false);
           }
         });
+  }
+
+  /**
+   * Binds a pending pod to the node its spec now names, with the status it carries (addresses,
+   * {@code PodScheduled}): kube-apiserver's binding subresource and the first status write, one
+   * after the other. The version it names must be the stored one.
+   */
+  public void bind(Pod pod) {
+    ResourceType type = type(pod);
+    ObjectNode tree = tree(pod);
+    String namespace = namespace(type, pod);
+    call(() -> store.replace(type, namespace, name(pod), current -> tree, false));
+    call(
+        () ->
+            store.replace(
+                type,
+                namespace,
+                name(pod),
+                current -> {
+                  current.set("status", tree.get("status"));
+                  return current;
+                },
+                true));
   }
 
   private void replace(HasMetadata object, boolean statusOnly) {

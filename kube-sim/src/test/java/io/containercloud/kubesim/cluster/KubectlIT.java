@@ -223,6 +223,57 @@ class KubectlIT {
   }
 
   @Test
+  void aBarePodIsScheduledAndOneThatFitsNowhereWaitsUntilANodeIsLabelledForIt() throws Exception {
+    Result run =
+        kubectl("run", "probe", "-n", "shop", "--image=registry.local/shop/probe:1", "--port=80");
+    assertThat(run.exit()).as(run.err()).isZero();
+    Result ready =
+        kubectl("wait", "--for=condition=Ready", "pod/probe", "-n", "shop", "--timeout=30s");
+    assertThat(ready.exit()).as(ready.err()).isZero();
+    assertThat(
+            kubectl("get", "pod", "probe", "-n", "shop", "-o", "jsonpath={.spec.nodeName}").out())
+        .isNotBlank();
+
+    Path manifest = Files.createTempFile(home, "pinned", ".yaml");
+    Files.writeString(
+        manifest,
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: pinned, namespace: shop}
+        spec:
+          nodeSelector: {disk: ssd}
+          containers: [{name: pinned, image: registry.local/shop/pinned:1}]
+        """);
+    Result created = kubectl("apply", "-f", manifest.toString());
+    assertThat(created.exit()).as(created.err()).isZero();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kubectl(
+                                "get",
+                                "pod",
+                                "pinned",
+                                "-n",
+                                "shop",
+                                "-o",
+                                "jsonpath={.status.conditions[?(@.type==\"PodScheduled\")].reason}")
+                            .out())
+                    .isEqualTo("Unschedulable"));
+    String node = kubectl("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}").out();
+    Result labelled = kubectl("label", "node", node, "disk=ssd");
+    assertThat(labelled.exit()).as(labelled.err()).isZero();
+    Result scheduled =
+        kubectl("wait", "--for=condition=Ready", "pod/pinned", "-n", "shop", "--timeout=30s");
+    assertThat(scheduled.exit()).as(scheduled.err()).isZero();
+    assertThat(
+            kubectl("get", "pod", "pinned", "-n", "shop", "-o", "jsonpath={.spec.nodeName}").out())
+        .isEqualTo(node);
+  }
+
+  @Test
   void aCustomResourceDefinitionServesItsKind() throws Exception {
     Path definition = Path.of(KubectlIT.class.getResource("/servicemonitor-crd.yaml").toURI());
     Result defined = kubectl("apply", "-f", definition.toString());

@@ -97,6 +97,7 @@ public final class ClusterLifecycle {
             daemonSets,
             statefulSets,
             new JobController(pods, jobDuration),
+            new PodScheduler(pods),
             kubelet,
             // again after the kubelet: pods it turned Ready count in their owner's status in the
             // same round, as a real controller's watch has them counted within milliseconds

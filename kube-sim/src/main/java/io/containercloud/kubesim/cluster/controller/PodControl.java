@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.HashMap;
@@ -18,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Creates and deletes the pods of the workload controllers, as Kubernetes' {@code PodControl} does.
  * A new pod is bound at once where the {@link Scheduler} says and gets its addresses there (a real
  * cluster's scheduler and network plugin, folded in); a pod that fits nowhere stays Pending with
- * {@code PodScheduled=False}, and nothing tries it again. Names and addresses are counted per
- * cluster, so they never repeat across owners.
+ * {@code PodScheduled=False} until {@link PodScheduler} finds it a place. Names and addresses are
+ * counted per cluster, so they never repeat across owners.
  */
 final class PodControl {
 
@@ -113,6 +114,40 @@ final class PodControl {
         .filter(f -> f.getKey().equals("metadata.name") && f.getValues().size() == 1)
         .map(f -> f.getValues().get(0))
         .orElse(null);
+  }
+
+  /**
+   * Tries a pending pod again (one that fitted nowhere when made, or came without a node: {@code
+   * kubectl run}): bound where it fits now, or left Pending saying it is unschedulable.
+   */
+  void schedule(Round round, Pod pending) {
+    Pod pod = round.api().copy(pending);
+    if (pod.getStatus() == null) {
+      pod.setStatus(new PodStatusBuilder().withPhase("Pending").build());
+    }
+    String named = node(pod);
+    List<Node> candidates =
+        named == null
+            ? round.nodes()
+            : round.nodes().stream().filter(n -> n.getMetadata().getName().equals(named)).toList();
+    bind(pod, round, candidates);
+    if (pod.getSpec().getNodeName() != null) {
+      round.bindPod(pod);
+    } else if (!unschedulable(pending)) {
+      round.editPodStatus(
+          pending,
+          p -> {
+            p.setStatus(pod.getStatus());
+            return p;
+          });
+    }
+  }
+
+  private static boolean unschedulable(Pod pod) {
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> c.getType().equals("PodScheduled") && "False".equals(c.getStatus()));
   }
 
   void delete(Round round, Pod pod) {

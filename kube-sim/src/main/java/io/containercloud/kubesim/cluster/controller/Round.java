@@ -144,6 +144,11 @@ final class Round {
     return pod;
   }
 
+  /** Binds a pending pod where its spec now says ({@link LocalApi#bind}). */
+  void bindPod(Pod pod) {
+    write(() -> api.bind(pod));
+  }
+
   void deletePod(Pod pod) {
     api.delete(pod); // one already gone is no failure
   }
