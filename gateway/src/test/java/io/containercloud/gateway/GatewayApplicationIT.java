@@ -181,7 +181,7 @@ class GatewayApplicationIT {
     List<String> names =
         filters.orderedStream().map(filter -> filter.getClass().getSimpleName()).toList();
     assertThat(names.subList(names.indexOf("RoutedRequests") + 1, names.size()))
-        .containsExactly("WebFilterChainProxy", "WeightCalculatorWebFilter");
+        .containsExactly("WebFilterChainProxy", "AdminChanges", "WeightCalculatorWebFilter");
   }
 
   /** Routed requests have filters of their own (RoutedRequests), which write the same. */

@@ -78,6 +78,45 @@ class GatewayAuditIT {
   }
 
   @Test
+  void adminChangesAreAuditedRefusedOnesTooAndReadsAreNot() {
+    String token = GatewayFixture.login(port, "admin", "test-admin-secret");
+    String username = "audited-" + UUID.randomUUID().toString().substring(0, 8);
+    String user =
+        """
+        {"username":"%s","password":"s3cret-of-the-user","tenant":"platform","roles":["viewer"]}"""
+            .formatted(username);
+    String correlation = "admin-" + UUID.randomUUID();
+    HttpResponse<String> created = send("POST", "/api/admin/users", token, correlation, user);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(send("POST", "/api/admin/users", token, correlation, user).statusCode())
+        .isEqualTo(409);
+    assertThat(
+            send("DELETE", "/api/admin/users/" + username + "/sessions", token, correlation, null)
+                .statusCode())
+        .isEqualTo(200);
+    send("GET", "/api/admin/users", token, correlation, null);
+
+    List<String> events = outboxEvents(correlation);
+    assertThat(events).hasSize(3);
+    assertThat(events.get(0))
+        .contains(
+            "\"user\":\"admin\"",
+            "\"method\":\"POST\"",
+            "\"service\":\"gateway\"",
+            "\"path\":\"/api/admin/users\"",
+            "\"status\":201",
+            "\"username\":\"" + username + "\"",
+            "\"password\":\"[redacted]\"")
+        .doesNotContain("s3cret-of-the-user");
+    assertThat(events.get(1)).contains("\"status\":409", "\"path\":\"/api/admin/users\"");
+    assertThat(events.get(2))
+        .contains(
+            "\"method\":\"DELETE\"",
+            "\"status\":200",
+            "\"targetIds\":[\"" + username + "\",\"sessions\"]");
+  }
+
+  @Test
   void loginsAreAuditedBothWays() {
     String correlation = "login-" + UUID.randomUUID();
     ServiceContract.send(

@@ -32,9 +32,10 @@ import reactor.netty.http.server.HttpServerRequest;
  * trail). What the user may do there is the service's decision: it checks the token again.
  *
  * <p>A routed request then goes straight to the web handler (its route): the web filters ordered
- * after this one are Spring Security's, which has nothing left to do for it, and Spring Cloud
- * Gateway's weight calculator, for weighted routes the gateway has none of. {@code
- * GatewayApplicationIT} names the filters skipped, so that a new one is a decision.
+ * after this one are Spring Security's, which has nothing left to do for it, the audit of the admin
+ * API, which is never routed, and Spring Cloud Gateway's weight calculator, for weighted routes the
+ * gateway has none of. {@code GatewayApplicationIT} names the filters skipped, so that a new one is
+ * a decision.
  */
 final class RoutedRequests implements WebFilter {
 

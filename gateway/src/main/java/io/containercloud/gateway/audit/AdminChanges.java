@@ -1,0 +1,76 @@
+package io.containercloud.gateway.audit;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Records the gateway's own changes, its admin API (tenants, users, role bindings, ended sessions),
+ * as routed changes are recorded, refused ones too: the record is made as the answer is committed,
+ * once the error handlers have set its status, and the answer waits for it.
+ */
+@Component
+@Order(0) // after Spring Security's filter chain (-100): the caller is its authenticated principal
+class AdminChanges implements WebFilter {
+
+  private static final String ADMIN_API = "/api/admin/";
+
+  private final ChangeRecords records;
+
+  AdminChanges(ChangeRecords records) {
+    this.records = records;
+  }
+
+  @Override
+  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    if (!ChangeRecords.isChange(exchange)
+        || !exchange.getRequest().getPath().pathWithinApplication().value().startsWith(ADMIN_API)) {
+      return chain.filter(exchange);
+    }
+    long start = System.nanoTime();
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    ServerWebExchange teed =
+        exchange
+            .mutate()
+            .request(
+                new ServerHttpRequestDecorator(exchange.getRequest()) {
+                  @Override
+                  public Flux<DataBuffer> getBody() {
+                    return super.getBody().doOnNext(buffer -> copy(buffer, body));
+                  }
+                })
+            .build();
+    teed.getResponse().beforeCommit(() -> record(teed, body.toByteArray(), start));
+    return chain.filter(teed);
+  }
+
+  // the body as the admin API reads it: the record is made after the handler has read it all
+  private static void copy(DataBuffer buffer, ByteArrayOutputStream body) {
+    byte[] bytes = new byte[buffer.readableByteCount()];
+    buffer.toByteBuffer(buffer.readPosition(), ByteBuffer.wrap(bytes), 0, bytes.length);
+    body.writeBytes(bytes); // ByteArrayOutputStream's writes and reads are synchronized
+  }
+
+  private Mono<Void> record(ServerWebExchange exchange, byte[] body, long start) {
+    HttpStatusCode status = exchange.getResponse().getStatusCode();
+    RequestOutcome outcome = new RequestOutcome.Answered(status == null ? 200 : status.value());
+    return exchange
+        .getPrincipal()
+        .ofType(JwtAuthenticationToken.class)
+        .map(token -> Optional.<Jwt>of(token.getToken()))
+        .defaultIfEmpty(Optional.empty())
+        .flatMap(jwt -> records.emit(exchange, jwt.orElse(null), body, start, outcome));
+  }
+}
