@@ -1,7 +1,6 @@
 package io.containercloud.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.containercloud.common.testing.GitServer;
 import io.containercloud.common.testing.OciRegistry;
@@ -21,8 +20,6 @@ import org.junit.jupiter.api.Test;
  */
 class BuildToRolloutThroughTheGatewayIT {
 
-  // a cold dependency cache: Maven fetches its plugins and the sample's dependencies first
-  private static final Duration BUILD = Duration.ofMinutes(10);
   private static final Duration ROLLOUT = Duration.ofSeconds(90);
 
   private final E2ePlatform platform = E2ePlatform.get();
@@ -41,23 +38,9 @@ class BuildToRolloutThroughTheGatewayIT {
         KafkaConsumer<String, String> clusters =
             TestKafka.consumerAtEndOf(E2ePlatform.TOPIC_PREFIX + "cluster-events")) {
       String commit = git.sample(name);
-      dev.ok(
-          "POST",
-          "/api/builds/configurations",
-          """
-          {"name":"%s","spec":{"repositoryUrl":"%s","ref":"main","toolchain":"java-maven",
-           "image":"%s","resources":{"cpu":"1","memory":"1Gi"},"timeoutSeconds":1200}}"""
-              .formatted(name, git.url(name), name));
-      assertThat(dev.ok("POST", "/api/builds/configurations/platform/" + name + "/builds", null))
-          .contains("\"number\":1");
-
-      String path = "/api/builds/builds/platform/" + name + "/1";
-      await()
-          .atMost(BUILD)
-          .pollInterval(Duration.ofSeconds(1))
-          .until(() -> !dev.ok("GET", path, null).matches(".*\"status\":\"(QUEUED|RUNNING)\".*"));
-      String build = dev.ok("GET", path, null);
-      String log = dev.ok("GET", path + "/log", null);
+      Builds.Build built = Builds.first(dev, name, git.url(name));
+      String build = built.json();
+      String log = built.log();
       assertThat(build).as(log).contains("\"status\":\"SUCCEEDED\"", "\"commit\":\"" + commit);
       String tag = "main-" + commit.substring(0, 7);
       String digest = OciRegistry.manifestDigest("platform/" + name, tag);

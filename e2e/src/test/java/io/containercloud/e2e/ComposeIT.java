@@ -86,7 +86,8 @@ class ComposeIT {
 
   @Test
   void theAdminLogsInThroughTheGatewayAndDeploysToEveryRoomOfKubeSim() throws Exception {
-    Session admin = new Session("http://127.0.0.1:" + gatewayPort, token("admin", PASSWORD));
+    Session admin =
+        new Session("http://127.0.0.1:" + gatewayPort, "admin", token("admin", PASSWORD));
     for (String room : ROOMS) {
       // kube-sim writes each room's kubeconfig, naming the server by its compose host name
       String kubeconfig =

@@ -480,7 +480,7 @@ final class E2ePlatform {
     }
     Matcher matcher = Pattern.compile("\"access_token\":\"([^\"]+)\"").matcher(login.body());
     assertThat(matcher.find()).as("login of " + username + ": " + login.body()).isTrue();
-    return new Session(gateway.url(), matcher.group(1));
+    return new Session(gateway.url(), username, matcher.group(1));
   }
 
   private String registration(String room) throws IOException {

@@ -1,6 +1,7 @@
 package io.containercloud.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -17,7 +18,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -139,5 +143,77 @@ final class NginxHost {
         });
     server.start();
     return server;
+  }
+
+  /** A client sending requests to {@code port} of this host until closed. */
+  Client client(int port) {
+    return new Client(this, port);
+  }
+
+  /**
+   * Requests through nginx, one after the other, until closed; counts those that failed and keeps
+   * the answers. Checks of what nginx serves read these answers instead of sending their own: two
+   * clients in lockstep over a round robin would each see only some of the members.
+   */
+  static final class Client implements AutoCloseable {
+
+    final AtomicInteger sent = new AtomicInteger();
+    final AtomicInteger failed = new AtomicInteger();
+    private final List<String> answers = new ArrayList<>(); // guarded by itself
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    private Client(NginxHost nginx, int port) {
+      thread =
+          new Thread(
+              () -> {
+                while (running.get()) {
+                  sent.incrementAndGet();
+                  try {
+                    HttpResponse<String> answer = nginx.get(port, "/");
+                    if (answer.statusCode() != 200) {
+                      failed.incrementAndGet();
+                    }
+                    synchronized (answers) {
+                      answers.add(answer.body());
+                    }
+                  } catch (IOException e) {
+                    failed.incrementAndGet();
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              });
+      thread.start();
+    }
+
+    /**
+     * Waits until the answers since this call, three rounds over the members at least, end with
+     * three rounds that reached exactly {@code expected}.
+     */
+    void awaitAnswers(Set<String> expected) {
+      int from;
+      synchronized (answers) {
+        from = answers.size();
+      }
+      int rounds = 3 * expected.size() + 3;
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(5))
+          .until(
+              () -> {
+                synchronized (answers) {
+                  return answers.size() - from >= rounds
+                      && Set.copyOf(answers.subList(answers.size() - rounds, answers.size()))
+                          .equals(expected);
+                }
+              });
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running.set(false);
+      thread.join();
+    }
   }
 }

@@ -27,8 +27,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -137,7 +135,7 @@ class NginxWithoutReloadsIT {
     Object structural = agentState(HOST).get("structuralRevision");
     Random random = new Random(16);
     int changes = 0;
-    try (Client client = new Client(port)) {
+    try (NginxHost.Client client = nginx.client(port)) {
       while (changes < 1000) {
         for (int i = 0; i < 20 && changes < 1000; i++, changes++) {
           vmSet = subset(vms.keySet(), random);
@@ -198,7 +196,7 @@ class NginxWithoutReloadsIT {
     // a probe is due at most one agent tick (200 ms) after its interval; the push takes ms
     Duration twoProbes = Duration.ofMillis(2 * (1000 + 200) + 500);
 
-    try (Client client = new Client(port)) {
+    try (NginxHost.Client client = nginx.client(port)) {
       b.stop(0);
       long killed = System.nanoTime();
       await()
@@ -531,72 +529,5 @@ class NginxWithoutReloadsIT {
     HttpServer server = NginxHost.backend(answer);
     backends.add(server);
     return server.getAddress().getPort();
-  }
-
-  /**
-   * Requests through nginx, one after the other, until closed; counts those that failed and keeps
-   * the answers. Checks of what nginx serves read these answers instead of sending their own: two
-   * clients in lockstep over a round robin would each see only some of the members.
-   */
-  private static final class Client implements AutoCloseable {
-
-    final AtomicInteger sent = new AtomicInteger();
-    final AtomicInteger failed = new AtomicInteger();
-    private final List<String> answers = new ArrayList<>(); // guarded by itself
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread thread;
-
-    Client(int port) {
-      thread =
-          new Thread(
-              () -> {
-                while (running.get()) {
-                  sent.incrementAndGet();
-                  try {
-                    HttpResponse<String> answer = nginx.get(port, "/");
-                    if (answer.statusCode() != 200) {
-                      failed.incrementAndGet();
-                    }
-                    synchronized (answers) {
-                      answers.add(answer.body());
-                    }
-                  } catch (IOException e) {
-                    failed.incrementAndGet();
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                }
-              });
-      thread.start();
-    }
-
-    /**
-     * Waits until the answers since this call, three rounds over the members at least, end with
-     * three rounds that reached exactly {@code expected}.
-     */
-    void awaitAnswers(Set<String> expected) {
-      int from;
-      synchronized (answers) {
-        from = answers.size();
-      }
-      int rounds = 3 * expected.size() + 3;
-      await()
-          .atMost(LIMIT)
-          .pollInterval(Duration.ofMillis(5))
-          .until(
-              () -> {
-                synchronized (answers) {
-                  return answers.size() - from >= rounds
-                      && Set.copyOf(answers.subList(answers.size() - rounds, answers.size()))
-                          .equals(expected);
-                }
-              });
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      running.set(false);
-      thread.join();
-    }
   }
 }

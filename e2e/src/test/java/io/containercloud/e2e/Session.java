@@ -19,11 +19,18 @@ final class Session {
           .build();
 
   private final String gateway;
+  private final String user;
   private final String token;
 
-  Session(String gateway, String token) {
+  Session(String gateway, String user, String token) {
     this.gateway = gateway;
+    this.user = user;
     this.token = token;
+  }
+
+  /** Who logged in: the user the audit trail names. */
+  String user() {
+    return user;
   }
 
   /** The access token, for clients other than this one (an SSE stream). */
