@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -84,6 +85,8 @@ public final class LocalApi {
   public void bind(Pod pod) {
     ResourceType type = type(pod);
     ObjectNode tree = tree(pod);
+    // taken first: the spec write keeps the stored status, in the tree it is given
+    JsonNode status = tree.get("status").deepCopy();
     String namespace = namespace(type, pod);
     call(() -> store.replace(type, namespace, name(pod), current -> tree, false));
     call(
@@ -93,7 +96,7 @@ public final class LocalApi {
                 namespace,
                 name(pod),
                 current -> {
-                  current.set("status", tree.get("status"));
+                  current.set("status", status);
                   return current;
                 },
                 true));

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -231,8 +232,19 @@ class KubectlIT {
         kubectl("wait", "--for=condition=Ready", "pod/probe", "-n", "shop", "--timeout=30s");
     assertThat(ready.exit()).as(ready.err()).isZero();
     assertThat(
-            kubectl("get", "pod", "probe", "-n", "shop", "-o", "jsonpath={.spec.nodeName}").out())
-        .isNotBlank();
+            kubectl(
+                    "get",
+                    "pod",
+                    "probe",
+                    "-n",
+                    "shop",
+                    "-o",
+                    "jsonpath={.spec.nodeName} {.status.podIP} {.status.hostIP} {.status.startTime}")
+                .out()
+                .split(" "))
+        .as("bound: a node, addresses and a start")
+        .hasSize(4)
+        .doesNotContain("");
 
     Path manifest = Files.createTempFile(home, "pinned", ".yaml");
     Files.writeString(
@@ -271,6 +283,62 @@ class KubectlIT {
     assertThat(
             kubectl("get", "pod", "pinned", "-n", "shop", "-o", "jsonpath={.spec.nodeName}").out())
         .isEqualTo(node);
+  }
+
+  @Test
+  void aBarePodThatRunsToCompletionEndsAsItsAnnotationsSayAndOneThatRestartsRunsOn()
+      throws Exception {
+    for (String outcome : List.of("Succeeded", "Failed")) {
+      String name = "once-" + outcome.toLowerCase(Locale.ROOT);
+      Result run =
+          kubectl(
+              "run",
+              name,
+              "-n",
+              "shop",
+              "--image=registry.local/shop/once:1",
+              "--restart=Never",
+              "--annotations=kube-sim/duration=200ms",
+              "--annotations=kube-sim/outcome=" + outcome);
+      assertThat(run.exit()).as(run.err()).isZero();
+      Result ended =
+          kubectl(
+              "wait",
+              "--for=jsonpath={.status.phase}=" + outcome,
+              "pod/" + name,
+              "-n",
+              "shop",
+              "--timeout=30s");
+      assertThat(ended.exit())
+          .as(ended.err() + kubectl("get", "pod", name, "-n", "shop", "-o", "yaml").out())
+          .isZero();
+      assertThat(
+              kubectl(
+                      "get",
+                      "pod",
+                      name,
+                      "-n",
+                      "shop",
+                      "-o",
+                      "jsonpath={.status.containerStatuses[0].state.terminated.exitCode}")
+                  .out())
+          .isEqualTo(outcome.equals("Succeeded") ? "0" : "1");
+    }
+
+    Result server = kubectl("run", "server", "-n", "shop", "--image=registry.local/shop/server:1");
+    assertThat(server.exit()).as(server.err()).isZero();
+    Result ready =
+        kubectl("wait", "--for=condition=Ready", "pod/server", "-n", "shop", "--timeout=30s");
+    assertThat(ready.exit()).as(ready.err()).isZero();
+    // three times as long as a pod that ends runs by default (job-duration, 1 s here)
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                kubectl("get", "pod", "server", "-n", "shop", "-o", "jsonpath={.status.phase}")
+                    .out()
+                    .equals("Running"));
   }
 
   @Test

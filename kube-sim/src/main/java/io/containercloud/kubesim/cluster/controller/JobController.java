@@ -1,19 +1,14 @@
 package io.containercloud.kubesim.cluster.controller;
 
-import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.springframework.boot.convert.DurationStyle;
 
 /**
  * The Job controller: a Job gets one pod (labels {@code job-name} and {@value #JOB}); once that pod
@@ -47,24 +42,11 @@ final class JobController implements Controller {
       }
     }
     for (Pod pod : pods) {
-      String owner = controller(pod);
+      String owner = Pods.controller(pod);
       if (Pods.label(pod, JOB) != null && owner != null && !jobs.contains(owner)) {
         podControl.delete(round, pod);
       }
     }
-  }
-
-  /** The uid of the object that controls the pod, if one does. */
-  private static String controller(Pod pod) {
-    List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
-    if (owners != null) {
-      for (OwnerReference owner : owners) {
-        if (Boolean.TRUE.equals(owner.getController())) {
-          return owner.getUid();
-        }
-      }
-    }
-    return null;
   }
 
   private void reconcile(Round round, Job job, List<Pod> pods) {
@@ -74,7 +56,7 @@ final class JobController implements Controller {
         pods.stream()
             .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
             .filter(p -> name.equals(Pods.label(p, JOB)))
-            .filter(p -> job.getMetadata().getUid().equals(controller(p)))
+            .filter(p -> job.getMetadata().getUid().equals(Pods.controller(p)))
             .findFirst();
     if (existing.isEmpty()) {
       podControl.create(
@@ -89,19 +71,11 @@ final class JobController implements Controller {
       return;
     }
     Pod pod = existing.get();
-    Instant started =
-        Optional.ofNullable(pod.getStatus().getStartTime()).map(Instant::parse).orElse(null);
-    if (!Pods.ready(pod) || started == null) {
+    if (!Completions.due(round, pod, job, defaultDuration)) {
       return;
     }
-    Instant due = started.plus(duration(job));
-    if (round.now().isBefore(due)) {
-      round.dueAt(due);
-      return;
-    }
-    boolean succeeded =
-        !"Failed".equalsIgnoreCase(annotation(job, "kube-sim/outcome").orElse("Succeeded"));
-    end(round, job, pod, succeeded);
+    boolean succeeded = Completions.succeeds(job);
+    Completions.end(round, pod, job, succeeded);
     writeStatus(round, job, 0, succeeded ? 1 : 0, succeeded ? 0 : 1);
   }
 
@@ -109,47 +83,6 @@ final class JobController implements Controller {
     return job.getStatus() != null
         && (job.getStatus().getCompletionTime() != null
             || Optional.ofNullable(job.getStatus().getFailed()).orElse(0) > 0);
-  }
-
-  /**
-   * The pod's containers exit (0 or 1), each with the message of the Job's {@code
-   * kube-sim/termination-message.<container>} annotation if there is one (what a program writes to
-   * its termination-message file), and the pod ends {@code Succeeded} or {@code Failed}.
-   */
-  private static void end(Round round, Job job, Pod pod, boolean succeeded) {
-    round.editPodStatus(
-        pod,
-        p -> {
-          p.getStatus().setPhase(succeeded ? "Succeeded" : "Failed");
-          p.getStatus()
-              .setConditions(
-                  List.of(
-                      Pods.condition("PodScheduled", "True", null),
-                      Pods.condition("Ready", "False", succeeded ? "PodCompleted" : "PodFailed")));
-          p.getStatus()
-              .getContainerStatuses()
-              .forEach(
-                  c -> {
-                    c.setReady(false);
-                    String startedAt =
-                        c.getState() != null && c.getState().getRunning() != null
-                            ? c.getState().getRunning().getStartedAt()
-                            : null;
-                    c.setState(
-                        new ContainerStateBuilder()
-                            .withNewTerminated()
-                            .withExitCode(succeeded ? 0 : 1)
-                            .withStartedAt(startedAt)
-                            .withReason(succeeded ? "Completed" : "Error")
-                            .withMessage(
-                                annotation(job, "kube-sim/termination-message." + c.getName())
-                                    .orElse(null))
-                            .withFinishedAt(round.now().toString())
-                            .endTerminated()
-                            .build());
-                  });
-          return p;
-        });
   }
 
   private static void writeStatus(Round round, Job job, int active, int succeeded, int failed) {
@@ -181,16 +114,5 @@ final class JobController implements Controller {
     }
     j.setStatus(status.build());
     round.write(() -> round.api().updateStatus(j));
-  }
-
-  private Duration duration(Job job) {
-    return annotation(job, "kube-sim/duration")
-        .map(DurationStyle::detectAndParse)
-        .orElse(defaultDuration);
-  }
-
-  private static Optional<String> annotation(HasMetadata object, String key) {
-    Map<String, String> annotations = object.getMetadata().getAnnotations();
-    return Optional.ofNullable(annotations == null ? null : annotations.get(key));
   }
 }

@@ -1,10 +1,12 @@
 package io.containercloud.kubesim.cluster.controller;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 
 /** Pod facts several controllers read. */
@@ -27,6 +29,19 @@ final class Pods {
 
   static boolean deleting(Pod pod) {
     return pod.getMetadata().getDeletionTimestamp() != null;
+  }
+
+  /** The uid of the object that controls the pod, if one does. */
+  static String controller(Pod pod) {
+    List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
+    if (owners != null) {
+      for (OwnerReference owner : owners) {
+        if (Boolean.TRUE.equals(owner.getController())) {
+          return owner.getUid();
+        }
+      }
+    }
+    return null;
   }
 
   static String label(Pod pod, String key) {
