@@ -342,6 +342,92 @@ class KubectlIT {
   }
 
   @Test
+  void aNoExecuteTaintEvictsThePodsThatDoNotTolerateItAndLaterThoseThatDoForAWhile()
+      throws Exception {
+    String[] nodes =
+        kubectl("get", "nodes", "-o", "jsonpath={.items[*].metadata.name}").out().split(" ");
+    String tainted = nodes[0];
+    Path manifest = Files.createTempFile(home, "evicted", ".yaml");
+    Files.writeString(
+        manifest,
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: evicted, namespace: shop}
+        spec:
+          replicas: 4
+          selector: {matchLabels: {app: evicted}}
+          template:
+            metadata: {labels: {app: evicted}}
+            spec:
+              containers: [{name: evicted, image: registry.local/shop/evicted:1}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: patient, namespace: shop}
+        spec:
+          nodeName: %s
+          tolerations:
+          - {key: dedicated, operator: Exists, effect: NoExecute, tolerationSeconds: 2}
+          containers: [{name: patient, image: registry.local/shop/patient:1}]
+        """
+            .formatted(tainted));
+    Result applied = kubectl("apply", "-f", manifest.toString());
+    assertThat(applied.exit()).as(applied.err()).isZero();
+    Result rolled = kubectl("rollout", "status", "deploy/evicted", "-n", "shop", "--timeout=30s");
+    assertThat(rolled.exit()).as(rolled.err()).isZero();
+    assertThat(evictedNodes()).as("spread over the nodes").contains(tainted);
+
+    long tainting = System.nanoTime();
+    Result taint = kubectl("taint", "nodes", tainted, "dedicated=db:NoExecute");
+    assertThat(taint.exit()).as(taint.err()).isZero();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(evictedNodes()).hasSize(4).doesNotContain(tainted);
+                assertThat(
+                        kubectl(
+                                "get",
+                                "deploy",
+                                "evicted",
+                                "-n",
+                                "shop",
+                                "-o",
+                                "jsonpath={.status.readyReplicas}")
+                            .out())
+                    .isEqualTo("4");
+              });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> kubectl("get", "pod", "patient", "-n", "shop").exit() != 0);
+      assertThat(Duration.ofNanos(System.nanoTime() - tainting))
+          .as("the tolerating pod stays its two seconds")
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    } finally {
+      kubectl("taint", "nodes", tainted, "dedicated=db:NoExecute-");
+      kubectl("delete", "deploy", "evicted", "-n", "shop");
+    }
+  }
+
+  /** The nodes of deployment {@code evicted}'s pods. */
+  private List<String> evictedNodes() throws Exception {
+    String out =
+        kubectl(
+                "get",
+                "pods",
+                "-n",
+                "shop",
+                "-l",
+                "app=evicted",
+                "-o",
+                "jsonpath={range .items[*]}{.spec.nodeName}{\"\\n\"}{end}")
+            .out();
+    return out.isBlank() ? List.of() : List.of(out.strip().split("\n"));
+  }
+
+  @Test
   void aCustomResourceDefinitionServesItsKind() throws Exception {
     Path definition = Path.of(KubectlIT.class.getResource("/servicemonitor-crd.yaml").toURI());
     Result defined = kubectl("apply", "-f", definition.toString());

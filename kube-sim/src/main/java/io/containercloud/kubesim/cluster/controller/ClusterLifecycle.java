@@ -99,6 +99,7 @@ public final class ClusterLifecycle {
             new JobController(pods, jobDuration),
             new PodScheduler(pods),
             new BarePods(jobDuration),
+            new TaintEviction(pods),
             kubelet,
             // again after the kubelet: pods it turned Ready count in their owner's status in the
             // same round, as a real controller's watch has them counted within milliseconds

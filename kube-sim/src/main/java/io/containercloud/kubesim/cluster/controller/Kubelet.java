@@ -48,7 +48,7 @@ final class Kubelet implements Controller {
     Set<String> pods = new HashSet<>();
     for (Pod pod : round.pods()) {
       pods.add(pod.getMetadata().getUid());
-      if (pod.getSpec() != null && pod.getSpec().getNodeName() != null && !Pods.terminal(pod)) {
+      if (Pods.admitted(pod) && !Pods.terminal(pod)) {
         reconcile(round, pod);
       }
     }

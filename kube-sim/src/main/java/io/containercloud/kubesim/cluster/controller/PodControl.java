@@ -131,7 +131,7 @@ final class PodControl {
             ? round.nodes()
             : round.nodes().stream().filter(n -> n.getMetadata().getName().equals(named)).toList();
     bind(pod, round, candidates);
-    if (pod.getSpec().getNodeName() != null) {
+    if (Pods.admitted(pod)) {
       round.bindPod(pod);
     } else if (!unschedulable(pending)) {
       round.editPodStatus(

@@ -21,6 +21,17 @@ final class Pods {
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
+  /**
+   * On its node, with the addresses and start time binding gave it; a pod made with {@code
+   * spec.nodeName} has neither until {@link PodScheduler} admits it.
+   */
+  static boolean admitted(Pod pod) {
+    return pod.getSpec() != null
+        && pod.getSpec().getNodeName() != null
+        && pod.getStatus() != null
+        && pod.getStatus().getHostIP() != null;
+  }
+
   /** Ended ({@code Succeeded} or {@code Failed}): it holds no node resources any more. */
   static boolean terminal(Pod pod) {
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();

@@ -60,7 +60,7 @@ final class Scheduler {
   }
 
   /** A toleration's match of a taint, as Kubernetes' {@code ToleratesTaint}. */
-  private static boolean tolerates(Toleration toleration, Taint taint) {
+  static boolean tolerates(Toleration toleration, Taint taint) {
     String effect = toleration.getEffect();
     if (effect != null && !effect.isEmpty() && !effect.equals(taint.getEffect())) {
       return false;
