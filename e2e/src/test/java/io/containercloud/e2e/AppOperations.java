@@ -85,6 +85,13 @@ final class AppOperations {
     return stream.body();
   }
 
+  /** The application's newest operation. */
+  static JsonNode latest(Session user, String tenant, String app) {
+    return JSON.readTree(
+            user.ok("GET", "/api/apps/applications/" + tenant + "/" + app + "/operations", null))
+        .get(0);
+  }
+
   static JsonNode operation(Session user, long id) {
     return JSON.readTree(user.ok("GET", "/api/apps/operations/" + id, null));
   }

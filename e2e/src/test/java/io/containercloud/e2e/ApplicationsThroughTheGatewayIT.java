@@ -186,13 +186,7 @@ class ApplicationsThroughTheGatewayIT {
         .atMost(LIMIT)
         .untilAsserted(
             () -> {
-              JsonNode last =
-                  JSON.readTree(
-                          admin.ok(
-                              "GET",
-                              "/api/apps/applications/platform/" + app + "/operations",
-                              null))
-                      .get(0);
+              JsonNode last = AppOperations.latest(admin, "platform", app);
               assertThat(last.get("action").asString()).isEqualTo("upgrade");
               assertThat(last.get("cause").asString())
                   .isEqualTo("image.pushed " + repository + ":v2");

@@ -121,13 +121,7 @@ class PlatformTourIT {
         .atMost(LIMIT)
         .untilAsserted(
             () -> {
-              JsonNode last =
-                  JSON.readTree(
-                          dev.ok(
-                              "GET",
-                              "/api/apps/applications/" + TENANT + "/" + app + "/operations",
-                              null))
-                      .get(0);
+              JsonNode last = AppOperations.latest(dev, TENANT, app);
               assertThat(last.get("cause").asString()).as("step: push upgrades").isEqualTo(cause);
               assertState(last, "done");
             });
