@@ -87,7 +87,16 @@ class ComposeIT {
   @Test
   void theAdminLogsInThroughTheGatewayAndDeploysToEveryRoomOfKubeSim() throws Exception {
     Session admin =
-        new Session("http://127.0.0.1:" + gatewayPort, "admin", token("admin", PASSWORD));
+        new Session(
+            "http://127.0.0.1:" + gatewayPort,
+            "admin",
+            () -> {
+              try {
+                return token("admin", PASSWORD);
+              } catch (Exception e) {
+                throw new IllegalStateException("login of admin", e);
+              }
+            });
     for (String room : ROOMS) {
       // kube-sim writes each room's kubeconfig, naming the server by its compose host name
       String kubeconfig =

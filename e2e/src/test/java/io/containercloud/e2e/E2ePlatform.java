@@ -460,6 +460,10 @@ final class E2ePlatform {
   }
 
   private Session login(String username, String password) {
+    return new Session(gateway.url(), username, () -> accessToken(username, password));
+  }
+
+  private String accessToken(String username, String password) {
     HttpResponse<String> login;
     try {
       login =
@@ -480,7 +484,7 @@ final class E2ePlatform {
     }
     Matcher matcher = Pattern.compile("\"access_token\":\"([^\"]+)\"").matcher(login.body());
     assertThat(matcher.find()).as("login of " + username + ": " + login.body()).isTrue();
-    return new Session(gateway.url(), username, matcher.group(1));
+    return matcher.group(1);
   }
 
   private String registration(String room) throws IOException {

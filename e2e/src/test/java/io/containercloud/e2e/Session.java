@@ -8,9 +8,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
 
-/** One user's requests through the gateway, with the access token of a real login. */
+/**
+ * One user's requests through the gateway, with the access token of a real login, logged in again
+ * before the token expires: the e2e suite outlives the gateway's 15-minute tokens.
+ */
 final class Session {
+
+  private static final Duration RENEW_AFTER = Duration.ofMinutes(10);
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder()
@@ -20,12 +27,21 @@ final class Session {
 
   private final String gateway;
   private final String user;
-  private final String token;
+  private final Supplier<String> login;
+  private String token; // guarded by this
+  private Instant obtained; // guarded by this
 
-  Session(String gateway, String user, String token) {
+  /** A session of {@code user}, who {@code login} logs in, giving the access token. */
+  Session(String gateway, String user, Supplier<String> login) {
     this.gateway = gateway;
     this.user = user;
-    this.token = token;
+    this.login = login;
+    renew();
+  }
+
+  private void renew() {
+    token = login.get();
+    obtained = Instant.now();
   }
 
   /** Who logged in: the user the audit trail names. */
@@ -34,7 +50,10 @@ final class Session {
   }
 
   /** The access token, for clients other than this one (an SSE stream). */
-  String token() {
+  synchronized String token() {
+    if (Instant.now().isAfter(obtained.plus(RENEW_AFTER))) {
+      renew();
+    }
     return token;
   }
 
@@ -44,7 +63,7 @@ final class Session {
 
   /** The same with {@code If-Match}. */
   HttpResponse<String> send(String method, String path, String json, String ifMatch) {
-    HttpRequest.Builder request = ServiceContract.request(method, gateway + path, token, json);
+    HttpRequest.Builder request = ServiceContract.request(method, gateway + path, token(), json);
     if (ifMatch != null) {
       request.header("If-Match", ifMatch);
     }
