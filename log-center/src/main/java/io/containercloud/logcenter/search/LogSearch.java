@@ -1,14 +1,17 @@
 package io.containercloud.logcenter.search;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.SortOptions;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.aggregations.DateHistogramBucket;
 import co.elastic.clients.elasticsearch._types.aggregations.ExtendedBounds;
 import co.elastic.clients.elasticsearch._types.aggregations.FieldDateMath;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch.core.SearchRequest;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
+import co.elastic.clients.util.ObjectBuilder;
 import io.containercloud.common.elasticsearch.ContainerLogIndex;
 import io.containercloud.common.error.ProblemException;
 import java.io.IOException;
@@ -16,7 +19,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.elasticsearch.client.ResponseException;
 import org.springframework.stereotype.Component;
 
 /** Searches of one tenant's records; every query carries the tenant's indices and filter. */
@@ -49,7 +54,7 @@ public class LogSearch {
 
   Page page(LogFilter filter, int size, Cursor after) throws IOException {
     SearchResponse<StoredRecord> response =
-        client.search(
+        search(
             s -> {
               s.index(filter.indices())
                   .allowNoIndices(true)
@@ -72,7 +77,7 @@ public class LogSearch {
 
   Histogram histogram(LogFilter filter, HistogramInterval interval) throws IOException {
     SearchResponse<Void> response =
-        client.search(
+        search(
             s ->
                 s.index(filter.indices())
                     .allowNoIndices(true)
@@ -115,8 +120,7 @@ public class LogSearch {
     String indices = ContainerLogIndex.pattern(tenant);
     Query tenantOnly = Query.of(q -> q.term(t -> t.field("tenant").value(tenant)));
     List<Hit<StoredRecord>> found =
-        client
-            .search(
+        search(
                 s ->
                     s.index(indices)
                         .allowNoIndices(true)
@@ -147,8 +151,7 @@ public class LogSearch {
     if (count == 0) {
       return new ArrayList<>();
     }
-    return client
-        .search(
+    return search(
             s ->
                 s.index(indices)
                     .allowNoIndices(true)
@@ -179,5 +182,40 @@ public class LogSearch {
         .stream()
         .map(h -> h.source().view(h.id()))
         .collect(Collectors.toCollection(ArrayList::new));
+  }
+
+  /**
+   * A search. Elasticsearch away, cut off or not ready (a shard not started yet, too busy) is a 503
+   * to retry, not a 500: nothing is wrong with the request.
+   */
+  private <T> SearchResponse<T> search(
+      Function<SearchRequest.Builder, ObjectBuilder<SearchRequest>> request, Class<T> type)
+      throws IOException {
+    try {
+      return client.search(request, type);
+    } catch (ElasticsearchException e) {
+      if (retryable(e.status())) {
+        throw unavailable(e);
+      }
+      throw e;
+    } catch (ResponseException e) {
+      if (retryable(e.getResponse().getStatusLine().getStatusCode())) {
+        throw unavailable(e);
+      }
+      throw e;
+    } catch (IOException e) { // no answer: refused, cut or timed out
+      throw unavailable(e);
+    }
+  }
+
+  private static boolean retryable(int status) {
+    return status == 429 || status == 502 || status == 503 || status == 504;
+  }
+
+  private static ProblemException unavailable(Exception e) {
+    return ProblemException.unavailable(
+        "dependency-unavailable",
+        "Elasticsearch did not answer the search (" + e.getClass().getSimpleName() + "). Retry.",
+        e);
   }
 }
