@@ -179,6 +179,7 @@ final class NginxHost {
                     }
                   } catch (IOException e) {
                     failed.incrementAndGet();
+                    pause(); // nginx away: no busy loop on two cores
                   } catch (InterruptedException e) {
                     return;
                   }
@@ -208,6 +209,14 @@ final class NginxHost {
                           .equals(expected);
                 }
               });
+    }
+
+    private static void pause() {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
 
     @Override

@@ -150,6 +150,7 @@ class PlatformTourIT {
             () ->
                 assertThat(Bind.addresses(alias))
                     .as("step: a CNAME to it")
+                    .hasSize(3)
                     .isEqualTo(Bind.addresses(workloadName)));
 
     // 5. behind nginx: VMs first, then the front's pods in room-2 (from endpoint events), and back
@@ -261,7 +262,9 @@ class PlatformTourIT {
             Map.of(
                 "user=admin&service=clusters&method=POST",
                 List.of("POST /api/clusters/clusters"),
-                "user=admin&service=gateway&method=POST",
+                "user=admin&service=gateway&method=POST&q=" + dev.user(),
+                List.of("POST /api/admin/users"),
+                "user=admin&service=gateway&method=POST&q=" + ops.user(),
                 List.of("POST /api/admin/users"),
                 "user=" + ops.user(),
                 List.of("POST /api/nginx/clusters"),

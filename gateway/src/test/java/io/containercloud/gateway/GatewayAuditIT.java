@@ -108,9 +108,11 @@ class GatewayAuditIT {
             "\"username\":\"" + username + "\"",
             "\"password\":\"[redacted]\"")
         .doesNotContain("s3cret-of-the-user");
-    assertThat(events.get(1)).contains("\"status\":409", "\"path\":\"/api/admin/users\"");
+    assertThat(events.get(1))
+        .contains("\"user\":\"admin\"", "\"status\":409", "\"path\":\"/api/admin/users\"");
     assertThat(events.get(2))
         .contains(
+            "\"user\":\"admin\"",
             "\"method\":\"DELETE\"",
             "\"status\":200",
             "\"targetIds\":[\"" + username + "\",\"sessions\"]");

@@ -18,8 +18,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Records the gateway's own changes, its admin API (tenants, users, role bindings, ended sessions),
- * as routed changes are recorded, refused ones too: the record is made as the answer is committed,
- * once the error handlers have set its status, and the answer waits for it.
+ * as routed changes are recorded, refused ones too (a 401 excepted: Spring Security answers it
+ * before this filter): the record is made as the answer is committed, once the error handlers have
+ * set its status, and the answer waits for it. A record that cannot be stored fails the answer, as
+ * for routed changes: the trail is never silently short of a change.
  */
 @Component
 @Order(0) // after Spring Security's filter chain (-100): the caller is its authenticated principal
@@ -52,8 +54,19 @@ class AdminChanges implements WebFilter {
                   }
                 })
             .build();
-    teed.getResponse().beforeCommit(() -> record(teed, body.toByteArray(), start));
-    return chain.filter(teed);
+    // the caller is read now: an error's answer is written outside the chain, where the security
+    // context the principal comes from is gone
+    return exchange
+        .getPrincipal()
+        .ofType(JwtAuthenticationToken.class)
+        .map(token -> Optional.<Jwt>of(token.getToken()))
+        .defaultIfEmpty(Optional.empty())
+        .flatMap(
+            jwt -> {
+              teed.getResponse()
+                  .beforeCommit(() -> record(teed, jwt.orElse(null), body.toByteArray(), start));
+              return chain.filter(teed);
+            });
   }
 
   // the body as the admin API reads it: the record is made after the handler has read it all
@@ -63,14 +76,9 @@ class AdminChanges implements WebFilter {
     body.writeBytes(bytes); // ByteArrayOutputStream's writes and reads are synchronized
   }
 
-  private Mono<Void> record(ServerWebExchange exchange, byte[] body, long start) {
+  private Mono<Void> record(ServerWebExchange exchange, Jwt jwt, byte[] body, long start) {
     HttpStatusCode status = exchange.getResponse().getStatusCode();
     RequestOutcome outcome = new RequestOutcome.Answered(status == null ? 200 : status.value());
-    return exchange
-        .getPrincipal()
-        .ofType(JwtAuthenticationToken.class)
-        .map(token -> Optional.<Jwt>of(token.getToken()))
-        .defaultIfEmpty(Optional.empty())
-        .flatMap(jwt -> records.emit(exchange, jwt.orElse(null), body, start, outcome));
+    return records.emit(exchange, jwt, body, start, outcome);
   }
 }

@@ -11,6 +11,7 @@ import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.SearchRequest;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
+import co.elastic.clients.transport.TransportException;
 import co.elastic.clients.util.ObjectBuilder;
 import io.containercloud.common.elasticsearch.ContainerLogIndex;
 import io.containercloud.common.error.ProblemException;
@@ -200,6 +201,11 @@ public class LogSearch {
       throw e;
     } catch (ResponseException e) {
       if (retryable(e.getResponse().getStatusLine().getStatusCode())) {
+        throw unavailable(e);
+      }
+      throw e;
+    } catch (TransportException e) { // an answer the client could not take, or none
+      if (e.response() == null || retryable(e.statusCode())) {
         throw unavailable(e);
       }
       throw e;

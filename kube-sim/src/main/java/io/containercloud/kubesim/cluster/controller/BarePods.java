@@ -6,8 +6,9 @@ import java.time.Duration;
 /**
  * The end of bare pods that run to completion ({@code restartPolicy} {@code Never} or {@code
  * OnFailure} and no controller: {@code kubectl run --restart=Never}, a chart's test pod): they end
- * as their own annotations say ({@link Completions}), as a Job's pod ends as its Job's say. A bare
- * pod that restarts {@code Always}, the default, runs until deleted.
+ * as their own annotations say ({@link Completions}), as a Job's pod ends as its Job's say, except
+ * that an {@code OnFailure} pod whose run fails is restarted and runs on. A bare pod that restarts
+ * {@code Always}, the default, runs until deleted.
  */
 final class BarePods implements Controller {
 
@@ -25,7 +26,11 @@ final class BarePods implements Controller {
           && !Pods.terminal(pod)
           && !Pods.deleting(pod)
           && Completions.due(round, pod, pod, defaultDuration)) {
-        Completions.end(round, pod, pod, Completions.succeeds(pod));
+        boolean succeeds = Completions.succeeds(pod);
+        // OnFailure: a failed container is restarted, the pod never ends Failed
+        if (succeeds || "Never".equals(pod.getSpec().getRestartPolicy())) {
+          Completions.end(round, pod, pod, succeeds);
+        }
       }
     }
   }

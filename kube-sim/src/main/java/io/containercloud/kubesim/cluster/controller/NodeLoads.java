@@ -45,14 +45,14 @@ final class NodeLoads {
   }
 
   /**
-   * Counts a pod on the node it is bound to (a pod not bound, ended or being deleted holds none).
+   * Counts a pod on the node it is bound to (a pod not admitted there yet, ended or being deleted
+   * holds none: one made with {@code spec.nodeName} is not in its own way when it is admitted).
    */
   void bound(Pod pod) {
-    String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-    if (node == null || Pods.deleting(pod) || Pods.terminal(pod)) {
+    if (!Pods.admitted(pod) || Pods.deleting(pod) || Pods.terminal(pod)) {
       return;
     }
-    Load load = byNode.computeIfAbsent(node, n -> new Load());
+    Load load = byNode.computeIfAbsent(pod.getSpec().getNodeName(), n -> new Load());
     load.pods.add(pod);
     load.cpu += Pods.requests(pod, "cpu", 1000);
     load.memory += Pods.requests(pod, "memory", 1);

@@ -13,16 +13,16 @@ import java.util.Optional;
 /**
  * The taint manager: a pod on a node with a {@code NoExecute} taint it does not tolerate is evicted
  * (deleted: its owner makes a new one where it may run), one that tolerates it for {@code
- * tolerationSeconds} that long after the taint was added (its {@code timeAdded}, else when this
- * controller first saw it). Only taints someone set ({@code kubectl taint}): kube-sim's nodes that
- * fail turn NotReady without the {@code not-ready} taint, so drills keep their pods where they
- * were.
+ * tolerationSeconds} that long after this controller first saw it on the tainted node (when the
+ * taint came, or when the pod did). Only taints someone set ({@code kubectl taint}): kube-sim's
+ * nodes that fail turn NotReady without the {@code not-ready} taint, so drills keep their pods
+ * where they were.
  */
 final class TaintEviction implements Controller {
 
   private final PodControl pods;
 
-  /** When each {@code NoExecute} taint without {@code timeAdded} was first seen, by node. */
+  /** When each pod was first seen under each {@code NoExecute} taint it tolerates for a while. */
   private final Map<String, Map<String, Instant>> seen = new HashMap<>();
 
   TaintEviction(PodControl pods) {
@@ -39,38 +39,44 @@ final class TaintEviction implements Controller {
               .stream()
               .filter(t -> "NoExecute".equals(t.getEffect()))
               .toList();
-      String name = node.getMetadata().getName();
-      if (taints.isEmpty()) {
-        seen.remove(name);
-      } else {
-        noExecute.put(name, taints);
-        Map<String, Instant> first = seen.computeIfAbsent(name, n -> new HashMap<>());
-        first.keySet().retainAll(taints.stream().map(TaintEviction::id).toList());
-        taints.forEach(t -> first.putIfAbsent(id(t), round.now()));
+      if (!taints.isEmpty()) {
+        noExecute.put(node.getMetadata().getName(), taints);
       }
     }
-    seen.keySet().retainAll(round.nodes().stream().map(n -> n.getMetadata().getName()).toList());
-    if (noExecute.isEmpty()) {
-      return;
-    }
+    Map<String, Map<String, Instant>> still = new HashMap<>();
     for (Pod pod : round.pods()) {
-      String node = pod.getSpec().getNodeName();
-      if (node != null
-          && noExecute.containsKey(node)
-          && !Pods.terminal(pod)
-          && !Pods.deleting(pod)) {
-        Instant due = evictionTime(pod, node, noExecute.get(node));
-        if (!round.now().isBefore(due)) {
-          pods.delete(round, pod);
-        } else if (!due.equals(Instant.MAX)) {
-          round.dueAt(due);
-        }
+      List<Taint> taints =
+          pod.getSpec() == null ? null : noExecute.get(pod.getSpec().getNodeName());
+      if (taints == null || Pods.terminal(pod) || Pods.deleting(pod)) {
+        continue;
       }
+      String uid = pod.getMetadata().getUid();
+      Map<String, Instant> first = seen.getOrDefault(uid, Map.of());
+      Map<String, Instant> kept = new HashMap<>();
+      Instant due = evictionTime(pod, taints, first, kept, round.now());
+      if (!round.now().isBefore(due)) {
+        pods.delete(round, pod);
+        continue;
+      }
+      if (!due.equals(Instant.MAX)) {
+        round.dueAt(due);
+      }
+      still.put(uid, kept);
     }
+    seen.clear();
+    seen.putAll(still);
   }
 
-  /** The earliest time a taint of the node has the pod evicted; {@link Instant#MAX} for never. */
-  private Instant evictionTime(Pod pod, String node, List<Taint> taints) {
+  /**
+   * The earliest time a taint has the pod evicted ({@link Instant#MAX}: never); {@code kept} gets
+   * when the pod was first seen under each taint it tolerates for a while.
+   */
+  private static Instant evictionTime(
+      Pod pod,
+      List<Taint> taints,
+      Map<String, Instant> first,
+      Map<String, Instant> kept,
+      Instant now) {
     List<Toleration> tolerations =
         Optional.ofNullable(pod.getSpec().getTolerations()).orElse(List.of());
     Instant earliest = Instant.MAX;
@@ -82,18 +88,13 @@ final class TaintEviction implements Controller {
       }
       Long seconds = toleration.get().getTolerationSeconds();
       if (seconds != null) {
-        Instant added =
-            taint.getTimeAdded() != null
-                ? Instant.parse(taint.getTimeAdded())
-                : seen.get(node).get(id(taint));
-        Instant due = added.plusSeconds(Math.max(0, seconds));
+        String id = taint.getKey() + "=" + taint.getValue();
+        Instant since = first.getOrDefault(id, now);
+        kept.put(id, since);
+        Instant due = since.plusSeconds(Math.max(0, seconds));
         earliest = due.isBefore(earliest) ? due : earliest;
       }
     }
     return earliest;
-  }
-
-  private static String id(Taint taint) {
-    return taint.getKey() + "=" + taint.getValue();
   }
 }
