@@ -20,8 +20,9 @@ import reactor.core.publisher.Mono;
  * Records the gateway's own changes, its admin API (tenants, users, role bindings, ended sessions),
  * as routed changes are recorded, refused ones too (a 401 excepted: Spring Security answers it
  * before this filter): the record is made as the answer is committed, once the error handlers have
- * set its status, and the answer waits for it. A record that cannot be stored fails the answer, as
- * for routed changes: the trail is never silently short of a change.
+ * set its status, and the answer waits for it. The record goes to the database the change was made
+ * in: when it cannot be stored, the database went away after the change, or the change failed with
+ * it; the answer is left as it was.
  */
 @Component
 @Order(0) // after Spring Security's filter chain (-100): the caller is its authenticated principal
@@ -79,6 +80,8 @@ class AdminChanges implements WebFilter {
   private Mono<Void> record(ServerWebExchange exchange, Jwt jwt, byte[] body, long start) {
     HttpStatusCode status = exchange.getResponse().getStatusCode();
     RequestOutcome outcome = new RequestOutcome.Answered(status == null ? 200 : status.value());
-    return records.emit(exchange, jwt, body, start, outcome);
+    // logged loudly by the emitter; the answer stays the one the change got (a 503 while the
+    // database, which holds both the change and the record, is away, is not turned into a 500)
+    return records.emit(exchange, jwt, body, start, outcome).onErrorResume(e -> Mono.empty());
   }
 }

@@ -235,8 +235,16 @@ class SchedulerTest {
         .build();
   }
 
+  /** The pod bound to {@code node}, with the host address binding gives it. */
   private static Pod on(String node, Pod pod) {
-    return new PodBuilder(pod).editSpec().withNodeName(node).endSpec().build();
+    return new PodBuilder(pod)
+        .editSpec()
+        .withNodeName(node)
+        .endSpec()
+        .editOrNewStatus()
+        .withHostIP("192.168.1.1")
+        .endStatus()
+        .build();
   }
 
   /** The pod, which must keep off hosts running an {@code app=api} pod. */
